@@ -1,0 +1,98 @@
+//! Data problems found in input: a value with a stable code, never a panic.
+//!
+//! The codes are one table ([`IssueCode`]); tools and tests match on the code string, so a code
+//! once published is never renamed.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Every issue code borderwatch emits. The string form (`kebab-case`) is stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IssueCode {
+    /// An HS code that is not 2-10 digits of a real chapter.
+    BadHsCode,
+    /// A direction word that is not one of the known forms.
+    BadDirection,
+    /// A date that is not YYYY-MM-DD.
+    BadDate,
+    /// A number that does not parse.
+    BadNumber,
+    /// A row with more or fewer fields than the header.
+    WrongFieldCount,
+    /// Bytes that are not UTF-8.
+    InvalidUtf8,
+    /// A row or object that is not valid JSON, or not an object.
+    BadJson,
+    /// A row without the fields screening needs (goods and direction).
+    MissingField,
+    /// Plain words that the goods lexicon does not know.
+    UnknownGoods,
+    /// An HS heading version change was applied (e.g. 6908 → 6907 in HS 2017).
+    HsVersionDrift,
+}
+
+impl IssueCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::BadHsCode => "bad-hs-code",
+            IssueCode::BadDirection => "bad-direction",
+            IssueCode::BadDate => "bad-date",
+            IssueCode::BadNumber => "bad-number",
+            IssueCode::WrongFieldCount => "wrong-field-count",
+            IssueCode::InvalidUtf8 => "invalid-utf8",
+            IssueCode::BadJson => "bad-json",
+            IssueCode::MissingField => "missing-field",
+            IssueCode::UnknownGoods => "unknown-goods",
+            IssueCode::HsVersionDrift => "hs-version-drift",
+        }
+    }
+}
+
+impl fmt::Display for IssueCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One data problem: what (code + message), where (file and line, or byte), and the raw value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    pub code: IssueCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Issue {
+    pub fn new(code: IssueCode, message: impl Into<String>) -> Issue {
+        Issue { code, message: message.into(), file: None, line: None, value: None }
+    }
+    pub fn at(mut self, file: impl Into<String>, line: u64) -> Issue {
+        self.file = Some(file.into());
+        self.line = Some(line);
+        self
+    }
+    pub fn value(mut self, value: impl Into<String>) -> Issue {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl fmt::Display for Issue {
+    /// One lowercase line naming the place and the value: `file:line: code: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{file}:{line}: ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            (None, Some(line)) => write!(f, "line {line}: ")?,
+            (None, None) => {}
+        }
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}

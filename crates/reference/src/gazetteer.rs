@@ -1,0 +1,388 @@
+//! The gazetteer pack: places (countries down to stations, bridges and ports), crossings, and the
+//! aliases that name them.
+//!
+//! Files: `gazetteer/places.toml` (`[[place]]` and `[[ambiguous]]` tables) and
+//! `gazetteer/crossings.toml` (`[[crossing]]`). Unknown fields are refused so a typo in a key
+//! fails the load instead of silently dropping a fact.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use borderwatch_model::{Mode, PlaceKind};
+use serde::{Deserialize, Serialize};
+
+use crate::text::fold;
+use crate::{parse_toml, LoadError, Sources};
+
+/// How a coordinate relates to the thing it locates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CoordBasis {
+    /// The place itself (a checkpoint, bridge, station or port).
+    Site,
+    /// The centre of the town, not the checkpoint (which can be a few km away).
+    TownCentre,
+    /// Placed by hand from descriptions; within a few km.
+    Approximate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub id: String,
+    pub kind: PlaceKind,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coord: Option<CoordBasis>,
+    /// Every alias the matcher uses; the first is the display name.
+    pub names: Vec<String>,
+    /// Chinese customs code of a customs house or port (e.g. "0930").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_code: Option<String>,
+    /// UN/LOCODE of a sea port (e.g. "KPNAM").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locode: Option<String>,
+    /// A country's bounding box: [min_lon, min_lat, max_lon, max_lat].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bbox: Option<[f64; 4]>,
+    /// GeoNames id of the town this place is (or whose centre it uses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub geonames: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Place {
+    pub fn name(&self) -> &str {
+        self.names.first().map(String::as_str).unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crossing {
+    pub id: String,
+    pub names: Vec<String>,
+    /// The non-target side first (China or Russia), then the DPRK side.
+    pub sides: [String; 2],
+    pub modes: Vec<Mode>,
+    /// Chinese customs codes of the port of entry (road and rail can differ).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customs_codes: Vec<String>,
+    /// The DPRK port code in China's customs parameter tables (e.g. "PRK903").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kp_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bridges: Vec<String>,
+    /// Places on either side that belong to this crossing (customs houses, stations).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facilities: Vec<String>,
+    /// True when the pairing is commonly reported but not confirmed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verify: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A name that honestly names more than one place or crossing ("Friendship Bridge").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ambiguity {
+    pub name: String,
+    pub candidates: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacesFile {
+    place: Vec<Place>,
+    #[serde(default)]
+    ambiguous: Vec<Ambiguity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrossingsFile {
+    crossing: Vec<Crossing>,
+}
+
+/// What an alias names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Named {
+    Place(String),
+    Crossing(String),
+}
+
+impl Named {
+    pub fn id(&self) -> &str {
+        match self {
+            Named::Place(id) | Named::Crossing(id) => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    pub places: Vec<Place>,
+    pub crossings: Vec<Crossing>,
+    pub ambiguous: Vec<Ambiguity>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Gazetteer {
+    pub fn load(src: &Sources) -> Result<Gazetteer, LoadError> {
+        let (pf, ptext) = src.read("gazetteer/places.toml")?;
+        let (cf, ctext) = src.read("gazetteer/crossings.toml")?;
+        let places: PlacesFile = parse_toml(&pf, &ptext)?;
+        let crossings: CrossingsFile = parse_toml(&cf, &ctext)?;
+        Ok(Gazetteer::new(places.place, crossings.crossing, places.ambiguous))
+    }
+
+    pub fn new(places: Vec<Place>, crossings: Vec<Crossing>, ambiguous: Vec<Ambiguity>) -> Self {
+        let by_id = places.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        Gazetteer { places, crossings, ambiguous, by_id }
+    }
+
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.by_id.get(id).map(|&i| &self.places[i])
+    }
+
+    pub fn crossing(&self, id: &str) -> Option<&Crossing> {
+        self.crossings.iter().find(|c| c.id == id)
+    }
+
+    /// The place and its ancestors, nearest first.
+    pub fn ancestry<'a>(&'a self, id: &str) -> Vec<&'a Place> {
+        let mut out = Vec::new();
+        let mut cur = self.place(id);
+        while let Some(p) = cur {
+            if out.iter().any(|q: &&Place| q.id == p.id) {
+                break; // a cycle; validate() reports it
+            }
+            out.push(p);
+            cur = p.parent.as_deref().and_then(|pid| self.place(pid));
+        }
+        out
+    }
+
+    /// Every folded alias with what it names. An alias naming two things appears with both.
+    pub fn alias_index(&self) -> BTreeMap<String, BTreeSet<Named>> {
+        let mut idx: BTreeMap<String, BTreeSet<Named>> = BTreeMap::new();
+        for p in &self.places {
+            for n in &p.names {
+                idx.entry(fold(n)).or_default().insert(Named::Place(p.id.clone()));
+            }
+        }
+        for c in &self.crossings {
+            for n in &c.names {
+                idx.entry(fold(n)).or_default().insert(Named::Crossing(c.id.clone()));
+            }
+        }
+        idx
+    }
+
+    /// Resolves a name (any alias, any script, with or without diacritics) or an id.
+    pub fn resolve(&self, name: &str) -> Vec<Named> {
+        if self.place(name).is_some() {
+            return vec![Named::Place(name.to_string())];
+        }
+        if self.crossing(name).is_some() {
+            return vec![Named::Crossing(name.to_string())];
+        }
+        let key = fold(name);
+        self.alias_index().remove(&key).map(|s| s.into_iter().collect()).unwrap_or_default()
+    }
+
+    /// The crossing whose sides, bridges or facilities include `place_id` or one of its ancestors
+    /// below province level.
+    pub fn crossings_at(&self, place_id: &str) -> Vec<&Crossing> {
+        self.crossings
+            .iter()
+            .filter(|c| {
+                c.sides.iter().any(|s| s == place_id)
+                    || c.bridges.iter().any(|s| s == place_id)
+                    || c.facilities.iter().any(|s| s == place_id)
+            })
+            .collect()
+    }
+
+    /// Every problem with the pack, one line each.
+    pub fn validate(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        for p in &self.places {
+            if !seen.insert(p.id.as_str()) {
+                out.push(format!("place {}: duplicate id", p.id));
+            }
+            out.extend(check_place_id(p));
+            if p.names.is_empty() {
+                out.push(format!("place {}: has no names", p.id));
+            }
+            match (&p.parent, p.kind) {
+                (None, PlaceKind::Country) => {}
+                (None, _) => out.push(format!("place {}: has no parent", p.id)),
+                (Some(par), _) => match self.place(par) {
+                    None => out.push(format!("place {}: parent {par} does not exist", p.id)),
+                    Some(pp) if pp.country != p.country && pp.kind != PlaceKind::Country => {
+                        out.push(format!("place {}: parent {par} is in another country", p.id))
+                    }
+                    _ => {}
+                },
+            }
+            if self.ancestry(&p.id).last().map(|r| r.kind) != Some(PlaceKind::Country) {
+                out.push(format!("place {}: its parent chain does not end at a country", p.id));
+            }
+            if p.kind == PlaceKind::Country {
+                if p.bbox.is_none() {
+                    out.push(format!("country {}: has no bbox", p.id));
+                }
+                continue;
+            }
+            match (p.lat, p.lon) {
+                (Some(lat), Some(lon)) => {
+                    let country = self.places.iter().find(|c| {
+                        c.kind == PlaceKind::Country && c.country == p.country
+                    });
+                    match country.and_then(|c| c.bbox) {
+                        Some([x0, y0, x1, y1]) => {
+                            if !(x0..=x1).contains(&lon) || !(y0..=y1).contains(&lat) {
+                                out.push(format!(
+                                    "place {}: ({lat}, {lon}) lies outside the bounding box of {}",
+                                    p.id, p.country
+                                ));
+                            }
+                        }
+                        None => out.push(format!("place {}: country {} is not in the gazetteer", p.id, p.country)),
+                    }
+                }
+                _ => out.push(format!("place {}: has no coordinates", p.id)),
+            }
+            if p.kind == PlaceKind::Port && p.locode.is_none() && p.note.is_none() {
+                out.push(format!("port {}: has no UN/LOCODE and no note saying why", p.id));
+            }
+        }
+        let mut cseen = BTreeSet::new();
+        for c in &self.crossings {
+            if !cseen.insert(c.id.as_str()) {
+                out.push(format!("crossing {}: duplicate id", c.id));
+            }
+            if c.names.is_empty() {
+                out.push(format!("crossing {}: has no names", c.id));
+            }
+            if c.modes.is_empty() {
+                out.push(format!("crossing {}: has no modes", c.id));
+            }
+            for (i, s) in c.sides.iter().enumerate() {
+                match self.place(s) {
+                    None => out.push(format!("crossing {}: side {s} does not exist", c.id)),
+                    Some(p) => {
+                        let kp = p.country == "KP";
+                        if (i == 1) != kp {
+                            out.push(format!(
+                                "crossing {}: side {} must be {} (the DPRK side is second)",
+                                c.id,
+                                s,
+                                if i == 1 { "in KP" } else { "outside KP" }
+                            ));
+                        }
+                    }
+                }
+            }
+            let expected = format!(
+                "{}-{}",
+                c.sides[0].split_once('.').map_or("", |x| x.1),
+                c.sides[1].split_once('.').map_or("", |x| x.1)
+            );
+            if !expected.starts_with(&c.id) && c.id != expected {
+                out.push(format!("crossing {}: id should be {expected} (DESIGN.md §4)", c.id));
+            }
+            for b in c.bridges.iter().chain(&c.facilities) {
+                if self.place(b).is_none() {
+                    out.push(format!("crossing {}: {b} does not exist", c.id));
+                }
+            }
+        }
+        // No alias may silently name two things: an alias shared by several must be declared.
+        let declared: BTreeMap<String, BTreeSet<&str>> = self
+            .ambiguous
+            .iter()
+            .map(|a| (fold(&a.name), a.candidates.iter().map(String::as_str).collect()))
+            .collect();
+        for a in &self.ambiguous {
+            for cand in &a.candidates {
+                if self.place(cand).is_none() && self.crossing(cand).is_none() {
+                    out.push(format!("ambiguous {:?}: candidate {cand} does not exist", a.name));
+                }
+            }
+        }
+        for (alias, named) in self.alias_index() {
+            if named.len() < 2 {
+                continue;
+            }
+            // A crossing named like its bridge or customs house is one thing, not two.
+            let ids: BTreeSet<&str> = named.iter().map(Named::id).collect();
+            if self.is_one_thing(&named) {
+                continue;
+            }
+            match declared.get(&alias) {
+                Some(d) if ids.iter().all(|i| d.contains(i)) => {}
+                _ => out.push(format!(
+                    "alias {alias:?} names {} but is not declared ambiguous",
+                    ids.into_iter().collect::<Vec<_>>().join(", ")
+                )),
+            }
+        }
+        out
+    }
+
+    /// True when the set is one crossing together with its own bridges/facilities.
+    fn is_one_thing(&self, named: &BTreeSet<Named>) -> bool {
+        let crossings: Vec<&Crossing> = named
+            .iter()
+            .filter_map(|n| match n {
+                Named::Crossing(id) => self.crossing(id),
+                Named::Place(_) => None,
+            })
+            .collect();
+        if crossings.len() != 1 {
+            return false;
+        }
+        let c = crossings[0];
+        named.iter().all(|n| match n {
+            Named::Crossing(_) => true,
+            Named::Place(id) => c.bridges.contains(id) || c.facilities.contains(id),
+        })
+    }
+}
+
+fn check_place_id(p: &Place) -> Option<String> {
+    if p.kind == PlaceKind::Country {
+        return (p.id != p.country.to_ascii_lowercase())
+            .then(|| format!("country {}: id must be its lower-case ISO code", p.id));
+    }
+    let (cc, slug) = p.id.split_once('.').unwrap_or(("", ""));
+    let ok_slug = !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if cc != p.country.to_ascii_lowercase() || !ok_slug {
+        return Some(format!("place {}: id must be {{iso2}}.{{slug}} in lower-case ascii", p.id));
+    }
+    None
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let r = 6371.0088_f64;
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * r * a.sqrt().asin()
+}
