@@ -59,7 +59,16 @@ pub struct HsChange {
     pub version: String,
     pub successor: String,
     pub successor_version: String,
+    pub kind: ChangeKind,
     pub note: String,
+}
+
+/// Whether an old code ceased (`moved`) or only lost part of its scope (`split`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Moved,
+    Split,
 }
 
 /// Rows of an official nomenclature file (layout of the HS 2017/2022 open-data CSV).

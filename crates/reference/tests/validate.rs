@@ -24,3 +24,37 @@ fn pack_sizes_meet_the_floor() {
     assert_eq!(r.hs.chapters.len(), 97);
     assert!(r.hs.phrase_count() >= 600, "lexicon has {} phrases", r.hs.phrase_count());
 }
+
+/// A pack with one of each mistake reports each one, precisely. `BLESS=1` rewrites the expectation.
+#[test]
+fn broken_packs_report_every_problem() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/broken");
+    let r = Reference::load(Some(&dir)).expect("broken packs still parse");
+    let got = r.validate().join("\n") + "\n";
+    let expected_path = dir.join("expected.txt");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&expected_path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&expected_path).unwrap();
+    assert_eq!(got, want, "validation output changed; rerun with BLESS=1 if intended");
+}
+
+#[test]
+fn unknown_fields_are_refused_with_the_file_named() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.join("gazetteer")).unwrap();
+    std::fs::write(
+        dir.join("gazetteer/crossings.toml"),
+        "[[crossing]]\nid = \"a-b\"\nnames = []\nsides = [\"cn\", \"kp\"]\nmodes = []\ncolour = \"red\"\n",
+    )
+    .unwrap();
+    let err = Reference::load(Some(&dir)).unwrap_err().to_string();
+    assert!(err.contains("crossings.toml") && err.contains("colour"), "{err}");
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("bw-ref-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
