@@ -1,1 +1,168 @@
-fn main() {}
+//! The `borderwatch` binary: argument parsing, exit codes, progress bars and wiring.
+//!
+//! Owns argv, the clock ("today" for screening without `--date`), the user's data directory and
+//! exit codes (0 success; 1 the command found what `--fail-on` asked about; 2 usage or input
+//! errors). Refuses business rules: every decision is made by the library crates.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod hs_cmd;
+mod places;
+mod rules;
+mod screen_cmd;
+
+/// Turns field reports, shipment records and trade data into an evidence-linked picture of what
+/// crosses the DPRK's borders, and screens goods against the UN sanctions rulebook.
+#[derive(Parser)]
+#[command(name = "borderwatch", version, max_term_width = 100)]
+struct Cli {
+    /// Directory whose pack files (gazetteer/, hs/, regimes/) replace the embedded ones, file by
+    /// file; also where `hs import` keeps the official nomenclature. Default: $BORDERWATCH_DATA,
+    /// else ~/.local/share/borderwatch.
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the gazetteer: places and crossings with every alias.
+    #[command(after_help = "Examples:\n  borderwatch places --format json\n  borderwatch places --format geojson > border.geojson\n  borderwatch places --format csv")]
+    Places(places::Args),
+    /// List the sanctions rulebook with citations.
+    #[command(after_help = "Examples:\n  borderwatch rules\n  borderwatch rules --format json | jq '.measures[].id'")]
+    Rules(rules::Args),
+    /// Look up HS codes and goods words; import the official nomenclature.
+    #[command(subcommand)]
+    Hs(hs_cmd::HsCommand),
+    /// Screen goods × direction × date against the rulebook: one item, or a file of shipments.
+    #[command(after_help = screen_cmd::EXAMPLES)]
+    Screen(screen_cmd::Args),
+    /// Check the reference packs (the embedded ones, or those under --data).
+    #[command(subcommand)]
+    Data(DataCommand),
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// Validate the packs and print every problem found.
+    #[command(after_help = "Examples:\n  borderwatch data check\n  borderwatch --data ./my-packs data check")]
+    Check,
+}
+
+/// A failure to report: one line per cause, and the exit code.
+pub struct Failure {
+    pub code: u8,
+    pub lines: Vec<String>,
+}
+
+impl Failure {
+    pub fn input(msg: impl Into<String>) -> Failure {
+        Failure { code: 2, lines: vec![msg.into()] }
+    }
+}
+
+impl From<borderwatch_reference::LoadError> for Failure {
+    fn from(e: borderwatch_reference::LoadError) -> Failure {
+        Failure::input(format!("error: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure { code: 0, lines: vec![] };
+        }
+        Failure::input(format!("error: {e}"))
+    }
+}
+
+impl From<csv::Error> for Failure {
+    fn from(e: csv::Error) -> Failure {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io.into(),
+            other => Failure::input(format!("error: {other:?}")),
+        }
+    }
+}
+
+pub type Outcome = Result<u8, Failure>;
+
+/// The user's data directory: --data, $BORDERWATCH_DATA, or ~/.local/share/borderwatch.
+pub fn data_dir(explicit: &Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(d) = explicit {
+        return Some(d.clone());
+    }
+    if let Some(d) = std::env::var_os("BORDERWATCH_DATA") {
+        return Some(PathBuf::from(d));
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("borderwatch"))
+}
+
+/// Loads the reference packs the run works with.
+pub fn load_reference(explicit: &Option<PathBuf>) -> Result<borderwatch_reference::Reference, Failure> {
+    let dir = data_dir(explicit);
+    if let Some(d) = explicit {
+        if !d.is_dir() {
+            return Err(Failure::input(format!("error: --data {}: not a directory", d.display())));
+        }
+    }
+    let dir = dir.filter(|d| d.is_dir());
+    Ok(borderwatch_reference::Reference::load(dir.as_deref())?)
+}
+
+/// Today's date (UTC), the default screening date.
+pub fn today() -> borderwatch_model::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let epoch = borderwatch_model::Date::from_ymd_opt(1970, 1, 1).expect("valid date");
+    epoch + chrono::Days::new(secs / 86_400)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Command::Places(a) => places::run(&cli.data, a),
+        Command::Rules(a) => rules::run(&cli.data, a),
+        Command::Hs(c) => hs_cmd::run(&cli.data, c),
+        Command::Screen(a) => screen_cmd::run(&cli.data, a),
+        Command::Data(DataCommand::Check) => data_check(&cli.data),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            for l in &f.lines {
+                eprintln!("{l}");
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn data_check(data: &Option<PathBuf>) -> Outcome {
+    let r = load_reference(data)?;
+    let problems = r.validate();
+    if problems.is_empty() {
+        println!(
+            "ok: {} places, {} crossings, {} hs chapters, {} headings, {} lexicon phrases, {} measures",
+            r.gazetteer.places.len(),
+            r.gazetteer.crossings.len(),
+            r.hs.chapters.len(),
+            r.hs.headings.len(),
+            r.hs.phrase_count(),
+            r.rulebook.measures.len()
+        );
+        Ok(0)
+    } else {
+        Err(Failure { code: 2, lines: problems })
+    }
+}

@@ -10,9 +10,7 @@
 //! Refuses: I/O, clocks and logging. The date is an argument; the rulebook and HS pack are
 //! arguments. The same inputs always give the same verdict.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use borderwatch_model::{Date, Direction, HsCode, Status};
 use borderwatch_reference::hs::{ChangeKind, HsPack};
@@ -510,31 +508,4 @@ pub struct CacheKey {
     direction: Direction,
     period: u16,
     value_class: u16,
-}
-
-/// A verdict cache for batch screening: a file has few distinct (code, direction, period) keys.
-#[derive(Debug, Default)]
-pub struct Cache {
-    map: HashMap<CacheKey, Arc<Verdict>>,
-}
-
-impl Cache {
-    pub fn get_or_screen(
-        &mut self,
-        s: &Screener<'_>,
-        goods: &Goods,
-        direction: Direction,
-        date: Date,
-    ) -> Arc<Verdict> {
-        let key = s.cache_key(goods, direction, date);
-        if let Some(v) = self.map.get(&key) {
-            return v.clone();
-        }
-        let v = Arc::new(s.screen(goods, direction, date));
-        if self.map.len() > 200_000 {
-            self.map.clear(); // bound memory on adversarial inputs with endless distinct codes
-        }
-        self.map.insert(key, v.clone());
-        v
-    }
 }
