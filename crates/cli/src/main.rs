@@ -31,10 +31,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// List the gazetteer: places and crossings with every alias.
-    #[command(after_help = "Examples:\n  borderwatch places --format json\n  borderwatch places --format geojson > border.geojson\n  borderwatch places --format csv")]
+    #[command(
+        after_help = "Examples:\n  borderwatch places --format json\n  borderwatch places --format geojson > border.geojson\n  borderwatch places --format csv"
+    )]
     Places(places::Args),
     /// List the sanctions rulebook with citations.
-    #[command(after_help = "Examples:\n  borderwatch rules\n  borderwatch rules --format json | jq '.measures[].id'")]
+    #[command(
+        after_help = "Examples:\n  borderwatch rules\n  borderwatch rules --format json | jq '.measures[].id'"
+    )]
     Rules(rules::Args),
     /// Look up HS codes and goods words; import the official nomenclature.
     #[command(subcommand)]
@@ -50,7 +54,9 @@ enum Command {
 #[derive(Subcommand)]
 enum DataCommand {
     /// Validate the packs and print every problem found.
-    #[command(after_help = "Examples:\n  borderwatch data check\n  borderwatch --data ./my-packs data check")]
+    #[command(
+        after_help = "Examples:\n  borderwatch data check\n  borderwatch --data ./my-packs data check"
+    )]
     Check,
 }
 
@@ -62,7 +68,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn input(msg: impl Into<String>) -> Failure {
-        Failure { code: 2, lines: vec![msg.into()] }
+        Failure {
+            code: 2,
+            lines: vec![msg.into()],
+        }
     }
 }
 
@@ -75,7 +84,10 @@ impl From<borderwatch_reference::LoadError> for Failure {
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Failure {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Failure { code: 0, lines: vec![] };
+            return Failure {
+                code: 0,
+                lines: vec![],
+            };
         }
         Failure::input(format!("error: {e}"))
     }
@@ -107,11 +119,16 @@ pub fn data_dir(explicit: &Option<PathBuf>) -> Option<PathBuf> {
 }
 
 /// Loads the reference packs the run works with.
-pub fn load_reference(explicit: &Option<PathBuf>) -> Result<borderwatch_reference::Reference, Failure> {
+pub fn load_reference(
+    explicit: &Option<PathBuf>,
+) -> Result<borderwatch_reference::Reference, Failure> {
     let dir = data_dir(explicit);
     if let Some(d) = explicit {
         if !d.is_dir() {
-            return Err(Failure::input(format!("error: --data {}: not a directory", d.display())));
+            return Err(Failure::input(format!(
+                "error: --data {}: not a directory",
+                d.display()
+            )));
         }
     }
     let dir = dir.filter(|d| d.is_dir());
@@ -163,6 +180,9 @@ fn data_check(data: &Option<PathBuf>) -> Outcome {
         );
         Ok(0)
     } else {
-        Err(Failure { code: 2, lines: problems })
+        Err(Failure {
+            code: 2,
+            lines: problems,
+        })
     }
 }

@@ -28,7 +28,8 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {
         Format::Json => {
-            let v = json!({ "places": g.places, "crossings": g.crossings, "ambiguous": g.ambiguous });
+            let v =
+                json!({ "places": g.places, "crossings": g.crossings, "ambiguous": g.ambiguous });
             serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
@@ -53,7 +54,9 @@ fn side_coords(g: &Gazetteer, c: &Crossing) -> Vec<[f64; 2]> {
 fn geojson(g: &Gazetteer) -> Value {
     let mut features = Vec::new();
     for p in &g.places {
-        let (Some(lat), Some(lon)) = (p.lat, p.lon) else { continue };
+        let (Some(lat), Some(lon)) = (p.lat, p.lon) else {
+            continue;
+        };
         let mut props = serde_json::to_value(p).unwrap_or(Value::Null);
         if let Some(o) = props.as_object_mut() {
             o.remove("lat");
@@ -89,7 +92,18 @@ fn geojson(g: &Gazetteer) -> Value {
 fn write_csv(g: &Gazetteer, out: &mut impl Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
-        "type", "id", "kind", "country", "parent", "lat", "lon", "names", "modes", "sides", "customs_codes", "locode",
+        "type",
+        "id",
+        "kind",
+        "country",
+        "parent",
+        "lat",
+        "lon",
+        "names",
+        "modes",
+        "sides",
+        "customs_codes",
+        "locode",
     ])?;
     let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
     for p in &g.places {

@@ -33,8 +33,15 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         }
         Format::Md => {
             writeln!(out, "# {}\n", rb.regime.name)?;
-            writeln!(out, "Target: {}. Source: {}.\n", rb.regime.target, rb.regime.source)?;
-            writeln!(out, "| id | citation | in force | direction | status | HS | summary |")?;
+            writeln!(
+                out,
+                "Target: {}. Source: {}.\n",
+                rb.regime.target, rb.regime.source
+            )?;
+            writeln!(
+                out,
+                "| id | citation | in force | direction | status | HS | summary |"
+            )?;
             writeln!(out, "|---|---|---|---|---|---|---|")?;
             for m in &rb.measures {
                 writeln!(
@@ -52,10 +59,24 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             for m in &rb.measures {
                 writeln!(out, "\n## {}\n\n{} — {}\n", m.id, m.citation(), m.summary)?;
                 writeln!(out, "- goods: {}", m.goods)?;
-                writeln!(out, "- in force: {}; confidence {:?}", period(m), m.confidence)?;
+                writeln!(
+                    out,
+                    "- in force: {}; confidence {:?}",
+                    period(m),
+                    m.confidence
+                )?;
                 if let Some(c) = &m.cap {
                     let q = c.quantity.map(|q| format!("{q} ")).unwrap_or_default();
-                    writeln!(out, "- cap: {q}{} per {}{}", c.unit, c.period, c.alternative.as_deref().map(|x| format!(" ({x})")).unwrap_or_default())?;
+                    writeln!(
+                        out,
+                        "- cap: {q}{} per {}{}",
+                        c.unit,
+                        c.period,
+                        c.alternative
+                            .as_deref()
+                            .map(|x| format!(" ({x})"))
+                            .unwrap_or_default()
+                    )?;
                 }
                 if let Some(w) = &m.wind_down {
                     writeln!(out, "- wind-down to {}: {}", w.until, w.note)?;
@@ -88,5 +109,8 @@ fn hs_list(m: &Measure) -> String {
     if m.hs.is_empty() {
         return "not HS-defined".into();
     }
-    m.hs.iter().map(|e| e.code.as_str()).collect::<Vec<_>>().join(", ")
+    m.hs.iter()
+        .map(|e| e.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -116,7 +116,13 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
     })?;
     let verdicts: Vec<Verdict> = if let Some(hs) = &a.hs {
         let code = HsCode::parse(hs).map_err(|e| Failure::input(format!("error: --hs: {e}")))?;
-        let goods = Goods { hs: code, product: a.product.clone(), value_usd: a.value, confidence: 1.0, phrase: None };
+        let goods = Goods {
+            hs: code,
+            product: a.product.clone(),
+            value_usd: a.value,
+            confidence: 1.0,
+            phrase: None,
+        };
         vec![screener.screen(&goods, direction, date)]
     } else if let Some(text) = &a.text {
         let vs = screener.screen_text(text, direction, date);
@@ -127,7 +133,9 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         }
         vs
     } else {
-        return Err(Failure::input("error: give --hs CODE, --text WORDS or --input FILE"));
+        return Err(Failure::input(
+            "error: give --hs CODE, --text WORDS or --input FILE",
+        ));
     };
     let mut out = std::io::stdout().lock();
     match a.format {
@@ -142,18 +150,44 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             }
         }
     }
-    let hit = a.fail_on.is_some_and(|f| verdicts.iter().any(|v| f.hit(v.status)));
+    let hit = a
+        .fail_on
+        .is_some_and(|f| verdicts.iter().any(|v| f.hit(v.status)));
     Ok(if hit { 1 } else { 0 })
 }
 
-fn write_text(out: &mut impl Write, v: &Verdict, hs: &borderwatch_reference::HsPack) -> std::io::Result<()> {
-    let title = hs.title(&v.hs).map(|(_, t)| format!(" ({t})")).unwrap_or_default();
-    let words = v.text.as_deref().map(|t| format!("\"{t}\" → ")).unwrap_or_default();
-    writeln!(out, "{words}HS {}{title} · {} · {}", v.hs, v.direction, v.date)?;
-    writeln!(out, "  {}  (confidence {:.2})", v.status.as_str().to_uppercase(), v.confidence)?;
+fn write_text(
+    out: &mut impl Write,
+    v: &Verdict,
+    hs: &borderwatch_reference::HsPack,
+) -> std::io::Result<()> {
+    let title = hs
+        .title(&v.hs)
+        .map(|(_, t)| format!(" ({t})"))
+        .unwrap_or_default();
+    let words = v
+        .text
+        .as_deref()
+        .map(|t| format!("\"{t}\" → "))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{words}HS {}{title} · {} · {}",
+        v.hs, v.direction, v.date
+    )?;
+    writeln!(
+        out,
+        "  {}  (confidence {:.2})",
+        v.status.as_str().to_uppercase(),
+        v.confidence
+    )?;
     writeln!(out, "  {}", v.reason)?;
     for c in &v.measures {
-        writeln!(out, "  - {} [{}] {}, para. {}: {}", c.id, c.status, c.instrument, c.paragraph, c.effect)?;
+        writeln!(
+            out,
+            "  - {} [{}] {}, para. {}: {}",
+            c.id, c.status, c.instrument, c.paragraph, c.effect
+        )?;
     }
     for n in &v.notes {
         writeln!(out, "  note: {n}")?;
@@ -173,7 +207,11 @@ fn render(v: &Verdict) -> Rc<Rendered> {
         Some(t) => format!("[{t} → HS {}] {}", v.hs, v.reason),
         None => v.reason.clone(),
     };
-    Rc::new(Rendered { status: v.status, measures: v.measure_ids(), reason })
+    Rc::new(Rendered {
+        status: v.status,
+        measures: v.measure_ids(),
+        reason,
+    })
 }
 
 struct Batch<'s, 'r> {
@@ -233,7 +271,9 @@ impl Batch<'_, '_> {
 
     fn screener_hs_words(&self, text: &str) -> Option<Goods> {
         // The most confident candidate of the first phrase decides the row; its words are cited.
-        let v = self.screener.screen_text(text, Direction::Inbound, self.default_date);
+        let v = self
+            .screener
+            .screen_text(text, Direction::Inbound, self.default_date);
         let first = v.into_iter().next()?;
         Some(Goods {
             hs: HsCode::parse(&first.hs).ok()?,
@@ -255,8 +295,16 @@ impl Batch<'_, '_> {
 
 fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
     let kind = a.kind.unwrap_or_else(|| {
-        let ext = input.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if ext == "jsonl" || ext == "ndjson" { Kind::Jsonl } else { Kind::Csv }
+        let ext = input
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if ext == "jsonl" || ext == "ndjson" {
+            Kind::Jsonl
+        } else {
+            Kind::Csv
+        }
     });
     let map: Vec<(String, String)> = a
         .map
@@ -281,7 +329,9 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         None => kind,
     };
     let out: Box<dyn Write> = match &a.output {
-        Some(p) => Box::new(File::create(p).map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?),
+        Some(p) => Box::new(
+            File::create(p).map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let rejects_path = a.rejects.clone().unwrap_or_else(|| match &a.output {
@@ -294,10 +344,14 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
     rejects.write_record(["line", "code", "message", "value", "row"])?;
 
     let progress = if std::io::stderr().is_terminal() {
-        let pb = len.map(ProgressBar::new).unwrap_or_else(ProgressBar::new_spinner);
+        let pb = len
+            .map(ProgressBar::new)
+            .unwrap_or_else(ProgressBar::new_spinner);
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         pb
     } else {
@@ -312,7 +366,9 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         unknown_words: Rc::new(Rendered {
             status: Status::Review,
             measures: String::new(),
-            reason: "review: no hs code and the goods lexicon knows none of the description's words".into(),
+            reason:
+                "review: no hs code and the goods lexicon knows none of the description's words"
+                    .into(),
         }),
         counts: [0; 4],
         fail_on: a.fail_on,
@@ -320,18 +376,19 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
     };
     let mut read = 0u64;
     let mut rejected = 0u64;
-    let mut reject = |issue: Issue, line: u64, raw: &str, rejects: &mut csv::Writer<_>| -> std::io::Result<()> {
-        rejected += 1;
-        let issue = issue.at(name.clone(), line);
-        rejects.write_record([
-            line.to_string().as_str(),
-            issue.code.as_str(),
-            issue.message.as_str(),
-            issue.value.as_deref().unwrap_or(""),
-            raw,
-        ])?;
-        Ok(())
-    };
+    let mut reject =
+        |issue: Issue, line: u64, raw: &str, rejects: &mut csv::Writer<_>| -> std::io::Result<()> {
+            rejected += 1;
+            let issue = issue.at(name.clone(), line);
+            rejects.write_record([
+                line.to_string().as_str(),
+                issue.code.as_str(),
+                issue.message.as_str(),
+                issue.value.as_deref().unwrap_or(""),
+                raw,
+            ])?;
+            Ok(())
+        };
     let out = BufWriter::with_capacity(1 << 20, out);
     match kind {
         Kind::Csv => {
@@ -341,8 +398,13 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 .buffer_capacity(1 << 20)
                 .from_reader(reader);
             let mut header = csv::ByteRecord::new();
-            if !rdr.read_byte_record(&mut header).map_err(|e| Failure::input(format!("error: {name}: {e}")))? {
-                return Err(Failure::input(format!("error: {name}: the file is empty (expected a header row)")));
+            if !rdr
+                .read_byte_record(&mut header)
+                .map_err(|e| Failure::input(format!("error: {name}: {e}")))?
+            {
+                return Err(Failure::input(format!(
+                    "error: {name}: the file is empty (expected a header row)"
+                )));
             }
             let header: Vec<String> = header
                 .iter()
@@ -350,10 +412,16 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 .map(|(i, f)| {
                     std::str::from_utf8(f)
                         .map(|s| s.trim_start_matches('\u{feff}').to_string())
-                        .map_err(|_| Failure::input(format!("error: {name}:1: header field {} is not utf-8", i + 1)))
+                        .map_err(|_| {
+                            Failure::input(format!(
+                                "error: {name}:1: header field {} is not utf-8",
+                                i + 1
+                            ))
+                        })
                 })
                 .collect::<Result<_, _>>()?;
-            let cols = Columns::from_header(&header, &map).map_err(|e| Failure::input(format!("error: {name}:1: {e}")))?;
+            let cols = Columns::from_header(&header, &map)
+                .map_err(|e| Failure::input(format!("error: {name}:1: {e}")))?;
             let mut sink = Sink::new(out_kind, out);
             sink.header(&header)?;
             let mut rec = csv::ByteRecord::new();
@@ -363,7 +431,12 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     Err(e) => {
                         let line = e.position().map(|p| p.line()).unwrap_or(read + 2);
                         read += 1;
-                        reject(Issue::new(IssueCode::WrongFieldCount, e.to_string()), line, "", &mut rejects)?;
+                        reject(
+                            Issue::new(IssueCode::WrongFieldCount, e.to_string()),
+                            line,
+                            "",
+                            &mut rejects,
+                        )?;
                         continue;
                     }
                 };
@@ -372,7 +445,7 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 }
                 read += 1;
                 let line = rec.position().map(|p| p.line()).unwrap_or(read + 1);
-                if read % 65_536 == 0 {
+                if read.is_multiple_of(65_536) {
                     progress.set_position(rec.position().map(|p| p.byte()).unwrap_or(0));
                 }
                 let mut fields: Vec<&str> = Vec::with_capacity(cols.width);
@@ -394,7 +467,11 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 };
                 match parsed {
                     Err(issue) => {
-                        let raw = rec.iter().map(String::from_utf8_lossy).collect::<Vec<_>>().join(",");
+                        let raw = rec
+                            .iter()
+                            .map(String::from_utf8_lossy)
+                            .collect::<Vec<_>>()
+                            .join(",");
                         reject(issue, line, &raw, &mut rejects)?;
                     }
                     Ok(s) => {
@@ -408,13 +485,23 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         Kind::Jsonl => {
             let mut rdr = BufReader::with_capacity(1 << 20, reader);
             let mut sink = Sink::new(out_kind, out);
-            let out_names: Vec<String> =
-                ["line", "hs", "description", "direction", "date"].map(String::from).to_vec();
+            let out_names: Vec<String> = ["line", "hs", "description", "direction", "date"]
+                .map(String::from)
+                .to_vec();
             sink.header(&out_names)?;
-            let keys: Vec<String> = [Field::Hs, Field::Description, Field::Direction, Field::Date, Field::Quantity, Field::Unit, Field::Value, Field::Product]
-                .iter()
-                .map(|f| f.name().to_string())
-                .collect();
+            let keys: Vec<String> = [
+                Field::Hs,
+                Field::Description,
+                Field::Direction,
+                Field::Date,
+                Field::Quantity,
+                Field::Unit,
+                Field::Value,
+                Field::Product,
+            ]
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect();
             let cols = Columns::from_header(&keys, &[]).map_err(Failure::input)?;
             let mut buf = Vec::new();
             let mut line = 0u64;
@@ -431,15 +518,21 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     continue;
                 }
                 read += 1;
-                if read % 65_536 == 0 {
+                if read.is_multiple_of(65_536) {
                     progress.set_position(bytes);
                 }
                 let raw = String::from_utf8_lossy(&buf).trim_end().to_string();
                 let obj = match std::str::from_utf8(&buf) {
-                    Err(e) => Err(Issue::new(IssueCode::InvalidUtf8, format!("invalid utf-8 at byte {} of the line", e.valid_up_to()))),
+                    Err(e) => Err(Issue::new(
+                        IssueCode::InvalidUtf8,
+                        format!("invalid utf-8 at byte {} of the line", e.valid_up_to()),
+                    )),
                     Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
                         Ok(serde_json::Value::Object(o)) => Ok(o),
-                        Ok(_) => Err(Issue::new(IssueCode::BadJson, "the line is json but not an object")),
+                        Ok(_) => Err(Issue::new(
+                            IssueCode::BadJson,
+                            "the line is json but not an object",
+                        )),
                         Err(e) => Err(Issue::new(IssueCode::BadJson, format!("not json: {e}"))),
                     },
                 };
@@ -447,7 +540,11 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     // Rename keys to fields (by name, then --map), then parse like a CSV row.
                     let mut canon = serde_json::Map::new();
                     for (k, v) in &o {
-                        let f = map.iter().find(|(c, _)| c == k).and_then(|(_, f)| Field::parse(f)).or_else(|| Field::parse(k));
+                        let f = map
+                            .iter()
+                            .find(|(c, _)| c == k)
+                            .and_then(|(_, f)| Field::parse(f))
+                            .or_else(|| Field::parse(k));
                         if let Some(f) = f {
                             canon.entry(f.name().to_string()).or_insert(v.clone());
                         }
@@ -461,7 +558,11 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     Ok((o, s)) => {
                         let r = b.screen(&s);
                         if let Sink::Csv(_) = sink {
-                            let (ln, hs, ds) = (line.to_string(), s.hs.as_ref().map(|h| h.to_string()).unwrap_or_default(), s.date.to_string());
+                            let (ln, hs, ds) = (
+                                line.to_string(),
+                                s.hs.as_ref().map(|h| h.to_string()).unwrap_or_default(),
+                                s.date.to_string(),
+                            );
                             let desc = s.description.as_deref().unwrap_or("");
                             sink.row(&out_names, &[&ln, &hs, desc, s.direction.as_str(), &ds], &r)?;
                         } else {
@@ -489,6 +590,7 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
 }
 
 /// Where verdict rows go: CSV records or JSON lines.
+#[allow(clippy::large_enum_variant)] // one sink per run: size is irrelevant
 enum Sink<W: Write> {
     Csv(csv::Writer<W>),
     Json(W),
@@ -503,7 +605,12 @@ impl<W: Write> Sink<W> {
     }
     fn header(&mut self, names: &[String]) -> std::io::Result<()> {
         if let Sink::Csv(w) = self {
-            w.write_record(names.iter().map(String::as_str).chain(["verdict", "measures", "reason"]))?;
+            w.write_record(
+                names
+                    .iter()
+                    .map(String::as_str)
+                    .chain(["verdict", "measures", "reason"]),
+            )?;
         }
         Ok(())
     }
@@ -511,7 +618,11 @@ impl<W: Write> Sink<W> {
     fn row(&mut self, names: &[String], values: &[&str], r: &Rendered) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
-                w.write_record(values.iter().copied().chain([r.status.as_str(), r.measures.as_str(), r.reason.as_str()]))?;
+                w.write_record(values.iter().copied().chain([
+                    r.status.as_str(),
+                    r.measures.as_str(),
+                    r.reason.as_str(),
+                ]))?;
             }
             Sink::Json(w) => {
                 let obj = names
@@ -526,7 +637,11 @@ impl<W: Write> Sink<W> {
         }
         Ok(())
     }
-    fn object(&mut self, o: serde_json::Map<String, serde_json::Value>, r: &Rendered) -> std::io::Result<()> {
+    fn object(
+        &mut self,
+        o: serde_json::Map<String, serde_json::Value>,
+        r: &Rendered,
+    ) -> std::io::Result<()> {
         let mut buf = Vec::new();
         write_json_row(&mut buf, o, r)?;
         match self {
@@ -542,7 +657,11 @@ impl<W: Write> Sink<W> {
     }
 }
 
-fn write_json_row(buf: &mut Vec<u8>, mut obj: serde_json::Map<String, serde_json::Value>, r: &Rendered) -> std::io::Result<()> {
+fn write_json_row(
+    buf: &mut Vec<u8>,
+    mut obj: serde_json::Map<String, serde_json::Value>,
+    r: &Rendered,
+) -> std::io::Result<()> {
     obj.insert("verdict".into(), r.status.as_str().into());
     obj.insert("measures".into(), r.measures.as_str().into());
     obj.insert("reason".into(), r.reason.as_str().into());

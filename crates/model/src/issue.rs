@@ -71,7 +71,13 @@ pub struct Issue {
 
 impl Issue {
     pub fn new(code: IssueCode, message: impl Into<String>) -> Issue {
-        Issue { code, message: message.into(), file: None, line: None, value: None }
+        Issue {
+            code,
+            message: message.into(),
+            file: None,
+            line: None,
+            value: None,
+        }
     }
     pub fn at(mut self, file: impl Into<String>, line: u64) -> Issue {
         self.file = Some(file.into());

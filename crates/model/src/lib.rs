@@ -129,7 +129,9 @@ impl FromStr for Status {
             "review" => Ok(Status::Review),
             "capped" => Ok(Status::Capped),
             "prohibited" => Ok(Status::Prohibited),
-            _ => Err(format!("unknown status {s:?} (expected prohibited, capped, review or permitted)")),
+            _ => Err(format!(
+                "unknown status {s:?} (expected prohibited, capped, review or permitted)"
+            )),
         }
     }
 }
@@ -212,14 +214,21 @@ impl HsCode {
             match c {
                 '0'..='9' => digits.push(c),
                 '.' | ' ' => {}
-                _ => return Err(format!("hs code {raw:?} has a character {c:?} that is not a digit")),
+                _ => {
+                    return Err(format!(
+                        "hs code {raw:?} has a character {c:?} that is not a digit"
+                    ))
+                }
             }
         }
         match digits.len() {
             0 => Err("hs code is empty".to_string()),
             2 | 4 | 6 | 8 | 10 => {
                 if &digits[..2] == "00" || &digits[..2] > "97" {
-                    Err(format!("hs code {raw:?}: chapter {} does not exist (01-97)", &digits[..2]))
+                    Err(format!(
+                        "hs code {raw:?}: chapter {} does not exist (01-97)",
+                        &digits[..2]
+                    ))
                 } else {
                     Ok(HsCode(digits))
                 }
@@ -305,7 +314,10 @@ mod tests {
     fn directions_parse_loosely_but_refuse_import_export() {
         assert_eq!(Direction::parse_loose("Inbound"), Some(Direction::Inbound));
         assert_eq!(Direction::parse_loose("to_dprk"), Some(Direction::Inbound));
-        assert_eq!(Direction::parse_loose("from-dprk"), Some(Direction::Outbound));
+        assert_eq!(
+            Direction::parse_loose("from-dprk"),
+            Some(Direction::Outbound)
+        );
         assert_eq!(Direction::parse_loose("export"), None);
     }
 

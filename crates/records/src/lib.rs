@@ -26,17 +26,28 @@ pub enum Field {
 
 impl Field {
     pub fn parse(s: &str) -> Option<Field> {
-        Some(match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
-            "hs" | "hs_code" | "hscode" | "hs6" | "hs4" | "commodity_code" | "tariff_code" => Field::Hs,
-            "description" | "goods" | "commodity" | "item" | "goods_description" => Field::Description,
-            "direction" | "flow" => Field::Direction,
-            "date" | "shipment_date" | "ship_date" | "declaration_date" => Field::Date,
-            "quantity" | "qty" => Field::Quantity,
-            "unit" | "units" | "uom" => Field::Unit,
-            "value" | "value_usd" | "usd" => Field::Value,
-            "product" | "product_type" => Field::Product,
-            _ => return None,
-        })
+        Some(
+            match s
+                .trim()
+                .to_ascii_lowercase()
+                .replace([' ', '-'], "_")
+                .as_str()
+            {
+                "hs" | "hs_code" | "hscode" | "hs6" | "hs4" | "commodity_code" | "tariff_code" => {
+                    Field::Hs
+                }
+                "description" | "goods" | "commodity" | "item" | "goods_description" => {
+                    Field::Description
+                }
+                "direction" | "flow" => Field::Direction,
+                "date" | "shipment_date" | "ship_date" | "declaration_date" => Field::Date,
+                "quantity" | "qty" => Field::Quantity,
+                "unit" | "units" | "uom" => Field::Unit,
+                "value" | "value_usd" | "usd" => Field::Value,
+                "product" | "product_type" => Field::Product,
+                _ => return None,
+            },
+        )
     }
     pub fn name(self) -> &'static str {
         match self {
@@ -63,7 +74,10 @@ pub struct Columns {
 impl Columns {
     /// Maps header names to fields. `overrides` are `column=field` pairs that win over the names.
     /// Errors name the unknown field or the column that is not in the header.
-    pub fn from_header(header: &[String], overrides: &[(String, String)]) -> Result<Columns, String> {
+    pub fn from_header(
+        header: &[String],
+        overrides: &[(String, String)],
+    ) -> Result<Columns, String> {
         let mut index = BTreeMap::new();
         for (i, h) in header.iter().enumerate() {
             if let Some(f) = Field::parse(h) {
@@ -87,13 +101,24 @@ impl Columns {
             ));
         }
         if !index.contains_key(&Field::Direction) {
-            return Err(format!("the header has no direction column; found: {}", header.join(", ")));
+            return Err(format!(
+                "the header has no direction column; found: {}",
+                header.join(", ")
+            ));
         }
-        Ok(Columns { width: header.len(), index, names: header.to_vec() })
+        Ok(Columns {
+            width: header.len(),
+            index,
+            names: header.to_vec(),
+        })
     }
 
     fn get<'a>(&self, fields: &'a [&'a str], f: Field) -> Option<&'a str> {
-        self.index.get(&f).and_then(|&i| fields.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
+        self.index
+            .get(&f)
+            .and_then(|&i| fields.get(i))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -116,16 +141,25 @@ pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<
     if fields.len() != cols.width {
         return Err(Issue::new(
             IssueCode::WrongFieldCount,
-            format!("{} fields where the header has {}", fields.len(), cols.width),
+            format!(
+                "{} fields where the header has {}",
+                fields.len(),
+                cols.width
+            ),
         ));
     }
     let hs = match cols.get(fields, Field::Hs) {
         None => None,
-        Some(raw) => Some(HsCode::parse(raw).map_err(|why| Issue::new(IssueCode::BadHsCode, why).value(raw))?),
+        Some(raw) => Some(
+            HsCode::parse(raw).map_err(|why| Issue::new(IssueCode::BadHsCode, why).value(raw))?,
+        ),
     };
     let description = cols.get(fields, Field::Description).map(str::to_string);
     if hs.is_none() && description.is_none() {
-        return Err(Issue::new(IssueCode::MissingField, "no hs code and no description"));
+        return Err(Issue::new(
+            IssueCode::MissingField,
+            "no hs code and no description",
+        ));
     }
     let direction = match cols.get(fields, Field::Direction) {
         None => return Err(Issue::new(IssueCode::MissingField, "no direction")),
@@ -139,7 +173,9 @@ pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<
     };
     let date = match cols.get(fields, Field::Date) {
         None => default_date,
-        Some(raw) => parse_date(raw).map_err(|why| Issue::new(IssueCode::BadDate, why).value(raw))?,
+        Some(raw) => {
+            parse_date(raw).map_err(|why| Issue::new(IssueCode::BadDate, why).value(raw))?
+        }
     };
     let number = |f: Field| -> Result<Option<f64>, Issue> {
         match cols.get(fields, f) {
@@ -151,8 +187,11 @@ pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<
                 .filter(|x| x.is_finite() && *x >= 0.0)
                 .map(Some)
                 .ok_or_else(|| {
-                    Issue::new(IssueCode::BadNumber, format!("{} {raw:?} is not a non-negative number", f.name()))
-                        .value(raw)
+                    Issue::new(
+                        IssueCode::BadNumber,
+                        format!("{} {raw:?} is not a non-negative number", f.name()),
+                    )
+                    .value(raw)
                 }),
         }
     };
@@ -169,18 +208,24 @@ pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<
 }
 
 /// Checks a raw byte field is UTF-8, naming the byte offset within the row when it is not.
-pub fn utf8_field<'a>(bytes: &'a [u8], field_start: usize) -> Result<&'a str, Issue> {
+pub fn utf8_field(bytes: &[u8], field_start: usize) -> Result<&str, Issue> {
     std::str::from_utf8(bytes).map_err(|e| {
         Issue::new(
             IssueCode::InvalidUtf8,
-            format!("invalid utf-8 at byte {} of the row", field_start + e.valid_up_to()),
+            format!(
+                "invalid utf-8 at byte {} of the row",
+                field_start + e.valid_up_to()
+            ),
         )
         .value(String::from_utf8_lossy(bytes).into_owned())
     })
 }
 
 /// Flattens a JSON object's values to strings in the order of `keys` (for JSON-lines input).
-pub fn json_fields(obj: &serde_json::Map<String, serde_json::Value>, keys: &[String]) -> Vec<String> {
+pub fn json_fields(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    keys: &[String],
+) -> Vec<String> {
     keys.iter()
         .map(|k| match obj.get(k) {
             None | Some(serde_json::Value::Null) => String::new(),
@@ -205,7 +250,8 @@ mod tests {
         let got = match parse_row(&c, &fields, parse_date("2020-01-01").unwrap()) {
             Ok(s) => format!(
                 "ok {} {} {} q={:?} v={:?}",
-                s.hs.map(|h| h.to_string()).unwrap_or_else(|| s.description.clone().unwrap_or_default()),
+                s.hs.map(|h| h.to_string())
+                    .unwrap_or_else(|| s.description.clone().unwrap_or_default()),
                 s.direction,
                 s.date,
                 s.quantity,
@@ -219,24 +265,63 @@ mod tests {
     #[test]
     fn rows_parse_or_say_why() {
         let h = "HS_Code,Direction,Date,Qty,Value";
-        check(h, "8418.10,inbound,2019-05-01,3,1200", "ok 841810 inbound 2019-05-01 q=Some(3.0) v=Some(1200.0)");
-        check(h, "8418,to_dprk,,,", "ok 8418 inbound 2020-01-01 q=None v=None");
-        check(h, "84x8,inbound,2019-05-01,,", "bad-hs-code: hs code \"84x8\" has a character 'x' that is not a digit");
+        check(
+            h,
+            "8418.10,inbound,2019-05-01,3,1200",
+            "ok 841810 inbound 2019-05-01 q=Some(3.0) v=Some(1200.0)",
+        );
+        check(
+            h,
+            "8418,to_dprk,,,",
+            "ok 8418 inbound 2020-01-01 q=None v=None",
+        );
+        check(
+            h,
+            "84x8,inbound,2019-05-01,,",
+            "bad-hs-code: hs code \"84x8\" has a character 'x' that is not a digit",
+        );
         check(h, "8418,export,2019-05-01,,", "bad-direction: direction \"export\" is not inbound/outbound (or to_dprk/from_dprk, in/out)");
-        check(h, "8418,inbound,2019-13-01,,", "bad-date: date \"2019-13-01\" is not a valid YYYY-MM-DD date (input is out of range)");
-        check(h, "8418,inbound,2019-05-01,-3,", "bad-number: quantity \"-3\" is not a non-negative number");
-        check(h, "8418,inbound", "wrong-field-count: 2 fields where the header has 5");
-        check(h, ",inbound,2019-05-01,,", "missing-field: no hs code and no description");
-        check("goods,flow", "rice cookers,out", "ok rice cookers outbound 2020-01-01 q=None v=None");
+        check(
+            h,
+            "8418,inbound,2019-13-01,,",
+            "bad-date: date \"2019-13-01\" is not a valid YYYY-MM-DD date (input is out of range)",
+        );
+        check(
+            h,
+            "8418,inbound,2019-05-01,-3,",
+            "bad-number: quantity \"-3\" is not a non-negative number",
+        );
+        check(
+            h,
+            "8418,inbound",
+            "wrong-field-count: 2 fields where the header has 5",
+        );
+        check(
+            h,
+            ",inbound,2019-05-01,,",
+            "missing-field: no hs code and no description",
+        );
+        check(
+            "goods,flow",
+            "rice cookers,out",
+            "ok rice cookers outbound 2020-01-01 q=None v=None",
+        );
     }
 
     #[test]
     fn headers_need_goods_and_direction_and_maps_are_checked() {
         let h: Vec<String> = ["a", "b"].map(String::from).to_vec();
-        assert!(Columns::from_header(&h, &[]).unwrap_err().contains("no goods column"));
-        let m = [("a".to_string(), "hs".to_string()), ("b".to_string(), "direction".to_string())];
+        assert!(Columns::from_header(&h, &[])
+            .unwrap_err()
+            .contains("no goods column"));
+        let m = [
+            ("a".to_string(), "hs".to_string()),
+            ("b".to_string(), "direction".to_string()),
+        ];
         assert!(Columns::from_header(&h, &m).is_ok());
         let bad = [("zz".to_string(), "hs".to_string())];
-        assert!(Columns::from_header(&h, &bad).unwrap_err().contains("no column \"zz\""));
+        assert!(Columns::from_header(&h, &bad)
+            .unwrap_err()
+            .contains("no column \"zz\""));
     }
 }

@@ -143,12 +143,25 @@ impl Gazetteer {
         let (cf, ctext) = src.read("gazetteer/crossings.toml")?;
         let places: PlacesFile = parse_toml(&pf, &ptext)?;
         let crossings: CrossingsFile = parse_toml(&cf, &ctext)?;
-        Ok(Gazetteer::new(places.place, crossings.crossing, places.ambiguous))
+        Ok(Gazetteer::new(
+            places.place,
+            crossings.crossing,
+            places.ambiguous,
+        ))
     }
 
     pub fn new(places: Vec<Place>, crossings: Vec<Crossing>, ambiguous: Vec<Ambiguity>) -> Self {
-        let by_id = places.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        Gazetteer { places, crossings, ambiguous, by_id }
+        let by_id = places
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        Gazetteer {
+            places,
+            crossings,
+            ambiguous,
+            by_id,
+        }
     }
 
     pub fn place(&self, id: &str) -> Option<&Place> {
@@ -178,12 +191,16 @@ impl Gazetteer {
         let mut idx: BTreeMap<String, BTreeSet<Named>> = BTreeMap::new();
         for p in &self.places {
             for n in &p.names {
-                idx.entry(fold(n)).or_default().insert(Named::Place(p.id.clone()));
+                idx.entry(fold(n))
+                    .or_default()
+                    .insert(Named::Place(p.id.clone()));
             }
         }
         for c in &self.crossings {
             for n in &c.names {
-                idx.entry(fold(n)).or_default().insert(Named::Crossing(c.id.clone()));
+                idx.entry(fold(n))
+                    .or_default()
+                    .insert(Named::Crossing(c.id.clone()));
             }
         }
         idx
@@ -198,7 +215,10 @@ impl Gazetteer {
             return vec![Named::Crossing(name.to_string())];
         }
         let key = fold(name);
-        self.alias_index().remove(&key).map(|s| s.into_iter().collect()).unwrap_or_default()
+        self.alias_index()
+            .remove(&key)
+            .map(|s| s.into_iter().collect())
+            .unwrap_or_default()
     }
 
     /// The crossing whose sides, bridges or facilities include `place_id` or one of its ancestors
@@ -231,14 +251,19 @@ impl Gazetteer {
                 (None, _) => out.push(format!("place {}: has no parent", p.id)),
                 (Some(par), _) => match self.place(par) {
                     None => out.push(format!("place {}: parent {par} does not exist", p.id)),
-                    Some(pp) if pp.country != p.country && pp.kind != PlaceKind::Country => {
-                        out.push(format!("place {}: parent {par} is in another country", p.id))
-                    }
+                    Some(pp) if pp.country != p.country && pp.kind != PlaceKind::Country => out
+                        .push(format!(
+                            "place {}: parent {par} is in another country",
+                            p.id
+                        )),
                     _ => {}
                 },
             }
             if self.ancestry(&p.id).last().map(|r| r.kind) != Some(PlaceKind::Country) {
-                out.push(format!("place {}: its parent chain does not end at a country", p.id));
+                out.push(format!(
+                    "place {}: its parent chain does not end at a country",
+                    p.id
+                ));
             }
             if p.kind == PlaceKind::Country {
                 if p.bbox.is_none() {
@@ -248,9 +273,10 @@ impl Gazetteer {
             }
             match (p.lat, p.lon) {
                 (Some(lat), Some(lon)) => {
-                    let country = self.places.iter().find(|c| {
-                        c.kind == PlaceKind::Country && c.country == p.country
-                    });
+                    let country = self
+                        .places
+                        .iter()
+                        .find(|c| c.kind == PlaceKind::Country && c.country == p.country);
                     match country.and_then(|c| c.bbox) {
                         Some([x0, y0, x1, y1]) => {
                             if !(x0..=x1).contains(&lon) || !(y0..=y1).contains(&lat) {
@@ -260,13 +286,19 @@ impl Gazetteer {
                                 ));
                             }
                         }
-                        None => out.push(format!("place {}: country {} is not in the gazetteer", p.id, p.country)),
+                        None => out.push(format!(
+                            "place {}: country {} is not in the gazetteer",
+                            p.id, p.country
+                        )),
                     }
                 }
                 _ => out.push(format!("place {}: has no coordinates", p.id)),
             }
             if p.kind == PlaceKind::Port && p.locode.is_none() && p.note.is_none() {
-                out.push(format!("port {}: has no UN/LOCODE and no note saying why", p.id));
+                out.push(format!(
+                    "port {}: has no UN/LOCODE and no note saying why",
+                    p.id
+                ));
             }
         }
         let mut cseen = BTreeSet::new();
@@ -302,7 +334,10 @@ impl Gazetteer {
                 c.sides[1].split_once('.').map_or("", |x| x.1)
             );
             if !expected.starts_with(&c.id) && c.id != expected {
-                out.push(format!("crossing {}: id should be {expected} (DESIGN.md §4)", c.id));
+                out.push(format!(
+                    "crossing {}: id should be {expected} (DESIGN.md §4)",
+                    c.id
+                ));
             }
             for b in c.bridges.iter().chain(&c.facilities) {
                 if self.place(b).is_none() {
@@ -314,12 +349,20 @@ impl Gazetteer {
         let declared: BTreeMap<String, BTreeSet<&str>> = self
             .ambiguous
             .iter()
-            .map(|a| (fold(&a.name), a.candidates.iter().map(String::as_str).collect()))
+            .map(|a| {
+                (
+                    fold(&a.name),
+                    a.candidates.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
         for a in &self.ambiguous {
             for cand in &a.candidates {
                 if self.place(cand).is_none() && self.crossing(cand).is_none() {
-                    out.push(format!("ambiguous {:?}: candidate {cand} does not exist", a.name));
+                    out.push(format!(
+                        "ambiguous {:?}: candidate {cand} does not exist",
+                        a.name
+                    ));
                 }
             }
         }
@@ -370,9 +413,14 @@ fn check_place_id(p: &Place) -> Option<String> {
     }
     let (cc, slug) = p.id.split_once('.').unwrap_or(("", ""));
     let ok_slug = !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if cc != p.country.to_ascii_lowercase() || !ok_slug {
-        return Some(format!("place {}: id must be {{iso2}}.{{slug}} in lower-case ascii", p.id));
+        return Some(format!(
+            "place {}: id must be {{iso2}}.{{slug}} in lower-case ascii",
+            p.id
+        ));
     }
     None
 }

@@ -94,7 +94,9 @@ struct NomenRow {
 impl Nomenclature {
     /// Parses the official layout (`section,hscode,description,parent,level`), refusing anything else.
     pub fn parse(file: &str, bytes: &[u8], version: &str) -> Result<Nomenclature, LoadError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
+        let bytes = bytes
+            .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+            .unwrap_or(bytes);
         let text = std::str::from_utf8(bytes).map_err(|e| LoadError {
             file: file.into(),
             message: format!("invalid utf-8 at byte {}", e.valid_up_to()),
@@ -103,30 +105,48 @@ impl Nomenclature {
         let mut descriptions = BTreeMap::new();
         for (i, r) in rows.into_iter().enumerate() {
             let line = i + 2;
+            // The layout closes with an aggregate "TOTAL" row (and HS2017 with an empty one).
+            if r.hscode == "TOTAL" || (r.hscode.is_empty() && r.description.is_empty()) {
+                continue;
+            }
             if !matches!(r.level.as_str(), "2" | "4" | "6") {
                 return Err(LoadError {
                     file: file.into(),
                     message: format!("line {line}: level {:?} is not 2, 4 or 6", r.level),
                 });
             }
-            if r.hscode.len().to_string() != r.level || HsCode::parse(&r.hscode).is_err() {
+            // Chapters 98 and 99 are special (national use, unspecified goods): digits suffice here.
+            if r.hscode.len().to_string() != r.level
+                || !r.hscode.bytes().all(|b| b.is_ascii_digit())
+            {
                 return Err(LoadError {
                     file: file.into(),
-                    message: format!("line {line}: hscode {:?} does not match level {}", r.hscode, r.level),
+                    message: format!(
+                        "line {line}: hscode {:?} does not match level {}",
+                        r.hscode, r.level
+                    ),
                 });
             }
             descriptions.insert(r.hscode, r.description);
         }
         if descriptions.is_empty() {
-            return Err(LoadError { file: file.into(), message: "no rows".into() });
+            return Err(LoadError {
+                file: file.into(),
+                message: "no rows".into(),
+            });
         }
-        Ok(Nomenclature { version: version.to_string(), descriptions })
+        Ok(Nomenclature {
+            version: version.to_string(),
+            descriptions,
+        })
     }
 
     /// Loads the newest `hs/nomenclature-*.csv` in `dir`, if any.
     pub fn load_dir(dir: &Path) -> Result<Option<Nomenclature>, LoadError> {
         let hs_dir = dir.join("hs");
-        let Ok(entries) = std::fs::read_dir(&hs_dir) else { return Ok(None) };
+        let Ok(entries) = std::fs::read_dir(&hs_dir) else {
+            return Ok(None);
+        };
         let mut files: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -137,7 +157,9 @@ impl Nomenclature {
             })
             .collect();
         files.sort();
-        let Some(path) = files.pop() else { return Ok(None) };
+        let Some(path) = files.pop() else {
+            return Ok(None);
+        };
         let version = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -180,9 +202,15 @@ pub struct HsPack {
 impl HsPack {
     pub fn load(src: &Sources) -> Result<HsPack, LoadError> {
         let (f, t) = src.read("hs/chapters.csv")?;
-        let chapters = parse_csv::<TitleRow>(&f, &t)?.into_iter().map(|r| (r.code, r.title)).collect();
+        let chapters = parse_csv::<TitleRow>(&f, &t)?
+            .into_iter()
+            .map(|r| (r.code, r.title))
+            .collect();
         let (f, t) = src.read("hs/headings.csv")?;
-        let headings = parse_csv::<TitleRow>(&f, &t)?.into_iter().map(|r| (r.code, r.title)).collect();
+        let headings = parse_csv::<TitleRow>(&f, &t)?
+            .into_iter()
+            .map(|r| (r.code, r.title))
+            .collect();
         let (f, t) = src.read("hs/lexicon.csv")?;
         let lexicon = parse_csv::<LexRow>(&f, &t)?
             .into_iter()
@@ -216,7 +244,15 @@ impl HsPack {
                 index.entry(k).or_insert(i);
             }
         }
-        HsPack { chapters, headings, lexicon, changes, nomenclature: None, index, longest_phrase_words: longest }
+        HsPack {
+            chapters,
+            headings,
+            lexicon,
+            changes,
+            nomenclature: None,
+            index,
+            longest_phrase_words: longest,
+        }
     }
 
     /// Number of phrase forms in the lexicon.
@@ -228,7 +264,11 @@ impl HsPack {
     pub fn title(&self, code: &str) -> Option<(String, String)> {
         let mut c = code;
         loop {
-            if let Some(d) = self.nomenclature.as_ref().and_then(|n| n.descriptions.get(c)) {
+            if let Some(d) = self
+                .nomenclature
+                .as_ref()
+                .and_then(|n| n.descriptions.get(c))
+            {
                 return Some((c.to_string(), d.clone()));
             }
             if let Some(t) = self.headings.get(c).or_else(|| self.chapters.get(c)) {
@@ -252,7 +292,10 @@ impl HsPack {
         }
         let h = &code[..4];
         self.headings.contains_key(h)
-            || self.nomenclature.as_ref().is_some_and(|n| n.descriptions.contains_key(h))
+            || self
+                .nomenclature
+                .as_ref()
+                .is_some_and(|n| n.descriptions.contains_key(h))
     }
 
     /// The lexicon entry for exactly this phrase (folded), if any.
@@ -275,9 +318,10 @@ impl HsPack {
             for n in (1..=self.longest_phrase_words.min(words.len() - i)).rev() {
                 let (s, e) = (words[i].0, words[i + n - 1].1);
                 let key = fold(&text[s..e]);
-                let idx = self.index.get(&key).or_else(|| {
-                    singular(&key).and_then(|k| self.index.get(&k))
-                });
+                let idx = self
+                    .index
+                    .get(&key)
+                    .or_else(|| singular(&key).and_then(|k| self.index.get(&k)));
                 if let Some(&idx) = idx {
                     hit = Some((n, idx, s, e));
                     break;
@@ -315,7 +359,9 @@ impl HsPack {
             .filter(|e| {
                 e.phrases.iter().any(|p| {
                     let f = fold(p);
-                    words.iter().all(|w| f.split(' ').any(|fw| fw.starts_with(w)))
+                    words
+                        .iter()
+                        .all(|w| f.split(' ').any(|fw| fw.starts_with(w)))
                 })
             })
             .collect()
@@ -323,7 +369,9 @@ impl HsPack {
 
     /// Codes of the imported nomenclature whose description contains every query word.
     pub fn search_nomenclature(&self, query: &str) -> Vec<(String, String)> {
-        let Some(n) = &self.nomenclature else { return Vec::new() };
+        let Some(n) = &self.nomenclature else {
+            return Vec::new();
+        };
         let q = fold(query);
         let words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
         n.descriptions
@@ -338,7 +386,10 @@ impl HsPack {
 
     /// Every lexicon entry mapping to this code or a code within it.
     pub fn phrases_for(&self, code: &str) -> Vec<&LexEntry> {
-        self.lexicon.iter().filter(|e| e.hs.iter().any(|h| h.starts_with(code))).collect()
+        self.lexicon
+            .iter()
+            .filter(|e| e.hs.iter().any(|h| h.starts_with(code)))
+            .collect()
     }
 
     /// Version changes that touch a code (as old code or successor).
@@ -367,14 +418,19 @@ impl HsPack {
         }
         for (c, t) in &self.headings {
             if !(c.len() == 4 || c.len() == 6) || HsCode::parse(c).is_err() {
-                out.push(format!("hs/headings.csv: {c:?} is not a 4- or 6-digit code"));
+                out.push(format!(
+                    "hs/headings.csv: {c:?} is not a 4- or 6-digit code"
+                ));
                 continue;
             }
             if !self.chapters.contains_key(&c[..2]) {
                 out.push(format!("hs/headings.csv: {c}: chapter {} unknown", &c[..2]));
             }
             if c.len() == 6 && !self.headings.contains_key(&c[..4]) {
-                out.push(format!("hs/headings.csv: {c}: heading {} is not listed", &c[..4]));
+                out.push(format!(
+                    "hs/headings.csv: {c}: heading {} is not listed",
+                    &c[..4]
+                ));
             }
             if t.trim().is_empty() {
                 out.push(format!("hs/headings.csv: {c} has no title"));
@@ -386,7 +442,10 @@ impl HsPack {
                 out.push(format!("hs/lexicon.csv:{}: needs phrases and hs", e.line));
             }
             if !(0.0..=1.0).contains(&e.confidence) || e.confidence == 0.0 {
-                out.push(format!("hs/lexicon.csv:{}: confidence {} not in (0, 1]", e.line, e.confidence));
+                out.push(format!(
+                    "hs/lexicon.csv:{}: confidence {} not in (0, 1]",
+                    e.line, e.confidence
+                ));
             }
             for h in &e.hs {
                 if let Err(why) = HsCode::parse(h) {
@@ -394,15 +453,25 @@ impl HsPack {
                 } else if !self.chapters.contains_key(&h[..2]) {
                     out.push(format!("hs/lexicon.csv:{}: {h}: chapter unknown", e.line));
                 } else if h.len() >= 4 && !self.headings.contains_key(&h[..4]) {
-                    out.push(format!("hs/lexicon.csv:{}: {h}: heading {} is not in hs/headings.csv", e.line, &h[..4]));
+                    out.push(format!(
+                        "hs/lexicon.csv:{}: {h}: heading {} is not in hs/headings.csv",
+                        e.line,
+                        &h[..4]
+                    ));
                 } else if h.len() == 6 && !self.headings.contains_key(h.as_str()) {
-                    out.push(format!("hs/lexicon.csv:{}: {h}: subheading is not in hs/headings.csv", e.line));
+                    out.push(format!(
+                        "hs/lexicon.csv:{}: {h}: subheading is not in hs/headings.csv",
+                        e.line
+                    ));
                 }
             }
             for p in &e.phrases {
                 let k = fold(p);
                 if let Some(prev) = seen.insert(k.clone(), e.line) {
-                    out.push(format!("hs/lexicon.csv:{}: phrase {p:?} already on line {prev}", e.line));
+                    out.push(format!(
+                        "hs/lexicon.csv:{}: phrase {p:?} already on line {prev}",
+                        e.line
+                    ));
                 }
             }
         }
@@ -465,7 +534,11 @@ fn singular(folded: &str) -> Option<String> {
 }
 
 fn split_list(s: &str) -> Vec<String> {
-    s.split('|').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+    s.split('|')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn non_empty(s: String) -> Option<String> {

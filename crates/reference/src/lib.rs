@@ -46,13 +46,34 @@ impl std::error::Error for LoadError {}
 
 /// The pack files, relative to a data directory, with their embedded default contents.
 pub const PACK_FILES: &[(&str, &str)] = &[
-    ("gazetteer/places.toml", include_str!("../../../data/gazetteer/places.toml")),
-    ("gazetteer/crossings.toml", include_str!("../../../data/gazetteer/crossings.toml")),
-    ("hs/chapters.csv", include_str!("../../../data/hs/chapters.csv")),
-    ("hs/headings.csv", include_str!("../../../data/hs/headings.csv")),
-    ("hs/lexicon.csv", include_str!("../../../data/hs/lexicon.csv")),
-    ("hs/changes.csv", include_str!("../../../data/hs/changes.csv")),
-    ("regimes/unsc-dprk.toml", include_str!("../../../data/regimes/unsc-dprk.toml")),
+    (
+        "gazetteer/places.toml",
+        include_str!("../../../data/gazetteer/places.toml"),
+    ),
+    (
+        "gazetteer/crossings.toml",
+        include_str!("../../../data/gazetteer/crossings.toml"),
+    ),
+    (
+        "hs/chapters.csv",
+        include_str!("../../../data/hs/chapters.csv"),
+    ),
+    (
+        "hs/headings.csv",
+        include_str!("../../../data/hs/headings.csv"),
+    ),
+    (
+        "hs/lexicon.csv",
+        include_str!("../../../data/hs/lexicon.csv"),
+    ),
+    (
+        "hs/changes.csv",
+        include_str!("../../../data/hs/changes.csv"),
+    ),
+    (
+        "regimes/unsc-dprk.toml",
+        include_str!("../../../data/regimes/unsc-dprk.toml"),
+    ),
 ];
 
 /// Where the pack files come from: the embedded copies, with any file present in `dir` taking
@@ -79,7 +100,10 @@ impl Sources {
             .iter()
             .find(|(name, _)| *name == rel)
             .map(|(name, text)| (format!("<embedded>/data/{name}"), text.to_string()))
-            .ok_or_else(|| LoadError { file: rel.to_string(), message: "no such pack file".into() })
+            .ok_or_else(|| LoadError {
+                file: rel.to_string(),
+                message: "no such pack file".into(),
+            })
     }
 }
 
@@ -92,14 +116,20 @@ impl Reference {
     /// Loads the packs, with files in `dir` (when given) replacing the embedded ones, and the
     /// imported HS nomenclature from `dir/hs/` when present.
     pub fn load(dir: Option<&Path>) -> Result<Reference, LoadError> {
-        let src = Sources { dir: dir.map(Path::to_path_buf) };
+        let src = Sources {
+            dir: dir.map(Path::to_path_buf),
+        };
         let gazetteer = Gazetteer::load(&src)?;
         let mut hs = HsPack::load(&src)?;
         if let Some(dir) = dir {
             hs.nomenclature = hs::Nomenclature::load_dir(dir)?;
         }
         let rulebook = Rulebook::load(&src, "regimes/unsc-dprk.toml")?;
-        Ok(Reference { gazetteer, hs, rulebook })
+        Ok(Reference {
+            gazetteer,
+            hs,
+            rulebook,
+        })
     }
 
     /// Every validation problem across the packs, one line each (empty when all is well).
@@ -115,19 +145,27 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<T, LoadError> {
-    toml::from_str(text).map_err(|e| LoadError { file: file.to_string(), message: e.to_string() })
+    toml::from_str(text).map_err(|e| LoadError {
+        file: file.to_string(),
+        message: e.to_string(),
+    })
 }
 
 pub(crate) fn parse_csv<T: serde::de::DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<Vec<T>, LoadError> {
-    let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, rec) in rdr.deserialize().enumerate() {
         let row: T = rec.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(i as u64 + 2);
-            LoadError { file: file.to_string(), message: format!("line {line}: {e}") }
+            LoadError {
+                file: file.to_string(),
+                message: format!("line {line}: {e}"),
+            }
         })?;
         out.push(row);
     }

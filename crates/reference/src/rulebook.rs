@@ -113,9 +113,15 @@ impl HsEntry {
             Some((a, b)) => {
                 let (a, b) = (HsCode::parse(a)?, HsCode::parse(b)?);
                 if a.len() != b.len() || a > b {
-                    return Err(format!("range {:?} must run low-high at one length", self.code));
+                    return Err(format!(
+                        "range {:?} must run low-high at one length",
+                        self.code
+                    ));
                 }
-                let (lo, hi): (u64, u64) = (a.as_str().parse().unwrap_or(0), b.as_str().parse().unwrap_or(0));
+                let (lo, hi): (u64, u64) = (
+                    a.as_str().parse().unwrap_or(0),
+                    b.as_str().parse().unwrap_or(0),
+                );
                 if hi - lo > 200 {
                     return Err(format!("range {:?} is too wide", self.code));
                 }
@@ -251,9 +257,14 @@ impl Rulebook {
             }
             let want_prefix = format!("unsc-{}-", m.resolution);
             if !m.id.starts_with(&want_prefix)
-                || !m.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                || !m
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             {
-                out.push(format!("{at}: id must be kebab-case and start with {want_prefix}"));
+                out.push(format!(
+                    "{at}: id must be kebab-case and start with {want_prefix}"
+                ));
             }
             if m.instrument.trim().is_empty() || m.paragraph.trim().is_empty() {
                 out.push(format!("{at}: must cite instrument and paragraph"));
@@ -263,7 +274,10 @@ impl Rulebook {
             }
             if let Some(u) = m.until {
                 if u <= m.starts() {
-                    out.push(format!("{at}: until {u} is not after its start {}", m.starts()));
+                    out.push(format!(
+                        "{at}: until {u} is not after its start {}",
+                        m.starts()
+                    ));
                 }
             }
             if let Some(e) = m.effective {

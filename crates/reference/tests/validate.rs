@@ -7,7 +7,12 @@ use borderwatch_reference::Reference;
 fn embedded_packs_validate() {
     let r = Reference::embedded().expect("packs load");
     let problems = r.validate();
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -22,7 +27,11 @@ fn pack_sizes_meet_the_floor() {
     assert!(cn_kp >= 12, "only {cn_kp} China–DPRK crossings");
     assert!(r.gazetteer.crossing("khasan-tumangang").is_some());
     assert_eq!(r.hs.chapters.len(), 97);
-    assert!(r.hs.phrase_count() >= 600, "lexicon has {} phrases", r.hs.phrase_count());
+    assert!(
+        r.hs.phrase_count() >= 600,
+        "lexicon has {} phrases",
+        r.hs.phrase_count()
+    );
 }
 
 /// A pack with one of each mistake reports each one, precisely. `BLESS=1` rewrites the expectation.
@@ -36,7 +45,10 @@ fn broken_packs_report_every_problem() {
         std::fs::write(&expected_path, &got).unwrap();
     }
     let want = std::fs::read_to_string(&expected_path).unwrap();
-    assert_eq!(got, want, "validation output changed; rerun with BLESS=1 if intended");
+    assert_eq!(
+        got, want,
+        "validation output changed; rerun with BLESS=1 if intended"
+    );
 }
 
 #[test]
@@ -49,7 +61,10 @@ fn unknown_fields_are_refused_with_the_file_named() {
     )
     .unwrap();
     let err = Reference::load(Some(&dir)).unwrap_err().to_string();
-    assert!(err.contains("crossings.toml") && err.contains("colour"), "{err}");
+    assert!(
+        err.contains("crossings.toml") && err.contains("colour"),
+        "{err}"
+    );
 }
 
 fn tempdir() -> std::path::PathBuf {

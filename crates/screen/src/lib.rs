@@ -34,7 +34,13 @@ pub struct Goods {
 
 impl Goods {
     pub fn code(hs: HsCode) -> Goods {
-        Goods { hs, product: None, value_usd: None, confidence: 1.0, phrase: None }
+        Goods {
+            hs,
+            product: None,
+            value_usd: None,
+            confidence: 1.0,
+            phrase: None,
+        }
     }
 }
 
@@ -74,7 +80,11 @@ pub struct Verdict {
 impl Verdict {
     /// The measure ids, `;`-joined (for CSV).
     pub fn measure_ids(&self) -> String {
-        self.measures.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(";")
+        self.measures
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 }
 
@@ -160,7 +170,13 @@ impl<'r> Screener<'r> {
         boundaries.dedup();
         thresholds.sort_by(f64::total_cmp);
         thresholds.dedup();
-        Screener { rulebook, hs, compiled, boundaries, thresholds }
+        Screener {
+            rulebook,
+            hs,
+            compiled,
+            boundaries,
+            thresholds,
+        }
     }
 
     pub fn rulebook(&self) -> &'r Rulebook {
@@ -193,7 +209,8 @@ impl<'r> Screener<'r> {
             Direction::Inbound | Direction::Outbound => self.screen_one_way(goods, direction, date),
             Direction::Domestic => {
                 let mut v = self.blank(goods, direction, date);
-                v.reason = "permitted: a domestic movement does not cross into or out of the DPRK".into();
+                v.reason =
+                    "permitted: a domestic movement does not cross into or out of the DPRK".into();
                 v.confidence = round2(0.9 * goods.confidence);
                 v
             }
@@ -254,7 +271,11 @@ impl<'r> Screener<'r> {
                 )),
             }
         }
-        let title = self.hs.title(&code).map(|(c, t)| format!("{c} {t}")).unwrap_or_default();
+        let title = self
+            .hs
+            .title(&code)
+            .map(|(c, t)| format!("{c} {t}"))
+            .unwrap_or_default();
 
         let mut effects: Vec<Effect> = Vec::new();
         let mut later: Vec<(Date, &Measure, Status)> = Vec::new();
@@ -282,14 +303,26 @@ impl<'r> Screener<'r> {
             let (status, effect) = match &m.wind_down {
                 Some(w) if date <= w.until && status == Status::Prohibited => (
                     Status::Review,
-                    format!("{effect}; within the contract wind-down to {}: {}", w.until, w.note),
+                    format!(
+                        "{effect}; within the contract wind-down to {}: {}",
+                        w.until, w.note
+                    ),
                 ),
                 _ => (status, effect),
             };
-            effects.push(Effect { measure: m, status, effect, weight });
+            effects.push(Effect {
+                measure: m,
+                status,
+                effect,
+                weight,
+            });
         }
 
-        effects.sort_by(|a, b| b.status.cmp(&a.status).then(a.measure.adopted.cmp(&b.measure.adopted)));
+        effects.sort_by(|a, b| {
+            b.status
+                .cmp(&a.status)
+                .then(a.measure.adopted.cmp(&b.measure.adopted))
+        });
         let status = effects.first().map_or(Status::Permitted, |e| e.status);
         v.status = status;
         v.measures = effects
@@ -303,31 +336,65 @@ impl<'r> Screener<'r> {
             })
             .collect();
 
-        let subject = if title.is_empty() { format!("HS {code}") } else { format!("HS {title}") };
+        let subject = if title.is_empty() {
+            format!("HS {code}")
+        } else {
+            format!("HS {title}")
+        };
         let dir_words = match direction {
             Direction::Inbound => "into the DPRK",
             _ => "out of the DPRK",
         };
         let mut reason = String::new();
         if let Some(top) = effects.first() {
-            let _ = write!(reason, "{}: {} {} — {}", status, subject, dir_words, top.effect);
+            let _ = write!(
+                reason,
+                "{}: {} {} — {}",
+                status, subject, dir_words, top.effect
+            );
             let _ = write!(reason, " [{}: {}]", top.measure.id, top.measure.citation());
-            for e in effects.iter().skip(1).filter(|e| e.status != Status::Permitted).take(3) {
-                let _ = write!(reason, "; also {}: {} ({})", e.status, e.effect, e.measure.id);
+            for e in effects
+                .iter()
+                .skip(1)
+                .filter(|e| e.status != Status::Permitted)
+                .take(3)
+            {
+                let _ = write!(
+                    reason,
+                    "; also {}: {} ({})",
+                    e.status, e.effect, e.measure.id
+                );
             }
-            let w = effects.iter().filter(|e| e.status == status).map(|e| e.weight).fold(0.0, f64::max);
+            let w = effects
+                .iter()
+                .filter(|e| e.status == status)
+                .map(|e| e.weight)
+                .fold(0.0, f64::max);
             v.confidence = round2(w * goods.confidence);
         } else {
-            let _ = write!(reason, "permitted: no UN measure covers {subject} {dir_words} at this date");
+            let _ = write!(
+                reason,
+                "permitted: no UN measure covers {subject} {dir_words} at this date"
+            );
             v.confidence = round2(0.9 * goods.confidence);
         }
         later.sort_by_key(|(d, m, _)| (*d, m.id.clone()));
         if let Some((d, m, s)) = later.iter().find(|(_, _, s)| *s > status) {
-            let _ = write!(reason, "; from {d} it is {s} under {} ({})", m.id, m.citation());
+            let _ = write!(
+                reason,
+                "; from {d} it is {s} under {} ({})",
+                m.id,
+                m.citation()
+            );
         }
         if status == Status::Permitted {
             if let Some((m, s)) = earlier.iter().max_by_key(|(m, _)| m.until) {
-                let _ = write!(reason, "; it was {s} under {} until {}", m.id, m.until.unwrap_or(date));
+                let _ = write!(
+                    reason,
+                    "; it was {s} under {} until {}",
+                    m.id,
+                    m.until.unwrap_or(date)
+                );
             }
         }
         for (d, m, s) in later.iter().skip(1).filter(|(_, _, s)| *s > status).take(3) {
@@ -341,8 +408,11 @@ impl<'r> Screener<'r> {
             .iter()
             .any(|c| code.starts_with(c.as_str()));
         if !food_or_medicine && status != Status::Prohibited {
-            let ids: Vec<&str> =
-                catch_alls.iter().filter(|m| m.in_force(date)).map(|m| m.id.as_str()).collect();
+            let ids: Vec<&str> = catch_alls
+                .iter()
+                .filter(|m| m.in_force(date))
+                .map(|m| m.id.as_str())
+                .collect();
             if !ids.is_empty() {
                 v.notes.push(format!(
                     "catch-alls ({}) apply if the end use is military or WMD-related: not decidable from the code",
@@ -367,7 +437,12 @@ impl<'r> Screener<'r> {
             if m.products.iter().any(|x| x == p) {
                 return Some((
                     m.status,
-                    format!("{} is a {} product: {}", goods.phrase.as_deref().unwrap_or("the goods"), p, m.summary.trim_end_matches('.')),
+                    format!(
+                        "{} is a {} product: {}",
+                        goods.phrase.as_deref().unwrap_or("the goods"),
+                        p,
+                        m.summary.trim_end_matches('.')
+                    ),
                     weight(m.hs_basis.min(HsBasis::Analyst)),
                 ));
             }
@@ -388,10 +463,7 @@ impl<'r> Screener<'r> {
                             status = Status::Review;
                             clause = format!(
                                 "HS {} is shared: {} is {} ({}); check the product type",
-                                e.code,
-                                p,
-                                e.status,
-                                m.id
+                                e.code, p, e.status, m.id
                             );
                             if let Some(note) = &e.note {
                                 let _ = write!(clause, " — {note}");

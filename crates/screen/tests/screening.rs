@@ -62,7 +62,12 @@ fn case_table() {
         }
     }
     assert!(n > 100, "only {n} cases");
-    assert!(failures.is_empty(), "{} of {n} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {n} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// For every measure with an HS scope: its first code is caught from its start (in its
@@ -76,7 +81,10 @@ fn every_measure_before_during_after_and_both_directions() {
         if m.kind == MeasureKind::Exemption {
             continue;
         }
-        let Some(entry) = m.hs.iter().find(|e| e.product.is_none() && e.value_over_usd.is_none()) else {
+        let Some(entry) =
+            m.hs.iter()
+                .find(|e| e.product.is_none() && e.value_over_usd.is_none())
+        else {
             continue;
         };
         let code = entry.codes().unwrap()[0].clone();
@@ -85,15 +93,33 @@ fn every_measure_before_during_after_and_both_directions() {
             .into_iter()
             .filter(|d| m.direction.covers(*d))
             .collect();
-        let cites = |d: Direction, date: Date| s.screen(&goods, d, date).measures.iter().any(|c| c.id == m.id);
+        let cites = |d: Direction, date: Date| {
+            s.screen(&goods, d, date)
+                .measures
+                .iter()
+                .any(|c| c.id == m.id)
+        };
         let before = m.starts().pred_opt().unwrap();
         let during = m.starts();
         for d in [Direction::Inbound, Direction::Outbound] {
             let covered = dirs.contains(&d);
-            assert!(!cites(d, before), "{} cited for {code} {d} the day before it starts", m.id);
-            assert_eq!(cites(d, during), covered, "{} for {code} {d} on its first day", m.id);
+            assert!(
+                !cites(d, before),
+                "{} cited for {code} {d} the day before it starts",
+                m.id
+            );
+            assert_eq!(
+                cites(d, during),
+                covered,
+                "{} for {code} {d} on its first day",
+                m.id
+            );
             if let Some(u) = m.until {
-                assert!(!cites(d, u), "{} cited for {code} {d} on {u}, after it was replaced", m.id);
+                assert!(
+                    !cites(d, u),
+                    "{} cited for {code} {d} on {u}, after it was replaced",
+                    m.id
+                );
             } else {
                 let after = parse_date("2025-06-01").unwrap();
                 assert_eq!(cites(d, after), covered, "{} for {code} {d} in 2025", m.id);
@@ -122,12 +148,21 @@ fn value_thresholds_decide_luxury_floor_items() {
     let date = parse_date("2017-06-01").unwrap();
     let mut rug = Goods::code(HsCode::parse("570110").unwrap());
     rug.value_usd = Some(800.0);
-    assert_eq!(s.screen(&rug, Direction::Inbound, date).status, Status::Prohibited);
+    assert_eq!(
+        s.screen(&rug, Direction::Inbound, date).status,
+        Status::Prohibited
+    );
     rug.value_usd = Some(300.0);
     let v = s.screen(&rug, Direction::Inbound, date);
-    assert!(!v.measures.iter().any(|c| c.id == "unsc-2321-annex4"), "{v:?}");
+    assert!(
+        !v.measures.iter().any(|c| c.id == "unsc-2321-annex4"),
+        "{v:?}"
+    );
     rug.value_usd = None;
-    assert_eq!(s.screen(&rug, Direction::Inbound, date).status, Status::Review);
+    assert_eq!(
+        s.screen(&rug, Direction::Inbound, date).status,
+        Status::Review
+    );
 }
 
 #[test]
@@ -139,7 +174,10 @@ fn unknown_and_domestic_directions() {
     let v = s.screen(&seaweed, Direction::Unknown, date);
     assert_eq!(v.status, Status::Prohibited);
     assert!(v.notes[0].contains("direction unknown"), "{:?}", v.notes);
-    assert_eq!(s.screen(&seaweed, Direction::Domestic, date).status, Status::Permitted);
+    assert_eq!(
+        s.screen(&seaweed, Direction::Domestic, date).status,
+        Status::Permitted
+    );
 }
 
 #[test]
@@ -171,12 +209,18 @@ fn golden_verdict_texts() {
     let mut out = String::new();
     for (g, d, date) in cases {
         let v = run(&s, g, dir(d), parse_date(date).unwrap());
-        out.push_str(&format!("== {g} {d} {date}\n{}\n", serde_json::to_string_pretty(&v).unwrap()));
+        out.push_str(&format!(
+            "== {g} {d} {date}\n{}\n",
+            serde_json::to_string_pretty(&v).unwrap()
+        ));
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden.txt");
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &out).unwrap();
     }
     let want = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(out == want, "verdict texts changed; inspect and rerun with BLESS=1\n{out}");
+    assert!(
+        out == want,
+        "verdict texts changed; inspect and rerun with BLESS=1\n{out}"
+    );
 }

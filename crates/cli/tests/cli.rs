@@ -1,0 +1,443 @@
+//! End-to-end tests of the `borderwatch` binary: the interfaces other tools rely on, the
+//! done-when screening cases with their exit codes, and batch accounting on broken input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bw(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("bw-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn shared() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    if p.join("DESIGN.md").exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: ../shared is absent");
+        None
+    }
+}
+
+#[test]
+fn places_json_keeps_the_design_contract() {
+    let o = bw(&["places", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let places = v["places"].as_array().unwrap();
+    let dandong = places.iter().find(|p| p["id"] == "cn.dandong").unwrap();
+    for key in ["id", "kind", "country", "names", "parent", "lat", "lon"] {
+        assert!(!dandong[key].is_null(), "place lacks {key}");
+    }
+    assert_eq!(dandong["country"], "CN");
+    assert_eq!(dandong["parent"], "cn.liaoning");
+    let crossings = v["crossings"].as_array().unwrap();
+    let cn_kp = crossings
+        .iter()
+        .filter(|c| {
+            c["sides"][0].as_str().unwrap().starts_with("cn.")
+                && c["sides"][1].as_str().unwrap().starts_with("kp.")
+        })
+        .count();
+    assert!(cn_kp >= 12, "{cn_kp} China–DPRK crossings");
+    let khasan = crossings
+        .iter()
+        .find(|c| c["id"] == "khasan-tumangang")
+        .unwrap();
+    assert_eq!(
+        khasan["sides"],
+        serde_json::json!(["ru.khasan", "kp.tumangang"])
+    );
+    assert_eq!(khasan["modes"], serde_json::json!(["rail"]));
+}
+
+#[test]
+fn places_geojson_and_csv() {
+    let o = bw(&["places", "--format", "geojson"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = v["features"].as_array().unwrap();
+    assert!(f
+        .iter()
+        .any(|x| x["id"] == "quanhe-wonjong" && x["geometry"]["type"] == "LineString"));
+    assert!(f
+        .iter()
+        .any(|x| x["id"] == "kp.nampo-port" && x["properties"]["locode"] == "KPNAM"));
+    let csv = stdout(&bw(&["places", "--format", "csv"]));
+    assert!(csv.starts_with("type,id,kind,country"));
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("crossing,dandong-sinuiju,")));
+}
+
+#[test]
+fn every_place_name_in_the_corpus_reports_resolves_through_the_places_output() {
+    // The scorer resolves names through `places --format json`; check the same way it does.
+    let Some(shared) = shared() else { return };
+    let v: serde_json::Value =
+        serde_json::from_slice(&bw(&["places", "--format", "json"]).stdout).unwrap();
+    let mut names = std::collections::HashSet::new();
+    for p in v["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(v["crossings"].as_array().unwrap())
+    {
+        names.insert(p["id"].as_str().unwrap().to_lowercase());
+        for n in p["names"].as_array().unwrap() {
+            names.insert(n.as_str().unwrap().to_lowercase());
+        }
+    }
+    let mut missing = Vec::new();
+    for e in std::fs::read_dir(shared.join("corpus/gold")).unwrap() {
+        let gold: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap();
+        for n in gold["places"].as_array().unwrap() {
+            if !names.contains(&n.as_str().unwrap().to_lowercase()) {
+                missing.push(n.to_string());
+            }
+        }
+    }
+    assert!(missing.is_empty(), "unresolved: {missing:?}");
+}
+
+#[test]
+fn rules_json_holds_every_measure_with_citation() {
+    let v: serde_json::Value =
+        serde_json::from_slice(&bw(&["rules", "--format", "json"]).stdout).unwrap();
+    let ms = v["measures"].as_array().unwrap();
+    assert_eq!(ms.len(), 37);
+    for m in ms {
+        assert!(
+            m["instrument"]
+                .as_str()
+                .unwrap()
+                .starts_with("UNSC resolution"),
+            "{m}"
+        );
+        assert!(!m["paragraph"].as_str().unwrap().is_empty());
+        assert!(!m["summary"].as_str().unwrap().is_empty());
+    }
+    let md = stdout(&bw(&["rules", "--format", "md"]));
+    assert!(md.contains("| unsc-2397-op7 | UNSC resolution 2397 (2017), para. 7 |"));
+}
+
+#[test]
+fn screen_done_when_cases_and_exit_codes() {
+    let cases = [
+        (
+            [
+                "--hs",
+                "6704",
+                "--direction",
+                "outbound",
+                "--date",
+                "2019-06-01",
+            ],
+            "permitted",
+        ),
+        (
+            [
+                "--hs",
+                "1212",
+                "--direction",
+                "outbound",
+                "--date",
+                "2018-02-01",
+            ],
+            "prohibited",
+        ),
+        (
+            [
+                "--hs",
+                "8418",
+                "--direction",
+                "inbound",
+                "--date",
+                "2017-06-01",
+            ],
+            "permitted",
+        ),
+        (
+            [
+                "--hs",
+                "8418",
+                "--direction",
+                "inbound",
+                "--date",
+                "2018-03-01",
+            ],
+            "prohibited",
+        ),
+        (
+            [
+                "--hs",
+                "2710",
+                "--direction",
+                "inbound",
+                "--date",
+                "2019-01-01",
+            ],
+            "capped",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut a = vec!["screen"];
+        a.extend(args);
+        a.extend(["--format", "json", "--fail-on", "prohibited"]);
+        let o = bw(&a);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["verdicts"][0]["status"], want, "{args:?}");
+        let code = o.status.code().unwrap();
+        assert_eq!(
+            code,
+            if want == "prohibited" { 1 } else { 0 },
+            "{args:?} exit code"
+        );
+    }
+    let o = bw(&[
+        "screen",
+        "--hs",
+        "2710",
+        "--direction",
+        "inbound",
+        "--date",
+        "2019-01-01",
+        "--fail-on",
+        "review",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "capped counts for --fail-on review"
+    );
+}
+
+#[test]
+fn screen_text_and_bad_input() {
+    let o = bw(&[
+        "screen",
+        "--text",
+        "electric rice cookers",
+        "--direction",
+        "inbound",
+        "--date",
+        "2019-05-01",
+    ]);
+    let t = stdout(&o);
+    assert!(
+        t.contains("PROHIBITED") && t.contains("unsc-2397-op7"),
+        "{t}"
+    );
+    let o = bw(&["screen", "--hs", "841", "--direction", "inbound"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"841\" has 3 digits"));
+    let o = bw(&["screen", "--hs", "8418", "--direction", "export"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = bw(&["screen", "--text", "zzqx blorf", "--direction", "in"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = bw(&[
+        "screen",
+        "--hs",
+        "8418",
+        "--direction",
+        "in",
+        "--date",
+        "2019-02-30",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn batch_accounting_holds_on_broken_rows() {
+    let d = tmp("batch");
+    let input = d.join("in.csv");
+    let mut bytes = b"hs,description,direction,date,value\n".to_vec();
+    bytes.extend_from_slice(b"8418,fridges,inbound,2019-01-01,100\n");
+    bytes.extend_from_slice(b"1212,seaweed,outbound,2018-02-01,\n");
+    bytes.extend_from_slice(b",wigs,outbound,2019-01-01,\n");
+    bytes.extend_from_slice(b"84x8,bad code,inbound,2019-01-01,\n");
+    bytes.extend_from_slice(b"8418,fridges,sideways,2019-01-01,\n");
+    bytes.extend_from_slice(b"8418,fridges,inbound,2019-02-30,\n");
+    bytes.extend_from_slice(b"8418,fridges,inbound\n");
+    bytes.extend_from_slice(b"8418,bad \xff\xfe bytes,inbound,2019-01-01,\n");
+    bytes.extend_from_slice(b"8418,fridges,inbound,2019-01-01,lots\n");
+    bytes.extend_from_slice(b"\"8418\",\"quoted, with comma\",inbound,2019-01-01,5\n");
+    std::fs::write(&input, bytes).unwrap();
+    let out = d.join("out.csv");
+    let rej = d.join("rej.csv");
+    let o = bw(&[
+        "screen",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--rejects",
+        rej.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        summary.contains("read 10, screened 4, rejected 6"),
+        "{summary}"
+    );
+    let out_rows = csv::Reader::from_path(&out).unwrap().records().count();
+    assert_eq!(out_rows, 4);
+    let rejects: Vec<csv::StringRecord> = csv::Reader::from_path(&rej)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let codes: Vec<(&str, &str)> = rejects.iter().map(|r| (&r[0], &r[1])).collect();
+    assert_eq!(
+        codes,
+        [
+            ("5", "bad-hs-code"),
+            ("6", "bad-direction"),
+            ("7", "bad-date"),
+            ("8", "wrong-field-count"),
+            ("9", "invalid-utf8"),
+            ("10", "bad-number")
+        ]
+    );
+    assert!(rejects[4][2].contains("byte 9"), "{}", &rejects[4][2]);
+    let verdicts = std::fs::read_to_string(&out).unwrap();
+    assert!(verdicts.contains("8418,fridges,inbound,2019-01-01,100,prohibited,unsc-2397-op7,"));
+    assert!(verdicts.contains("\"quoted, with comma\""));
+}
+
+#[test]
+fn batch_jsonl_and_column_maps() {
+    let d = tmp("jsonl");
+    let input = d.join("in.jsonl");
+    std::fs::write(
+        &input,
+        "{\"HS Code\": \"1212\", \"direction\": \"from_dprk\", \"date\": \"2019-01-01\"}\n\
+         {\"goods\": \"false eyelashes\", \"direction\": \"out\", \"date\": \"2019-01-01\"}\n\
+         not json\n\
+         [1,2]\n\
+         {\"HS Code\": 8418, \"direction\": \"in\"}\n",
+    )
+    .unwrap();
+    let out = d.join("out.jsonl");
+    let o = bw(&[
+        "screen",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--map",
+        "HS Code=hs",
+        "--date",
+        "2019-06-01",
+        "--rejects",
+        d.join("r.csv").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("read 5, screened 3, rejected 2"));
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows[0]["verdict"], "prohibited");
+    assert_eq!(rows[1]["verdict"], "permitted");
+    assert_eq!(
+        rows[2]["verdict"], "prohibited",
+        "numeric code, default date"
+    );
+    assert_eq!(rows[0]["HS Code"], "1212", "input fields are kept");
+}
+
+#[test]
+fn batch_header_problems_are_usage_errors() {
+    let d = tmp("header");
+    let input = d.join("in.csv");
+    std::fs::write(&input, "a,b\n1,2\n").unwrap();
+    let o = bw(&[
+        "screen",
+        "--input",
+        input.to_str().unwrap(),
+        "--rejects",
+        d.join("r.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no goods column"));
+    let o = bw(&["screen", "--input", "/nonexistent/x.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn hs_lookup_codes_and_words() {
+    let t = stdout(&bw(&["hs", "lookup", "8418"]));
+    assert!(
+        t.contains("84 ") && t.contains("8418") && t.contains("refrigerator"),
+        "{t}"
+    );
+    assert!(t.contains("unsc-2397-op7"), "{t}");
+    let t = stdout(&bw(&["hs", "lookup", "fever reducers"]));
+    assert!(t.contains("3004"), "{t}");
+    let t = stdout(&bw(&["hs", "lookup", "cooker"]));
+    assert!(t.contains("8516"), "{t}");
+}
+
+#[test]
+fn hs_import_enriches_lookups() {
+    let Some(shared) = shared() else { return };
+    let d = tmp("import");
+    let file = shared.join("data/hs-nomenclature/harmonized-system-hs2022.csv");
+    let o = bw(&[
+        "--data",
+        d.to_str().unwrap(),
+        "hs",
+        "import",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("HS2022"));
+    let t = stdout(&bw(&[
+        "--data",
+        d.to_str().unwrap(),
+        "hs",
+        "lookup",
+        "841821",
+    ]));
+    assert!(t.contains("841821"), "official subheading described: {t}");
+    let bad = d.join("bad-2022.csv");
+    std::fs::write(
+        &bad,
+        "section,hscode,description,parent,level\nI,0101x,horses,01,4\n",
+    )
+    .unwrap();
+    let o = bw(&[
+        "--data",
+        d.to_str().unwrap(),
+        "hs",
+        "import",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
+}
+
+#[test]
+fn data_check_and_bad_data_dir() {
+    let o = bw(&["data", "check"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("ok: "));
+    let o = bw(&["--data", "/nonexistent-dir", "places"]);
+    assert_eq!(o.status.code(), Some(2));
+}
