@@ -11,6 +11,20 @@ fn bw(args: &[&str]) -> Output {
         .expect("binary runs")
 }
 
+/// Runs a batch screen of `input` into `out` with rejects to `rej`, plus `extra` arguments.
+fn batch(input: &Path, out: &Path, rej: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "screen",
+        "--input",
+        input.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend(["--rejects", rej.to_str().unwrap()]);
+    args.extend(extra);
+    bw(&args)
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -279,15 +293,7 @@ fn batch_accounting_holds_on_broken_rows() {
     std::fs::write(&input, bytes).unwrap();
     let out = d.join("out.csv");
     let rej = d.join("rej.csv");
-    let o = bw(&[
-        "screen",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--rejects",
-        rej.to_str().unwrap(),
-    ]);
+    let o = batch(&input, &out, &rej, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let summary = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -333,19 +339,12 @@ fn batch_jsonl_and_column_maps() {
     )
     .unwrap();
     let out = d.join("out.jsonl");
-    let o = bw(&[
-        "screen",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--map",
-        "HS Code=hs",
-        "--date",
-        "2019-06-01",
-        "--rejects",
-        d.join("r.csv").to_str().unwrap(),
-    ]);
+    let o = batch(
+        &input,
+        &out,
+        &d.join("r.csv"),
+        &["--map", "HS Code=hs", "--date", "2019-06-01"],
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains("read 5, screened 3, rejected 2"));
     let rows: Vec<serde_json::Value> = std::fs::read_to_string(&out)
