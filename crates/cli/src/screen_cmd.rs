@@ -42,7 +42,7 @@ pub struct Args {
     /// Date of the movement, YYYY-MM-DD (default: today).
     #[arg(long)]
     date: Option<String>,
-    /// Value per item in USD (luxury thresholds).
+    /// Value of one item in USD (luxury thresholds; batch: value ÷ quantity when the unit counts items).
     #[arg(long)]
     value: Option<f64>,
     /// Product type when HS cannot tell (e.g. condensate, crude, aviation-fuel).
@@ -231,7 +231,7 @@ impl Batch<'_, '_> {
             Some(hs) => Goods {
                 hs: hs.clone(),
                 product: s.product.clone(),
-                value_usd: s.value_usd,
+                value_usd: s.value_per_item_usd(),
                 confidence: 1.0,
                 phrase: None,
             },
@@ -247,7 +247,7 @@ impl Batch<'_, '_> {
                 match &self.words[text] {
                     Some(g) => {
                         let mut g = g.clone();
-                        g.value_usd = s.value_usd;
+                        g.value_usd = s.value_per_item_usd();
                         if s.product.is_some() {
                             g.product = s.product.clone();
                         }

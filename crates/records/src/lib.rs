@@ -135,6 +135,35 @@ pub struct Shipment {
     pub product: Option<String>,
 }
 
+impl Shipment {
+    /// Value of one item in USD, for per-item thresholds: the row's value divided by its quantity
+    /// when the unit counts items; unknown otherwise (a line total says nothing about one rug).
+    pub fn value_per_item_usd(&self) -> Option<f64> {
+        let counted = self.unit.as_deref().is_some_and(|u| {
+            matches!(
+                u.trim().to_ascii_lowercase().as_str(),
+                "unit"
+                    | "units"
+                    | "u"
+                    | "pc"
+                    | "pcs"
+                    | "piece"
+                    | "pieces"
+                    | "item"
+                    | "items"
+                    | "set"
+                    | "sets"
+                    | "each"
+                    | "ea"
+            )
+        });
+        match (self.value_usd, self.quantity) {
+            (Some(v), Some(q)) if counted && q > 0.0 => Some(v / q),
+            _ => None,
+        }
+    }
+}
+
 /// Parses one row's fields (already UTF-8) into a shipment. `default_date` applies when the row
 /// has no date. The issue carries the field's raw value; the caller adds file and line.
 pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<Shipment, Issue> {
@@ -306,6 +335,16 @@ mod tests {
             "rice cookers,out",
             "ok rice cookers outbound 2020-01-01 q=None v=None",
         );
+    }
+
+    #[test]
+    fn value_per_item_needs_a_counted_unit() {
+        let c = cols("hs,direction,quantity,unit,value");
+        let d = parse_date("2020-01-01").unwrap();
+        let row = |r: &str| parse_row(&c, &r.split(',').collect::<Vec<_>>(), d).unwrap();
+        assert_eq!(row("5701,in,4,pcs,2400").value_per_item_usd(), Some(600.0));
+        assert_eq!(row("5701,in,4,t,2400").value_per_item_usd(), None);
+        assert_eq!(row("5701,in,,pcs,2400").value_per_item_usd(), None);
     }
 
     #[test]
