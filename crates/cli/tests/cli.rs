@@ -151,88 +151,41 @@ fn rules_json_holds_every_measure_with_citation() {
 
 #[test]
 fn screen_done_when_cases_and_exit_codes() {
+    // (hs, direction, date, expected status): the done-when cases.
     let cases = [
-        (
-            [
-                "--hs",
-                "6704",
-                "--direction",
-                "outbound",
-                "--date",
-                "2019-06-01",
-            ],
-            "permitted",
-        ),
-        (
-            [
-                "--hs",
-                "1212",
-                "--direction",
-                "outbound",
-                "--date",
-                "2018-02-01",
-            ],
-            "prohibited",
-        ),
-        (
-            [
-                "--hs",
-                "8418",
-                "--direction",
-                "inbound",
-                "--date",
-                "2017-06-01",
-            ],
-            "permitted",
-        ),
-        (
-            [
-                "--hs",
-                "8418",
-                "--direction",
-                "inbound",
-                "--date",
-                "2018-03-01",
-            ],
-            "prohibited",
-        ),
-        (
-            [
-                "--hs",
-                "2710",
-                "--direction",
-                "inbound",
-                "--date",
-                "2019-01-01",
-            ],
-            "capped",
-        ),
+        ("6704", "outbound", "2019-06-01", "permitted"),
+        ("1212", "outbound", "2018-02-01", "prohibited"),
+        ("8418", "inbound", "2017-06-01", "permitted"),
+        ("8418", "inbound", "2018-03-01", "prohibited"),
+        ("2710", "inbound", "2019-01-01", "capped"),
     ];
-    for (args, want) in cases {
-        let mut a = vec!["screen"];
-        a.extend(args);
-        a.extend(["--format", "json", "--fail-on", "prohibited"]);
-        let o = bw(&a);
+    let screen = |hs, dir, date, fail_on| {
+        bw(&[
+            "screen",
+            "--hs",
+            hs,
+            "--direction",
+            dir,
+            "--date",
+            date,
+            "--format",
+            "json",
+            "--fail-on",
+            fail_on,
+        ])
+    };
+    for (hs, dir, date, want) in cases {
+        let o = screen(hs, dir, date, "prohibited");
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(v["verdicts"][0]["status"], want, "{args:?}");
+        assert_eq!(v["verdicts"][0]["status"], want, "{hs} {dir} {date}");
         let code = o.status.code().unwrap();
         assert_eq!(
             code,
             if want == "prohibited" { 1 } else { 0 },
-            "{args:?} exit code"
+            "{hs} {dir} {date}: exit code"
         );
     }
-    let o = bw(&[
-        "screen",
-        "--hs",
-        "2710",
-        "--direction",
-        "inbound",
-        "--date",
-        "2019-01-01",
-        "--fail-on",
-        "review",
-    ]);
+    let o = screen("2710", "inbound", "2019-01-01", "review");
     assert_eq!(
         o.status.code(),
         Some(1),
