@@ -216,7 +216,6 @@ fn render(v: &Verdict) -> Rc<Rendered> {
 
 struct Batch<'s, 'r> {
     screener: &'s Screener<'r>,
-    default_date: Date,
     verdicts: HashMap<CacheKey, Rc<Rendered>>,
     words: HashMap<String, Option<Goods>>,
     unknown_words: Rc<Rendered>,
@@ -241,7 +240,8 @@ impl Batch<'_, '_> {
                     if self.words.len() > 100_000 {
                         self.words.clear();
                     }
-                    let g = self.screener_hs_words(text);
+                    // The most likely candidate of the first phrase decides the row; its words are cited.
+                    let g = self.screener.goods_from_words(text).into_iter().next();
                     self.words.insert(text.to_string(), g);
                 }
                 match &self.words[text] {
@@ -267,21 +267,6 @@ impl Batch<'_, '_> {
         }
         self.verdicts.insert(key, r.clone());
         self.count(r)
-    }
-
-    fn screener_hs_words(&self, text: &str) -> Option<Goods> {
-        // The most confident candidate of the first phrase decides the row; its words are cited.
-        let v = self
-            .screener
-            .screen_text(text, Direction::Inbound, self.default_date);
-        let first = v.into_iter().next()?;
-        Some(Goods {
-            hs: HsCode::parse(&first.hs).ok()?,
-            product: first.product,
-            value_usd: None,
-            confidence: first.confidence,
-            phrase: first.text,
-        })
     }
 
     fn count(&mut self, r: Rc<Rendered>) -> Rc<Rendered> {
@@ -360,7 +345,6 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
 
     let mut b = Batch {
         screener,
-        default_date: date,
         verdicts: HashMap::new(),
         words: HashMap::new(),
         unknown_words: Rc::new(Rendered {

@@ -135,6 +135,7 @@ pub struct Gazetteer {
     pub crossings: Vec<Crossing>,
     pub ambiguous: Vec<Ambiguity>,
     by_id: HashMap<String, usize>,
+    aliases: BTreeMap<String, BTreeSet<Named>>,
 }
 
 impl Gazetteer {
@@ -156,11 +157,13 @@ impl Gazetteer {
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
+        let aliases = build_alias_index(&places, &crossings);
         Gazetteer {
             places,
             crossings,
             ambiguous,
             by_id,
+            aliases,
         }
     }
 
@@ -187,23 +190,8 @@ impl Gazetteer {
     }
 
     /// Every folded alias with what it names. An alias naming two things appears with both.
-    pub fn alias_index(&self) -> BTreeMap<String, BTreeSet<Named>> {
-        let mut idx: BTreeMap<String, BTreeSet<Named>> = BTreeMap::new();
-        for p in &self.places {
-            for n in &p.names {
-                idx.entry(fold(n))
-                    .or_default()
-                    .insert(Named::Place(p.id.clone()));
-            }
-        }
-        for c in &self.crossings {
-            for n in &c.names {
-                idx.entry(fold(n))
-                    .or_default()
-                    .insert(Named::Crossing(c.id.clone()));
-            }
-        }
-        idx
+    pub fn alias_index(&self) -> &BTreeMap<String, BTreeSet<Named>> {
+        &self.aliases
     }
 
     /// Resolves a name (any alias, any script, with or without diacritics) or an id.
@@ -215,9 +203,9 @@ impl Gazetteer {
             return vec![Named::Crossing(name.to_string())];
         }
         let key = fold(name);
-        self.alias_index()
-            .remove(&key)
-            .map(|s| s.into_iter().collect())
+        self.aliases
+            .get(&key)
+            .map(|s| s.iter().cloned().collect())
             .unwrap_or_default()
     }
 
@@ -366,16 +354,16 @@ impl Gazetteer {
                 }
             }
         }
-        for (alias, named) in self.alias_index() {
+        for (alias, named) in &self.aliases {
             if named.len() < 2 {
                 continue;
             }
             // A crossing named like its bridge or customs house is one thing, not two.
             let ids: BTreeSet<&str> = named.iter().map(Named::id).collect();
-            if self.is_one_thing(&named) {
+            if self.is_one_thing(named) {
                 continue;
             }
-            match declared.get(&alias) {
+            match declared.get(alias) {
                 Some(d) if ids.iter().all(|i| d.contains(i)) => {}
                 _ => out.push(format!(
                     "alias {alias:?} names {} but is not declared ambiguous",
@@ -404,6 +392,28 @@ impl Gazetteer {
             Named::Place(id) => c.bridges.contains(id) || c.facilities.contains(id),
         })
     }
+}
+
+fn build_alias_index(
+    places: &[Place],
+    crossings: &[Crossing],
+) -> BTreeMap<String, BTreeSet<Named>> {
+    let mut idx: BTreeMap<String, BTreeSet<Named>> = BTreeMap::new();
+    for p in places {
+        for n in &p.names {
+            idx.entry(fold(n))
+                .or_default()
+                .insert(Named::Place(p.id.clone()));
+        }
+    }
+    for c in crossings {
+        for n in &c.names {
+            idx.entry(fold(n))
+                .or_default()
+                .insert(Named::Crossing(c.id.clone()));
+        }
+    }
+    idx
 }
 
 fn check_place_id(p: &Place) -> Option<String> {

@@ -183,23 +183,29 @@ impl<'r> Screener<'r> {
         self.rulebook
     }
 
-    /// Screens words: each lexicon phrase found becomes a candidate with its own verdict.
-    /// Returns no verdicts when the lexicon knows none of the words.
-    pub fn screen_text(&self, text: &str, direction: Direction, date: Date) -> Vec<Verdict> {
+    /// The goods the lexicon finds in words, one per candidate code, most likely first.
+    pub fn goods_from_words(&self, text: &str) -> Vec<Goods> {
         self.hs
             .classify(text)
             .into_iter()
             .filter_map(|c| {
-                let hs = HsCode::parse(&c.hs).ok()?;
-                let goods = Goods {
-                    hs,
+                Some(Goods {
+                    hs: HsCode::parse(&c.hs).ok()?,
                     product: c.product,
                     value_usd: None,
                     confidence: c.confidence,
                     phrase: Some(c.phrase),
-                };
-                Some(self.screen(&goods, direction, date))
+                })
             })
+            .collect()
+    }
+
+    /// Screens words: each lexicon phrase found becomes a candidate with its own verdict.
+    /// Returns no verdicts when the lexicon knows none of the words.
+    pub fn screen_text(&self, text: &str, direction: Direction, date: Date) -> Vec<Verdict> {
+        self.goods_from_words(text)
+            .iter()
+            .map(|g| self.screen(g, direction, date))
             .collect()
     }
 
