@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod extract_cmd;
 mod hs_cmd;
 mod places;
 mod rules;
@@ -46,6 +47,9 @@ enum Command {
     /// Screen goods × direction × date against the rulebook: one item, or a file of shipments.
     #[command(after_help = screen_cmd::EXAMPLES)]
     Screen(screen_cmd::Args),
+    /// Extract evidence-linked claims from reports (plain text, Markdown, HTML).
+    #[command(after_help = extract_cmd::EXAMPLES)]
+    Extract(extract_cmd::Args),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -152,6 +156,7 @@ fn main() -> ExitCode {
         Command::Rules(a) => rules::run(&cli.data, a),
         Command::Hs(c) => hs_cmd::run(&cli.data, c),
         Command::Screen(a) => screen_cmd::run(&cli.data, a),
+        Command::Extract(a) => extract_cmd::run(&cli.data, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

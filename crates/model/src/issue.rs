@@ -31,6 +31,12 @@ pub enum IssueCode {
     UnknownGoods,
     /// An HS heading version change was applied (e.g. 6908 → 6907 in HS 2017).
     HsVersionDrift,
+    /// A name that names several places and the text does not say which ("Friendship Bridge").
+    AmbiguousPlace,
+    /// Input that is not text (NUL bytes or mostly control bytes).
+    BinaryInput,
+    /// Input over the size limit.
+    TooLarge,
 }
 
 impl IssueCode {
@@ -46,6 +52,9 @@ impl IssueCode {
             IssueCode::MissingField => "missing-field",
             IssueCode::UnknownGoods => "unknown-goods",
             IssueCode::HsVersionDrift => "hs-version-drift",
+            IssueCode::AmbiguousPlace => "ambiguous-place",
+            IssueCode::BinaryInput => "binary-input",
+            IssueCode::TooLarge => "too-large",
         }
     }
 }

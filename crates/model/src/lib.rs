@@ -1,7 +1,8 @@
 //! The borderwatch vocabulary: the typed words every other crate speaks.
 //!
 //! Owns: [`Direction`], [`Mode`], [`HsCode`], [`Status`] (a verdict's status), [`PlaceKind`],
-//! [`Confidence`] and [`Issue`] (a data problem with a stable code).
+//! [`Confidence`], [`Claim`] with its [`Evidence`], and [`Issue`] (a data problem with a stable
+//! code).
 //!
 //! Refuses: I/O, async, wire formats beyond serde derives, and any business rule. The names are the
 //! glossary of DESIGN.md §2; a new concept gets its glossary word here first.
@@ -11,7 +12,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+mod claim;
 mod issue;
+pub use claim::{
+    Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,
+    Polarity, Precision, Qualifier, Quantity, RouteStatus, When,
+};
 pub use issue::{Issue, IssueCode};
 
 /// Movement relative to the target of a regime (the DPRK for the UN regime).

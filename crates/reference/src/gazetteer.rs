@@ -83,6 +83,10 @@ pub struct Crossing {
     /// Places on either side that belong to this crossing (customs houses, stations).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub facilities: Vec<String>,
+    /// Places whose name alone, in a report, stands for this crossing ("goods exported through
+    /// Hunchun" means Quanhe–Wonjong, not the smaller Shatuozi crossing also in Hunchun).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serves: Vec<String>,
     /// True when the pairing is commonly reported but not confirmed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verify: bool,
@@ -327,7 +331,7 @@ impl Gazetteer {
                     c.id
                 ));
             }
-            for b in c.bridges.iter().chain(&c.facilities) {
+            for b in c.bridges.iter().chain(&c.facilities).chain(&c.serves) {
                 if self.place(b).is_none() {
                     out.push(format!("crossing {}: {b} does not exist", c.id));
                 }

@@ -12,11 +12,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod cues;
 pub mod gazetteer;
 pub mod hs;
 pub mod rulebook;
 pub mod text;
 
+pub use cues::Cues;
 pub use gazetteer::{Crossing, Gazetteer, Place};
 pub use hs::{HsPack, LexEntry};
 pub use rulebook::{Measure, Rulebook};
@@ -27,6 +29,7 @@ pub struct Reference {
     pub gazetteer: Gazetteer,
     pub hs: HsPack,
     pub rulebook: Rulebook,
+    pub cues: Cues,
 }
 
 /// A pack file that could not be read or parsed: names the file and the cause.
@@ -69,6 +72,10 @@ pub const PACK_FILES: &[(&str, &str)] = &[
     (
         "hs/changes.csv",
         include_str!("../../../data/hs/changes.csv"),
+    ),
+    (
+        "extract/cues.toml",
+        include_str!("../../../data/extract/cues.toml"),
     ),
     (
         "regimes/unsc-dprk.toml",
@@ -125,10 +132,12 @@ impl Reference {
             hs.nomenclature = hs::Nomenclature::load_dir(dir)?;
         }
         let rulebook = Rulebook::load(&src, "regimes/unsc-dprk.toml")?;
+        let cues = Cues::load(&src)?;
         Ok(Reference {
             gazetteer,
             hs,
             rulebook,
+            cues,
         })
     }
 
@@ -137,6 +146,7 @@ impl Reference {
         let mut out = self.gazetteer.validate();
         out.extend(self.hs.validate());
         out.extend(self.rulebook.validate(&self.hs));
+        out.extend(self.cues.validate());
         out
     }
 }

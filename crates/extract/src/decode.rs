@@ -1,0 +1,594 @@
+//! Bytes → clean text with a map back to the bytes as read.
+//!
+//! Plain text, Markdown and HTML are reduced to plain paragraphs: HTML tags are stripped,
+//! entities decoded, and scripts, styles and navigation skipped; image `alt` text and captions
+//! are kept (photo captions are evidence too). A BOM is skipped, invalid UTF-8 is replaced and
+//! reported with its byte offset, and binary input is refused. Every byte of the clean text maps
+//! back to a byte offset in the input, so evidence spans point into the file as read.
+
+use borderwatch_model::{Issue, IssueCode};
+
+/// The input's layout, from its name or its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// Guesses the format from the file name, then from the content.
+    pub fn detect(name: &str, bytes: &[u8]) -> Format {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".xhtml") {
+            return Format::Html;
+        }
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            return Format::Markdown;
+        }
+        let head = &bytes[..bytes.len().min(4096)];
+        let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+        let t = head.trim_start_matches('\u{feff}').trim_start();
+        if t.starts_with("<!doctype html")
+            || t.starts_with("<html")
+            || head.contains("<body")
+            || head.contains("</p>")
+            || head.contains("</div>")
+        {
+            return Format::Html;
+        }
+        Format::Text
+    }
+}
+
+/// Why an input cannot be read as text at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeError {
+    pub code: IssueCode,
+    pub message: String,
+}
+
+/// A stretch of clean text and where it came from.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    clean: u32,
+    orig: u32,
+    /// Bytes of input behind a replaced stretch (an entity, an invalid byte run); 0 when the
+    /// clean bytes copy the input one for one.
+    replaced: u32,
+}
+
+/// Clean text plus the map back to input byte offsets.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub clean: String,
+    segments: Vec<Segment>,
+    input_len: usize,
+}
+
+impl Text {
+    /// The input byte offset of a clean byte offset (a start).
+    pub fn orig(&self, clean: usize) -> usize {
+        if clean >= self.clean.len() {
+            return self.input_len;
+        }
+        let i = self
+            .segments
+            .partition_point(|s| s.clean as usize <= clean)
+            .saturating_sub(1);
+        let s = self.segments[i];
+        if s.replaced > 0 {
+            s.orig as usize
+        } else {
+            s.orig as usize + (clean - s.clean as usize)
+        }
+    }
+
+    /// The input byte offset just past a clean range ending at `clean` (exclusive).
+    pub fn orig_end(&self, clean: usize) -> usize {
+        if clean == 0 {
+            return self.orig(0);
+        }
+        let i = self
+            .segments
+            .partition_point(|s| (s.clean as usize) < clean)
+            .saturating_sub(1);
+        let s = self.segments[i];
+        if s.replaced > 0 {
+            (s.orig + s.replaced) as usize
+        } else {
+            s.orig as usize + (clean - s.clean as usize)
+        }
+    }
+
+    /// Input span of a clean range.
+    pub fn span(&self, start: usize, end: usize) -> [usize; 2] {
+        [self.orig(start), self.orig_end(end).max(self.orig(start))]
+    }
+}
+
+struct Emitter {
+    out: String,
+    segments: Vec<Segment>,
+    /// Whether the last segment copies input one for one and ends where the next copy would.
+    next_orig: Option<usize>,
+}
+
+impl Emitter {
+    fn new(cap: usize) -> Emitter {
+        Emitter {
+            out: String::with_capacity(cap),
+            segments: Vec::new(),
+            next_orig: None,
+        }
+    }
+
+    /// Copies input text found at `orig`.
+    fn copy(&mut self, s: &str, orig: usize) {
+        if s.is_empty() {
+            return;
+        }
+        if self.next_orig != Some(orig) {
+            self.segments.push(Segment {
+                clean: self.out.len() as u32,
+                orig: orig as u32,
+                replaced: 0,
+            });
+        }
+        self.out.push_str(s);
+        self.next_orig = Some(orig + s.len());
+    }
+
+    /// Writes `s` standing for `len` input bytes at `orig`.
+    fn replace(&mut self, s: &str, orig: usize, len: usize) {
+        if s.is_empty() {
+            return;
+        }
+        self.segments.push(Segment {
+            clean: self.out.len() as u32,
+            orig: orig as u32,
+            replaced: len.max(1) as u32,
+        });
+        self.out.push_str(s);
+        self.next_orig = None;
+    }
+
+    fn finish(self, input_len: usize) -> Text {
+        let mut segments = self.segments;
+        if segments.is_empty() {
+            segments.push(Segment {
+                clean: 0,
+                orig: 0,
+                replaced: 0,
+            });
+        }
+        Text {
+            clean: self.out,
+            segments,
+            input_len,
+        }
+    }
+}
+
+/// Decodes `bytes` into clean text, or refuses binary input.
+pub fn decode(
+    _name: &str,
+    bytes: &[u8],
+    format: Format,
+    max_bytes: usize,
+) -> Result<(Text, Vec<Issue>), DecodeError> {
+    if bytes.len() > max_bytes {
+        return Err(DecodeError {
+            code: IssueCode::TooLarge,
+            message: format!(
+                "{} bytes is over the limit of {} bytes for one report",
+                bytes.len(),
+                max_bytes
+            ),
+        });
+    }
+    if let Some(at) = binary_at(bytes) {
+        return Err(DecodeError {
+            code: IssueCode::BinaryInput,
+            message: format!("not text: binary data at byte {at}"),
+        });
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    // First pass: UTF-8, replacing invalid runs (reported), into a one-for-one copy.
+    let mut issues = Vec::new();
+    let mut utf8 = Emitter::new(bytes.len());
+    let mut pos = bom;
+    for chunk in bytes[bom..].utf8_chunks() {
+        utf8.copy(chunk.valid(), pos);
+        pos += chunk.valid().len();
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            issues.push(
+                Issue::new(
+                    IssueCode::InvalidUtf8,
+                    format!("invalid utf-8 at byte {pos}, replaced with U+FFFD"),
+                )
+                .value(format!("{bad:02x?}")),
+            );
+            utf8.replace("\u{fffd}", pos, bad.len());
+            pos += bad.len();
+        }
+    }
+    let text = utf8.finish(bytes.len());
+    if issues.len() > 20 {
+        let n = issues.len();
+        issues.truncate(20);
+        issues.push(Issue::new(
+            IssueCode::InvalidUtf8,
+            format!("{} more invalid utf-8 runs not listed", n - 20),
+        ));
+    }
+    let text = match format {
+        Format::Text => text,
+        Format::Markdown => rebase(&text, strip_markdown(&text.clean)),
+        Format::Html => rebase(&text, strip_html(&text.clean)),
+    };
+    Ok((text, issues))
+}
+
+/// Offset of the first sign of binary data, if the input looks binary: a NUL byte, or more than
+/// one control byte in ten in the first 8 KiB.
+fn binary_at(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if let Some(i) = memchr_nul(head) {
+        return Some(i);
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    (controls * 10 > head.len() && head.len() >= 16).then(|| {
+        head.iter()
+            .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+            .unwrap_or(0)
+    })
+}
+
+fn memchr_nul(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&x| x == 0)
+}
+
+/// A second-stage result: clean text whose segments point into the first stage's clean text.
+struct Stage {
+    out: Emitter,
+}
+
+/// Composes a second stage's map with the first's so spans point at input bytes.
+fn rebase(first: &Text, stage: Stage) -> Text {
+    let Stage { out } = stage;
+    let segments = out
+        .segments
+        .iter()
+        .map(|s| {
+            let start = first.orig(s.orig as usize);
+            Segment {
+                clean: s.clean,
+                orig: start as u32,
+                replaced: if s.replaced > 0 {
+                    (first.orig_end(s.orig as usize + s.replaced as usize) - start) as u32
+                } else {
+                    0
+                },
+            }
+        })
+        .collect::<Vec<_>>();
+    // Copies in the second stage are only one for one where the first stage was too; a replaced
+    // run inside them (an invalid byte) is rare enough to accept an approximate offset.
+    let mut em = Emitter {
+        out: out.out,
+        segments,
+        next_orig: None,
+    };
+    if em.segments.is_empty() {
+        em.segments.push(Segment {
+            clean: 0,
+            orig: 0,
+            replaced: 0,
+        });
+    }
+    em.finish(first.input_len)
+}
+
+/// Tags whose whole content is not reading text.
+const SKIP_TAGS: &[&str] = &[
+    "script", "style", "nav", "header", "footer", "noscript", "form", "aside", "template", "svg",
+    "iframe", "button", "select", "menu", "head",
+];
+/// Tags that end a paragraph.
+const BLOCK_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "blockquote",
+    "title",
+    "caption",
+    "dd",
+    "dt",
+    "hr",
+    "main",
+    "pre",
+];
+
+fn strip_html(s: &str) -> Stage {
+    let mut em = Emitter::new(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut text_start = 0;
+    let flush = |em: &mut Emitter, from: usize, to: usize| {
+        if from < to {
+            emit_html_text(em, s, from, to);
+        }
+    };
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        // A comment or a tag.
+        if s[i..].starts_with("<!--") {
+            flush(&mut em, text_start, i);
+            i = s[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e + 3);
+            text_start = i;
+            continue;
+        }
+        let Some(close) = s[i..].find('>') else {
+            break;
+        };
+        let tag = &s[i + 1..i + close];
+        let is_end = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() && !tag.starts_with('!') && !tag.starts_with('?') {
+            i += 1; // a bare "<" in text
+            continue;
+        }
+        flush(&mut em, text_start, i);
+        let mut next = i + close + 1;
+        if !is_end && SKIP_TAGS.contains(&name.as_str()) && !tag.ends_with('/') {
+            let end_tag = format!("</{name}");
+            next = find_ci(s, next, &end_tag)
+                .and_then(|e| s[e..].find('>').map(|g| e + g + 1))
+                .unwrap_or(b.len());
+        } else if BLOCK_TAGS.contains(&name.as_str()) {
+            em.replace("\n\n", i, close + 1);
+        } else if name == "img" {
+            if let Some((a, z)) = attr_span(tag, "alt") {
+                let (a, z) = (i + 1 + a, i + 1 + z);
+                em.replace("\n\n", i, 1);
+                emit_html_text(&mut em, s, a, z);
+                em.replace("\n\n", i + close, 1);
+            }
+        }
+        i = next;
+        text_start = i;
+    }
+    flush(&mut em, text_start, b.len());
+    Stage { out: em }
+}
+
+/// Case-insensitive find of an ASCII needle from `from`.
+fn find_ci(s: &str, from: usize, needle: &str) -> Option<usize> {
+    let hay = s.as_bytes();
+    let n = needle.as_bytes();
+    (from..hay.len().saturating_sub(n.len() - 1))
+        .find(|&k| hay[k..k + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// The value span of attribute `name` inside a tag's text.
+fn attr_span(tag: &str, name: &str) -> Option<(usize, usize)> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(k) = lower[from..].find(name) {
+        let at = from + k;
+        let rest = &tag[at + name.len()..];
+        let trimmed = rest.trim_start();
+        if let Some(v) = trimmed.strip_prefix('=') {
+            let v0 = v.trim_start();
+            let q = v0.chars().next()?;
+            let base = tag.len() - v0.len();
+            if q == '"' || q == '\'' {
+                let end = v0[1..].find(q)?;
+                return Some((base + 1, base + 1 + end));
+            }
+            let end = v0.find(char::is_whitespace).unwrap_or(v0.len());
+            return Some((base, base + end));
+        }
+        from = at + name.len();
+    }
+    None
+}
+
+/// Text between tags: entities decoded, newlines folded to spaces (HTML layout is not prose).
+fn emit_html_text(em: &mut Emitter, s: &str, from: usize, to: usize) {
+    let part = &s[from..to];
+    let mut last = 0;
+    let mut k = 0;
+    let pb = part.as_bytes();
+    while k < pb.len() {
+        match pb[k] {
+            b'&' => {
+                let end = part[k..]
+                    .char_indices()
+                    .take(12)
+                    .find(|&(_, c)| c == ';' || c.is_whitespace() || c == '&' && k > 0)
+                    .filter(|&(_, c)| c == ';')
+                    .map(|(j, _)| k + j + 1);
+                if let Some(end) = end {
+                    let ent = &part[k..end];
+                    let dec = html_escape::decode_html_entities(ent);
+                    if dec != ent {
+                        em.copy(&part[last..k], from + last);
+                        let d = dec.replace('\u{a0}', " ");
+                        em.replace(&d, from + k, end - k);
+                        last = end;
+                        k = end;
+                        continue;
+                    }
+                }
+                k += 1;
+            }
+            b'\n' | b'\r' | b'\t' => {
+                em.copy(&part[last..k], from + last);
+                em.replace(" ", from + k, 1);
+                k += 1;
+                last = k;
+            }
+            _ => k += 1,
+        }
+    }
+    em.copy(&part[last..], from + last);
+}
+
+/// Markdown to plain paragraphs: heading and quote markers, emphasis, link targets, images
+/// (their alt text stays), code fences and table pipes go.
+fn strip_markdown(s: &str) -> Stage {
+    let mut em = Emitter::new(s.len());
+    let mut line_start = 0;
+    let mut in_fence = false;
+    for line in s.split_inclusive('\n') {
+        let base = line_start;
+        line_start += line.len();
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+            em.replace("\n", base, line.len());
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        // Leading markers: #, >, list bullets.
+        let mut k = line.len() - t.len();
+        let lb = line.as_bytes();
+        while k < lb.len() && matches!(lb[k], b'#' | b'>' | b' ') {
+            k += 1;
+        }
+        if k + 1 < lb.len() && matches!(lb[k], b'-' | b'*' | b'+') && lb[k + 1] == b' ' {
+            k += 2;
+        }
+        let body = &line[k..];
+        let mut last = 0;
+        let bb = body.as_bytes();
+        let mut j = 0;
+        let abs = base + k;
+        while j < bb.len() {
+            match bb[j] {
+                b'*' | b'_' | b'`' | b'|' => {
+                    em.copy(&body[last..j], abs + last);
+                    if bb[j] == b'|' {
+                        em.replace(" ", abs + j, 1);
+                    }
+                    j += 1;
+                    last = j;
+                }
+                b'!' if bb.get(j + 1) == Some(&b'[') => {
+                    em.copy(&body[last..j], abs + last);
+                    j += 1;
+                    last = j;
+                }
+                b'[' => {
+                    em.copy(&body[last..j], abs + last);
+                    j += 1;
+                    last = j;
+                }
+                b']' => {
+                    em.copy(&body[last..j], abs + last);
+                    j += 1;
+                    // Skip a link target "(…)".
+                    if bb.get(j) == Some(&b'(') {
+                        if let Some(e) = body[j..].find(')') {
+                            j += e + 1;
+                        }
+                    }
+                    last = j;
+                }
+                _ => j += 1,
+            }
+        }
+        em.copy(&body[last..], abs + last);
+    }
+    Stage { out: em }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean(name: &str, input: &str) -> Text {
+        let f = Format::detect(name, input.as_bytes());
+        decode(name, input.as_bytes(), f, 1 << 20).unwrap().0
+    }
+
+    #[test]
+    fn html_is_stripped_and_maps_back() {
+        let src = "<html><head><title>x</title></head><body><nav>Home | About</nav>\
+                   <p>Trucks left <b>Dandong</b> &amp; went to Sinuiju.</p>\
+                   <script>var a = 'Hunchun';</script><img alt=\"A van in Rason\" src=x></body></html>";
+        let t = clean("a.html", src);
+        assert!(t.clean.contains("Trucks left Dandong & went to Sinuiju."), "{:?}", t.clean);
+        assert!(t.clean.contains("A van in Rason"));
+        assert!(!t.clean.contains("Hunchun") && !t.clean.contains("Home"));
+        let at = t.clean.find("Dandong").unwrap();
+        let [s, e] = t.span(at, at + "Dandong".len());
+        assert_eq!(&src[s..e], "Dandong");
+        let amp = t.clean.find('&').unwrap();
+        let [s, e] = t.span(amp, amp + 1);
+        assert_eq!(&src[s..e], "&amp;");
+    }
+
+    #[test]
+    fn bom_and_invalid_utf8() {
+        let mut b = b"\xEF\xBB\xBFTrains left Dandong \xFF\xFE for Sinuiju.".to_vec();
+        let (t, issues) = decode("r.txt", &b, Format::Text, 1 << 20).unwrap();
+        assert_eq!(issues.len(), 1);
+        assert!(issues[0].message.contains("byte 23"), "{}", issues[0].message);
+        let at = t.clean.find("Sinuiju").unwrap();
+        let [s, e] = t.span(at, at + 7);
+        assert_eq!(&b[s..e], b"Sinuiju");
+        b.push(0);
+        let err = decode("r.txt", &b, Format::Text, 1 << 20).unwrap_err();
+        assert_eq!(err.code, IssueCode::BinaryInput);
+        let err = decode("r.txt", &b, Format::Text, 10).unwrap_err();
+        assert_eq!(err.code, IssueCode::TooLarge);
+    }
+
+    #[test]
+    fn markdown_links_and_emphasis() {
+        let src = "# Trade resumes\n\nTrucks **loaded** with [rice](http://x.y/z) entered *Sinuiju*.\n";
+        let t = clean("a.md", src);
+        assert!(t.clean.contains("Trucks loaded with rice entered Sinuiju."), "{:?}", t.clean);
+        let at = t.clean.find("rice").unwrap();
+        let [s, e] = t.span(at, at + 4);
+        assert_eq!(&src[s..e], "rice");
+    }
+}

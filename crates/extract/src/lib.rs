@@ -1,0 +1,102 @@
+//! Report extraction: field reports and news articles → evidence-linked claims.
+//!
+//! Owns: reading report bytes as text (plain, Markdown, HTML; BOM; invalid UTF-8 reported),
+//! finding gazetteer names, goods phrases and cue words in one pass, splitting sentences and
+//! clauses, and assembling `movement`, `storage`, `condition`, `status` and `policy` claims with
+//! direction, mode, load, polarity, hedging, goods (classified and screened), quantities, time,
+//! places, attribution and the byte span of the evidence. Sentences that refer back ("the train",
+//! "these goods", "the same areas") borrow the route of the claim they refer to, and say so in
+//! the evidence's `context`.
+//!
+//! Refuses: I/O, clocks and logging. The reference packs, the publication date and the date to
+//! screen against when a claim has none come in as arguments; the same input always gives the
+//! same claims. It never guesses a place the text does not name or point back to.
+//!
+//! Knowledge lives in `data/`: place names in the gazetteer, goods phrases in the HS lexicon,
+//! and the cue words (direction, mode, negation, hedges, status, conditions…) in
+//! `data/extract/cues.toml`. This crate holds the mechanism only.
+
+mod claims;
+pub mod decode;
+mod matcher;
+pub mod numbers;
+pub mod segment;
+pub mod time;
+
+use borderwatch_model::{Claim, Date, Issue};
+use borderwatch_reference::Reference;
+use borderwatch_screen::Screener;
+
+pub use decode::{DecodeError, Format};
+
+/// Reports larger than this are refused: a report is an article, not a data dump.
+pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a run knows besides the text.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Publication date: resolves "on Monday", "this month", "early May".
+    pub published: Option<Date>,
+    /// The date goods are screened on when the claim's own time is unknown.
+    pub as_of: Date,
+    pub max_bytes: usize,
+    /// Forces the input format instead of detecting it.
+    pub format: Option<Format>,
+}
+
+impl Options {
+    pub fn new(as_of: Date) -> Options {
+        Options {
+            published: None,
+            as_of,
+            max_bytes: DEFAULT_MAX_BYTES,
+            format: None,
+        }
+    }
+}
+
+/// The claims of one source and the data problems met on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub claims: Vec<Claim>,
+    pub issues: Vec<Issue>,
+}
+
+/// The compiled matcher and screener, built once and used for many reports.
+pub struct Extractor<'r> {
+    reference: &'r Reference,
+    matcher: matcher::Matcher,
+    screener: Screener<'r>,
+}
+
+impl<'r> Extractor<'r> {
+    /// Compiles the gazetteer names, goods lexicon and cues into one matcher. Fails only when
+    /// the cue pack names a role this version does not know.
+    pub fn new(reference: &'r Reference) -> Result<Extractor<'r>, String> {
+        Ok(Extractor {
+            reference,
+            matcher: matcher::Matcher::new(reference)?,
+            screener: Screener::new(&reference.rulebook, &reference.hs),
+        })
+    }
+
+    /// Extracts the claims of one source. `source` names it in every claim and issue.
+    pub fn extract(
+        &self,
+        source: &str,
+        bytes: &[u8],
+        opts: &Options,
+    ) -> Result<Extraction, DecodeError> {
+        let format = opts
+            .format
+            .unwrap_or_else(|| Format::detect(source, bytes));
+        let (text, mut issues) = decode::decode(source, bytes, format, opts.max_bytes)?;
+        for i in &mut issues {
+            i.file = Some(source.to_string());
+        }
+        let mut doc = claims::Doc::new(self, source, &text, opts);
+        let claims = doc.run();
+        issues.extend(doc.issues);
+        Ok(Extraction { claims, issues })
+    }
+}

@@ -1,0 +1,314 @@
+//! One pass over the folded text finds every gazetteer name, goods phrase and cue.
+//!
+//! All patterns (place aliases, lexicon phrases with their plurals, cue phrases) go into one
+//! Aho–Corasick automaton searched anchored at each word start, longest first; a match must end
+//! on a word boundary or it is retried shorter. Han and Hangul have no spaces between words, so a
+//! match may start at any Han character and end before a Hangul particle.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use borderwatch_model::{Mode, RouteStatus};
+use borderwatch_reference::gazetteer::Named;
+use borderwatch_reference::text::{fold, fold_mapped};
+use borderwatch_reference::Reference;
+
+/// A cue's role (see `data/extract/cues.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Import,
+    Export,
+    From,
+    To,
+    Via,
+    At,
+    Of,
+    MoveVerb,
+    Return,
+    Reverse,
+    LoadEmpty,
+    LoadFull,
+    Packaging,
+    Storage,
+    Mode(Mode),
+    Negation,
+    Exception,
+    Hedge,
+    RefVehicle,
+    RefCargo,
+    RefRoute,
+    OtherRoute,
+    Break,
+    Comparison,
+    Reason,
+    Status(RouteStatus),
+    Planned,
+    StatusSubject,
+    /// (aspect, value) of a condition, e.g. ("inspection", "strict").
+    Condition(&'static str, &'static str),
+    PolicySubject,
+    PolicyChange,
+    AttrHead,
+    AttrVerb,
+    NotAfterPlace,
+    AtLeast,
+    AtMost,
+    About,
+    Each,
+    /// Index into [`Matcher::units`].
+    Unit(u16),
+    /// Index into [`Matcher::periods`].
+    Per(u16),
+}
+
+/// What a matched pattern stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Hit {
+    Place(Vec<Named>),
+    /// Lexicon entry index.
+    Goods(usize),
+    Cue(Role),
+}
+
+/// A match in clean-text byte offsets.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub start: usize,
+    pub end: usize,
+    pub pattern: usize,
+}
+
+pub struct Matcher {
+    ac: AhoCorasick,
+    pub payloads: Vec<Vec<Hit>>,
+    pub units: Vec<String>,
+    pub periods: Vec<String>,
+}
+
+fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Option<Role> {
+    use Role::*;
+    Some(match name {
+        "direction.import" => Import,
+        "direction.export" => Export,
+        "prep.from" => From,
+        "prep.to" => To,
+        "prep.via" => Via,
+        "prep.at" => At,
+        "prep.of" => Of,
+        "movement.verbs" => MoveVerb,
+        "movement.return" => Return,
+        "movement.reverse" => Reverse,
+        "movement.load_empty" => LoadEmpty,
+        "movement.load_full" => LoadFull,
+        "movement.packaging" => Packaging,
+        "movement.storage" => Storage,
+        "mode.rail" => Mode(borderwatch_model::Mode::Rail),
+        "mode.road" => Mode(borderwatch_model::Mode::Road),
+        "mode.sea" => Mode(borderwatch_model::Mode::Sea),
+        "mode.air" => Mode(borderwatch_model::Mode::Air),
+        "mode.pipeline" => Mode(borderwatch_model::Mode::Pipeline),
+        "polarity.negation" => Negation,
+        "polarity.exception" => Exception,
+        "polarity.hedge" => Hedge,
+        "reference.vehicle" => RefVehicle,
+        "reference.cargo" => RefCargo,
+        "reference.route" => RefRoute,
+        "reference.other_route" => OtherRoute,
+        "clause.breaks" => Break,
+        "clause.comparison" => Comparison,
+        "clause.reason" => Reason,
+        "status.opened" => Status(RouteStatus::Opened),
+        "status.resumed" => Status(RouteStatus::Resumed),
+        "status.closed" => Status(RouteStatus::Closed),
+        "status.suspended" => Status(RouteStatus::Suspended),
+        "status.planned" => Planned,
+        "status.subjects" => StatusSubject,
+        "condition.inspection_strict" => Condition("inspection", "strict"),
+        "condition.inspection_loose" => Condition("inspection", "loose"),
+        "condition.fees_high" => Condition("fees", "high"),
+        "condition.fees_low" => Condition("fees", "low"),
+        "condition.observe_easy" => Condition("visibility", "easy"),
+        "condition.observe_hard" => Condition("visibility", "hard"),
+        "policy.subjects" => PolicySubject,
+        "policy.change" => PolicyChange,
+        "attribution.heads" => AttrHead,
+        "attribution.verbs" => AttrVerb,
+        "place.not_after" => NotAfterPlace,
+        "quantity.at_least" => AtLeast,
+        "quantity.at_most" => AtMost,
+        "quantity.about" => About,
+        "quantity.each" => Each,
+        n => {
+            if let Some(u) = n.strip_prefix("unit.") {
+                units.push(u.to_string());
+                return Some(Unit((units.len() - 1) as u16));
+            }
+            if let Some(p) = n.strip_prefix("per.") {
+                periods.push(p.to_string());
+                return Some(Per((periods.len() - 1) as u16));
+            }
+            return None;
+        }
+    })
+}
+
+/// English plural forms of a folded phrase's last word.
+fn plurals(folded: &str) -> Vec<String> {
+    let last = folded.rsplit(' ').next().unwrap_or(folded);
+    if last.is_empty() || !last.is_ascii() || last.len() < 3 || last.ends_with("ss") {
+        return Vec::new();
+    }
+    if last.ends_with('s') {
+        return Vec::new();
+    }
+    let b = last.as_bytes();
+    let n = b.len();
+    if last.ends_with('y') && !matches!(b[n - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
+        return vec![format!("{}ies", &folded[..folded.len() - 1])];
+    }
+    if last.ends_with('x') || last.ends_with("ch") || last.ends_with("sh") || last.ends_with('o')
+    {
+        return vec![format!("{folded}es"), format!("{folded}s")];
+    }
+    vec![format!("{folded}s")]
+}
+
+impl Matcher {
+    pub fn new(r: &Reference) -> Result<Matcher, String> {
+        let mut map: HashMap<String, Vec<Hit>> = HashMap::new();
+        for (alias, named) in r.gazetteer.alias_index() {
+            map.entry(alias.clone())
+                .or_default()
+                .push(Hit::Place(named.iter().cloned().collect()));
+        }
+        for (i, e) in r.hs.lexicon.iter().enumerate() {
+            for p in &e.phrases {
+                let k = fold(p);
+                let mut forms = vec![k.clone()];
+                forms.extend(plurals(&k));
+                for f in forms {
+                    let v = map.entry(f).or_default();
+                    if !v.iter().any(|h| matches!(h, Hit::Goods(_))) {
+                        v.push(Hit::Goods(i));
+                    }
+                }
+            }
+        }
+        let (mut units, mut periods) = (Vec::new(), Vec::new());
+        for (role, phrase) in r.cues.roles() {
+            let role = role_of(&role, &mut units, &mut periods)
+                .ok_or_else(|| format!("extract/cues.toml: unknown role {role}"))?;
+            let k = fold(phrase);
+            if k.is_empty() {
+                continue;
+            }
+            let v = map.entry(k).or_default();
+            if !v.contains(&Hit::Cue(role)) {
+                v.push(Hit::Cue(role));
+            }
+        }
+        let mut keys: Vec<String> = map.keys().cloned().collect();
+        keys.sort();
+        let payloads = keys.iter().map(|k| map[k].clone()).collect();
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keys)
+            .map_err(|e| e.to_string())?;
+        Ok(Matcher {
+            ac,
+            payloads,
+            units,
+            periods,
+        })
+    }
+
+    /// Every match in `clean`, in order, as clean-text byte spans.
+    pub fn scan(&self, clean: &str) -> Vec<Found> {
+        let mut folded = String::with_capacity(clean.len());
+        let mut map = Vec::with_capacity(clean.len());
+        fold_mapped(clean, &mut folded, Some(&mut map));
+        let fb = folded.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut prev_word = false;
+        while i < fb.len() {
+            let c = char_at(&folded, i);
+            let clen = c.len_utf8();
+            let wordish = c.is_alphanumeric();
+            let start_here = wordish && (!prev_word || is_han(c));
+            prev_word = wordish;
+            if !start_here {
+                i += clen;
+                continue;
+            }
+            let mut end_limit = fb.len();
+            let mut matched = None;
+            while end_limit > i {
+                let input = Input::new(&folded)
+                    .range(i..end_limit)
+                    .anchored(Anchored::Yes);
+                let Some(m) = self.ac.find(input) else { break };
+                if boundary_ok(&folded, m.end()) || is_cjk(last_char(&folded[..m.end()])) {
+                    matched = Some(m);
+                    break;
+                }
+                // Retry ending at the last word boundary inside the match.
+                match folded[i..m.end()].rfind(|ch: char| !ch.is_alphanumeric()) {
+                    Some(k) if k > 0 => end_limit = i + k,
+                    _ => break,
+                }
+            }
+            match matched {
+                Some(m) => {
+                    let cs = map[m.start()] as usize;
+                    let last = m.end() - last_char(&folded[..m.end()]).len_utf8();
+                    let ce = map[last] as usize + char_at(clean, map[last] as usize).len_utf8();
+                    out.push(Found {
+                        start: cs,
+                        end: ce,
+                        pattern: m.pattern().as_usize(),
+                    });
+                    i = m.end();
+                    prev_word = true;
+                }
+                None => i += clen,
+            }
+        }
+        out
+    }
+}
+
+fn char_at(s: &str, i: usize) -> char {
+    s[i..].chars().next().unwrap_or(' ')
+}
+
+fn last_char(s: &str) -> char {
+    s.chars().next_back().unwrap_or(' ')
+}
+
+fn boundary_ok(s: &str, end: usize) -> bool {
+    end >= s.len() || !char_at(s, end).is_alphanumeric()
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
+}
+
+pub fn is_cjk(c: char) -> bool {
+    is_han(c) || matches!(c as u32, 0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plurals;
+
+    #[test]
+    fn plural_forms() {
+        assert_eq!(plurals("candy"), ["candies"]);
+        assert_eq!(plurals("fishing net"), ["fishing nets"]);
+        assert_eq!(plurals("mango"), ["mangoes", "mangos"]);
+        assert!(plurals("glass").is_empty());
+    }
+}

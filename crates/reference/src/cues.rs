@@ -1,0 +1,212 @@
+//! The extractor's cue pack: the words that signal direction, mode, load, negation, hedging,
+//! reference back, clause breaks, status, conditions, policy changes, attribution and quantities.
+//!
+//! File: `extract/cues.toml`. Every section and key is typed; an unknown role is refused on load
+//! so a misspelt key cannot silently drop a cue. The extractor owns what the roles mean.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::fold;
+use crate::{parse_toml, LoadError, Sources};
+
+type Phrases = Vec<String>;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectionCues {
+    pub import: Phrases,
+    pub export: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrepCues {
+    pub from: Phrases,
+    pub to: Phrases,
+    pub via: Phrases,
+    pub at: Phrases,
+    pub of: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MovementCues {
+    pub verbs: Phrases,
+    #[serde(rename = "return")]
+    pub return_: Phrases,
+    pub reverse: Phrases,
+    pub load_empty: Phrases,
+    pub load_full: Phrases,
+    pub packaging: Phrases,
+    pub storage: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModeCues {
+    pub rail: Phrases,
+    pub road: Phrases,
+    pub sea: Phrases,
+    pub air: Phrases,
+    pub pipeline: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolarityCues {
+    pub negation: Phrases,
+    pub exception: Phrases,
+    pub hedge: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceCues {
+    pub vehicle: Phrases,
+    pub cargo: Phrases,
+    pub route: Phrases,
+    pub other_route: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseCues {
+    pub breaks: Phrases,
+    pub comparison: Phrases,
+    pub reason: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusCues {
+    pub opened: Phrases,
+    pub resumed: Phrases,
+    pub closed: Phrases,
+    pub suspended: Phrases,
+    pub planned: Phrases,
+    pub subjects: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionCues {
+    pub inspection_strict: Phrases,
+    pub inspection_loose: Phrases,
+    pub fees_high: Phrases,
+    pub fees_low: Phrases,
+    pub observe_easy: Phrases,
+    pub observe_hard: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyCues {
+    pub subjects: Phrases,
+    pub change: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributionCues {
+    pub heads: Phrases,
+    pub verbs: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceCues {
+    pub not_after: Phrases,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityCues {
+    pub at_least: Phrases,
+    pub at_most: Phrases,
+    pub about: Phrases,
+    pub each: Phrases,
+    /// unit name → the words for it ("tonne" → ton, tons, t, …).
+    pub units: BTreeMap<String, Phrases>,
+    /// period name → the words for "per period" ("day" → daily, a day, …).
+    pub per: BTreeMap<String, Phrases>,
+}
+
+/// The whole cue pack.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cues {
+    pub direction: DirectionCues,
+    pub prep: PrepCues,
+    pub movement: MovementCues,
+    pub mode: ModeCues,
+    pub polarity: PolarityCues,
+    pub reference: ReferenceCues,
+    pub clause: ClauseCues,
+    pub status: StatusCues,
+    pub condition: ConditionCues,
+    pub policy: PolicyCues,
+    pub attribution: AttributionCues,
+    pub place: PlaceCues,
+    pub quantity: QuantityCues,
+}
+
+impl Cues {
+    pub fn load(src: &Sources) -> Result<Cues, LoadError> {
+        let (f, t) = src.read("extract/cues.toml")?;
+        parse_toml(&f, &t)
+    }
+
+    /// Every (role, phrase) pair, roles named `section.key` (units as `unit.NAME`, periods as
+    /// `per.NAME`). The extractor compiles these into its matcher.
+    pub fn roles(&self) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        fn push<'a>(out: &mut Vec<(String, &'a str)>, role: &str, list: &'a Phrases) {
+            out.extend(list.iter().map(|p| (role.to_string(), p.as_str())));
+        }
+        macro_rules! section {
+            ($sec:ident, $($key:ident => $name:literal),+) => {
+                $( push(&mut out, concat!(stringify!($sec), ".", $name), &self.$sec.$key); )+
+            };
+        }
+        section!(direction, import => "import", export => "export");
+        section!(prep, from => "from", to => "to", via => "via", at => "at", of => "of");
+        section!(movement, verbs => "verbs", return_ => "return", reverse => "reverse",
+            load_empty => "load_empty", load_full => "load_full", packaging => "packaging", storage => "storage");
+        section!(mode, rail => "rail", road => "road", sea => "sea", air => "air",
+            pipeline => "pipeline");
+        section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");
+        section!(reference, vehicle => "vehicle", cargo => "cargo", route => "route",
+            other_route => "other_route");
+        section!(clause, breaks => "breaks", comparison => "comparison", reason => "reason");
+        section!(status, opened => "opened", resumed => "resumed", closed => "closed",
+            suspended => "suspended", planned => "planned", subjects => "subjects");
+        section!(condition, inspection_strict => "inspection_strict",
+            inspection_loose => "inspection_loose", fees_high => "fees_high",
+            fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");
+        section!(policy, subjects => "subjects", change => "change");
+        section!(attribution, heads => "heads", verbs => "verbs");
+        section!(place, not_after => "not_after");
+        section!(quantity, at_least => "at_least", at_most => "at_most", about => "about",
+            each => "each");
+        for (u, list) in &self.quantity.units {
+            push(&mut out, &format!("unit.{u}"), list);
+        }
+        for (p, list) in &self.quantity.per {
+            push(&mut out, &format!("per.{p}"), list);
+        }
+        out
+    }
+
+    /// Problems with the pack, one line each: empty phrases and phrases that fold to nothing.
+    pub fn validate(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (role, p) in self.roles() {
+            if fold(p).is_empty() {
+                out.push(format!("extract/cues.toml: {role}: phrase {p:?} is empty when folded"));
+            }
+        }
+        out
+    }
+}
