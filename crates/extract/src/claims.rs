@@ -483,7 +483,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             self.storage(&base, &facts, &ctoks, &subject, sentence_mode);
             // Movement.
             let mode = facts.mode.or(sentence_mode);
-            let mut routes = self.routes(&facts, &mentions, mode);
+            let mut routes = self.routes(&facts, &mentions, mode, false);
             let mut context: Option<usize> = None;
             let has_signal = facts.import.is_some()
                 || facts.export.is_some()
@@ -530,8 +530,21 @@ impl<'a, 'r> Doc<'a, 'r> {
             let has_signal = has_signal || (inherited && triggered);
             if !(has_signal || borrowed) || !(triggered || !goods.is_empty() || borrowed) {
                 if !routes.is_empty() && facts.mode.is_some() {
-                    // A vehicle on a named route, direction unsaid: later sentences may refer to it.
-                    sentence_routes.extend(routes.iter().cloned());
+                    // A vehicle on a named route, direction unsaid: later sentences may refer to
+                    // it. When it refers back to a frame on the same crossing, that frame says
+                    // which way it goes.
+                    let back = (facts.ref_vehicle || facts.ref_cargo)
+                        .then(|| self.refer_back(si, &facts))
+                        .flatten()
+                        .filter(|f| {
+                            f.routes
+                                .iter()
+                                .any(|r| r.via.is_some() && routes.iter().any(|q| q.via == r.via))
+                        });
+                    match back {
+                        Some(f) => sentence_routes.extend(f.routes),
+                        None => sentence_routes.extend(routes.iter().cloned()),
+                    }
                 }
                 continue;
             }
@@ -666,16 +679,18 @@ impl<'a, 'r> Doc<'a, 'r> {
                 return Some(f.clone());
             }
         }
-        (0..si)
-            .rev()
-            .take(12)
-            .find_map(|j| self.sentence_frame[j].clone())
-            .filter(|f| {
-                facts.mode.is_none()
-                    || f.routes
-                        .iter()
-                        .any(|r| r.mode.is_none() || r.mode == facts.mode)
-            })
+        let recent = || (0..si).rev().take(12).filter_map(|j| self.sentence_frame[j].clone());
+        if let Some(m) = facts.mode {
+            if let Some(f) = recent().find(|f| f.routes.iter().any(|r| r.mode == Some(m))) {
+                return Some(f);
+            }
+        }
+        recent().find(|f| {
+            facts.mode.is_none()
+                || f.routes
+                    .iter()
+                    .any(|r| r.mode.is_none() || r.mode == facts.mode)
+        })
     }
 
     // ---- facts, mentions and roles ------------------------------------------------------
@@ -939,7 +954,13 @@ impl<'a, 'r> Doc<'a, 'r> {
     }
 
     /// Routes named in a clause: explicit from/to, or one per crossing named.
-    fn routes(&self, f: &Facts, mentions: &[Mention], mode: Option<Mode>) -> Vec<Route> {
+    fn routes(
+        &self,
+        f: &Facts,
+        mentions: &[Mention],
+        mode: Option<Mode>,
+        with_country: bool,
+    ) -> Vec<Route> {
         let usable: Vec<&Mention> = mentions
             .iter()
             .filter(|m| !m.qualifier && !m.compared)
@@ -1042,7 +1063,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
         }
         // A route "with Russia": the only crossing with that country for the mode.
-        if out.is_empty() {
+        if out.is_empty() && with_country {
             if let Some(c) = f.with_country.as_deref().filter(|c| *c != "kp") {
                 let cands: Vec<_> = self
                     .gz()
@@ -1363,15 +1384,15 @@ impl<'a, 'r> Doc<'a, 'r> {
             return;
         }
         let mode = f.mode.or(sentence_mode);
-        let routes = self.routes(f, subject, mode);
+        let routes = self.routes(f, subject, mode, true);
         let clean = &self.text.clean;
         let mut seen = BTreeSet::new();
         for &(st, s0, e0) in &f.status {
-            if !seen.insert(st) {
-                continue;
-            }
             let negated = f.negation.is_some_and(|n| n < s0 && s0 - n < 40);
             let planned = f.planned.iter().any(|&p| p < s0 && s0 - p < 40);
+            if !seen.insert((st, planned, negated)) {
+                continue;
+            }
             // The time just after the status word, else the clause's first.
             let t = times(clean, s0, base.clause.1)
                 .into_iter()
@@ -1524,6 +1545,13 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
         }
         let _ = mentions;
+        let context = context.or_else(|| {
+            // No place of its own: the previous sentence of the paragraph sets the scene.
+            let prev = base.si.checked_sub(1)?;
+            let ps = self.sents[prev];
+            (places.is_empty() && ps.paragraph == s.paragraph && self.names_place(prev))
+                .then_some(prev)
+        });
         let context = context.filter(|&j| j != base.si).map(|j| {
             let cs = self.sents[j];
             for t in &self.toks[self.toks_in(cs.start, cs.end)] {
@@ -1577,6 +1605,21 @@ impl<'a, 'r> Doc<'a, 'r> {
             },
             verdicts: Vec::new(),
         }
+    }
+
+    /// Whether sentence `j` names a place below country level outside its attribution.
+    fn names_place(&self, j: usize) -> bool {
+        let s = self.sents[j];
+        self.toks[self.toks_in(s.start, s.end)].iter().any(|t| match &t.tk {
+            Tk::Place(id) => {
+                !self.is_country(id)
+                    && !self.attribution[j]
+                        .as_ref()
+                        .is_some_and(|a| t.start >= a.1 && t.end <= a.2)
+            }
+            Tk::Crossing(_) => true,
+            _ => false,
+        })
     }
 
     /// Screens every classified goods item for the claim's direction and date.
@@ -1711,8 +1754,24 @@ fn possessive_between(clean: &str, a: usize, b: usize) -> bool {
 fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
     let mut cuts: Vec<usize> = Vec::new();
     let mut seen_dir: Option<Role> = None;
+    let opener = clean[s..e].trim_start_matches(['“', '"', '‘', '\'', ' ']);
+    let opener_at = e - opener.len();
+    if toks
+        .iter()
+        .any(|t| t.tk == Tk::Cue(Role::Subordinator) && t.start == opener_at)
+    {
+        if let Some(c) = clean[opener_at..e].find(',') {
+            cuts.push(opener_at + c + 1);
+        }
+    }
     for (k, t) in toks.iter().enumerate() {
         match t.tk {
+            Tk::Cue(Role::Reverse) => {
+                let w = clean[t.start..t.end].to_ascii_lowercase();
+                if w.starts_with("in ") && t.start > s + 2 {
+                    cuts.push(t.start);
+                }
+            }
             Tk::Cue(Role::Break) => {
                 if t.start > s + 2 {
                     cuts.push(t.start)

@@ -73,6 +73,7 @@ pub struct ReferenceCues {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClauseCues {
+    pub subordinators: Phrases,
     pub breaks: Phrases,
     pub comparison: Phrases,
     pub reason: Phrases,
@@ -179,7 +180,7 @@ impl Cues {
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");
         section!(reference, vehicle => "vehicle", cargo => "cargo", route => "route",
             other_route => "other_route");
-        section!(clause, breaks => "breaks", comparison => "comparison", reason => "reason");
+        section!(clause, subordinators => "subordinators", breaks => "breaks", comparison => "comparison", reason => "reason");
         section!(status, opened => "opened", resumed => "resumed", closed => "closed",
             suspended => "suspended", planned => "planned", subjects => "subjects");
         section!(condition, inspection_strict => "inspection_strict",
