@@ -76,6 +76,9 @@ struct Route {
     via: Option<String>,
     direction: Direction,
     mode: Option<Mode>,
+    /// The place named for the crossing ("through Hunchun"), put at its end once the direction
+    /// is known.
+    named: Option<String>,
 }
 
 /// A route a later sentence can refer back to, with the sentence that named it.
@@ -562,6 +565,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     via: None,
                     direction,
                     mode,
+                    named: None,
                 });
             }
             let negated = match (facts.negation, facts.exception) {
@@ -982,6 +986,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 via: None,
                 direction: Direction::Unknown,
                 mode,
+                named: None,
             };
             // The crossing: one named, else the one joining the two ends.
             let via = via_named
@@ -1033,6 +1038,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             via: Some(c),
                             direction: Direction::Unknown,
                             mode,
+                            named: (!m.crossing).then(|| m.id.clone()),
                         });
                     }
                 }
@@ -1046,6 +1052,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             via: None,
                             direction: Direction::Unknown,
                             mode,
+                            named: None,
                         });
                         let last = out.last_mut().expect("just pushed");
                         // Oriented later; remember the side in from (kp) or to (other).
@@ -1079,6 +1086,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         via: Some(cands[0].id.clone()),
                         direction: Direction::Unknown,
                         mode,
+                        named: None,
                     });
                 }
             }
@@ -1820,12 +1828,9 @@ fn reversed(r: &Route) -> Route {
         from: r.to.clone(),
         to: r.from.clone(),
         via: r.via.clone(),
-        direction: match r.direction {
-            Direction::Inbound => Direction::Outbound,
-            Direction::Outbound => Direction::Inbound,
-            d => d,
-        },
+        direction: flip(r.direction),
         mode: r.mode,
+        named: r.named.clone(),
     }
 }
 
@@ -1872,20 +1877,19 @@ fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Direction) -> R
         }
         return out;
     }
-    let Some(c) = r.via.as_deref().and_then(|v| gz.crossing(v)) else {
-        return out;
-    };
-    let (a, b) = (c.sides[0].clone(), c.sides[1].clone());
-    match dir {
-        Direction::Inbound => {
-            out.from = out.from.or(Some(a));
-            out.to = out.to.or(Some(b));
+    // Ends are only what the text names: the place that stood for the crossing goes to its
+    // side's end; an unnamed end stays null (the crossing's sides are in `via`).
+    if let Some(n) = &r.named {
+        let kp = gz.place(n).is_some_and(|p| p.country == "KP");
+        match (dir, kp) {
+            (Direction::Inbound, false) | (Direction::Outbound, true) => {
+                out.from = out.from.take().or(Some(n.clone()))
+            }
+            (Direction::Inbound, true) | (Direction::Outbound, false) => {
+                out.to = out.to.take().or(Some(n.clone()))
+            }
+            _ => {}
         }
-        Direction::Outbound => {
-            out.from = out.from.or(Some(b));
-            out.to = out.to.or(Some(a));
-        }
-        _ => {}
     }
     // Named ends on the wrong side for the direction (a borrowed route read the other way).
     let is_kp = |id: &Option<String>| {
