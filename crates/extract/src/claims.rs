@@ -79,6 +79,9 @@ struct Route {
     /// The place named for the crossing ("through Hunchun"), put at its end once the direction
     /// is known.
     named: Option<String>,
+    /// One leg of a chain ("trucked from Dandong to Longkou and shipped to Nampo"): its
+    /// direction comes from its own ends.
+    leg: bool,
 }
 
 /// A route a later sentence can refer back to, with the sentence that named it.
@@ -104,6 +107,8 @@ pub(crate) struct Doc<'a, 'r> {
     /// Attribution text and span per sentence.
     attribution: Vec<Option<(String, usize, usize)>>,
     verdict_cache: HashMap<(String, Option<String>, Direction, Date), ClaimVerdict>,
+    /// The latest goods named in any clause, with the sentence that named them ("the cargo").
+    last_goods: Option<(usize, Vec<GoodsItem>)>,
 }
 
 /// Clause-level facts gathered from tokens.
@@ -117,6 +122,8 @@ struct Facts {
     load: Option<Load>,
     storage: bool,
     mode: Option<Mode>,
+    /// Every mode cue with its position (for the legs of a chain).
+    modes: Vec<(usize, Mode)>,
     negation: Option<usize>,
     exception: Option<usize>,
     ref_vehicle: bool,
@@ -153,6 +160,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             sentence_frame: Vec::new(),
             attribution: Vec::new(),
             verdict_cache: HashMap::new(),
+            last_goods: None,
         }
     }
 
@@ -503,11 +511,37 @@ impl<'a, 'r> Doc<'a, 'r> {
                 || facts.ret
                 || facts.load.is_some()
                 || facts.mode.is_some();
-            let goods = self.goods(&ctoks);
+            let mut goods = self.goods(&ctoks);
+            if goods.is_empty() && facts.ref_cargo {
+                // "The cargo is trucked from …": the goods of a sentence just before.
+                if let Some((j, g)) = self.last_goods.clone().filter(|(j, _)| *j < si && si - j <= 2) {
+                    goods = g;
+                    context = Some(j);
+                }
+            }
+            if !goods.is_empty() && context.is_none() {
+                self.last_goods = Some((si, goods.clone()));
+            }
             if routes.is_empty() && !facts.other_route {
                 if facts.ret || facts.reverse {
                     // "…but come back empty", "nothing goes the other way": the route just named.
-                    routes = prev_clause_routes.iter().map(reversed).collect();
+                    let back = if prev_clause_routes.is_empty() {
+                        // The way back of a route named in the sentence just before, in the same
+                        // paragraph ("Wagons coming back to Russia …").
+                        let prev = si.checked_sub(1).filter(|&p| {
+                            self.sents[p].paragraph == s.paragraph
+                        });
+                        match prev.and_then(|p| self.sentence_frame[p].clone()) {
+                            Some(f) if f.routes.iter().any(has_place) => {
+                                context = Some(f.sentence);
+                                f.routes
+                            }
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        prev_clause_routes.clone()
+                    };
+                    routes = back.iter().map(reversed).collect();
                 } else if !sibling.is_empty() && ci > 0 {
                     routes = prev_clause_routes.clone();
                 } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
@@ -566,6 +600,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     direction,
                     mode,
                     named: None,
+                leg: false,
                 });
             }
             let negated = match (facts.negation, facts.exception) {
@@ -597,7 +632,9 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             let mut made = Vec::new();
             for route in &routes {
-                let dir = if borrowed && direction == Direction::Unknown {
+                let dir = if route.leg && route.direction != Direction::Unknown {
+                    route.direction
+                } else if borrowed && direction == Direction::Unknown {
                     route.direction
                 } else if (facts.ret || facts.reverse) && route.direction != Direction::Unknown {
                     route.direction
@@ -606,7 +643,11 @@ impl<'a, 'r> Doc<'a, 'r> {
                 };
                 let route = orient(self.gz(), route, dir);
                 let route = Route {
-                    mode: mode.or(route.mode),
+                    mode: if route.leg {
+                        route.mode.or(mode)
+                    } else {
+                        mode.or(route.mode)
+                    },
                     ..route
                 };
                 made.push(route.clone());
@@ -741,6 +782,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 Role::Storage => f.storage = true,
                 Role::Mode(m) => {
                     f.mode.get_or_insert(m);
+                    f.modes.push((t.start, m));
                 }
                 Role::Negation => {
                     f.negation.get_or_insert(t.start);
@@ -974,6 +1016,55 @@ impl<'a, 'r> Doc<'a, 'r> {
         let from: Option<&Mention> = by(PRole::From).next();
         let to: Option<&Mention> = by(PRole::To).next();
         let mut out = Vec::new();
+        // A chain of legs: "from A to B and shipped to C".
+        let tos: Vec<&Mention> = by(PRole::To).filter(|m| !m.crossing).collect();
+        if tos.len() >= 2 && tos.iter().all(|m| self.gz().crossing(&m.id).is_none()) {
+            let mut stops: Vec<&Mention> = from.into_iter().filter(|m| !m.crossing).collect();
+            stops.extend(tos.iter().copied().filter(|m| from.is_none_or(|fm| m.start > fm.start)));
+            for w in stops.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let mode = f
+                    .modes
+                    .iter()
+                    .filter(|(p, _)| *p < b.start)
+                    .filter(|(p, _)| *p > a.start || f.modes.iter().all(|(q, _)| *q < a.start || *q > b.start))
+                    .last()
+                    .map(|x| x.1)
+                    .or(mode);
+                let mut r = Route {
+                    from: Some(a.id.clone()),
+                    to: Some(b.id.clone()),
+                    via: self
+                        .crossing_for(&a.id, Some(&b.id))
+                        .filter(|c| self.crossing_reaches(c, Some(&b.id))),
+                    direction: Direction::Unknown,
+                    mode,
+                    named: None,
+                    leg: true,
+                };
+                let ca = self.country(&a.id);
+                let cb = self.country(&b.id);
+                r.direction = match (ca.as_deref(), cb.as_deref()) {
+                    (Some(x), Some(y)) if x == y => Direction::Domestic,
+                    (_, Some("kp")) => Direction::Inbound,
+                    (Some("kp"), _) => Direction::Outbound,
+                    _ => Direction::Unknown,
+                };
+                if r.direction == Direction::Domestic {
+                    r.via = None;
+                }
+                // A leg that leaves from a port goes by sea unless the text says otherwise.
+                let is_port =
+                    |id: &str| self.gz().place(id).is_some_and(|p| p.kind == PlaceKind::Port);
+                if r.mode.is_none_or(|m| m == Mode::Road && !f.modes.iter().any(|(p, _)| *p > a.start && *p < b.start)) && is_port(&a.id) {
+                    r.mode = Some(Mode::Sea);
+                }
+                out.push(r);
+            }
+            if !out.is_empty() {
+                return out;
+            }
+        }
         if from.is_some() || to.is_some() {
             let via_named = usable
                 .iter()
@@ -987,6 +1078,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 direction: Direction::Unknown,
                 mode,
                 named: None,
+                leg: false,
             };
             // The crossing: one named, else the one joining the two ends.
             let via = via_named
@@ -1039,6 +1131,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             direction: Direction::Unknown,
                             mode,
                             named: (!m.crossing).then(|| m.id.clone()),
+                            leg: false,
                         });
                     }
                 }
@@ -1053,6 +1146,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             direction: Direction::Unknown,
                             mode,
                             named: None,
+                leg: false,
                         });
                         let last = out.last_mut().expect("just pushed");
                         // Oriented later; remember the side in from (kp) or to (other).
@@ -1087,6 +1181,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         direction: Direction::Unknown,
                         mode,
                         named: None,
+                leg: false,
                     });
                 }
             }
@@ -1392,7 +1487,13 @@ impl<'a, 'r> Doc<'a, 'r> {
             return;
         }
         let mode = f.mode.or(sentence_mode);
-        let routes = self.routes(f, subject, mode, true);
+        let mut routes = self.routes(f, subject, mode, true);
+        if routes.is_empty() && f.ref_route {
+            // "Rail traffic on the link had been suspended": the route named before.
+            if let Some(fr) = &self.last_routes {
+                routes = fr.routes.iter().filter(|r| r.via.is_some()).cloned().collect();
+            }
+        }
         let clean = &self.text.clean;
         let mut seen = BTreeSet::new();
         for &(st, s0, e0) in &f.status {
@@ -1831,6 +1932,7 @@ fn reversed(r: &Route) -> Route {
         direction: flip(r.direction),
         mode: r.mode,
         named: r.named.clone(),
+        leg: r.leg,
     }
 }
 
