@@ -541,6 +541,20 @@ impl<'a, 'r> Doc<'a, 'r> {
                     } else {
                         prev_clause_routes.clone()
                     };
+                    let back = if back.is_empty()
+                        && (facts.ref_vehicle || facts.ref_cargo || facts.ref_route)
+                    {
+                        // "The trucks return to China empty": the frame the trucks came from.
+                        match self.refer_back(si, &facts) {
+                            Some(f) => {
+                                context = Some(f.sentence);
+                                f.routes
+                            }
+                            None => Vec::new(),
+                        }
+                    } else {
+                        back
+                    };
                     routes = back.iter().map(reversed).collect();
                 } else if !sibling.is_empty() && ci > 0 {
                     routes = prev_clause_routes.clone();
@@ -624,8 +638,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                 || facts.load.is_some()
                 || !quantities.is_empty()
                 || routes.iter().any(has_place);
-            // A borrowed route adds nothing without goods, numbers or a denial of its own.
-            if !concrete || (borrowed && goods.is_empty() && quantities.is_empty() && !negated) {
+            // A borrowed route adds nothing without goods, numbers, a load or a denial of its own.
+            let adds = !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
+            if !concrete || (borrowed && !adds) {
                 prev_clause_routes = routes.into_iter().filter(has_place).collect();
                 prev_direction = direction;
                 continue;

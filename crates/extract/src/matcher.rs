@@ -239,7 +239,8 @@ impl Matcher {
             let c = char_at(&folded, i);
             let clen = c.len_utf8();
             let wordish = c.is_alphanumeric();
-            let start_here = wordish && (!prev_word || is_han(c));
+            // Clause cues may open with a comma or semicolon (", but", "; while").
+            let start_here = (wordish && (!prev_word || is_han(c))) || matches!(c, ',' | ';');
             prev_word = wordish;
             if !start_here {
                 i += clen;

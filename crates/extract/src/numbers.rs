@@ -87,9 +87,11 @@ pub fn numbers(text: &str, from: usize, to: usize) -> Vec<Num> {
         }
         // Word numbers, possibly hyphenated ("twenty-five") or scaled ("three hundred").
         let parts: Vec<&str> = w.split('-').collect();
+        // "twenty-five" sums; "four-kilogram" is four.
+        let numeric = parts.iter().take_while(|p| word_value(p).is_some()).count();
         let mut value = None;
-        if parts.iter().all(|p| word_value(p).is_some()) && !parts.is_empty() {
-            value = Some(parts.iter().filter_map(|p| word_value(p)).sum::<f64>());
+        if numeric > 0 {
+            value = Some(parts[..numeric].iter().filter_map(|p| word_value(p)).sum::<f64>());
         } else if (w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
             && words
                 .get(k + 1)

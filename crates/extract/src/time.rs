@@ -261,6 +261,8 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                         | "early" | "late" | "mid" | "on" | "till" | "before" | "after"
                 )
                 || word(mk + 1).bytes().next().is_some_and(|b| b.is_ascii_digit())
+                || (word(mk + 1) == "of"
+                    && (word(mk + 3) == "year" || year_of(word(mk + 2)).is_some()))
                 || year_of(word(mk + 1)).is_some();
             let is_may = mword == "may";
             if datey && (!is_may || raw.starts_with('M')) {
