@@ -109,6 +109,8 @@ pub(crate) struct Doc<'a, 'r> {
     verdict_cache: HashMap<(String, Option<String>, Direction, Date), ClaimVerdict>,
     /// The latest goods named in any clause, with the sentence that named them ("the cargo").
     last_goods: Option<(usize, Vec<GoodsItem>)>,
+    /// Sentences whose routes are the way back of an earlier route.
+    returning: BTreeSet<usize>,
 }
 
 /// Clause-level facts gathered from tokens.
@@ -161,6 +163,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             attribution: Vec::new(),
             verdict_cache: HashMap::new(),
             last_goods: None,
+            returning: BTreeSet::new(),
         }
     }
 
@@ -340,7 +343,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let e = clean[t.end..s.end]
                         .find([',', '.', ';'])
                         .map_or(s.end, |i| t.end + i);
-                    found = Some((t.start, e));
+                    found = Some((t.end, e));
                     break;
                 }
                 // Head before the verb, within the last two comma segments.
@@ -431,9 +434,18 @@ impl<'a, 'r> Doc<'a, 'r> {
             .as_ref()
             .map_or((usize::MAX, usize::MAX), |a| (a.1, a.2));
         let r = self.toks_in(s.start, s.end);
+        // "May" in "early May" is a month, not a hedge.
+        let time_spans: Vec<(usize, usize)> = times(&self.text.clean, s.start, s.end)
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
         let toks: Vec<Tok> = self.toks[r]
             .iter()
             .filter(|t| !(t.start >= att_s && t.end <= att_e))
+            .filter(|t| {
+                !matches!(t.tk, Tk::Cue(_))
+                    || !time_spans.iter().any(|&(a, b)| t.start >= a && t.end <= b)
+            })
             .filter(|t| !self.is_attribution_head(t, att_s, att_e))
             .cloned()
             .collect();
@@ -534,7 +546,12 @@ impl<'a, 'r> Doc<'a, 'r> {
                         match prev.and_then(|p| self.sentence_frame[p].clone()) {
                             Some(f) if f.routes.iter().any(has_place) => {
                                 context = Some(f.sentence);
-                                f.routes
+                                if self.returning.contains(&f.sentence) {
+                                    // Already the way back: "They return empty. Nothing comes back."
+                                    f.routes.iter().map(reversed).collect()
+                                } else {
+                                    f.routes
+                                }
                             }
                             _ => Vec::new(),
                         }
@@ -556,6 +573,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                         back
                     };
                     routes = back.iter().map(reversed).collect();
+                    if !routes.is_empty() {
+                        self.returning.insert(si);
+                    }
                 } else if !sibling.is_empty() && ci > 0 {
                     routes = prev_clause_routes.clone();
                 } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
@@ -578,7 +598,15 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             let borrowed = context.is_some();
             let inherited = !routes.is_empty() && !own_places && ci > 0;
-            let has_signal = has_signal || (inherited && triggered);
+            // Through a named crossing with goods or a denial, direction unsaid: still a movement.
+            let through = mentions
+                .iter()
+                .any(|m| (m.crossing || m.role == PRole::Via) && !m.qualifier && !m.compared);
+            let routed = through
+                && routes.iter().any(|r| r.via.is_some())
+                && facts.move_verb.is_some()
+                && (facts.negation.is_some() || !goods.is_empty());
+            let has_signal = has_signal || (inherited && triggered) || routed;
             if !(has_signal || borrowed) || !(triggered || !goods.is_empty() || borrowed) {
                 if !routes.is_empty() && facts.mode.is_some() {
                     // A vehicle on a named route, direction unsaid: later sentences may refer to
@@ -688,16 +716,17 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             prev_direction = made.first().map_or(direction, |r| r.direction);
             let placed: Vec<Route> = made.iter().filter(|r| has_place(r)).cloned().collect();
-            if !placed.is_empty() {
+            if let Some(origin) = context.filter(|_| borrowed) {
+                // A borrowed route keeps pointing at the sentence that named it, so a chain of
+                // references ("the train" … "the cargo" … "there were also") cites the origin.
+                prev_clause_routes = placed;
+                frame_used = Some(Frame {
+                    routes: made.clone(),
+                    sentence: origin,
+                });
+            } else if !placed.is_empty() {
                 sentence_routes.extend(placed.iter().cloned());
                 prev_clause_routes = placed;
-            } else if borrowed {
-                frame_used = frame_used.or_else(|| {
-                    Some(Frame {
-                        routes: made.clone(),
-                        sentence: si,
-                    })
-                });
             } else if frame_used.is_none() {
                 frame_used = Some(Frame {
                     routes: made.clone(),
@@ -896,7 +925,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             qualifier = true;
                         } else if same_clause
                             && self.is_ancestor(&prev.id, id)
-                            && (g.is_empty() || g == "s")
+                            && matches!(g.as_str(), "" | "s" | "'s" | "’s")
                             && possessive_between(clean, prev.end, t.start)
                         {
                             // The earlier name qualifies this one: inherit its role.
@@ -1233,12 +1262,26 @@ impl<'a, 'r> Doc<'a, 'r> {
             let Tk::Goods(i) = t.tk else { continue };
             // "cargo trucks carried rice": the trucks are the mode. "imported trucks": goods.
             if span_has(t, |r| matches!(r, Role::Mode(_) | Role::Unit(_))) {
-                let before = clean[..t.start].trim_end().to_ascii_lowercase();
+                // Traded: an import/export word right before ("imported trucks"), or a trade
+                // noun and "of" ("shipments of trucks").
+                let before = clean[..t.start].trim_end();
+                let of_at = before
+                    .to_ascii_lowercase()
+                    .ends_with(" of")
+                    .then(|| before.len() - 3);
                 let traded = toks.iter().any(|u| {
-                    u.end <= t.start
+                    (u.end <= t.start
                         && t.start - u.end <= 12
-                        && matches!(u.tk, Tk::Cue(Role::Import | Role::Export))
-                }) || before.ends_with(" of");
+                        && matches!(u.tk, Tk::Cue(Role::Import | Role::Export)))
+                        || of_at.is_some_and(|o| {
+                            u.end <= o
+                                && o - u.end <= 1
+                                && matches!(
+                                    u.tk,
+                                    Tk::Cue(Role::Import | Role::Export | Role::MoveVerb)
+                                )
+                        })
+                });
                 if !traded {
                     continue;
                 }
@@ -1249,8 +1292,20 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             // A goods phrase that is also a cue of another kind in the same span stays goods
             // only when no place shares the span.
-            let e = &lex[i];
+            let mut e = &lex[i];
             let text = clean[t.start..t.end].to_string();
+            if !text.contains(' ') {
+                if let Some(prev) = out.last() {
+                    let gap = clean[..t.start].trim_end();
+                    let coordinated = gap.ends_with(" and") || gap.ends_with(" or") || gap.ends_with(',');
+                    let qual = prev.text.split(' ').next().filter(|_| prev.text.contains(' '));
+                    if let (true, Some(q)) = (coordinated, qual) {
+                        if let Some(shared) = self.x.reference.hs.entry(&format!("{q} {text}")) {
+                            e = shared;
+                        }
+                    }
+                }
+            }
             if out.iter().any(|g| g.text.eq_ignore_ascii_case(&text)) {
                 continue;
             }
@@ -1342,23 +1397,19 @@ impl<'a, 'r> Doc<'a, 'r> {
                 qualifier
             };
             // A rate: "daily" after, or "each" before (per the unit counted just before).
-            let per = toks
-                .iter()
-                .filter(|t| t.start >= uend && t.start < ce)
-                .find_map(|t| match t.tk {
-                    Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),
-                    _ => None,
-                })
-                .or_else(|| {
-                    let each = toks.iter().any(|t| {
-                        t.tk == Tk::Cue(Role::Each) && t.end <= n.start && n.start - t.end < 24
-                    });
-                    if each {
-                        out.last().and_then(|q| q.unit.clone())
-                    } else {
-                        None
-                    }
-                });
+            let each = toks.iter().any(|t| {
+                t.tk == Tk::Cue(Role::Each) && t.end <= n.start && n.start - t.end < 24
+            });
+            let per = if each {
+                out.last().and_then(|q| q.unit.clone())
+            } else {
+                toks.iter()
+                    .filter(|t| t.start >= uend && t.start < ce)
+                    .find_map(|t| match t.tk {
+                        Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),
+                        _ => None,
+                    })
+            };
             let start = n.start;
             out.push(Quantity {
                 value: n.value,
@@ -1658,15 +1709,15 @@ impl<'a, 'r> Doc<'a, 'r> {
                     places.push(id.clone());
                 }
             }
+            // "the Changbai-Hyesan route" names Changbai and Hyesan too.
             if let Tk::Crossing(id) = &t.tk {
-                if let Some(c) = self.gz().crossing(id) {
-                    for side in &c.sides {
-                        if !places.contains(side) {
-                            places.push(side.clone());
-                        }
+                for p in self.places_in_crossing_name(id, &clean[t.start..t.end]) {
+                    if !places.contains(&p) {
+                        places.push(p);
                     }
                 }
             }
+
         }
         let _ = mentions;
         let context = context.or_else(|| {
@@ -1729,6 +1780,32 @@ impl<'a, 'r> Doc<'a, 'r> {
             },
             verdicts: Vec::new(),
         }
+    }
+
+    /// The crossing's sides (or their towns) whose names appear in the words naming it.
+    fn places_in_crossing_name(&self, id: &str, words: &str) -> Vec<String> {
+        let gz = self.gz();
+        let Some(c) = gz.crossing(id) else {
+            return Vec::new();
+        };
+        let folded = format!(" {} ", borderwatch_reference::text::fold(words));
+        let mut out = Vec::new();
+        for side in &c.sides {
+            for p in gz.ancestry(side) {
+                if matches!(p.kind, PlaceKind::Country | PlaceKind::Province) {
+                    break;
+                }
+                let hit = p.names.iter().any(|n| {
+                    let f = borderwatch_reference::text::fold(n);
+                    !f.is_empty() && folded.contains(&format!(" {f} "))
+                });
+                if hit {
+                    out.push(p.id.clone());
+                    break;
+                }
+            }
+        }
+        out
     }
 
     /// Whether sentence `j` names a place below country level outside its attribution.
@@ -1997,6 +2074,13 @@ fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Direction) -> R
     // Ends are only what the text names: the place that stood for the crossing goes to its
     // side's end; an unnamed end stays null (the crossing's sides are in `via`).
     if let Some(n) = &r.named {
+        // Placed for an earlier direction: place it again for this one.
+        if out.from.as_ref() == Some(n) {
+            out.from = None;
+        }
+        if out.to.as_ref() == Some(n) {
+            out.to = None;
+        }
         let kp = gz.place(n).is_some_and(|p| p.country == "KP");
         match (dir, kp) {
             (Direction::Inbound, false) | (Direction::Outbound, true) => {
