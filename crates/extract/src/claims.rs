@@ -9,7 +9,8 @@
 //! borrow the route of their sibling clause; sentences that refer back borrow the route of the
 //! frame they refer to.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use borderwatch_model::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Date, Direction, Evidence,
@@ -29,8 +30,8 @@ use crate::{Extractor, Options};
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 enum Tk {
-    Place(String),
-    Crossing(String),
+    Place(Rc<str>),
+    Crossing(Rc<str>),
     Goods(usize),
     Cue(Role),
 }
@@ -111,6 +112,10 @@ pub(crate) struct Doc<'a, 'r> {
     last_goods: Option<(usize, Vec<GoodsItem>)>,
     /// Sentences whose routes are the way back of an earlier route.
     returning: BTreeSet<usize>,
+    /// Time expressions and numbers of the sentence being read (found once per sentence).
+    cur_times: Vec<TimeExpr>,
+    cur_nums: Vec<Num>,
+    claim_keys: HashSet<String>,
 }
 
 /// Clause-level facts gathered from tokens.
@@ -164,6 +169,9 @@ impl<'a, 'r> Doc<'a, 'r> {
             verdict_cache: HashMap::new(),
             last_goods: None,
             returning: BTreeSet::new(),
+            cur_times: Vec::new(),
+            cur_nums: Vec::new(),
+            claim_keys: HashSet::new(),
         }
     }
 
@@ -199,7 +207,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         Some(n) => named_tk(&n),
                         None => {
                             ambiguous.push((toks.len(), named.clone()));
-                            Tk::Place(String::new())
+                            Tk::Place(Rc::from(""))
                         }
                     },
                 };
@@ -214,8 +222,8 @@ impl<'a, 'r> Doc<'a, 'r> {
         let mentioned: BTreeSet<String> = toks
             .iter()
             .filter_map(|t| match &t.tk {
-                Tk::Place(id) if !id.is_empty() => Some(id.clone()),
-                Tk::Crossing(id) => Some(id.clone()),
+                Tk::Place(id) if !id.is_empty() => Some(id.to_string()),
+                Tk::Crossing(id) => Some(id.to_string()),
                 _ => None,
             })
             .collect();
@@ -434,11 +442,32 @@ impl<'a, 'r> Doc<'a, 'r> {
             .as_ref()
             .map_or((usize::MAX, usize::MAX), |a| (a.1, a.2));
         let r = self.toks_in(s.start, s.end);
+        // Only sentences naming a place, goods, or a status, condition, policy, storage or load
+        // word can make a claim; the rest (most of an article) are skipped cheaply.
+        let promising = self.toks[r.clone()].iter().any(|t| match &t.tk {
+            Tk::Place(_) | Tk::Crossing(_) | Tk::Goods(_) => true,
+            Tk::Cue(role) => matches!(
+                role,
+                Role::Status(_)
+                    | Role::Condition(..)
+                    | Role::PolicySubject
+                    | Role::Storage
+                    | Role::LoadEmpty
+                    | Role::LoadFull
+                    | Role::Return
+                    | Role::RefVehicle
+                    | Role::RefCargo
+                    | Role::RefRoute
+            ),
+        });
+        if !promising {
+            return;
+        }
+        self.cur_times = times(&self.text.clean, s.start, s.end);
+        self.cur_nums = numbers(&self.text.clean, s.start, s.end);
         // "May" in "early May" is a month, not a hedge.
-        let time_spans: Vec<(usize, usize)> = times(&self.text.clean, s.start, s.end)
-            .iter()
-            .map(|t| (t.start, t.end))
-            .collect();
+        let time_spans: Vec<(usize, usize)> =
+            self.cur_times.iter().map(|t| (t.start, t.end)).collect();
         let toks: Vec<Tok> = self.toks[r]
             .iter()
             .filter(|t| !(t.start >= att_s && t.end <= att_e))
@@ -792,12 +821,12 @@ impl<'a, 'r> Doc<'a, 'r> {
                     if self.is_country(id) {
                         let prev = prev_cue(toks, k, &self.text.clean);
                         match prev {
-                            Some(Role::To) => f.to_country = Some(id.clone()),
-                            Some(Role::From) => f.from_country = Some(id.clone()),
+                            Some(Role::To) => f.to_country = Some(id.to_string()),
+                            Some(Role::From) => f.from_country = Some(id.to_string()),
                             _ => {
                                 let before = &self.text.clean[..t.start];
                                 if before.trim_end().to_ascii_lowercase().ends_with("with") {
-                                    f.with_country = Some(id.clone());
+                                    f.with_country = Some(id.to_string());
                                 }
                             }
                         }
@@ -948,7 +977,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         }
                     }
                     out.push(Mention {
-                        id: id.clone(),
+                        id: id.to_string(),
                         crossing,
                         start: t.start,
                         end: t.end,
@@ -1324,9 +1353,9 @@ impl<'a, 'r> Doc<'a, 'r> {
 
     fn quantities(&self, toks: &[Tok], cs: usize, ce: usize) -> Vec<Quantity> {
         let clean = &self.text.clean;
-        let nums = numbers(clean, cs, ce);
+        let nums = self.nums_in(cs, ce);
         let time_spans: Vec<(usize, usize)> =
-            times(clean, cs, ce).iter().map(|t| (t.start, t.end)).collect();
+            self.times_in(cs, ce).map(|t| (t.start, t.end)).collect();
         let nums: Vec<Num> = nums
             .into_iter()
             .filter(|n| !time_spans.iter().any(|&(a, b)| n.start >= a && n.end <= b))
@@ -1429,8 +1458,10 @@ impl<'a, 'r> Doc<'a, 'r> {
     fn when(&self, toks: &[Tok], cs: usize, ce: usize, ss: usize, se: usize) -> Option<When> {
         let _ = toks;
         let clean = &self.text.clean;
-        let pick = |a: usize, b: usize| times(clean, a, b).into_iter().next();
-        let t: Option<TimeExpr> = pick(cs, ce).or_else(|| pick(ss, se));
+        let t: Option<&TimeExpr> = self
+            .times_in(cs, ce)
+            .next()
+            .or_else(|| self.times_in(ss, se).next());
         t.map(|t| {
             let span = self.text.span(t.start, t.end);
             t.resolve(clean, self.opts.published, span)
@@ -1448,12 +1479,12 @@ impl<'a, 'r> Doc<'a, 'r> {
             .iter()
             .map(|&(a, b)| clean[a..b].to_ascii_lowercase())
             .collect();
-        let all = numbers(clean, ss, ce);
+        let all = self.nums_in(ss, ce);
         let from_at = (0..lw.len()).find(|&i| {
             lw[i] == "from"
                 && ws.get(i + 1).is_some_and(|w| all.iter().any(|n| n.start == w.0))
         })?;
-        let nums = numbers(clean, ws[from_at].1, ce);
+        let nums = self.nums_in(ws[from_at].1, ce);
         let first = nums.first()?;
         // before: N [to|or N] [unit]; after: "to" [only] N [or|to N] [unit]
         let parse = |i: usize| -> Option<(f64, Option<f64>, Option<String>, usize, usize)> {
@@ -1569,14 +1600,13 @@ impl<'a, 'r> Doc<'a, 'r> {
                 continue;
             }
             // The time just after the status word, else the clause's first.
-            let t = times(clean, s0, base.clause.1)
-                .into_iter()
+            let s = self.sents[base.si];
+            let t = self
+                .times_in(s0, base.clause.1)
                 .next()
-                .or_else(|| times(clean, base.clause.0, base.clause.1).into_iter().next())
-                .or_else(|| {
-                    let s = self.sents[base.si];
-                    times(clean, s.start, s.end).into_iter().next()
-                });
+                .or_else(|| self.times_in(base.clause.0, base.clause.1).next())
+                .or_else(|| self.times_in(s.start, s.end).next())
+                .cloned();
             let targets: Vec<Option<&Route>> = if routes.is_empty() {
                 vec![None]
             } else {
@@ -1673,7 +1703,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             .iter()
             .find(|t| t.tk == Tk::Cue(Role::Storage))
             .map_or(base.clause.0, |t| t.start);
-        let ts = times(clean, cue, base.clause.1);
+        let ts: Vec<TimeExpr> = self.times_in(cue, base.clause.1).cloned().collect();
         c.when = match ts.first() {
             Some(t) => Some(t.resolve(clean, self.opts.published, self.text.span(t.start, t.end))),
             None => self.when(toks, base.clause.0, base.clause.1, s.start, s.end),
@@ -1705,8 +1735,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                 continue;
             }
             if let Tk::Place(id) = &t.tk {
-                if !places.contains(id) {
-                    places.push(id.clone());
+                if !places.iter().any(|p| **p == **id) {
+                    places.push(id.to_string());
                 }
             }
             // "the Changbai-Hyesan route" names Changbai and Hyesan too.
@@ -1734,8 +1764,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let in_att = self.attribution[j]
                         .as_ref()
                         .is_some_and(|a| t.start >= a.1 && t.end <= a.2);
-                    if !in_att && !places.contains(id) {
-                        places.push(id.clone());
+                    if !in_att && !places.iter().any(|p| **p == **id) {
+                        places.push(id.to_string());
                     }
                 }
             }
@@ -1780,6 +1810,20 @@ impl<'a, 'r> Doc<'a, 'r> {
             },
             verdicts: Vec::new(),
         }
+    }
+
+    fn times_in(&self, a: usize, b: usize) -> impl Iterator<Item = &TimeExpr> {
+        self.cur_times
+            .iter()
+            .filter(move |t| t.start >= a && t.end <= b)
+    }
+
+    fn nums_in(&self, a: usize, b: usize) -> Vec<Num> {
+        self.cur_nums
+            .iter()
+            .filter(|n| n.start >= a && n.end <= b)
+            .copied()
+            .collect()
     }
 
     /// The crossing's sides (or their towns) whose names appear in the words naming it.
@@ -1866,7 +1910,23 @@ impl<'a, 'r> Doc<'a, 'r> {
     }
 
     fn push(&mut self, c: Claim) {
-        if !self.claims.contains(&c) {
+        // Two clauses can state the same thing; keep one claim per identity.
+        let key = format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            c.kind,
+            c.evidence.span,
+            c.from,
+            c.to,
+            c.via,
+            c.at,
+            c.direction,
+            c.polarity,
+            c.status,
+            c.condition,
+            c.goods.iter().map(|g| (&g.text, g.span)).collect::<Vec<_>>(),
+            c.change.as_ref().map(|x| &x.subject),
+        );
+        if self.claim_keys.insert(key) {
             self.claims.push(c);
         }
     }
@@ -1881,8 +1941,8 @@ struct ClaimBase {
 
 fn named_tk(n: &Named) -> Tk {
     match n {
-        Named::Place(id) => Tk::Place(id.clone()),
-        Named::Crossing(id) => Tk::Crossing(id.clone()),
+        Named::Place(id) => Tk::Place(Rc::from(id.as_str())),
+        Named::Crossing(id) => Tk::Crossing(Rc::from(id.as_str())),
     }
 }
 
