@@ -92,6 +92,9 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
+    // Data problems are warnings; a big batch prints the first ones and a count.
+    const MAX_WARNINGS: usize = 50;
+    let mut warned = 0usize;
     let mut all_claims: Vec<&Claim> = Vec::new();
     let mut all_issues: Vec<&Issue> = Vec::new();
     for (name, r) in results.iter().flatten() {
@@ -102,7 +105,10 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             }
             Ok(x) => {
                 for i in &x.issues {
-                    eprintln!("warning: {i}");
+                    if warned < MAX_WARNINGS {
+                        eprintln!("warning: {i}");
+                    }
+                    warned += 1;
                 }
                 match a.format {
                     Format::Jsonl => {
@@ -126,6 +132,9 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    if warned > MAX_WARNINGS {
+        eprintln!("warning: {} more warnings not shown", warned - MAX_WARNINGS);
+    }
     Ok(if failed { 2 } else { 0 })
 }
 

@@ -27,6 +27,9 @@ use crate::segment::{sentences, Sentence};
 use crate::time::{times, TimeExpr};
 use crate::{Extractor, Options};
 
+/// Most routes one clause can make claims for.
+const MAX_ROUTES: usize = 24;
+
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 enum Tk {
@@ -115,6 +118,7 @@ pub(crate) struct Doc<'a, 'r> {
     /// Time expressions and numbers of the sentence being read (found once per sentence).
     cur_times: Vec<TimeExpr>,
     cur_nums: Vec<Num>,
+    cur_places: Vec<String>,
     claim_keys: HashSet<String>,
 }
 
@@ -171,6 +175,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             returning: BTreeSet::new(),
             cur_times: Vec::new(),
             cur_nums: Vec::new(),
+            cur_places: Vec::new(),
             claim_keys: HashSet::new(),
         }
     }
@@ -465,6 +470,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         }
         self.cur_times = times(&self.text.clean, s.start, s.end);
         self.cur_nums = numbers(&self.text.clean, s.start, s.end);
+        self.cur_places = self.sentence_places(si);
         // "May" in "early May" is a month, not a hedge.
         let time_spans: Vec<(usize, usize)> =
             self.cur_times.iter().map(|t| (t.start, t.end)).collect();
@@ -825,7 +831,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             Some(Role::From) => f.from_country = Some(id.to_string()),
                             _ => {
                                 let before = &self.text.clean[..t.start];
-                                if before.trim_end().to_ascii_lowercase().ends_with("with") {
+                                if ends_with_ci(before.trim_end(), "with") {
                                     f.with_country = Some(id.to_string());
                                 }
                             }
@@ -942,7 +948,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                     if let Some(prev) = out.last() {
                         let gap = &clean[prev.end..t.start];
                         let g = gap.trim().to_ascii_lowercase();
-                        let same_clause = !break_at.iter().any(|&b| b > prev.end && b < t.start);
+                        let k = break_at.partition_point(|&b| b <= prev.end);
+                        let same_clause = break_at.get(k).is_none_or(|&b| b >= t.start);
                         // "Dandong in China's Liaoning Province", "Dandong, China", "Hunchun's
                         // Quanhe customs house".
                         if same_clause
@@ -1073,7 +1080,20 @@ impl<'a, 'r> Doc<'a, 'r> {
     }
 
     /// Routes named in a clause: explicit from/to, or one per crossing named.
+    /// Routes of a clause, at most [`MAX_ROUTES`] (a list of fifty crossings is not prose).
     fn routes(
+        &self,
+        f: &Facts,
+        mentions: &[Mention],
+        mode: Option<Mode>,
+        with_country: bool,
+    ) -> Vec<Route> {
+        let mut r = self.routes_all(f, mentions, mode, with_country);
+        r.truncate(MAX_ROUTES);
+        r
+    }
+
+    fn routes_all(
         &self,
         f: &Facts,
         mentions: &[Mention],
@@ -1188,12 +1208,23 @@ impl<'a, 'r> Doc<'a, 'r> {
         }
         // No from/to: each crossing named (or stood for) is a route.
         let mut seen = BTreeSet::new();
-        let others: Vec<&Mention> = usable.clone();
+        // One mention per country is enough to find the other side of a crossing.
+        let mut by_country: Vec<(Option<String>, &str)> = Vec::new();
         for m in &usable {
-            let partner = others
+            let c = self.country(&m.id);
+            if !by_country.iter().any(|(k, _)| *k == c) {
+                by_country.push((c, m.id.as_str()));
+            }
+        }
+        for m in &usable {
+            if out.len() >= MAX_ROUTES {
+                break;
+            }
+            let mc = self.country(&m.id);
+            let partner = by_country
                 .iter()
-                .find(|o| o.id != m.id && self.country(&o.id) != self.country(&m.id))
-                .map(|o| o.id.as_str());
+                .find(|(c, _)| *c != mc)
+                .map(|(_, id)| *id);
             match self.crossing_for(&m.id, partner) {
                 Some(c) => {
                     if seen.insert(c.clone()) {
@@ -1282,10 +1313,11 @@ impl<'a, 'r> Doc<'a, 'r> {
         let lex = &self.x.reference.hs.lexicon;
         let mut out: Vec<GoodsItem> = Vec::new();
         let span_has = |t: &Tok, role: fn(&Role) -> bool| {
-            toks.iter().any(|u| {
+            window(toks, t.start, t.start).iter().any(|u| {
                 u.start == t.start && u.end == t.end && matches!(&u.tk, Tk::Cue(r) if role(r))
             })
         };
+        let mut seen: HashSet<String> = HashSet::new();
         let goods_count = toks.iter().filter(|t| matches!(t.tk, Tk::Goods(_))).count();
         for t in toks {
             let Tk::Goods(i) = t.tk else { continue };
@@ -1294,11 +1326,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                 // Traded: an import/export word right before ("imported trucks"), or a trade
                 // noun and "of" ("shipments of trucks").
                 let before = clean[..t.start].trim_end();
-                let of_at = before
-                    .to_ascii_lowercase()
-                    .ends_with(" of")
-                    .then(|| before.len() - 3);
-                let traded = toks.iter().any(|u| {
+                let of_at = ends_with_ci(before, " of").then(|| before.len() - 3);
+                let traded = window(toks, t.start.saturating_sub(40), t.start).iter().any(|u| {
                     (u.end <= t.start
                         && t.start - u.end <= 12
                         && matches!(u.tk, Tk::Cue(Role::Import | Role::Export)))
@@ -1335,7 +1364,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     }
                 }
             }
-            if out.iter().any(|g| g.text.eq_ignore_ascii_case(&text)) {
+            if !seen.insert(text.to_lowercase()) {
                 continue;
             }
             let k = e.hs.len() as f64;
@@ -1361,8 +1390,8 @@ impl<'a, 'r> Doc<'a, 'r> {
             .filter(|n| !time_spans.iter().any(|&(a, b)| n.start >= a && n.end <= b))
             .collect();
         let cue_after = |pos: usize, limit: usize| {
-            toks.iter()
-                .filter(|t| t.start >= pos && t.start <= pos + limit)
+            window(toks, pos, pos + limit)
+                .iter()
                 .filter_map(|t| match t.tk {
                     Tk::Cue(r) => Some((r, t.start, t.end)),
                     _ => None,
@@ -1385,7 +1414,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 }
             }
             // Qualifier before ("over 10", "up to 300") or after ("300 or more").
-            let before = toks
+            let before = window(toks, n.start.saturating_sub(40), n.start)
                 .iter()
                 .rev()
                 .find(|t| t.end <= n.start && n.start - t.end <= 2)
@@ -1426,14 +1455,15 @@ impl<'a, 'r> Doc<'a, 'r> {
                 qualifier
             };
             // A rate: "daily" after, or "each" before (per the unit counted just before).
-            let each = toks.iter().any(|t| {
-                t.tk == Tk::Cue(Role::Each) && t.end <= n.start && n.start - t.end < 24
-            });
+            let each = window(toks, n.start.saturating_sub(40), n.start)
+                .iter()
+                .any(|t| t.tk == Tk::Cue(Role::Each) && t.end <= n.start && n.start - t.end < 24);
             let per = if each {
                 out.last().and_then(|q| q.unit.clone())
             } else {
-                toks.iter()
-                    .filter(|t| t.start >= uend && t.start < ce)
+                // The rate word follows within a few words ("300 trucks … daily").
+                window(toks, uend, (uend + 80).min(ce))
+                    .iter()
                     .find_map(|t| match t.tk {
                         Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),
                         _ => None,
@@ -1724,31 +1754,7 @@ impl<'a, 'r> Doc<'a, 'r> {
     ) -> Claim {
         let s = self.sents[base.si];
         let clean = &self.text.clean;
-        let mut places: Vec<String> = Vec::new();
-        // Every place of the sentence outside the attribution.
-        let (as_, ae) = base
-            .attribution
-            .as_ref()
-            .map_or((usize::MAX, usize::MAX), |a| (a.1, a.2));
-        for t in &self.toks[self.toks_in(s.start, s.end)] {
-            if t.start >= as_ && t.end <= ae {
-                continue;
-            }
-            if let Tk::Place(id) = &t.tk {
-                if !places.iter().any(|p| **p == **id) {
-                    places.push(id.to_string());
-                }
-            }
-            // "the Changbai-Hyesan route" names Changbai and Hyesan too.
-            if let Tk::Crossing(id) = &t.tk {
-                for p in self.places_in_crossing_name(id, &clean[t.start..t.end]) {
-                    if !places.contains(&p) {
-                        places.push(p);
-                    }
-                }
-            }
-
-        }
+        let mut places: Vec<String> = self.cur_places.clone();
         let _ = mentions;
         let context = context.or_else(|| {
             // No place of its own: the previous sentence of the paragraph sets the scene.
@@ -1774,6 +1780,48 @@ impl<'a, 'r> Doc<'a, 'r> {
                 text: clean[cs.start..cs.end].to_string(),
             }
         });
+        self.finish_claim(base, kind, places, context)
+    }
+
+    /// Every place of sentence `si` outside its attribution, in order.
+    fn sentence_places(&self, si: usize) -> Vec<String> {
+        let s = self.sents[si];
+        let clean = &self.text.clean;
+        let mut places: Vec<String> = Vec::new();
+        let (as_, ae) = self.attribution[si]
+            .as_ref()
+            .map_or((usize::MAX, usize::MAX), |a| (a.1, a.2));
+        for t in &self.toks[self.toks_in(s.start, s.end)] {
+            if t.start >= as_ && t.end <= ae {
+                continue;
+            }
+            if let Tk::Place(id) = &t.tk {
+                if !places.iter().any(|p| **p == **id) {
+                    places.push(id.to_string());
+                }
+            }
+            // "the Changbai-Hyesan route" names Changbai and Hyesan too.
+            if let Tk::Crossing(id) = &t.tk {
+                for p in self.places_in_crossing_name(id, &clean[t.start..t.end]) {
+                    if !places.contains(&p) {
+                        places.push(p);
+                    }
+                }
+            }
+
+        }
+        places
+    }
+
+    fn finish_claim(
+        &self,
+        base: &ClaimBase,
+        kind: ClaimKind,
+        places: Vec<String>,
+        context: Option<Context>,
+    ) -> Claim {
+        let s = self.sents[base.si];
+        let clean = &self.text.clean;
         let (attribution, attribution_span) = match &base.attribution {
             Some((t, a, b)) if *a != usize::MAX => {
                 (Some(t.clone()), Some(self.text.span(*a, *b)))
@@ -2002,6 +2050,20 @@ fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
         }
     }
     near
+}
+
+/// Case-insensitive `ends_with` that looks only at the tail (never copies the prefix).
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// The tokens starting in `[a, b]` (tokens are sorted by start): a window, not a scan.
+fn window(toks: &[Tok], a: usize, b: usize) -> &[Tok] {
+    let i = toks.partition_point(|t| t.start < a);
+    let j = toks.partition_point(|t| t.start <= b);
+    &toks[i..j.max(i)]
 }
 
 fn possessive_between(clean: &str, a: usize, b: usize) -> bool {

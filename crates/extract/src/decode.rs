@@ -262,40 +262,72 @@ struct Stage {
     out: Emitter,
 }
 
-/// Composes a second stage's map with the first's so spans point at input bytes.
+/// Composes a second stage's map with the first's so spans point at input bytes. A second-stage
+/// copy that crosses a first-stage replacement (an invalid byte run) is split there, so offsets
+/// after it stay exact.
 fn rebase(first: &Text, stage: Stage) -> Text {
     let Stage { out } = stage;
-    let segments = out
-        .segments
-        .iter()
-        .map(|s| {
+    let total = out.out.len();
+    let mut segments: Vec<Segment> = Vec::with_capacity(out.segments.len());
+    for (k, s) in out.segments.iter().enumerate() {
+        let clean_end = out
+            .segments
+            .get(k + 1)
+            .map_or(total, |n| n.clean as usize);
+        if s.replaced > 0 {
             let start = first.orig(s.orig as usize);
-            Segment {
+            let end = first.orig_end(s.orig as usize + s.replaced as usize);
+            segments.push(Segment {
                 clean: s.clean,
                 orig: start as u32,
-                replaced: if s.replaced > 0 {
-                    (first.orig_end(s.orig as usize + s.replaced as usize) - start) as u32
-                } else {
-                    0
-                },
-            }
-        })
-        .collect::<Vec<_>>();
-    // Copies in the second stage are only one for one where the first stage was too; a replaced
-    // run inside them (an invalid byte) is rare enough to accept an approximate offset.
-    let mut em = Emitter {
-        out: out.out,
-        segments,
-        next_orig: None,
-    };
-    if em.segments.is_empty() {
-        em.segments.push(Segment {
+                replaced: (end.max(start) - start).max(1) as u32,
+            });
+            continue;
+        }
+        // A copy of first-stage text [mid, mid + len): follow the first stage's segments.
+        let (mid, len) = (s.orig as usize, clean_end - s.clean as usize);
+        let mut i = first
+            .segments
+            .partition_point(|f| f.clean as usize <= mid)
+            .saturating_sub(1);
+        let mut at = mid;
+        while at < mid + len && i < first.segments.len() {
+            let f = first.segments[i];
+            let f_end = first
+                .segments
+                .get(i + 1)
+                .map_or(first.clean.len(), |n| n.clean as usize);
+            let piece_end = f_end.min(mid + len);
+            let clean = s.clean as usize + (at - mid);
+            segments.push(if f.replaced > 0 {
+                Segment {
+                    clean: clean as u32,
+                    orig: f.orig,
+                    replaced: f.replaced,
+                }
+            } else {
+                Segment {
+                    clean: clean as u32,
+                    orig: (f.orig as usize + (at - f.clean as usize)) as u32,
+                    replaced: 0,
+                }
+            });
+            at = piece_end.max(at + 1);
+            i += 1;
+        }
+    }
+    if segments.is_empty() {
+        segments.push(Segment {
             clean: 0,
             orig: 0,
             replaced: 0,
         });
     }
-    em.finish(first.input_len)
+    Text {
+        clean: out.out,
+        segments,
+        input_len: first.input_len,
+    }
 }
 
 /// Tags whose whole content is not reading text.
@@ -357,8 +389,14 @@ fn strip_html(s: &str) -> Stage {
             text_start = i;
             continue;
         }
-        let Some(close) = s[i..].find('>') else {
-            break;
+        // A tag ends within a few KiB; a stray "<" is text (and never rescans the rest).
+        let window_end = (i + 4096).min(b.len());
+        let window_end = (window_end..=b.len())
+            .find(|&k| s.is_char_boundary(k))
+            .unwrap_or(b.len());
+        let Some(close) = s[i..window_end].find('>') else {
+            i += 1;
+            continue;
         };
         let tag = &s[i + 1..i + close];
         let is_end = tag.starts_with('/');
@@ -582,6 +620,18 @@ mod tests {
         assert_eq!(err.code, IssueCode::BinaryInput);
         let err = decode("r.txt", &b, Format::Text, 10).unwrap_err();
         assert_eq!(err.code, IssueCode::TooLarge);
+    }
+
+    #[test]
+    fn invalid_bytes_inside_html_keep_later_offsets_exact() {
+        let src = b"<p>Trucks \xFF left Dandong for Sinuiju.</p>";
+        let (t, issues) = decode("a.html", src, Format::Html, 1 << 20).unwrap();
+        assert_eq!(issues.len(), 1);
+        let at = t.clean.find("Sinuiju").unwrap();
+        let [s, e] = t.span(at, at + 7);
+        assert_eq!(&src[s..e], b"Sinuiju");
+        let [_, end] = t.span(0, t.clean.len());
+        assert!(end <= src.len());
     }
 
     #[test]

@@ -132,3 +132,27 @@ fn every_claim_quotes_supporting_evidence() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Long lines and long lists: every input completes and stays bounded (a quadratic step would
+/// make this test crawl; the fuzz target covers arbitrary bytes).
+#[test]
+fn long_lines_and_lists() {
+    let goods = "rice, flour, steel, coal, sugar, ".repeat(4000);
+    let text = format!("Trucks carried {goods}and soap from Dandong to Sinuiju.\n");
+    let x = common::extract("long.txt", text.as_bytes(), None);
+    assert_eq!(x.claims.len(), 1);
+    assert_eq!(x.claims[0].goods.len(), 6);
+
+    let numbers = "12 trucks ".repeat(20000);
+    let x = common::extract("numbers.txt", numbers.as_bytes(), None);
+    assert!(x.claims.len() <= 1);
+
+    let crossings = "through Hunchun or Changbai or Dandong or Tumen ".repeat(5000);
+    let text = format!("Steel was imported {crossings}.\n");
+    let x = common::extract("routes.txt", text.as_bytes(), None);
+    assert!(x.claims.len() <= 24, "{} claims", x.claims.len());
+
+    let tags = "< a ".repeat(20000) + ">";
+    let x = common::extract("tags.html", tags.as_bytes(), None);
+    assert!(x.claims.is_empty());
+}
