@@ -56,7 +56,8 @@ type FileResult = (String, Result<Extraction, String>);
 
 pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
     let reference = load_reference(data)?;
-    let extractor = Extractor::new(&reference).map_err(|e| Failure::input(format!("error: {e}")))?;
+    let extractor =
+        Extractor::new(&reference).map_err(|e| Failure::input(format!("error: {e}")))?;
     let published = parse_date("--published", &a.published)?;
     let as_of = parse_date("--date", &a.date)?
         .or(published)
@@ -71,8 +72,9 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         .clamp(1, a.files.len().max(1));
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<FileResult>> = (0..a.files.len()).map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<Option<FileResult>>> =
-        (0..a.files.len()).map(|_| std::sync::Mutex::new(None)).collect();
+    let slots: Vec<std::sync::Mutex<Option<FileResult>>> = (0..a.files.len())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
     std::thread::scope(|s| {
         for _ in 0..jobs {
             s.spawn(|| loop {

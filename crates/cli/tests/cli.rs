@@ -410,13 +410,30 @@ fn bw_stdin(args: &[&str], input: &[u8]) -> Output {
 #[test]
 fn extract_jsonl_keeps_the_design_contract() {
     let text = "In early May, cargo trucks loaded with refrigerators entered North Korea's Rason through Hunchun, a source in China said.\n";
-    let o = bw_stdin(&["extract", "--published", "2023-05-24", "-"], text.as_bytes());
+    let o = bw_stdin(
+        &["extract", "--published", "2023-05-24", "-"],
+        text.as_bytes(),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let line = stdout(&o);
     let c: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
     for key in [
-        "source", "kind", "from", "to", "via", "direction", "mode", "load", "polarity", "hedged",
-        "goods", "quantities", "when", "places", "evidence", "verdicts",
+        "source",
+        "kind",
+        "from",
+        "to",
+        "via",
+        "direction",
+        "mode",
+        "load",
+        "polarity",
+        "hedged",
+        "goods",
+        "quantities",
+        "when",
+        "places",
+        "evidence",
+        "verdicts",
     ] {
         assert!(c.get(key).is_some(), "missing {key} in {c}");
     }
@@ -429,7 +446,10 @@ fn extract_jsonl_keeps_the_design_contract() {
     assert_eq!(c["when"]["start"], "2023-05-01");
     assert_eq!(c["verdicts"][0]["status"], "prohibited");
     assert_eq!(c["evidence"]["attribution"], "a source in China");
-    let [s, e] = [c["evidence"]["span"][0].as_u64().unwrap() as usize, c["evidence"]["span"][1].as_u64().unwrap() as usize];
+    let [s, e] = [
+        c["evidence"]["span"][0].as_u64().unwrap() as usize,
+        c["evidence"]["span"][1].as_u64().unwrap() as usize,
+    ];
     assert_eq!(&text[s..e], c["evidence"]["text"].as_str().unwrap());
 }
 
@@ -442,7 +462,10 @@ fn extract_md_and_json_formats() {
     assert!(o.status.success());
     let md = stdout(&o);
     assert!(md.contains("**movement** outbound"), "{md}");
-    assert!(md.contains("> Freight trains return to China from Sinuiju empty."), "{md}");
+    assert!(
+        md.contains("> Freight trains return to China from Sinuiju empty."),
+        "{md}"
+    );
     let o = bw(&["extract", "--format", "json", f.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["claims"][0]["load"], "empty");
@@ -455,12 +478,22 @@ fn extract_bad_input_is_a_clear_error() {
     let bin = d.join("photo.jpg");
     std::fs::write(&bin, b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01").unwrap();
     let good = d.join("ok.txt");
-    std::fs::write(&good, b"Trucks carried rice from Dandong to Sinuiju \xFF today.\n").unwrap();
+    std::fs::write(
+        &good,
+        b"Trucks carried rice from Dandong to Sinuiju \xFF today.\n",
+    )
+    .unwrap();
     let o = bw(&["extract", bin.to_str().unwrap(), good.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("photo.jpg: binary-input: not text: binary data at byte 4"), "{err}");
-    assert!(err.contains("ok.txt: invalid-utf8: invalid utf-8 at byte 44"), "{err}");
+    assert!(
+        err.contains("photo.jpg: binary-input: not text: binary data at byte 4"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ok.txt: invalid-utf8: invalid utf-8 at byte 44"),
+        "{err}"
+    );
     // The good file still gives its claims.
     assert!(stdout(&o).contains("\"kind\":\"movement\""));
     let o = bw(&["extract", "--max-bytes", "10", good.to_str().unwrap()]);

@@ -259,7 +259,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                     )
                     .value(&clean[t.start..t.end]),
                 );
-                self.issues.last_mut().map(|i| i.file = Some(self.source.into()));
+                if let Some(i) = self.issues.last_mut() {
+                    i.file = Some(self.source.into());
+                }
             }
         }
         toks.retain(|t| !matches!(&t.tk, Tk::Place(id) if id.is_empty()));
@@ -271,9 +273,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             .collect();
         toks.retain(|t| {
             !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_))
-                || !not_after
-                    .iter()
-                    .any(|&(s, _)| s > t.end && s <= t.end + 1)
+                || !not_after.iter().any(|&(s, _)| s > t.end && s <= t.end + 1)
         });
         self.toks = toks;
     }
@@ -561,7 +561,11 @@ impl<'a, 'r> Doc<'a, 'r> {
             let mut goods = self.goods(&ctoks);
             if goods.is_empty() && facts.ref_cargo {
                 // "The cargo is trucked from …": the goods of a sentence just before.
-                if let Some((j, g)) = self.last_goods.clone().filter(|(j, _)| *j < si && si - j <= 2) {
+                if let Some((j, g)) = self
+                    .last_goods
+                    .clone()
+                    .filter(|(j, _)| *j < si && si - j <= 2)
+                {
                     goods = g;
                     context = Some(j);
                 }
@@ -575,9 +579,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let back = if prev_clause_routes.is_empty() {
                         // The way back of a route named in the sentence just before, in the same
                         // paragraph ("Wagons coming back to Russia …").
-                        let prev = si.checked_sub(1).filter(|&p| {
-                            self.sents[p].paragraph == s.paragraph
-                        });
+                        let prev = si
+                            .checked_sub(1)
+                            .filter(|&p| self.sents[p].paragraph == s.paragraph);
                         match prev.and_then(|p| self.sentence_frame[p].clone()) {
                             Some(f) if f.routes.iter().any(has_place) => {
                                 context = Some(f.sentence);
@@ -677,7 +681,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     direction,
                     mode,
                     named: None,
-                leg: false,
+                    leg: false,
                 });
             }
             let negated = match (facts.negation, facts.exception) {
@@ -702,7 +706,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                 || !quantities.is_empty()
                 || routes.iter().any(has_place);
             // A borrowed route adds nothing without goods, numbers, a load or a denial of its own.
-            let adds = !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
+            let adds =
+                !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
             if !concrete || (borrowed && !adds) {
                 prev_clause_routes = routes.into_iter().filter(has_place).collect();
                 prev_direction = direction;
@@ -710,15 +715,13 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             let mut made = Vec::new();
             for route in &routes {
-                let dir = if route.leg && route.direction != Direction::Unknown {
-                    route.direction
-                } else if borrowed && direction == Direction::Unknown {
-                    route.direction
-                } else if (facts.ret || facts.reverse) && route.direction != Direction::Unknown {
-                    route.direction
-                } else {
-                    direction
-                };
+                // A leg, a borrowed route with nothing said of direction, or the way back of a
+                // route keeps the route's own direction.
+                let own = route.direction != Direction::Unknown;
+                let keep = (route.leg && own)
+                    || (borrowed && direction == Direction::Unknown)
+                    || ((facts.ret || facts.reverse) && own);
+                let dir = if keep { route.direction } else { direction };
                 let route = orient(self.gz(), route, dir);
                 let route = Route {
                     mode: if route.leg {
@@ -780,9 +783,9 @@ impl<'a, 'r> Doc<'a, 'r> {
         } else {
             self.sentence_frame[si] = frame_used.or_else(|| {
                 // A sentence that names a vehicle or cargo refers to the latest frame.
-                let refers = toks.iter().any(|t| {
-                    matches!(t.tk, Tk::Cue(Role::RefVehicle) | Tk::Cue(Role::RefCargo))
-                });
+                let refers = toks
+                    .iter()
+                    .any(|t| matches!(t.tk, Tk::Cue(Role::RefVehicle) | Tk::Cue(Role::RefCargo)));
                 if refers {
                     self.refer_back(si, &Facts::default())
                 } else {
@@ -803,7 +806,12 @@ impl<'a, 'r> Doc<'a, 'r> {
                 return Some(f.clone());
             }
         }
-        let recent = || (0..si).rev().take(12).filter_map(|j| self.sentence_frame[j].clone());
+        let recent = || {
+            (0..si)
+                .rev()
+                .take(12)
+                .filter_map(|j| self.sentence_frame[j].clone())
+        };
         if let Some(m) = facts.mode {
             if let Some(f) = recent().find(|f| f.routes.iter().any(|r| r.mode == Some(m))) {
                 return Some(f);
@@ -853,11 +861,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 Role::Return => f.ret = true,
                 Role::Reverse => f.reverse = true,
                 Role::LoadEmpty => f.load = Some(Load::Empty),
-                Role::LoadFull => {
-                    if f.load.is_none() {
-                        f.load = Some(Load::Loaded)
-                    }
-                }
+                Role::LoadFull if f.load.is_none() => f.load = Some(Load::Loaded),
                 Role::Storage => f.storage = true,
                 Role::Mode(m) => {
                     f.mode.get_or_insert(m);
@@ -876,10 +880,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
                 Role::Planned => f.planned.push(t.start),
                 Role::StatusSubject => f.status_subject = true,
-                Role::Condition(a, v) => {
-                    if !f.conditions.contains(&(a, v)) {
-                        f.conditions.push((a, v))
-                    }
+                Role::Condition(a, v) if !f.conditions.contains(&(a, v)) => {
+                    f.conditions.push((a, v))
                 }
                 Role::PolicySubject => {
                     f.policy_subject.get_or_insert((t.start, t.end));
@@ -1113,15 +1115,19 @@ impl<'a, 'r> Doc<'a, 'r> {
         let tos: Vec<&Mention> = by(PRole::To).filter(|m| !m.crossing).collect();
         if tos.len() >= 2 && tos.iter().all(|m| self.gz().crossing(&m.id).is_none()) {
             let mut stops: Vec<&Mention> = from.into_iter().filter(|m| !m.crossing).collect();
-            stops.extend(tos.iter().copied().filter(|m| from.is_none_or(|fm| m.start > fm.start)));
+            stops.extend(
+                tos.iter()
+                    .copied()
+                    .filter(|m| from.is_none_or(|fm| m.start > fm.start)),
+            );
             for w in stops.windows(2) {
                 let (a, b) = (w[0], w[1]);
+                // The leg's mode: the last mode word before its end, preferring one inside it.
+                let inside = f.modes.iter().any(|(q, _)| *q > a.start && *q < b.start);
                 let mode = f
                     .modes
                     .iter()
-                    .filter(|(p, _)| *p < b.start)
-                    .filter(|(p, _)| *p > a.start || f.modes.iter().all(|(q, _)| *q < a.start || *q > b.start))
-                    .last()
+                    .rfind(|(p, _)| *p < b.start && (*p > a.start || !inside))
                     .map(|x| x.1)
                     .or(mode);
                 let mut r = Route {
@@ -1147,9 +1153,15 @@ impl<'a, 'r> Doc<'a, 'r> {
                     r.via = None;
                 }
                 // A leg that leaves from a port goes by sea unless the text says otherwise.
-                let is_port =
-                    |id: &str| self.gz().place(id).is_some_and(|p| p.kind == PlaceKind::Port);
-                if r.mode.is_none_or(|m| m == Mode::Road && !f.modes.iter().any(|(p, _)| *p > a.start && *p < b.start)) && is_port(&a.id) {
+                let is_port = |id: &str| {
+                    self.gz()
+                        .place(id)
+                        .is_some_and(|p| p.kind == PlaceKind::Port)
+                };
+                if r.mode.is_none_or(|m| {
+                    m == Mode::Road && !f.modes.iter().any(|(p, _)| *p > a.start && *p < b.start)
+                }) && is_port(&a.id)
+                {
                     r.mode = Some(Mode::Sea);
                 }
                 out.push(r);
@@ -1176,9 +1188,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             // The crossing: one named, else the one joining the two ends.
             let via = via_named
                 .as_deref()
-                .and_then(|v| {
-                    self.crossing_for(v, r.to.as_deref().or(r.from.as_deref()))
-                })
+                .and_then(|v| self.crossing_for(v, r.to.as_deref().or(r.from.as_deref())))
                 .or_else(|| {
                     let a = r.from.as_deref()?;
                     self.crossing_for(a, r.to.as_deref())
@@ -1193,7 +1203,8 @@ impl<'a, 'r> Doc<'a, 'r> {
             if let Some(v) = via_named.as_deref() {
                 if self.gz().crossing(v).is_none() {
                     let kp = self.country(v).as_deref() == Some("kp");
-                    let to_kp = r.to.as_deref().and_then(|t| self.country(t)).as_deref() == Some("kp")
+                    let to_kp = r.to.as_deref().and_then(|t| self.country(t)).as_deref()
+                        == Some("kp")
                         || f.to_country.as_deref() == Some("kp");
                     if r.from.is_none() && kp != to_kp {
                         r.from = Some(v.to_string());
@@ -1221,10 +1232,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 break;
             }
             let mc = self.country(&m.id);
-            let partner = by_country
-                .iter()
-                .find(|(c, _)| *c != mc)
-                .map(|(_, id)| *id);
+            let partner = by_country.iter().find(|(c, _)| *c != mc).map(|(_, id)| *id);
             match self.crossing_for(&m.id, partner) {
                 Some(c) => {
                     if seen.insert(c.clone()) {
@@ -1250,7 +1258,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             direction: Direction::Unknown,
                             mode,
                             named: None,
-                leg: false,
+                            leg: false,
                         });
                         let last = out.last_mut().expect("just pushed");
                         // Oriented later; remember the side in from (kp) or to (other).
@@ -1285,7 +1293,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         direction: Direction::Unknown,
                         mode,
                         named: None,
-                leg: false,
+                        leg: false,
                     });
                 }
             }
@@ -1297,7 +1305,9 @@ impl<'a, 'r> Doc<'a, 'r> {
         let (Some(c), Some(p)) = (self.gz().crossing(crossing), place) else {
             return true;
         };
-        c.sides.iter().any(|s| s == p || self.is_ancestor(p, s) || self.is_ancestor(s, p))
+        c.sides
+            .iter()
+            .any(|s| s == p || self.is_ancestor(p, s) || self.is_ancestor(s, p))
             || c.facilities.iter().any(|s| s == p)
             || c.bridges.iter().any(|s| s == p)
     }
@@ -1327,19 +1337,21 @@ impl<'a, 'r> Doc<'a, 'r> {
                 // noun and "of" ("shipments of trucks").
                 let before = clean[..t.start].trim_end();
                 let of_at = ends_with_ci(before, " of").then(|| before.len() - 3);
-                let traded = window(toks, t.start.saturating_sub(40), t.start).iter().any(|u| {
-                    (u.end <= t.start
-                        && t.start - u.end <= 12
-                        && matches!(u.tk, Tk::Cue(Role::Import | Role::Export)))
-                        || of_at.is_some_and(|o| {
-                            u.end <= o
-                                && o - u.end <= 1
-                                && matches!(
-                                    u.tk,
-                                    Tk::Cue(Role::Import | Role::Export | Role::MoveVerb)
-                                )
-                        })
-                });
+                let traded = window(toks, t.start.saturating_sub(40), t.start)
+                    .iter()
+                    .any(|u| {
+                        (u.end <= t.start
+                            && t.start - u.end <= 12
+                            && matches!(u.tk, Tk::Cue(Role::Import | Role::Export)))
+                            || of_at.is_some_and(|o| {
+                                u.end <= o
+                                    && o - u.end <= 1
+                                    && matches!(
+                                        u.tk,
+                                        Tk::Cue(Role::Import | Role::Export | Role::MoveVerb)
+                                    )
+                            })
+                    });
                 if !traded {
                     continue;
                 }
@@ -1355,8 +1367,13 @@ impl<'a, 'r> Doc<'a, 'r> {
             if !text.contains(' ') {
                 if let Some(prev) = out.last() {
                     let gap = clean[..t.start].trim_end();
-                    let coordinated = gap.ends_with(" and") || gap.ends_with(" or") || gap.ends_with(',');
-                    let qual = prev.text.split(' ').next().filter(|_| prev.text.contains(' '));
+                    let coordinated =
+                        gap.ends_with(" and") || gap.ends_with(" or") || gap.ends_with(',');
+                    let qual = prev
+                        .text
+                        .split(' ')
+                        .next()
+                        .filter(|_| prev.text.contains(' '));
                     if let (true, Some(q)) = (coordinated, qual) {
                         if let Some(shared) = self.x.reference.hs.entry(&format!("{q} {text}")) {
                             e = shared;
@@ -1512,12 +1529,16 @@ impl<'a, 'r> Doc<'a, 'r> {
         let all = self.nums_in(ss, ce);
         let from_at = (0..lw.len()).find(|&i| {
             lw[i] == "from"
-                && ws.get(i + 1).is_some_and(|w| all.iter().any(|n| n.start == w.0))
+                && ws
+                    .get(i + 1)
+                    .is_some_and(|w| all.iter().any(|n| n.start == w.0))
         })?;
         let nums = self.nums_in(ws[from_at].1, ce);
         let first = nums.first()?;
         // before: N [to|or N] [unit]; after: "to" [only] N [or|to N] [unit]
-        let parse = |i: usize| -> Option<(f64, Option<f64>, Option<String>, usize, usize)> {
+        // (value, max, unit, next number index, end of the text read)
+        type Read = (f64, Option<f64>, Option<String>, usize, usize);
+        let parse = |i: usize| -> Option<Read> {
             let a = nums.get(i)?;
             let mut j = i;
             let mut max = None;
@@ -1533,7 +1554,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                 .iter()
                 .find(|t| t.start >= end && t.start <= end + 2)
                 .and_then(|t| match t.tk {
-                    Tk::Cue(Role::Unit(u)) => Some((self.x.matcher.units[u as usize].clone(), t.end)),
+                    Tk::Cue(Role::Unit(u)) => {
+                        Some((self.x.matcher.units[u as usize].clone(), t.end))
+                    }
                     _ => None,
                 });
             let (unit, uend) = match unit {
@@ -1618,7 +1641,12 @@ impl<'a, 'r> Doc<'a, 'r> {
         if routes.is_empty() && f.ref_route {
             // "Rail traffic on the link had been suspended": the route named before.
             if let Some(fr) = &self.last_routes {
-                routes = fr.routes.iter().filter(|r| r.via.is_some()).cloned().collect();
+                routes = fr
+                    .routes
+                    .iter()
+                    .filter(|r| r.via.is_some())
+                    .cloned()
+                    .collect();
             }
         }
         let clean = &self.text.clean;
@@ -1676,7 +1704,10 @@ impl<'a, 'r> Doc<'a, 'r> {
         for m in subject.iter().filter(|m| !m.qualifier && !m.compared) {
             let via = self.crossing_for(&m.id, None);
             let at = (!m.crossing).then(|| m.id.clone());
-            if !targets.iter().any(|t| t.0 == via && (via.is_some() || t.1 == at)) {
+            if !targets
+                .iter()
+                .any(|t| t.0 == via && (via.is_some() || t.1 == at))
+            {
                 targets.push((via, at));
             }
         }
@@ -1808,7 +1839,6 @@ impl<'a, 'r> Doc<'a, 'r> {
                     }
                 }
             }
-
         }
         places
     }
@@ -1823,9 +1853,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         let s = self.sents[base.si];
         let clean = &self.text.clean;
         let (attribution, attribution_span) = match &base.attribution {
-            Some((t, a, b)) if *a != usize::MAX => {
-                (Some(t.clone()), Some(self.text.span(*a, *b)))
-            }
+            Some((t, a, b)) if *a != usize::MAX => (Some(t.clone()), Some(self.text.span(*a, *b))),
             Some((t, _, _)) => (Some(t.clone()), None),
             None => (None, None),
         };
@@ -1903,16 +1931,18 @@ impl<'a, 'r> Doc<'a, 'r> {
     /// Whether sentence `j` names a place below country level outside its attribution.
     fn names_place(&self, j: usize) -> bool {
         let s = self.sents[j];
-        self.toks[self.toks_in(s.start, s.end)].iter().any(|t| match &t.tk {
-            Tk::Place(id) => {
-                !self.is_country(id)
-                    && !self.attribution[j]
-                        .as_ref()
-                        .is_some_and(|a| t.start >= a.1 && t.end <= a.2)
-            }
-            Tk::Crossing(_) => true,
-            _ => false,
-        })
+        self.toks[self.toks_in(s.start, s.end)]
+            .iter()
+            .any(|t| match &t.tk {
+                Tk::Place(id) => {
+                    !self.is_country(id)
+                        && !self.attribution[j]
+                            .as_ref()
+                            .is_some_and(|a| t.start >= a.1 && t.end <= a.2)
+                }
+                Tk::Crossing(_) => true,
+                _ => false,
+            })
     }
 
     /// Screens every classified goods item for the claim's direction and date.
@@ -1933,7 +1963,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                 }
                 continue;
             }
-            let Ok(code) = HsCode::parse(hs) else { continue };
+            let Ok(code) = HsCode::parse(hs) else {
+                continue;
+            };
             let goods = Goods {
                 hs: code,
                 product: g.product.clone(),
@@ -1971,7 +2003,10 @@ impl<'a, 'r> Doc<'a, 'r> {
             c.polarity,
             c.status,
             c.condition,
-            c.goods.iter().map(|g| (&g.text, g.span)).collect::<Vec<_>>(),
+            c.goods
+                .iter()
+                .map(|g| (&g.text, g.span))
+                .collect::<Vec<_>>(),
             c.change.as_ref().map(|x| &x.subject),
         );
         if self.claim_keys.insert(key) {
@@ -2035,8 +2070,8 @@ fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
             Tk::Place(_) | Tk::Crossing(_) => {
                 // Only a country or a qualifier may stand between a cue and its place.
                 let w = &clean[t.start..t.end];
-                let country_like = w.split_whitespace().count() <= 2
-                    && clean[t.end..].starts_with(['\'', '’']);
+                let country_like =
+                    w.split_whitespace().count() <= 2 && clean[t.end..].starts_with(['\'', '’']);
                 if !country_like {
                     break;
                 }
@@ -2095,15 +2130,11 @@ fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<(usize, u
                     cuts.push(t.start);
                 }
             }
-            Tk::Cue(Role::Break) => {
-                if t.start > s + 2 {
-                    cuts.push(t.start)
-                }
-            }
-            Tk::Cue(Role::Negation) => {
-                if clean[..t.start].trim_end().ends_with(',') && t.start > s + 2 {
-                    cuts.push(t.start);
-                }
+            Tk::Cue(Role::Break) if t.start > s + 2 => cuts.push(t.start),
+            Tk::Cue(Role::Negation)
+                if clean[..t.start].trim_end().ends_with(',') && t.start > s + 2 =>
+            {
+                cuts.push(t.start)
             }
             Tk::Cue(r @ (Role::Import | Role::Export)) => {
                 if let Some(prev) = seen_dir {
@@ -2183,11 +2214,19 @@ fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Direction) -> R
                 .and_then(|i| gz.place(i))
                 .map(|p| p.country == "KP")
         };
-        if r.from.is_some() && r.to.is_none() && side_kp(&r.from) == Some(true) && dir == Direction::Inbound {
+        if r.from.is_some()
+            && r.to.is_none()
+            && side_kp(&r.from) == Some(true)
+            && dir == Direction::Inbound
+        {
             out.to = r.from.clone();
             out.from = None;
         }
-        if r.to.is_some() && r.from.is_none() && side_kp(&r.to) == Some(false) && dir == Direction::Inbound {
+        if r.to.is_some()
+            && r.from.is_none()
+            && side_kp(&r.to) == Some(false)
+            && dir == Direction::Inbound
+        {
             out.from = r.to.clone();
             out.to = None;
         }

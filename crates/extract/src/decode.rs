@@ -270,10 +270,7 @@ fn rebase(first: &Text, stage: Stage) -> Text {
     let total = out.out.len();
     let mut segments: Vec<Segment> = Vec::with_capacity(out.segments.len());
     for (k, s) in out.segments.iter().enumerate() {
-        let clean_end = out
-            .segments
-            .get(k + 1)
-            .map_or(total, |n| n.clean as usize);
+        let clean_end = out.segments.get(k + 1).map_or(total, |n| n.clean as usize);
         if s.replaced > 0 {
             let start = first.orig(s.orig as usize);
             let end = first.orig_end(s.orig as usize + s.replaced as usize);
@@ -594,7 +591,12 @@ mod tests {
                    <p>Trucks left <b>Dandong</b> &amp; went to Sinuiju &ldquo;today&rdquo;.</p>\
                    <script>var a = 'Hunchun';</script><img alt=\"A van in Rason\" src=x></body></html>";
         let t = clean("a.html", src);
-        assert!(t.clean.contains("Trucks left Dandong & went to Sinuiju “today”."), "{:?}", t.clean);
+        assert!(
+            t.clean
+                .contains("Trucks left Dandong & went to Sinuiju “today”."),
+            "{:?}",
+            t.clean
+        );
         assert!(t.clean.contains("A van in Rason"));
         assert!(!t.clean.contains("Hunchun") && !t.clean.contains("Home"));
         let at = t.clean.find("Dandong").unwrap();
@@ -610,7 +612,11 @@ mod tests {
         let mut b = b"\xEF\xBB\xBFTrains left Dandong \xFF\xFE for Sinuiju.".to_vec();
         let (t, issues) = decode("r.txt", &b, Format::Text, 1 << 20).unwrap();
         assert!(!issues.is_empty());
-        assert!(issues[0].message.contains("byte 23"), "{}", issues[0].message);
+        assert!(
+            issues[0].message.contains("byte 23"),
+            "{}",
+            issues[0].message
+        );
         assert_eq!(issues[0].code, IssueCode::InvalidUtf8);
         let at = t.clean.find("Sinuiju").unwrap();
         let [s, e] = t.span(at, at + 7);
@@ -636,9 +642,14 @@ mod tests {
 
     #[test]
     fn markdown_links_and_emphasis() {
-        let src = "# Trade resumes\n\nTrucks **loaded** with [rice](http://x.y/z) entered *Sinuiju*.\n";
+        let src =
+            "# Trade resumes\n\nTrucks **loaded** with [rice](http://x.y/z) entered *Sinuiju*.\n";
         let t = clean("a.md", src);
-        assert!(t.clean.contains("Trucks loaded with rice entered Sinuiju."), "{:?}", t.clean);
+        assert!(
+            t.clean.contains("Trucks loaded with rice entered Sinuiju."),
+            "{:?}",
+            t.clean
+        );
         let at = t.clean.find("rice").unwrap();
         let [s, e] = t.span(at, at + 4);
         assert_eq!(&src[s..e], "rice");

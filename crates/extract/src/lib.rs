@@ -87,9 +87,7 @@ impl<'r> Extractor<'r> {
         bytes: &[u8],
         opts: &Options,
     ) -> Result<Extraction, DecodeError> {
-        let format = opts
-            .format
-            .unwrap_or_else(|| Format::detect(source, bytes));
+        let format = opts.format.unwrap_or_else(|| Format::detect(source, bytes));
         let (text, mut issues) = decode::decode(source, bytes, format, opts.max_bytes)?;
         for i in &mut issues {
             i.file = Some(source.to_string());

@@ -168,8 +168,7 @@ fn plurals(folded: &str) -> Vec<String> {
     if last.ends_with('y') && !matches!(b[n - 2], b'a' | b'e' | b'i' | b'o' | b'u') {
         return vec![format!("{}ies", &folded[..folded.len() - 1])];
     }
-    if last.ends_with('x') || last.ends_with("ch") || last.ends_with("sh") || last.ends_with('o')
-    {
+    if last.ends_with('x') || last.ends_with("ch") || last.ends_with("sh") || last.ends_with('o') {
         return vec![format!("{folded}es"), format!("{folded}s")];
     }
     vec![format!("{folded}s")]

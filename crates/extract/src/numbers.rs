@@ -91,7 +91,12 @@ pub fn numbers(text: &str, from: usize, to: usize) -> Vec<Num> {
         let numeric = parts.iter().take_while(|p| word_value(p).is_some()).count();
         let mut value = None;
         if numeric > 0 {
-            value = Some(parts[..numeric].iter().filter_map(|p| word_value(p)).sum::<f64>());
+            value = Some(
+                parts[..numeric]
+                    .iter()
+                    .filter_map(|p| word_value(p))
+                    .sum::<f64>(),
+            );
         } else if (w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
             && words
                 .get(k + 1)
@@ -179,9 +184,15 @@ mod tests {
     #[test]
     fn digits_and_words() {
         assert_eq!(vals("300 or more trucks, over 10 tons"), [300.0, 10.0]);
-        assert_eq!(vals("from seven to 20 days to three or four days"), [7.0, 20.0, 3.0, 4.0]);
+        assert_eq!(
+            vals("from seven to 20 days to three or four days"),
+            [7.0, 20.0, 3.0, 4.0]
+        );
         assert_eq!(vals("1,200 tonnes and twenty-five wagons"), [1200.0, 25.0]);
-        assert_eq!(vals("three hundred trucks, 1.5 million dollars"), [300.0, 1_500_000.0]);
+        assert_eq!(
+            vals("three hundred trucks, 1.5 million dollars"),
+            [300.0, 1_500_000.0]
+        );
         assert_eq!(vals("four-kilogram [8.8-lb] tanks"), [4.0, 8.8]);
         assert!(vals("someone said nothing").is_empty());
     }

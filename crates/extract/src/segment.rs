@@ -23,10 +23,8 @@ const ABBREVIATIONS: &[&str] = &[
 /// Splits clean text into sentences, in order.
 pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
-    let mut paragraph = 0;
-    for (ps, pe) in paragraphs(text) {
+    for (paragraph, (ps, pe)) in paragraphs(text).into_iter().enumerate() {
         split_paragraph(text, ps, pe, paragraph, &mut out);
-        paragraph += 1;
     }
     out
 }

@@ -65,9 +65,18 @@ fn year_of(w: &str) -> Option<i32> {
 /// What was written, before resolution.
 #[derive(Debug, Clone, PartialEq)]
 enum Expr {
-    Date { year: Option<i32>, month: u32, day: u32 },
+    Date {
+        year: Option<i32>,
+        month: u32,
+        day: u32,
+    },
     /// `part`: 0 whole month, 1 early, 2 mid, 3 late.
-    Month { year: Option<i32>, month: u32, part: u8, year_offset: Option<i32> },
+    Month {
+        year: Option<i32>,
+        month: u32,
+        part: u8,
+        year_offset: Option<i32>,
+    },
     Year(i32),
     Weekday(Weekday),
     /// Offsets from the publication date's month or year.
@@ -112,7 +121,10 @@ fn month_bounds(y: i32, m: u32, part: u8) -> Option<(Date, Date)> {
     let last = next - Duration::days(1);
     Some(match part {
         1 => (first, NaiveDate::from_ymd_opt(y, m, 10)?),
-        2 => (NaiveDate::from_ymd_opt(y, m, 11)?, NaiveDate::from_ymd_opt(y, m, 20)?),
+        2 => (
+            NaiveDate::from_ymd_opt(y, m, 11)?,
+            NaiveDate::from_ymd_opt(y, m, 20)?,
+        ),
         3 => (NaiveDate::from_ymd_opt(y, m, 21)?, last),
         _ => (first, last),
     })
@@ -257,10 +269,25 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
             let datey = part > 0
                 || matches!(
                     prev,
-                    "in" | "since" | "until" | "by" | "of" | "from" | "through" | "during"
-                        | "early" | "late" | "mid" | "on" | "till" | "before" | "after"
+                    "in" | "since"
+                        | "until"
+                        | "by"
+                        | "of"
+                        | "from"
+                        | "through"
+                        | "during"
+                        | "early"
+                        | "late"
+                        | "mid"
+                        | "on"
+                        | "till"
+                        | "before"
+                        | "after"
                 )
-                || word(mk + 1).bytes().next().is_some_and(|b| b.is_ascii_digit())
+                || word(mk + 1)
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_digit())
                 || (word(mk + 1) == "of"
                     && (word(mk + 3) == "year" || year_of(word(mk + 2)).is_some()))
                 || year_of(word(mk + 1)).is_some();
@@ -330,8 +357,21 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
             let prev = word(k.wrapping_sub(1));
             if matches!(
                 prev,
-                "in" | "since" | "until" | "by" | "of" | "from" | "through" | "during" | "early"
-                    | "late" | "mid" | "before" | "after" | "till" | "and" | "to"
+                "in" | "since"
+                    | "until"
+                    | "by"
+                    | "of"
+                    | "from"
+                    | "through"
+                    | "during"
+                    | "early"
+                    | "late"
+                    | "mid"
+                    | "before"
+                    | "after"
+                    | "till"
+                    | "and"
+                    | "to"
             ) || k == 0
             {
                 push(s, ws[k].1, Expr::Year(y));
@@ -422,7 +462,7 @@ fn duration_at(
         _ => return None,
     };
     // A bare "three days" is a quantity, not a time, unless led by "for" or it says "or so".
-    if !led && !(lw.get(k + 1).is_some_and(|w| w == "or") || lw[k] == "over") {
+    if !(led || lw.get(k + 1).is_some_and(|w| w == "or") || lw[k] == "over") {
         return None;
     }
     Some((ws[i].1, (n * unit).round() as i64, i + 1))
@@ -454,22 +494,58 @@ mod tests {
     #[test]
     fn resolves_against_publication() {
         let p = Some("2022-09-27");
-        check("In early May, trucks", p, &["early May=2022-05-01..2022-05-10:Period"]);
-        check("since mid-August", p, &["mid-August=2022-08-11..2022-08-20:Period since"]);
-        check("on Monday morning", p, &["Monday=2022-09-26..2022-09-26:Day"]);
-        check("this month", p, &["this month=2022-09-01..2022-09-30:Month"]);
-        check("January of last year", p, &["January of last year=2021-01-01..2021-01-31:Month"]);
+        check(
+            "In early May, trucks",
+            p,
+            &["early May=2022-05-01..2022-05-10:Period"],
+        );
+        check(
+            "since mid-August",
+            p,
+            &["mid-August=2022-08-11..2022-08-20:Period since"],
+        );
+        check(
+            "on Monday morning",
+            p,
+            &["Monday=2022-09-26..2022-09-26:Day"],
+        );
+        check(
+            "this month",
+            p,
+            &["this month=2022-09-01..2022-09-30:Month"],
+        );
+        check(
+            "January of last year",
+            p,
+            &["January of last year=2021-01-01..2021-01-31:Month"],
+        );
         check("on Aug. 10 the", p, &["Aug. 10=2022-08-10..2022-08-10:Day"]);
-        check("for over a year", p, &["for over a year=2021-09-27..2022-09-27:Duration"]);
-        check("for 16 or so months", p, &["for 16 or so months=2021-05-28..2022-09-27:Duration"]);
+        check(
+            "for over a year",
+            p,
+            &["for over a year=2021-09-27..2022-09-27:Duration"],
+        );
+        check(
+            "for 16 or so months",
+            p,
+            &["for 16 or so months=2021-05-28..2022-09-27:Duration"],
+        );
         check("in December", p, &["December=2021-12-01..2021-12-31:Month"]);
     }
 
     #[test]
     fn absolute_dates_resolve_without_publication() {
-        check("in November 2021 it", None, &["November 2021=2021-11-01..2021-11-30:Month"]);
+        check(
+            "in November 2021 it",
+            None,
+            &["November 2021=2021-11-01..2021-11-30:Month"],
+        );
         check("In 2022, rail", None, &["2022=2022-01-01..2022-12-31:Year"]);
-        check("in January 2020, when", None, &["January 2020=2020-01-01..2020-01-31:Month"]);
+        check(
+            "in January 2020, when",
+            None,
+            &["January 2020=2020-01-01..2020-01-31:Month"],
+        );
         check("on Monday", None, &["Monday=..:Unresolved"]);
         check("it may be that three days", None, &[]);
     }

@@ -30,16 +30,16 @@ fn own_reports_match_expected_claims() {
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     let files = reports(&dir);
-    assert!(files.len() >= 3, "test reports missing in {}", dir.display());
+    assert!(
+        files.len() >= 3,
+        "test reports missing in {}",
+        dir.display()
+    );
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
         let bytes = std::fs::read(&path).unwrap();
         let x = common::extract(&name, &bytes, Some(common::date("2024-06-20")));
-        let got: String = x
-            .claims
-            .iter()
-            .map(|c| common::render(c) + "\n")
-            .collect();
+        let got: String = x.claims.iter().map(|c| common::render(c) + "\n").collect();
         let exp_path = expected_dir.join(format!("{name}.claims"));
         if bless {
             std::fs::create_dir_all(&expected_dir).unwrap();
@@ -51,7 +51,11 @@ fn own_reports_match_expected_claims() {
             failures.push(format!("{name}:\n--- expected\n{want}--- got\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "BLESS=1 to accept:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "BLESS=1 to accept:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// Evidence supports the claim: the span is the quote, and every place, crossing end and goods
@@ -69,12 +73,18 @@ fn check_evidence(file: &str, bytes: &[u8], claims: &[Claim], plain: bool) -> Ve
         if plain {
             let raw = String::from_utf8_lossy(&bytes[e.span[0]..e.span[1]]);
             if raw != e.text {
-                bad.push(format!("{file}: span {:?} is not the quote {:?}", e.span, e.text));
+                bad.push(format!(
+                    "{file}: span {:?} is not the quote {:?}",
+                    e.span, e.text
+                ));
             }
         }
         for g in &c.goods {
             if !quote.contains(&g.text) {
-                bad.push(format!("{file}: goods {:?} not in evidence {:?}", g.text, e.text));
+                bad.push(format!(
+                    "{file}: goods {:?} not in evidence {:?}",
+                    g.text, e.text
+                ));
             }
         }
         let named = |id: &str| {
@@ -90,9 +100,10 @@ fn check_evidence(file: &str, bytes: &[u8], claims: &[Claim], plain: bool) -> Ve
         for id in c.from.iter().chain(&c.to).chain(&c.places) {
             // A crossing's facility or a place is named itself or through a child's name.
             let ok = named(id)
-                || gz.places.iter().any(|p| {
-                    gz.ancestry(&p.id).iter().any(|a| a.id == *id) && named(&p.id)
-                });
+                || gz
+                    .places
+                    .iter()
+                    .any(|p| gz.ancestry(&p.id).iter().any(|a| a.id == *id) && named(&p.id));
             if !ok {
                 bad.push(format!("{file}: {id} is not named in evidence {quote:?}"));
             }
@@ -100,10 +111,17 @@ fn check_evidence(file: &str, bytes: &[u8], claims: &[Claim], plain: bool) -> Ve
         if let Some(v) = &c.via {
             let x = gz.crossing(v).expect("crossing exists");
             let ok = named(v)
-                || x.sides.iter().chain(&x.facilities).chain(&x.bridges).chain(&x.serves).any(|s| named(s))
+                || x.sides
+                    .iter()
+                    .chain(&x.facilities)
+                    .chain(&x.bridges)
+                    .chain(&x.serves)
+                    .any(|s| named(s))
                 || c.kind == ClaimKind::Status;
             if !ok {
-                bad.push(format!("{file}: crossing {v} has no name in evidence {quote:?}"));
+                bad.push(format!(
+                    "{file}: crossing {v} has no name in evidence {quote:?}"
+                ));
             }
         }
     }

@@ -205,7 +205,9 @@ impl Cues {
         let mut out = Vec::new();
         for (role, p) in self.roles() {
             if fold(p).is_empty() {
-                out.push(format!("extract/cues.toml: {role}: phrase {p:?} is empty when folded"));
+                out.push(format!(
+                    "extract/cues.toml: {role}: phrase {p:?} is empty when folded"
+                ));
             }
         }
         out

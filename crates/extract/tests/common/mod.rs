@@ -22,7 +22,7 @@ pub fn extract(name: &str, bytes: &[u8], published: Option<Date>) -> Extraction 
 
 /// One line per claim: kind, direction, ends, crossing and the facts tests care about.
 pub fn render(c: &Claim) -> String {
-    let mut s = format!("{}", c.kind.as_str());
+    let mut s = c.kind.as_str().to_string();
     if c.polarity == Polarity::Negated {
         s.push_str(" NOT");
     }
@@ -33,7 +33,10 @@ pub fn render(c: &Claim) -> String {
         s.push_str(&format!(" {}={}", cv.aspect, cv.value));
     }
     if let Some(ch) = &c.change {
-        s.push_str(&format!(" {}: {} -> {}", ch.subject, ch.before.text, ch.after.text));
+        s.push_str(&format!(
+            " {}: {} -> {}",
+            ch.subject, ch.before.text, ch.after.text
+        ));
     }
     if matches!(c.kind.as_str(), "movement" | "storage") {
         s.push_str(&format!(" {}", c.direction));
@@ -73,12 +76,19 @@ pub fn render(c: &Claim) -> String {
     }
     for q in &c.quantities {
         let max = q.max.map(|m| format!("..{m}")).unwrap_or_default();
-        let per = q.per.as_deref().map(|p| format!("/{p}")).unwrap_or_default();
+        let per = q
+            .per
+            .as_deref()
+            .map(|p| format!("/{p}"))
+            .unwrap_or_default();
         s.push_str(&format!(
             " qty={}{}{}{}({:?})",
             q.value,
             max,
-            q.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default(),
+            q.unit
+                .as_deref()
+                .map(|u| format!(" {u}"))
+                .unwrap_or_default(),
             per,
             q.qualifier
         ));
@@ -90,7 +100,7 @@ pub fn render(c: &Claim) -> String {
             _ => s.push_str(&format!(" when={:?}", w.text)),
         }
         if w.since {
-            s.push_str("+");
+            s.push('+');
         }
     }
     if let Some(a) = &c.evidence.attribution {
