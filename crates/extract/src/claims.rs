@@ -70,6 +70,8 @@ struct Mention {
     compared: bool,
     /// Follows an exception cue ("except through Hunchun").
     excepted: bool,
+    /// Took its role from the place before it ("to Longkou and Lianyungang").
+    coordinated: bool,
 }
 
 /// A route as a claim carries it.
@@ -947,6 +949,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         _ => PRole::None,
                     };
                     let mut qualifier = false;
+                    let mut coordinated = false;
                     if let Some(prev) = out.last() {
                         let gap = &clean[prev.end..t.start];
                         let g = gap.trim().to_ascii_lowercase();
@@ -983,6 +986,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                                 .find(|m| !m.qualifier)
                                 .map_or(prev.role, |m| m.role);
                             role = anchor;
+                            coordinated = true;
                         }
                     }
                     out.push(Mention {
@@ -994,6 +998,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         qualifier,
                         compared: compared_from.is_some_and(|c| t.start >= c),
                         excepted: exception_from.is_some_and(|c| t.start >= c),
+                        coordinated,
                     });
                 }
                 _ => {}
@@ -1112,7 +1117,9 @@ impl<'a, 'r> Doc<'a, 'r> {
         let to: Option<&Mention> = by(PRole::To).next();
         let mut out = Vec::new();
         // A chain of legs: "from A to B and shipped to C".
-        let tos: Vec<&Mention> = by(PRole::To).filter(|m| !m.crossing).collect();
+        let tos: Vec<&Mention> = by(PRole::To)
+            .filter(|m| !m.crossing && !m.coordinated)
+            .collect();
         if tos.len() >= 2 && tos.iter().all(|m| self.gz().crossing(&m.id).is_none()) {
             let mut stops: Vec<&Mention> = from.into_iter().filter(|m| !m.crossing).collect();
             stops.extend(
@@ -1169,6 +1176,24 @@ impl<'a, 'r> Doc<'a, 'r> {
             if !out.is_empty() {
                 return out;
             }
+        }
+        let alternatives: Vec<&Mention> = by(PRole::To).filter(|m| !m.crossing).collect();
+        if alternatives.len() >= 2 && alternatives[1..].iter().all(|m| m.coordinated) {
+            // "to Chinese ports such as Longkou and Lianyungang": one route per destination.
+            for t in alternatives.iter().take(MAX_ROUTES) {
+                out.push(Route {
+                    from: from.filter(|m| !m.crossing).map(|m| m.id.clone()),
+                    to: Some(t.id.clone()),
+                    via: from
+                        .and_then(|f| self.crossing_for(&f.id, Some(&t.id)))
+                        .filter(|c| self.crossing_reaches(c, Some(&t.id))),
+                    direction: Direction::Unknown,
+                    mode,
+                    named: None,
+                    leg: false,
+                });
+            }
+            return out;
         }
         if from.is_some() || to.is_some() {
             let via_named = usable
@@ -1723,6 +1748,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                     aspect: aspect.to_string(),
                     value: value.to_string(),
                 });
+                let s = self.sents[base.si];
+                c.when = self.when(&[], base.clause.0, base.clause.1, s.start, s.end);
                 c.direction = Direction::Unknown;
                 self.push(c);
             }
