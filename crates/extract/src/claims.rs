@@ -948,6 +948,16 @@ impl<'a, 'r> Doc<'a, 'r> {
                         Some(Role::At) => PRole::At,
                         _ => PRole::None,
                     };
+                    if role == PRole::None {
+                        // A postposition glued to the name: "단둥에서", "신의주로".
+                        let p = &self.x.reference.cues.prep;
+                        let after = &clean[t.end..];
+                        if p.from_after.iter().any(|x| after.starts_with(x.as_str())) {
+                            role = PRole::From;
+                        } else if p.to_after.iter().any(|x| after.starts_with(x.as_str())) {
+                            role = PRole::To;
+                        }
+                    }
                     let mut qualifier = false;
                     let mut coordinated = false;
                     if let Some(prev) = out.last() {

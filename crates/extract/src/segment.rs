@@ -65,6 +65,14 @@ fn split_paragraph(text: &str, ps: usize, pe: usize, paragraph: usize, out: &mut
     let mut i = ps;
     while i < pe {
         let c = b[i];
+        // Chinese and Japanese full stops end a sentence with or without a space after them.
+        if c >= 0xE3 && text.is_char_boundary(i) && text[i..].starts_with(['。', '！', '？']) {
+            let j = i + 3;
+            push(text, s, j, paragraph, out);
+            s = j;
+            i = j;
+            continue;
+        }
         if matches!(c, b'.' | b'!' | b'?') {
             // Swallow closing quotes and brackets after the stop.
             let mut j = i + 1;
@@ -156,6 +164,11 @@ mod tests {
                 "Then it left."
             ]
         );
+    }
+
+    #[test]
+    fn chinese_full_stops() {
+        assert_eq!(split("货车从丹东出发。到达新义州。"), ["货车从丹东出发。", "到达新义州。"]);
     }
 
     #[test]

@@ -28,6 +28,11 @@ pub struct PrepCues {
     pub via: Phrases,
     pub at: Phrases,
     pub of: Phrases,
+    /// Postpositions glued after a place name (Korean).
+    #[serde(default)]
+    pub from_after: Phrases,
+    #[serde(default)]
+    pub to_after: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
