@@ -313,18 +313,12 @@ fn rebase(first: &Text, stage: Stage) -> Text {
             i += 1;
         }
     }
-    if segments.is_empty() {
-        segments.push(Segment {
-            clean: 0,
-            orig: 0,
-            replaced: 0,
-        });
-    }
-    Text {
-        clean: out.out,
+    Emitter {
+        out: out.out,
         segments,
-        input_len: first.input_len,
+        next_orig: None,
     }
+    .finish(first.input_len)
 }
 
 /// Tags whose whole content is not reading text.

@@ -168,7 +168,10 @@ mod tests {
 
     #[test]
     fn chinese_full_stops() {
-        assert_eq!(split("货车从丹东出发。到达新义州。"), ["货车从丹东出发。", "到达新义州。"]);
+        assert_eq!(
+            split("货车从丹东出发。到达新义州。"),
+            ["货车从丹东出发。", "到达新义州。"]
+        );
     }
 
     #[test]

@@ -34,6 +34,12 @@ const MONTHS: &[(&str, u32)] = &[
     ("dec", 12),
 ];
 
+/// Words before a month or year that make it a date ("in May", "since 2020"), not "may".
+const DATE_WORDS_BEFORE: &[&str] = &[
+    "in", "since", "until", "by", "of", "from", "through", "during", "early", "late", "mid", "on",
+    "till", "before", "after",
+];
+
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("monday", Weekday::Mon),
     ("tuesday", Weekday::Tue),
@@ -267,23 +273,7 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
             // "May" is also a verb: only a month when capitalised and placed like a date.
             let prev = word(k.wrapping_sub(1));
             let datey = part > 0
-                || matches!(
-                    prev,
-                    "in" | "since"
-                        | "until"
-                        | "by"
-                        | "of"
-                        | "from"
-                        | "through"
-                        | "during"
-                        | "early"
-                        | "late"
-                        | "mid"
-                        | "on"
-                        | "till"
-                        | "before"
-                        | "after"
-                )
+                || DATE_WORDS_BEFORE.contains(&prev)
                 || word(mk + 1)
                     .bytes()
                     .next()
@@ -355,25 +345,7 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
         }
         if let Some(y) = year_of(w) {
             let prev = word(k.wrapping_sub(1));
-            if matches!(
-                prev,
-                "in" | "since"
-                    | "until"
-                    | "by"
-                    | "of"
-                    | "from"
-                    | "through"
-                    | "during"
-                    | "early"
-                    | "late"
-                    | "mid"
-                    | "before"
-                    | "after"
-                    | "till"
-                    | "and"
-                    | "to"
-            ) || k == 0
-            {
+            if DATE_WORDS_BEFORE.contains(&prev) || matches!(prev, "and" | "to") || k == 0 {
                 push(s, ws[k].1, Expr::Year(y));
                 k += 1;
                 continue;
