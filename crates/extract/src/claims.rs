@@ -130,6 +130,8 @@ struct Facts {
     import: Option<usize>,
     export: Option<usize>,
     move_verb: Option<usize>,
+    /// Every word that moves goods (verbs, import/export words), by position.
+    triggers: Vec<usize>,
     ret: bool,
     reverse: bool,
     load: Option<Load>,
@@ -688,18 +690,12 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             let negated = match (facts.negation, facts.exception) {
                 (Some(_), Some(_)) => false,
+                // A denial governs a movement word after it: "nothing goes", "did not
+                // export"; not "goods entering X are not subject to sanctions".
                 (Some(n), None) => {
-                    let trigger = [facts.move_verb, facts.import, facts.export]
-                        .into_iter()
-                        .flatten()
-                        .chain(
-                            mentions
-                                .iter()
-                                .filter(|m| m.role == PRole::To)
-                                .map(|m| m.start),
-                        )
-                        .min();
-                    trigger.is_none_or(|t| n < t)
+                    let after = facts.triggers.iter().any(|&t| t > n)
+                        || mentions.iter().any(|m| m.role == PRole::To && m.start > n);
+                    after || facts.triggers.is_empty()
                 }
                 _ => false,
             };
@@ -853,12 +849,15 @@ impl<'a, 'r> Doc<'a, 'r> {
             match role {
                 Role::Import => {
                     f.import.get_or_insert(t.start);
+                    f.triggers.push(t.start);
                 }
                 Role::Export => {
                     f.export.get_or_insert(t.start);
+                    f.triggers.push(t.start);
                 }
                 Role::MoveVerb => {
                     f.move_verb.get_or_insert(t.start);
+                    f.triggers.push(t.start);
                 }
                 Role::Return => f.ret = true,
                 Role::Reverse => f.reverse = true,
@@ -893,6 +892,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let w = &self.text.clean[t.start..t.end];
                     if w.len() > 4 {
                         f.move_verb.get_or_insert(t.start);
+                        f.triggers.push(t.start);
                     }
                 }
                 _ => {}
