@@ -122,7 +122,10 @@ pub(crate) struct Doc<'a, 'r> {
     cur_nums: Vec<Num>,
     cur_places: Vec<String>,
     claim_keys: HashSet<String>,
+    crossing_memo: std::cell::RefCell<CrossingMemo>,
 }
+
+type CrossingMemo = HashMap<(String, Option<String>), Option<String>>;
 
 /// Clause-level facts gathered from tokens.
 #[derive(Debug, Default, Clone)]
@@ -180,6 +183,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             cur_times: Vec::new(),
             cur_nums: Vec::new(),
             cur_places: Vec::new(),
+            crossing_memo: Default::default(),
             claim_keys: HashSet::new(),
         }
     }
@@ -908,17 +912,21 @@ impl<'a, 'r> Doc<'a, 'r> {
     }
 
     fn country(&self, id: &str) -> Option<String> {
-        if let Some(c) = self.gz().crossing(id) {
-            return self.country(&c.sides[0]);
+        if let Some(c) = self.x.countries.get(id) {
+            return Some(c.clone());
         }
-        self.gz().place(id).map(|p| p.country.to_ascii_lowercase())
+        let c = self.gz().crossing(id)?;
+        self.country(&c.sides[0])
     }
 
     fn is_ancestor(&self, anc: &str, of: &str) -> bool {
-        if let Some(c) = self.gz().crossing(of) {
-            return c.sides.iter().any(|s| self.is_ancestor(anc, s));
+        if let Some(up) = self.x.ancestors.get(of) {
+            return up.iter().any(|a| a == anc);
         }
-        self.gz().ancestry(of).iter().skip(1).any(|p| p.id == anc)
+        match self.gz().crossing(of) {
+            Some(c) => c.sides.iter().any(|s| self.is_ancestor(anc, s)),
+            None => false,
+        }
     }
 
     /// Place mentions of a sentence (outside the attribution) with their roles.
@@ -1057,6 +1065,16 @@ impl<'a, 'r> Doc<'a, 'r> {
     /// The crossing a place stands for, if one: its own, the one it serves, or the only one
     /// below it. `other` narrows to crossings that also reach that place.
     fn crossing_for(&self, place: &str, other: Option<&str>) -> Option<String> {
+        let key = (place.to_string(), other.map(str::to_string));
+        if let Some(hit) = self.crossing_memo.borrow().get(&key) {
+            return hit.clone();
+        }
+        let found = self.crossing_for_uncached(place, other);
+        self.crossing_memo.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn crossing_for_uncached(&self, place: &str, other: Option<&str>) -> Option<String> {
         let gz = self.gz();
         if gz.crossing(place).is_some() {
             return Some(place.to_string());

@@ -67,16 +67,40 @@ pub struct Extractor<'r> {
     reference: &'r Reference,
     matcher: matcher::Matcher,
     screener: Screener<'r>,
+    /// Every place's strict ancestors and lower-case country, computed once.
+    ancestors: std::collections::HashMap<String, Vec<String>>,
+    countries: std::collections::HashMap<String, String>,
 }
 
 impl<'r> Extractor<'r> {
     /// Compiles the gazetteer names, goods lexicon and cues into one matcher. Fails only when
     /// the cue pack names a role this version does not know.
     pub fn new(reference: &'r Reference) -> Result<Extractor<'r>, String> {
+        let gz = &reference.gazetteer;
+        let ancestors = gz
+            .places
+            .iter()
+            .map(|p| {
+                let up = gz
+                    .ancestry(&p.id)
+                    .iter()
+                    .skip(1)
+                    .map(|a| a.id.clone())
+                    .collect();
+                (p.id.clone(), up)
+            })
+            .collect();
+        let countries = gz
+            .places
+            .iter()
+            .map(|p| (p.id.clone(), p.country.to_ascii_lowercase()))
+            .collect();
         Ok(Extractor {
             reference,
             matcher: matcher::Matcher::new(reference)?,
             screener: Screener::new(&reference.rulebook, &reference.hs),
+            ancestors,
+            countries,
         })
     }
 
