@@ -85,6 +85,8 @@ struct Route {
     /// The place named for the crossing ("through Hunchun"), put at its end once the direction
     /// is known.
     named: Option<String>,
+    /// A place named for the crossing's other side ("from Sinuiju … through Dandong").
+    named_other: Option<String>,
     /// One leg of a chain ("trucked from Dandong to Longkou and shipped to Nampo"): its
     /// direction comes from its own ends.
     leg: bool,
@@ -123,6 +125,8 @@ pub(crate) struct Doc<'a, 'r> {
     cur_places: Vec<String>,
     claim_keys: HashSet<String>,
     crossing_memo: std::cell::RefCell<CrossingMemo>,
+    /// (sentence that named it, direction, crossing) of movements with a known direction.
+    recent_directions: Vec<(usize, Direction, String)>,
 }
 
 type CrossingMemo = HashMap<(String, Option<String>), Option<String>>;
@@ -184,6 +188,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             cur_nums: Vec::new(),
             cur_places: Vec::new(),
             crossing_memo: Default::default(),
+            recent_directions: Vec::new(),
             claim_keys: HashSet::new(),
         }
     }
@@ -646,9 +651,11 @@ impl<'a, 'r> Doc<'a, 'r> {
             let borrowed = context.is_some();
             let inherited = !routes.is_empty() && !own_places && ci > 0;
             // Through a named crossing with goods or a denial, direction unsaid: still a movement.
-            let through = mentions
-                .iter()
-                .any(|m| (m.crossing || m.role == PRole::Via) && !m.qualifier && !m.compared);
+            let through = mentions.iter().any(|m| {
+                (m.crossing || m.role == PRole::Via || self.is_crossing_part(&m.id))
+                    && !m.qualifier
+                    && !m.compared
+            });
             let routed = through
                 && routes.iter().any(|r| r.via.is_some())
                 && facts.move_verb.is_some()
@@ -689,6 +696,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     direction,
                     mode,
                     named: None,
+                    named_other: None,
                     leg: false,
                 });
             }
@@ -723,7 +731,24 @@ impl<'a, 'r> Doc<'a, 'r> {
                 let keep = (route.leg && own)
                     || (borrowed && direction == Direction::Unknown)
                     || ((facts.ret || facts.reverse) && own);
-                let dir = if keep { route.direction } else { direction };
+                let mut dir = if keep { route.direction } else { direction };
+                let mut claim_context = context;
+                if dir == Direction::Unknown {
+                    // Direction unsaid on a crossing just written about: the way the last
+                    // movement on it went ("… exports clothing through Dandong. Twenty trucks
+                    // loaded with textiles cross the bridge every day.").
+                    let last = route.via.as_ref().and_then(|v| {
+                        self.recent_directions
+                            .iter()
+                            .rev()
+                            .find(|(j, _, rv)| rv == v && j + 3 >= si && *j < si)
+                            .map(|(j, d, _)| (*j, *d))
+                    });
+                    if let Some((j, d)) = last {
+                        dir = d;
+                        claim_context = claim_context.or(Some(j));
+                    }
+                }
                 let route = orient(self.gz(), route, dir);
                 let route = Route {
                     mode: if route.leg {
@@ -734,7 +759,11 @@ impl<'a, 'r> Doc<'a, 'r> {
                     ..route
                 };
                 made.push(route.clone());
-                let mut c = self.claim(&base, ClaimKind::Movement, &mentions, context);
+                if let (Some(v), false) = (&route.via, dir == Direction::Unknown) {
+                    let origin = claim_context.unwrap_or(si);
+                    self.recent_directions.push((origin, dir, v.clone()));
+                }
+                let mut c = self.claim(&base, ClaimKind::Movement, &mentions, claim_context);
                 c.from = route.from.clone();
                 c.to = route.to.clone();
                 c.via = route.via.clone();
@@ -1174,6 +1203,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     direction: Direction::Unknown,
                     mode,
                     named: None,
+                    named_other: None,
                     leg: true,
                 };
                 let ca = self.country(&a.id);
@@ -1218,6 +1248,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     direction: Direction::Unknown,
                     mode,
                     named: None,
+                    named_other: None,
                     leg: false,
                 });
             }
@@ -1236,6 +1267,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 direction: Direction::Unknown,
                 mode,
                 named: None,
+                named_other: None,
                 leg: false,
             };
             // The crossing: one named, else the one joining the two ends.
@@ -1288,7 +1320,16 @@ impl<'a, 'r> Doc<'a, 'r> {
             let partner = by_country.iter().find(|(c, _)| *c != mc).map(|(_, id)| *id);
             match self.crossing_for(&m.id, partner) {
                 Some(c) => {
-                    if seen.insert(c.clone()) {
+                    if !seen.insert(c.clone()) {
+                        // The crossing again, by its other side: both ends are named.
+                        if let Some(r) = out.iter_mut().find(|r| r.via.as_deref() == Some(&c)) {
+                            let other_side = r.named.as_deref().map(|n| self.country(n))
+                                != Some(self.country(&m.id));
+                            if !m.crossing && r.named_other.is_none() && other_side {
+                                r.named_other = Some(m.id.clone());
+                            }
+                        }
+                    } else {
                         out.push(Route {
                             from: None,
                             to: None,
@@ -1296,6 +1337,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             direction: Direction::Unknown,
                             mode,
                             named: (!m.crossing).then(|| m.id.clone()),
+                            named_other: None,
                             leg: false,
                         });
                     }
@@ -1311,6 +1353,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                             direction: Direction::Unknown,
                             mode,
                             named: None,
+                            named_other: None,
                             leg: false,
                         });
                         let last = out.last_mut().expect("just pushed");
@@ -1346,12 +1389,21 @@ impl<'a, 'r> Doc<'a, 'r> {
                         direction: Direction::Unknown,
                         mode,
                         named: None,
+                        named_other: None,
                         leg: false,
                     });
                 }
             }
         }
         out
+    }
+
+    /// A bridge or facility of a crossing: naming it names the crossing.
+    fn is_crossing_part(&self, place: &str) -> bool {
+        self.gz()
+            .crossings
+            .iter()
+            .any(|c| c.bridges.iter().chain(&c.facilities).any(|b| b == place))
     }
 
     fn crossing_reaches(&self, crossing: &str, place: Option<&str>) -> bool {
@@ -2232,6 +2284,7 @@ fn reversed(r: &Route) -> Route {
         direction: flip(r.direction),
         mode: r.mode,
         named: r.named.clone(),
+        named_other: r.named_other.clone(),
         leg: r.leg,
     }
 }
@@ -2289,7 +2342,7 @@ fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Direction) -> R
     }
     // Ends are only what the text names: the place that stood for the crossing goes to its
     // side's end; an unnamed end stays null (the crossing's sides are in `via`).
-    if let Some(n) = &r.named {
+    for n in r.named.iter().chain(&r.named_other) {
         // Placed for an earlier direction: place it again for this one.
         if out.from.as_ref() == Some(n) {
             out.from = None;
