@@ -494,7 +494,8 @@ impl<'a, 'r> Doc<'a, 'r> {
                 !matches!(t.tk, Tk::Cue(_))
                     || !time_spans.iter().any(|&(a, b)| t.start >= a && t.end <= b)
             })
-            .filter(|t| !self.is_attribution_head(t, att_s, att_e))
+            // Speech words ("said", "source") are about the telling, not the trade.
+            .filter(|t| !matches!(t.tk, Tk::Cue(Role::AttrHead) | Tk::Cue(Role::AttrVerb)))
             .cloned()
             .collect();
         let clauses = split_clauses(&toks, &self.text.clean, s.start, s.end);
@@ -508,7 +509,6 @@ impl<'a, 'r> Doc<'a, 'r> {
         let mut frame_used: Option<Frame> = None;
         let mut prev_clause_routes: Vec<Route> = Vec::new();
         let mut prev_direction = Direction::Unknown;
-        let mut made_any = false;
         for (ci, &(cs, ce)) in clauses.iter().enumerate() {
             let ctoks: Vec<Tok> = toks
                 .iter()
@@ -530,7 +530,6 @@ impl<'a, 'r> Doc<'a, 'r> {
             // Policy first: "shortened the quarantine period from 7–20 days to 3–4 days".
             if let Some(c) = self.policy(&base, &facts, &ctoks) {
                 self.push(c);
-                made_any = true;
                 continue;
             }
             let own_places = mentions.iter().any(|m| !m.qualifier && !m.compared);
@@ -549,7 +548,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             } else {
                 sibling.clone()
             };
-            self.statuses(&base, &facts, &ctoks, &subject, sentence_mode);
+            self.statuses(&base, &facts, &subject, sentence_mode);
             self.conditions(&base, &facts, &subject);
             self.storage(&base, &facts, &ctoks, &subject, sentence_mode);
             // Movement.
@@ -777,11 +776,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                 };
                 c.goods = goods.clone();
                 c.quantities = quantities.clone();
-                c.when = self.when(&ctoks, cs, ce, s.start, s.end);
-                self.add_endpoint_places(&mut c);
+                c.when = self.when(cs, ce, s.start, s.end);
                 self.screen(&mut c);
                 self.push(c);
-                made_any = true;
             }
             prev_direction = made.first().map_or(direction, |r| r.direction);
             let placed: Vec<Route> = made.iter().filter(|r| has_place(r)).cloned().collect();
@@ -803,7 +800,6 @@ impl<'a, 'r> Doc<'a, 'r> {
                 });
             }
         }
-        let _ = made_any;
         if !sentence_routes.is_empty() {
             let f = Frame {
                 routes: dedup(sentence_routes),
@@ -824,10 +820,6 @@ impl<'a, 'r> Doc<'a, 'r> {
                 }
             });
         }
-    }
-
-    fn is_attribution_head(&self, t: &Tok, _s: usize, _e: usize) -> bool {
-        matches!(t.tk, Tk::Cue(Role::AttrHead) | Tk::Cue(Role::AttrVerb))
     }
 
     /// The frame a reference word points to: the latest named routes, else the latest frame.
@@ -1417,10 +1409,6 @@ impl<'a, 'r> Doc<'a, 'r> {
             || c.bridges.iter().any(|s| s == p)
     }
 
-    fn add_endpoint_places(&self, c: &mut Claim) {
-        let _ = c;
-    }
-
     // ---- goods, quantities, time --------------------------------------------------------
 
     fn goods(&self, toks: &[Tok]) -> Vec<GoodsItem> {
@@ -1607,8 +1595,8 @@ impl<'a, 'r> Doc<'a, 'r> {
         out
     }
 
-    fn when(&self, toks: &[Tok], cs: usize, ce: usize, ss: usize, se: usize) -> Option<When> {
-        let _ = toks;
+    /// The first time in the clause, else in the sentence.
+    fn when(&self, cs: usize, ce: usize, ss: usize, se: usize) -> Option<When> {
         let clean = &self.text.clean;
         let t: Option<&TimeExpr> = self
             .times_in(cs, ce)
@@ -1625,7 +1613,7 @@ impl<'a, 'r> Doc<'a, 'r> {
     fn policy(&self, base: &ClaimBase, f: &Facts, toks: &[Tok]) -> Option<Claim> {
         let (ss, se) = f.policy_subject?;
         let clean = &self.text.clean;
-        let (cs, ce) = base.clause;
+        let ce = base.clause.1;
         let ws = words(clean, ss, ce);
         let lw: Vec<String> = ws
             .iter()
@@ -1713,7 +1701,6 @@ impl<'a, 'r> Doc<'a, 'r> {
                 )
             }
         };
-        let _ = cs;
         let mut c = self.claim(base, ClaimKind::Policy, &[], None);
         c.change = Some(Change {
             subject: clean[ss..se].to_string(),
@@ -1722,7 +1709,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         });
         c.mode = f.mode;
         let s = self.sents[base.si];
-        c.when = self.when(toks, base.clause.0, base.clause.1, s.start, s.end);
+        c.when = self.when(base.clause.0, base.clause.1, s.start, s.end);
         Some(c)
     }
 
@@ -1730,7 +1717,6 @@ impl<'a, 'r> Doc<'a, 'r> {
         &mut self,
         base: &ClaimBase,
         f: &Facts,
-        toks: &[Tok],
         subject: &[Mention],
         sentence_mode: Option<Mode>,
     ) {
@@ -1756,7 +1742,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         }
         let clean = &self.text.clean;
         let mut seen = BTreeSet::new();
-        for &(st, s0, e0) in &f.status {
+        for &(st, s0, _) in &f.status {
             let negated = f.negation.is_some_and(|n| n < s0 && s0 - n < 40);
             let planned = f.planned.iter().any(|&p| p < s0 && s0 - p < 40);
             if !seen.insert((st, planned, negated)) {
@@ -1795,7 +1781,6 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let span = self.text.span(t.start, t.end);
                     t.resolve(clean, self.opts.published, span)
                 });
-                let _ = (e0, toks);
                 self.push(c);
             }
         }
@@ -1829,7 +1814,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     value: value.to_string(),
                 });
                 let s = self.sents[base.si];
-                c.when = self.when(&[], base.clause.0, base.clause.1, s.start, s.end);
+                c.when = self.when(base.clause.0, base.clause.1, s.start, s.end);
                 c.direction = Direction::Unknown;
                 self.push(c);
             }
@@ -1874,7 +1859,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         let ts: Vec<TimeExpr> = self.times_in(cue, base.clause.1).cloned().collect();
         c.when = match ts.first() {
             Some(t) => Some(t.resolve(clean, self.opts.published, self.text.span(t.start, t.end))),
-            None => self.when(toks, base.clause.0, base.clause.1, s.start, s.end),
+            None => self.when(base.clause.0, base.clause.1, s.start, s.end),
         };
         c.direction = Direction::Unknown;
         self.screen(&mut c);
@@ -2229,7 +2214,7 @@ fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<(usize, u
             cuts.push(opener_at + c + 1);
         }
     }
-    for (k, t) in toks.iter().enumerate() {
+    for t in toks {
         match t.tk {
             Tk::Cue(Role::Reverse) => {
                 let w = clean[t.start..t.end].to_ascii_lowercase();
@@ -2257,7 +2242,6 @@ fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<(usize, u
                     }
                 }
                 seen_dir = Some(r);
-                let _ = k;
             }
             _ => {}
         }
