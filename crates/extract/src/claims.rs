@@ -2301,26 +2301,18 @@ fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Direction) -> R
     out.direction = dir;
     // A lone province or inland city was stored on its side; put it at the right end.
     if r.via.is_none() {
-        let side_kp = |id: &Option<String>| {
-            id.as_deref()
-                .and_then(|i| gz.place(i))
-                .map(|p| p.country == "KP")
-        };
-        if r.from.is_some()
-            && r.to.is_none()
-            && side_kp(&r.from) == Some(true)
-            && dir == Direction::Inbound
-        {
-            out.to = r.from.clone();
-            out.from = None;
-        }
-        if r.to.is_some()
-            && r.from.is_none()
-            && side_kp(&r.to) == Some(false)
-            && dir == Direction::Inbound
-        {
-            out.from = r.to.clone();
-            out.to = None;
+        if let (Some(p), None) | (None, Some(p)) = (&r.from, &r.to) {
+            let kp = gz.place(p).is_some_and(|x| x.country == "KP");
+            let at_from = match dir {
+                Direction::Inbound => !kp,
+                Direction::Outbound => kp,
+                _ => r.from.is_some(),
+            };
+            (out.from, out.to) = if at_from {
+                (Some(p.clone()), None)
+            } else {
+                (None, Some(p.clone()))
+            };
         }
         return out;
     }
