@@ -1135,8 +1135,8 @@ impl<'a, 'r> Doc<'a, 'r> {
         (cands.len() == 1).then(|| cands[0].id.clone())
     }
 
-    /// Routes named in a clause: explicit from/to, or one per crossing named.
-    /// Routes of a clause, at most [`MAX_ROUTES`] (a list of fifty crossings is not prose).
+    /// Routes named in a clause (explicit from/to, legs, or one per crossing named), at most
+    /// [`MAX_ROUTES`]: a list of fifty crossings is not prose.
     fn routes(
         &self,
         f: &Facts,
