@@ -14,6 +14,7 @@ mod hs_cmd;
 mod places;
 mod rules;
 mod screen_cmd;
+mod store_cmd;
 
 /// Turns field reports, shipment records and trade data into an evidence-linked picture of what
 /// crosses the DPRK's borders, and screens goods against the UN sanctions rulebook.
@@ -25,6 +26,9 @@ struct Cli {
     /// else ~/.local/share/borderwatch.
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
+    /// The store: default $BORDERWATCH_DB, else ./borderwatch.db.
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +54,25 @@ enum Command {
     /// Extract evidence-linked claims from reports (plain text, Markdown, HTML).
     #[command(after_help = extract_cmd::EXAMPLES)]
     Extract(extract_cmd::Args),
+    /// Archive reports in the store and extract their claims (one transaction per file; the same
+    /// bytes again add nothing).
+    #[command(
+        after_help = "Examples:\n  borderwatch ingest reports/\n  borderwatch --db work.db ingest --published 2023-05-20 a.txt b.html"
+    )]
+    Ingest(store_cmd::IngestArgs),
+    /// Query the store: claims (with filters), sources, issues.
+    #[command(
+        after_help = "Examples:\n  borderwatch query claims --crossing quanhe-wonjong --direction inbound --hs 84\n  borderwatch query claims --place cn.dandong --since 2023-01-01 --format json\n  borderwatch query sources"
+    )]
+    Query(store_cmd::QueryArgs),
+    /// Show one stored item with its evidence.
+    #[command(subcommand)]
+    Show(store_cmd::ShowCommand),
+    /// Re-run the current extractor over every archived report, replacing its claims.
+    Reprocess,
+    /// The store itself: check, backup.
+    #[command(subcommand)]
+    Db(store_cmd::DbCommand),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -157,6 +180,11 @@ fn main() -> ExitCode {
         Command::Hs(c) => hs_cmd::run(&cli.data, c),
         Command::Screen(a) => screen_cmd::run(&cli.data, a),
         Command::Extract(a) => extract_cmd::run(&cli.data, a),
+        Command::Ingest(a) => store_cmd::ingest(&cli.data, &cli.db, a),
+        Command::Query(a) => store_cmd::query(&cli.db, a),
+        Command::Show(c) => store_cmd::show(&cli.db, c),
+        Command::Reprocess => store_cmd::reprocess(&cli.data, &cli.db),
+        Command::Db(c) => store_cmd::db(&cli.db, c),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

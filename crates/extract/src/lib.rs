@@ -29,6 +29,9 @@ use borderwatch_screen::Screener;
 
 pub use decode::{DecodeError, Format};
 
+/// The extractor's version, stored with every claim it produced.
+pub const VERSION: &str = concat!("extract-", env!("CARGO_PKG_VERSION"));
+
 /// Reports larger than this are refused: a report is an article, not a data dump.
 pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 

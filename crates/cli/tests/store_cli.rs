@@ -1,0 +1,187 @@
+//! The store from the command line: ingest counts, idempotence, malformed files failing alone,
+//! queries, reprocess, and the kill test (kill -9 mid-ingest, reopen, check, re-run).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bw(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("bw-store-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn own_reports() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/reports")
+}
+
+/// `n` distinct reports (our test reports with a numbered line appended) in `dir`.
+fn many_reports(dir: &Path, n: usize) {
+    let base: Vec<(String, Vec<u8>)> = std::fs::read_dir(own_reports())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    for i in 0..n {
+        let (name, bytes) = &base[i % base.len()];
+        let mut b = bytes.clone();
+        b.extend_from_slice(format!("\n\nCopy {i} of the report.\n").as_bytes());
+        std::fs::write(dir.join(format!("{i:04}-{name}")), b).unwrap();
+    }
+}
+
+fn summary_counts(o: &Output) -> String {
+    out(o).lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn ingest_twice_adds_nothing_and_bad_files_fail_alone() {
+    let d = tmp("twice");
+    let db = d.join("b.db");
+    let reports = d.join("reports");
+    std::fs::create_dir_all(reports.join("nested")).unwrap();
+    for e in std::fs::read_dir(own_reports()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), reports.join("nested").join(e.file_name())).unwrap();
+    }
+    std::fs::write(reports.join("broken.txt"), b"\x00\x01\x02binary").unwrap();
+    std::fs::write(reports.join("notes.csv"), b"a,b\n").unwrap();
+    let o = bw(&db, &["ingest", reports.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "a failed file makes exit 2");
+    let s = summary_counts(&o);
+    assert!(
+        s.starts_with("files 6: new 4, unchanged 0, failed 1, skipped 1; claims "),
+        "{s}"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("broken.txt: binary-input"), "{err}");
+    let o = bw(&db, &["ingest", reports.to_str().unwrap()]);
+    let s2 = summary_counts(&o);
+    assert!(
+        s2.starts_with("files 6: new 0, unchanged 4, failed 1, skipped 1; claims 0"),
+        "{s2}"
+    );
+    // The failure is kept as an issue; the database checks out.
+    let o = bw(&db, &["query", "issues", "--format", "csv"]);
+    assert!(out(&o).contains("binary-input"));
+    let o = bw(&db, &["db", "check"]);
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(out(&o).starts_with("ok: schema 1, 4 sources,"));
+    // Queries and show.
+    let o = bw(
+        &db,
+        &[
+            "query",
+            "claims",
+            "--crossing",
+            "tumen-namyang",
+            "--direction",
+            "inbound",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!v.as_array().unwrap().is_empty());
+    let id = v[0]["id"].as_i64().unwrap().to_string();
+    let o = bw(&db, &["show", "claim", &id]);
+    assert!(out(&o).contains("> "), "{}", out(&o));
+    let o = bw(&db, &["show", "claim", "999999"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = bw(&db, &["reprocess"]);
+    assert!(
+        out(&o).starts_with("sources 4: reprocessed 4;"),
+        "{}",
+        out(&o)
+    );
+    let o = bw(&db, &["db", "backup", d.join("copy.db").to_str().unwrap()]);
+    assert!(o.status.success());
+}
+
+#[test]
+fn kill_nine_mid_ingest_leaves_whole_files_and_a_rerun_finishes() {
+    let d = tmp("kill");
+    let reports = d.join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    many_reports(&reports, 600);
+    // The reference: one clean run.
+    let clean = d.join("clean.db");
+    let o = bw(&clean, &["ingest", reports.to_str().unwrap()]);
+    assert!(o.status.success());
+    let want = summary_counts(&o);
+    let want_claims: String = want
+        .split("claims ")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .into();
+
+    let db = d.join("b.db");
+    // Kill at several points; each time the database must open, check out and hold whole files.
+    let mut partial = 0;
+    for delay_ms in [150u64, 400, 700, 250, 900] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+            .arg("--db")
+            .arg(&db)
+            .args(["ingest", reports.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let o = bw(&db, &["db", "check"]);
+        assert!(
+            o.status.success(),
+            "after kill at {delay_ms} ms: {}",
+            out(&o)
+        );
+        let n = out(&bw(&db, &["query", "sources", "--format", "csv"]))
+            .lines()
+            .count()
+            - 1;
+        if n > 0 && n < 600 {
+            partial += 1;
+        }
+    }
+    assert!(
+        partial > 0,
+        "no kill landed mid-ingest; make the batch larger"
+    );
+    let o = bw(&db, &["ingest", reports.to_str().unwrap()]);
+    assert!(o.status.success());
+    // Every file is in exactly once with all its claims: the same totals as the clean run.
+    let sources = bw(&db, &["query", "sources", "--format", "csv"]);
+    assert_eq!(out(&sources).lines().count(), 601);
+    let clean_claims = bw(&clean, &["query", "claims", "--format", "csv"]);
+    let got_claims = bw(&db, &["query", "claims", "--format", "csv"]);
+    assert_eq!(
+        out(&got_claims).lines().count(),
+        out(&clean_claims).lines().count()
+    );
+    assert_eq!(
+        out(&got_claims).lines().count() - 1,
+        want_claims.trim().parse::<usize>().unwrap()
+    );
+}
