@@ -303,9 +303,9 @@ impl Store {
             add(" AND c.crossing = ?", v);
         }
         if let Some(v) = &f.place {
+            // claim_places holds from, to, at and every mentioned place (indexed by place).
             add(
-                " AND (c.from_place = ? OR c.to_place = ? OR c.at_place = ? OR EXISTS \
-                 (SELECT 1 FROM claim_places p WHERE p.claim_id = c.id AND p.place = ?))",
+                " AND c.id IN (SELECT claim_id FROM claim_places WHERE place = ?)",
                 v,
             );
         }
@@ -313,9 +313,9 @@ impl Store {
             add(" AND c.direction = ?", v);
         }
         if let Some(v) = &f.hs {
+            // A prefix as an index range: codes are digits, and ':' sorts right after '9'.
             add(
-                " AND EXISTS (SELECT 1 FROM claim_goods g WHERE g.claim_id = c.id AND \
-                 g.hs LIKE ? || '%')",
+                " AND c.id IN (SELECT claim_id FROM claim_goods WHERE hs >= ? AND hs < ? || ':')",
                 v,
             );
         }

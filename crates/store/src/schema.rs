@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX claims_crossing ON claims(crossing, direction);
     CREATE INDEX claims_kind ON claims(kind);
     CREATE INDEX claims_time ON claims(time_start, time_end);
+    CREATE INDEX claims_time_end ON claims(time_end);
     CREATE TABLE evidence (
         claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
         span_start INTEGER NOT NULL,
