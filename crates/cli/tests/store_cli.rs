@@ -185,3 +185,52 @@ fn kill_nine_mid_ingest_leaves_whole_files_and_a_rerun_finishes() {
         want_claims.trim().parse::<usize>().unwrap()
     );
 }
+
+#[test]
+fn the_shared_corpus_ingests_once_and_traces_back() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/reports");
+    if !corpus.is_dir() {
+        println!("skipping: {} is absent", corpus.display());
+        return;
+    }
+    let d = tmp("shared");
+    let db = d.join("b.db");
+    let first = summary_counts(&bw(&db, &["ingest", corpus.to_str().unwrap()]));
+    let n: usize = std::fs::read_dir(&corpus).unwrap().count();
+    assert!(
+        first.starts_with(&format!("files {n}: new {n}, unchanged 0, failed 0")),
+        "{first}"
+    );
+    let second = summary_counts(&bw(&db, &["ingest", corpus.to_str().unwrap()]));
+    assert!(
+        second.starts_with(&format!("files {n}: new 0, unchanged {n}, failed 0")),
+        "{second}"
+    );
+    // Same claims as before the second run, and every evidence span inside its archived bytes.
+    let o = bw(&db, &["db", "check"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let claims: serde_json::Value =
+        serde_json::from_slice(&bw(&db, &["query", "claims", "--format", "json"]).stdout).unwrap();
+    let first_claims: usize = first
+        .split("claims ")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(claims.as_array().unwrap().len(), first_claims);
+    for c in claims.as_array().unwrap() {
+        let file = std::fs::read(c["source"].as_str().unwrap()).unwrap();
+        let (a, b) = (
+            c["evidence"]["span"][0].as_u64().unwrap() as usize,
+            c["evidence"]["span"][1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&file[a..b]),
+            c["evidence"]["text"].as_str().unwrap()
+        );
+    }
+}
