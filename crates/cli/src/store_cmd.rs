@@ -237,6 +237,38 @@ pub struct QueryArgs {
     format: QueryFormat,
 }
 
+/// Writes rows as a tab-separated table, CSV, or a JSON array of objects keyed by the header.
+fn emit(format: QueryFormat, header: &[&str], rows: Vec<Vec<String>>) -> Outcome {
+    if let QueryFormat::Json = format {
+        let v: Vec<serde_json::Map<String, serde_json::Value>> = rows
+            .into_iter()
+            .map(|r| {
+                header
+                    .iter()
+                    .map(|h| h.to_string())
+                    .zip(r.into_iter().map(serde_json::Value::from))
+                    .collect()
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return Ok(0);
+    }
+    let sep = if matches!(format, QueryFormat::Csv) {
+        b','
+    } else {
+        b'\t'
+    };
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(sep)
+        .from_writer(std::io::stdout());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.flush()?;
+    Ok(0)
+}
+
 pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
     let store = open(db)?;
     for (flag, v) in [("--since", &a.since), ("--until", &a.until)] {
@@ -256,139 +288,132 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                 since: a.since.clone(),
                 until: a.until.clone(),
                 source: a.source.clone(),
+                id: None,
                 limit: a.limit,
             };
             let rows = store.claims(&f).map_err(store_err)?;
-            match a.format {
-                QueryFormat::Json => {
-                    let v: Vec<serde_json::Value> = rows
-                        .iter()
-                        .map(|r| {
-                            let mut c = serde_json::to_value(&r.claim).unwrap_or_default();
-                            if let Some(o) = c.as_object_mut() {
-                                o.insert("id".into(), r.id.into());
-                                o.insert("source_id".into(), r.source_id.into());
-                                o.insert(
-                                    "extractor_version".into(),
-                                    r.extractor_version.clone().into(),
-                                );
-                            }
-                            c
-                        })
-                        .collect();
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-                }
-                QueryFormat::Csv | QueryFormat::Table => {
-                    let sep = if matches!(a.format, QueryFormat::Csv) {
-                        ","
-                    } else {
-                        "\t"
-                    };
-                    let mut w = csv::WriterBuilder::new()
-                        .delimiter(sep.as_bytes()[0])
-                        .from_writer(std::io::stdout());
-                    w.write_record([
-                        "id",
-                        "source",
-                        "kind",
-                        "direction",
-                        "from",
-                        "to",
-                        "via",
-                        "mode",
-                        "polarity",
-                        "goods",
-                        "start",
-                        "end",
-                    ])?;
-                    for r in &rows {
-                        let c = &r.claim;
-                        let goods: Vec<String> = c
-                            .goods
-                            .iter()
-                            .map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or("")))
-                            .collect();
-                        let (s, e) = c.when.as_ref().map_or((String::new(), String::new()), |w| {
-                            (
-                                w.start.map(|d| d.to_string()).unwrap_or_default(),
-                                w.end.map(|d| d.to_string()).unwrap_or_default(),
-                            )
-                        });
-                        w.write_record([
-                            r.id.to_string(),
-                            r.source_name.clone(),
-                            c.kind.as_str().to_string(),
-                            c.direction.to_string(),
-                            c.from.clone().unwrap_or_default(),
-                            c.to.clone().unwrap_or_default(),
-                            c.via.clone().unwrap_or_default(),
-                            c.mode.map(|m| m.to_string()).unwrap_or_default(),
-                            format!("{:?}", c.polarity).to_lowercase(),
-                            goods.join("; "),
-                            s,
-                            e,
-                        ])?;
-                    }
-                    w.flush()?;
-                }
+            if let QueryFormat::Json = a.format {
+                // The whole claim, with the store's ids.
+                let v: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|r| {
+                        let mut c = serde_json::to_value(&r.claim).unwrap_or_default();
+                        if let Some(o) = c.as_object_mut() {
+                            o.insert("id".into(), r.id.into());
+                            o.insert("source_id".into(), r.source_id.into());
+                            o.insert(
+                                "extractor_version".into(),
+                                r.extractor_version.clone().into(),
+                            );
+                        }
+                        c
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                return Ok(0);
             }
+            let table = rows
+                .iter()
+                .map(|r| {
+                    let c = &r.claim;
+                    let goods: Vec<String> = c
+                        .goods
+                        .iter()
+                        .map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or("")))
+                        .collect();
+                    let day = |d: Option<borderwatch_model::Date>| {
+                        d.map(|d| d.to_string()).unwrap_or_default()
+                    };
+                    vec![
+                        r.id.to_string(),
+                        r.source_name.clone(),
+                        c.kind.as_str().to_string(),
+                        c.direction.to_string(),
+                        c.from.clone().unwrap_or_default(),
+                        c.to.clone().unwrap_or_default(),
+                        c.via.clone().unwrap_or_default(),
+                        c.mode.map(|m| m.to_string()).unwrap_or_default(),
+                        format!("{:?}", c.polarity).to_lowercase(),
+                        goods.join("; "),
+                        day(c.when.as_ref().and_then(|w| w.start)),
+                        day(c.when.as_ref().and_then(|w| w.end)),
+                    ]
+                })
+                .collect();
+            emit(
+                a.format,
+                &[
+                    "id",
+                    "source",
+                    "kind",
+                    "direction",
+                    "from",
+                    "to",
+                    "via",
+                    "mode",
+                    "polarity",
+                    "goods",
+                    "start",
+                    "end",
+                ],
+                table,
+            )
         }
         What::Sources => {
-            let rows = store.sources().map_err(store_err)?;
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(if matches!(a.format, QueryFormat::Csv) {
-                    b','
-                } else {
-                    b'\t'
+            let rows = store
+                .sources()
+                .map_err(store_err)?
+                .into_iter()
+                .map(|s| {
+                    vec![
+                        s.id.to_string(),
+                        s.name,
+                        s.sha256,
+                        s.media_type,
+                        s.published.unwrap_or_default(),
+                        s.ingested_at,
+                        s.size.to_string(),
+                        s.claims.to_string(),
+                    ]
                 })
-                .from_writer(std::io::stdout());
-            w.write_record([
-                "id",
-                "name",
-                "sha256",
-                "media_type",
-                "published",
-                "ingested_at",
-                "bytes",
-                "claims",
-            ])?;
-            for s in rows {
-                w.write_record([
-                    s.id.to_string(),
-                    s.name,
-                    s.sha256,
-                    s.media_type,
-                    s.published.unwrap_or_default(),
-                    s.ingested_at,
-                    s.size.to_string(),
-                    s.claims.to_string(),
-                ])?;
-            }
-            w.flush()?;
+                .collect();
+            emit(
+                a.format,
+                &[
+                    "id",
+                    "name",
+                    "sha256",
+                    "media_type",
+                    "published",
+                    "ingested_at",
+                    "bytes",
+                    "claims",
+                ],
+                rows,
+            )
         }
         What::Issues => {
-            let rows = store.issues().map_err(store_err)?;
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(if matches!(a.format, QueryFormat::Csv) {
-                    b','
-                } else {
-                    b'\t'
+            let rows = store
+                .issues()
+                .map_err(store_err)?
+                .into_iter()
+                .map(|i| {
+                    vec![
+                        i.source.unwrap_or_default(),
+                        i.code,
+                        i.message,
+                        i.line.map(|l| l.to_string()).unwrap_or_default(),
+                        i.value.unwrap_or_default(),
+                    ]
                 })
-                .from_writer(std::io::stdout());
-            w.write_record(["source", "code", "message", "line", "value"])?;
-            for i in rows {
-                w.write_record([
-                    i.source.unwrap_or_default(),
-                    i.code,
-                    i.message,
-                    i.line.map(|l| l.to_string()).unwrap_or_default(),
-                    i.value.unwrap_or_default(),
-                ])?;
-            }
-            w.flush()?;
+                .collect();
+            emit(
+                a.format,
+                &["source", "code", "message", "line", "value"],
+                rows,
+            )
         }
     }
-    Ok(0)
 }
 
 #[derive(Subcommand)]

@@ -52,6 +52,16 @@ fn summary_counts(o: &Output) -> String {
     out(o).lines().last().unwrap_or_default().to_string()
 }
 
+/// The `claims N` count of an ingest summary line.
+fn claims_in(summary: &str) -> usize {
+    summary
+        .split("claims ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no claim count in {summary:?}"))
+}
+
 #[test]
 fn ingest_twice_adds_nothing_and_bad_files_fail_alone() {
     let d = tmp("twice");
@@ -127,14 +137,7 @@ fn kill_nine_mid_ingest_leaves_whole_files_and_a_rerun_finishes() {
     let o = bw(&clean, &["ingest", reports.to_str().unwrap()]);
     assert!(o.status.success());
     let want = summary_counts(&o);
-    let want_claims: String = want
-        .split("claims ")
-        .nth(1)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .into();
+    let want_claims = claims_in(&want);
 
     let db = d.join("b.db");
     // Kill at several points; each time the database must open, check out and hold whole files.
@@ -180,10 +183,7 @@ fn kill_nine_mid_ingest_leaves_whole_files_and_a_rerun_finishes() {
         out(&got_claims).lines().count(),
         out(&clean_claims).lines().count()
     );
-    assert_eq!(
-        out(&got_claims).lines().count() - 1,
-        want_claims.trim().parse::<usize>().unwrap()
-    );
+    assert_eq!(out(&got_claims).lines().count() - 1, want_claims);
 }
 
 #[test]
@@ -211,16 +211,7 @@ fn the_shared_corpus_ingests_once_and_traces_back() {
     assert!(o.status.success(), "{}", out(&o));
     let claims: serde_json::Value =
         serde_json::from_slice(&bw(&db, &["query", "claims", "--format", "json"]).stdout).unwrap();
-    let first_claims: usize = first
-        .split("claims ")
-        .nth(1)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let first_claims = claims_in(&first);
     assert_eq!(claims.as_array().unwrap().len(), first_claims);
     for c in claims.as_array().unwrap() {
         let file = std::fs::read(c["source"].as_str().unwrap()).unwrap();

@@ -85,6 +85,8 @@ pub struct ClaimFilter {
     pub until: Option<String>,
     /// Source name or id.
     pub source: Option<String>,
+    /// One claim by its id.
+    pub id: Option<i64>,
     pub limit: Option<usize>,
 }
 
@@ -331,6 +333,9 @@ impl Store {
         if let Some(v) = &f.source {
             add(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
         }
+        if let Some(id) = f.id {
+            add(" AND c.id = CAST(? AS INTEGER)", &id.to_string());
+        }
         sql.push_str(" ORDER BY c.source_id, c.id");
         if let Some(l) = f.limit {
             sql.push_str(&format!(" LIMIT {l}"));
@@ -363,33 +368,11 @@ impl Store {
 
     /// One claim by id.
     pub fn claim(&self, id: i64) -> Result<Option<StoredClaim>> {
-        let mut st = self.conn.prepare(
-            "SELECT c.id, c.source_id, s.name, c.extractor_version, c.json FROM claims c \
-             JOIN sources s ON s.id = c.source_id WHERE c.id = ?1",
-        )?;
-        let row = st
-            .query_row([id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })
-            .optional()?;
-        row.map(|(id, source_id, source_name, extractor_version, json)| {
-            let claim: Claim = serde_json::from_str(&json)
-                .map_err(|e| StoreError(format!("claim {id}: stored JSON unreadable: {e}")))?;
-            Ok(StoredClaim {
-                id,
-                source_id,
-                source_name,
-                extractor_version,
-                claim,
-            })
-        })
-        .transpose()
+        let f = ClaimFilter {
+            id: Some(id),
+            ..Default::default()
+        };
+        Ok(self.claims(&f)?.into_iter().next())
     }
 
     /// Stored issues, oldest first.
