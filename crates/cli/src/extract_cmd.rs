@@ -2,7 +2,6 @@
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use borderwatch_extract::{Extraction, Extractor, Options};
 use borderwatch_model::{Claim, ClaimKind, Issue, Polarity};
@@ -70,64 +69,59 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, a.files.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<FileResult>> = (0..a.files.len()).map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<Option<FileResult>>> = (0..a.files.len())
-        .map(|_| std::sync::Mutex::new(None))
-        .collect();
-    std::thread::scope(|s| {
-        for _ in 0..jobs {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = a.files.get(i) else { break };
-                let r = one(&extractor, path, &opts);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(r);
-                }
-            });
-        }
-    });
-    for (i, s) in slots.into_iter().enumerate() {
-        results[i] = s.into_inner().ok().flatten();
-    }
-
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failed = false;
     // Data problems are warnings; a big batch prints the first ones and a count.
     const MAX_WARNINGS: usize = 50;
     let mut warned = 0usize;
-    let mut all_claims: Vec<&Claim> = Vec::new();
-    let mut all_issues: Vec<&Issue> = Vec::new();
-    for (name, r) in results.iter().flatten() {
-        match r {
-            Err(e) => {
-                eprintln!("error: {name}: {e}");
-                failed = true;
-            }
-            Ok(x) => {
-                for i in &x.issues {
-                    if warned < MAX_WARNINGS {
-                        eprintln!("warning: {i}");
-                    }
-                    warned += 1;
+    let mut all: Vec<FileResult> = Vec::new();
+    crate::pool::ordered(
+        &a.files,
+        jobs,
+        |path| one(&extractor, path, &opts),
+        |_, (name, r)| -> std::io::Result<()> {
+            match &r {
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    failed = true;
                 }
-                match a.format {
-                    Format::Jsonl => {
-                        for c in &x.claims {
-                            serde_json::to_writer(&mut out, c).map_err(std::io::Error::other)?;
-                            out.write_all(b"\n")?;
+                Ok(x) => {
+                    for i in &x.issues {
+                        if warned < MAX_WARNINGS {
+                            eprintln!("warning: {i}");
                         }
+                        warned += 1;
                     }
-                    Format::Json => {
-                        all_claims.extend(&x.claims);
-                        all_issues.extend(&x.issues);
+                    match a.format {
+                        Format::Jsonl => {
+                            for c in &x.claims {
+                                serde_json::to_writer(&mut out, c)
+                                    .map_err(std::io::Error::other)?;
+                                out.write_all(b"\n")?;
+                            }
+                        }
+                        Format::Json => {}
+                        Format::Md => write_md(&mut out, &name, x)?,
                     }
-                    Format::Md => write_md(&mut out, name, x)?,
                 }
             }
-        }
-    }
+            if let Format::Json = a.format {
+                all.push((name, r));
+            }
+            Ok(())
+        },
+    )?;
+    let all_claims: Vec<&Claim> = all
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flat_map(|x| &x.claims)
+        .collect();
+    let all_issues: Vec<&Issue> = all
+        .iter()
+        .filter_map(|(_, r)| r.as_ref().ok())
+        .flat_map(|x| &x.issues)
+        .collect();
     if let Format::Json = a.format {
         let v = serde_json::json!({ "claims": all_claims, "issues": all_issues });
         serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::other)?;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 mod extract_cmd;
 mod hs_cmd;
 mod places;
+mod pool;
 mod rules;
 mod screen_cmd;
 mod store_cmd;
@@ -219,3 +220,8 @@ fn data_check(data: &Option<PathBuf>) -> Outcome {
         })
     }
 }
+
+// The extraction workers and the store's writer allocate many small strings at once; glibc's
+// allocator serialises them on arena locks, mimalloc keeps a heap per thread.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;

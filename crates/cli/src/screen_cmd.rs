@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, Status};
-use borderwatch_records::{json_fields, parse_row, utf8_field, Columns, Field, Shipment};
+use borderwatch_records::{parse_json_row, parse_row, utf8_field, Columns, Shipment};
 use borderwatch_screen::{CacheKey, Goods, Screener, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -291,15 +291,7 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
             Kind::Csv
         }
     });
-    let map: Vec<(String, String)> = a
-        .map
-        .iter()
-        .map(|m| {
-            m.split_once('=')
-                .map(|(c, f)| (c.to_string(), f.to_string()))
-                .ok_or_else(|| Failure::input(format!("error: --map {m:?}: expected COLUMN=FIELD")))
-        })
-        .collect::<Result<_, _>>()?;
+    let map = parse_maps(&a.map)?;
     let name = input.display().to_string();
     let (reader, len): (Box<dyn Read>, Option<u64>) = if name == "-" {
         (Box::new(std::io::stdin().lock()), None)
@@ -350,9 +342,7 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         unknown_words: Rc::new(Rendered {
             status: Status::Review,
             measures: String::new(),
-            reason:
-                "review: no hs code and the goods lexicon knows none of the description's words"
-                    .into(),
+            reason: borderwatch_screen::UNKNOWN_GOODS_REASON.into(),
         }),
         counts: [0; 4],
         fail_on: a.fail_on,
@@ -473,20 +463,6 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 .map(String::from)
                 .to_vec();
             sink.header(&out_names)?;
-            let keys: Vec<String> = [
-                Field::Hs,
-                Field::Description,
-                Field::Direction,
-                Field::Date,
-                Field::Quantity,
-                Field::Unit,
-                Field::Value,
-                Field::Product,
-            ]
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-            let cols = Columns::from_header(&keys, &[]).map_err(Failure::input)?;
             let mut buf = Vec::new();
             let mut line = 0u64;
             let mut bytes = 0u64;
@@ -506,37 +482,13 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     progress.set_position(bytes);
                 }
                 let raw = String::from_utf8_lossy(&buf).trim_end().to_string();
-                let obj = match std::str::from_utf8(&buf) {
+                let parsed = match std::str::from_utf8(&buf) {
                     Err(e) => Err(Issue::new(
                         IssueCode::InvalidUtf8,
                         format!("invalid utf-8 at byte {} of the line", e.valid_up_to()),
                     )),
-                    Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
-                        Ok(serde_json::Value::Object(o)) => Ok(o),
-                        Ok(_) => Err(Issue::new(
-                            IssueCode::BadJson,
-                            "the line is json but not an object",
-                        )),
-                        Err(e) => Err(Issue::new(IssueCode::BadJson, format!("not json: {e}"))),
-                    },
+                    Ok(text) => parse_json_row(text, &map, date),
                 };
-                let parsed = obj.and_then(|o| {
-                    // Rename keys to fields (by name, then --map), then parse like a CSV row.
-                    let mut canon = serde_json::Map::new();
-                    for (k, v) in &o {
-                        let f = map
-                            .iter()
-                            .find(|(c, _)| c == k)
-                            .and_then(|(_, f)| Field::parse(f))
-                            .or_else(|| Field::parse(k));
-                        if let Some(f) = f {
-                            canon.entry(f.name().to_string()).or_insert(v.clone());
-                        }
-                    }
-                    let vals = json_fields(&canon, &keys);
-                    let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
-                    parse_row(&cols, &refs, date).map(|s| (o, s))
-                });
                 match parsed {
                     Err(issue) => reject(issue, line, &raw, &mut rejects)?,
                     Ok((o, s)) => {
@@ -652,4 +604,15 @@ fn write_json_row(
     serde_json::to_writer(&mut *buf, &obj).map_err(std::io::Error::from)?;
     buf.push(b'\n');
     Ok(())
+}
+
+/// `--map COLUMN=FIELD` arguments as pairs.
+pub fn parse_maps(maps: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    maps.iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(c, f)| (c.to_string(), f.to_string()))
+                .ok_or_else(|| Failure::input(format!("error: --map {m:?}: expected COLUMN=FIELD")))
+        })
+        .collect()
 }

@@ -2,9 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashSet;
+
 use borderwatch_extract::{Extractor, Options};
-use borderwatch_model::Issue;
-use borderwatch_store::{ClaimFilter, Ingested, SourceInput, Store};
+use borderwatch_model::{Issue, IssueCode};
+use borderwatch_records as records;
+use borderwatch_reference::gazetteer::Named;
+use borderwatch_screen::Screener;
+use borderwatch_store::{
+    ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store,
+};
 use clap::{Subcommand, ValueEnum};
 
 use crate::{load_reference, Failure, Outcome};
@@ -41,14 +48,39 @@ fn now() -> String {
     )
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IngestKind {
+    /// Reports by extension (.txt .md .html); shipment files (.csv .jsonl .ndjson) by header.
+    Auto,
+    /// Every file is a report.
+    Report,
+    /// Every file is a shipment file (CSV with a header, or JSON lines).
+    Shipments,
+}
+
 #[derive(clap::Args)]
 pub struct IngestArgs {
-    /// Report files or directories (read recursively): .txt, .md, .markdown, .html, .htm.
+    /// Files or directories (read recursively). Reports: .txt, .md, .markdown, .html, .htm;
+    /// shipment files: .csv, .tsv, .jsonl, .ndjson, recognised by their header.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Publication date of the reports (YYYY-MM-DD), when they share one.
     #[arg(long, value_name = "DATE")]
     published: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    kind: IngestKind,
+    /// Shipment files: read column COL as FIELD (hs, description, direction, date, quantity, unit,
+    /// value, product, shipment_id, origin, destination, crossing, mode). Repeatable.
+    #[arg(long = "map", value_name = "COL=FIELD")]
+    map: Vec<String>,
+    /// Worker threads for extraction (default: every core but one, which the writer keeps);
+    /// one writer stores in file order.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Commit after about this many stored rows (claims, shipments, sources). Smaller shows new
+    /// files to readers sooner; larger ingests faster. Each file is whole either way.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    batch_rows: usize,
 }
 
 const REPORT_EXTENSIONS: &[(&str, &str)] = &[
@@ -59,12 +91,16 @@ const REPORT_EXTENSIONS: &[(&str, &str)] = &[
     ("htm", "text/html"),
 ];
 
-fn media_type(p: &Path) -> Option<&'static str> {
+const SHIPMENT_EXTENSIONS: &[(&str, &str)] = &[
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("jsonl", "application/jsonl"),
+    ("ndjson", "application/jsonl"),
+];
+
+fn media_type(p: &Path, table: &[(&str, &'static str)]) -> Option<&'static str> {
     let ext = p.extension()?.to_str()?.to_ascii_lowercase();
-    REPORT_EXTENSIONS
-        .iter()
-        .find(|(e, _)| *e == ext)
-        .map(|(_, m)| *m)
+    table.iter().find(|(e, _)| *e == ext).map(|(_, m)| *m)
 }
 
 /// Files under the paths, directories walked recursively in name order.
@@ -92,10 +128,156 @@ fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
+/// One file, read and turned into what the store keeps — by a worker, before the writer sees it.
+enum Prepared {
+    /// Neither a report nor a shipment file.
+    Skipped,
+    /// The same bytes are already archived.
+    Unchanged,
+    /// Could not be read as what it claims to be: one line, and the issue to record.
+    Failed(Issue),
+    Report {
+        media: &'static str,
+        bytes: Vec<u8>,
+        claims: Vec<PreparedClaim>,
+        issues: Vec<Issue>,
+    },
+    Shipments {
+        media: &'static str,
+        bytes: Vec<u8>,
+        rows: Vec<ShipmentInput>,
+        /// Rejected rows, each with its line, reason and raw value.
+        rejected: Vec<Issue>,
+    },
+}
+
+struct Prep<'a> {
+    extractor: &'a Extractor<'a>,
+    screener: &'a Screener<'a>,
+    gazetteer: &'a borderwatch_reference::gazetteer::Gazetteer,
+    opts: &'a Options,
+    kind: IngestKind,
+    map: &'a [(String, String)],
+    known: &'a HashSet<String>,
+}
+
+impl Prep<'_> {
+    fn prepare(&self, path: &Path) -> Prepared {
+        let name = path.display().to_string();
+        let fail = |code: IssueCode, msg: String| {
+            let mut i = Issue::new(code, msg).value(name.clone());
+            i.file = Some(name.clone());
+            Prepared::Failed(i)
+        };
+        let as_report = media_type(path, REPORT_EXTENSIONS);
+        let as_shipments = media_type(path, SHIPMENT_EXTENSIONS);
+        let report = match self.kind {
+            IngestKind::Report => true,
+            IngestKind::Shipments => false,
+            IngestKind::Auto if as_report.is_some() => true,
+            IngestKind::Auto if as_shipments.is_some() => false,
+            IngestKind::Auto => return Prepared::Skipped,
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return fail(IssueCode::BinaryInput, format!("cannot read: {e}")),
+        };
+        if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
+            return Prepared::Unchanged;
+        }
+        if report {
+            return match self.extractor.extract(&name, &bytes, self.opts) {
+                Ok(x) => match PreparedClaim::all(x.claims) {
+                    Ok(claims) => Prepared::Report {
+                        media: as_report.unwrap_or("text/plain"),
+                        bytes,
+                        claims,
+                        issues: x.issues,
+                    },
+                    Err(e) => fail(IssueCode::BadJson, e.0),
+                },
+                Err(e) => fail(e.code, e.message),
+            };
+        }
+        let format = match records::sniff(&bytes) {
+            Some(f) => f,
+            None if self.kind == IngestKind::Shipments || !self.map.is_empty() => {
+                if as_shipments.is_some_and(|m| m == "application/jsonl") {
+                    records::Format::Jsonl
+                } else {
+                    records::Format::Csv
+                }
+            }
+            None => {
+                return fail(
+                    IssueCode::MissingField,
+                    "not a shipment file: the first line names no goods column (hs, hs_code, \
+                     description, goods) and direction column (give --map COL=FIELD)"
+                        .into(),
+                )
+            }
+        };
+        let rows = match records::read_rows(&bytes, format, self.map, self.opts.as_of) {
+            Ok(r) => r,
+            Err(e) => return fail(IssueCode::MissingField, e),
+        };
+        let mut out = Vec::new();
+        let mut rejected = Vec::new();
+        for r in rows {
+            match r.result {
+                Err(i) => rejected.push(i.at(name.clone(), r.line)),
+                Ok(mut s) => {
+                    self.resolve_places(&mut s);
+                    let v = self.screener.screen_shipment(&s);
+                    let reason = match &v.text {
+                        Some(t) if !v.hs.is_empty() => format!("[{t} → HS {}] {}", v.hs, v.reason),
+                        _ => v.reason.clone(),
+                    };
+                    out.push(ShipmentInput {
+                        line: r.line,
+                        measures: v.measures.iter().map(|c| c.id.clone()).collect(),
+                        status: v.status,
+                        reason,
+                        shipment: s,
+                    });
+                }
+            }
+        }
+        Prepared::Shipments {
+            media: as_shipments.unwrap_or("text/csv"),
+            bytes,
+            rows: out,
+            rejected,
+        }
+    }
+
+    /// Place and crossing names as written become gazetteer ids when they name exactly one thing,
+    /// so shipments and claims meet on the same corridors.
+    fn resolve_places(&self, s: &mut borderwatch_model::Shipment) {
+        for (slot, want_crossing) in [
+            (&mut s.origin, false),
+            (&mut s.destination, false),
+            (&mut s.crossing, true),
+        ] {
+            let Some(v) = slot.as_deref() else { continue };
+            let hits: Vec<_> = self
+                .gazetteer
+                .resolve(v)
+                .into_iter()
+                .filter(|n| matches!(n, Named::Crossing(_)) == want_crossing)
+                .collect();
+            if let [one] = hits.as_slice() {
+                *slot = Some(one.id().to_string());
+            }
+        }
+    }
+}
+
 pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
         Extractor::new(&reference).map_err(|e| Failure::input(format!("error: {e}")))?;
+    let screener = Screener::new(&reference.rulebook, &reference.hs);
     let published = a
         .published
         .as_deref()
@@ -104,91 +286,163 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 .map_err(|e| Failure::input(format!("error: --published {d:?}: {e}")))
         })
         .transpose()?;
+    let map = crate::screen_cmd::parse_maps(&a.map)?;
     let mut opts = Options::new(published.unwrap_or_else(crate::today));
     opts.published = published;
     let mut store = open(db)?;
+    let known = store.source_hashes().map_err(store_err)?;
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;
     let (files, walk_errors) = walk(&a.paths);
-    let (mut new, mut unchanged, mut failed, mut skipped) = (0i64, 0i64, 0i64, 0i64);
-    let (mut claims, mut issues) = (0usize, 0usize);
+    let mut t = Tally::default();
     for e in &walk_errors {
         eprintln!("error: {e}");
-        failed += 1;
+        t.failed += 1;
     }
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
-    for path in &files {
-        bar.inc(1);
-        let name = path.display().to_string();
-        let Some(media) = media_type(path) else {
-            // Not a report: shipment files have their own command (`screen`) for now.
-            skipped += 1;
-            continue;
-        };
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
-                failed += 1;
-                continue;
+    let prep = Prep {
+        extractor: &extractor,
+        screener: &screener,
+        gazetteer: &reference.gazetteer,
+        opts: &opts,
+        kind: a.kind,
+        map: &map,
+        known: &known,
+    };
+    // The writer keeps a core of its own: extraction workers take the rest.
+    let jobs = a.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+    });
+    // Files are committed in batches of about --batch-rows stored rows: a commit per small file
+    // would dominate the run. A batch holds whole files only.
+    let mut in_batch = 0usize;
+    store.begin_batch().map_err(store_err)?;
+    crate::pool::ordered(
+        &files,
+        jobs,
+        |path| prep.prepare(path),
+        |i, p| -> Result<(), Failure> {
+            bar.inc(1);
+            if in_batch >= a.batch_rows {
+                store.commit_batch().map_err(store_err)?;
+                store.begin_batch().map_err(store_err)?;
+                in_batch = 0;
             }
-        };
-        let sha = borderwatch_store::sha256_hex(&bytes);
-        if store.source_by_hash(&sha).map_err(store_err)?.is_some() {
-            unchanged += 1;
-            continue;
-        }
-        let x = match extractor.extract(&name, &bytes, &opts) {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("error: {name}: {}: {}", e.code, e.message);
-                let mut issue = Issue::new(e.code, e.message).value(name.clone());
-                issue.file = Some(name.clone());
-                store.record_failure(run, &issue).map_err(store_err)?;
-                failed += 1;
-                continue;
+            let name = files[i].display().to_string();
+            let mut src = SourceInput {
+                name: &name,
+                media_type: "",
+                kind: "report",
+                published: a.published.as_deref(),
+                bytes: &[],
+            };
+            let done = match &p {
+                Prepared::Skipped => {
+                    t.skipped += 1;
+                    return Ok(());
+                }
+
+                Prepared::Unchanged => {
+                    t.unchanged += 1;
+                    return Ok(());
+                }
+                Prepared::Failed(issue) => {
+                    bar.suspend(|| eprintln!("error: {name}: {}: {}", issue.code, issue.message));
+                    store.record_failure(run, issue).map_err(store_err)?;
+                    t.failed += 1;
+                    return Ok(());
+                }
+                Prepared::Report {
+                    media,
+                    bytes,
+                    claims,
+                    issues,
+                } => {
+                    src.media_type = media;
+                    src.bytes = bytes;
+                    store.ingest(
+                        run,
+                        &src,
+                        Content::Claims(claims),
+                        issues,
+                        borderwatch_extract::VERSION,
+                        &now(),
+                    )
+                }
+                Prepared::Shipments {
+                    media,
+                    bytes,
+                    rows,
+                    rejected,
+                } => {
+                    src.media_type = media;
+                    src.kind = "shipments";
+                    src.published = None;
+                    src.bytes = bytes;
+                    store.ingest(
+                        run,
+                        &src,
+                        Content::Shipments(rows),
+                        rejected,
+                        borderwatch_extract::VERSION,
+                        &now(),
+                    )
+                }
+            };
+            match done.map_err(store_err)? {
+                Ingested::Unchanged(_) => t.unchanged += 1,
+                Ingested::New(_) => {
+                    t.new += 1;
+                    match p {
+                        Prepared::Report { claims, issues, .. } => {
+                            in_batch += 1 + claims.len();
+                            t.claims += claims.len();
+                            t.issues += issues.len();
+                        }
+                        Prepared::Shipments { rows, rejected, .. } => {
+                            in_batch += 1 + rows.len();
+                            t.shipments += rows.len();
+                            t.rejected += rejected.len();
+                            t.issues += rejected.len();
+                        }
+                        _ => {}
+                    }
+                }
             }
-        };
-        let src = SourceInput {
-            name: &name,
-            media_type: media,
-            kind: "report",
-            published: a.published.as_deref(),
-            bytes: &bytes,
-        };
-        match store
-            .ingest(
-                run,
-                &src,
-                &x.claims,
-                &x.issues,
-                borderwatch_extract::VERSION,
-                &now(),
-            )
-            .map_err(store_err)?
-        {
-            Ingested::New(_) => {
-                new += 1;
-                claims += x.claims.len();
-                issues += x.issues.len();
-            }
-            Ingested::Unchanged(_) => unchanged += 1,
-        }
-    }
+            Ok(())
+        },
+    )?;
+    store.commit_batch().map_err(store_err)?;
     bar.finish_and_clear();
     let total = files.len() as i64 + walk_errors.len() as i64;
     store
-        .finish_run(run, &now(), [total, new, unchanged, failed])
+        .finish_run(run, &now(), [total, t.new, t.unchanged, t.failed])
         .map_err(store_err)?;
     println!(
-        "files {total}: new {new}, unchanged {unchanged}, failed {failed}, skipped {skipped}; claims {claims}; shipments 0; rows rejected 0; issues {issues}"
+        "files {total}: new {}, unchanged {}, failed {}, skipped {}; claims {}; shipments {}; rows rejected {}; issues {}",
+        t.new, t.unchanged, t.failed, t.skipped, t.claims, t.shipments, t.rejected, t.issues
     );
-    Ok(if failed > 0 { 2 } else { 0 })
+    if t.rejected > 0 {
+        eprintln!("rejected rows are stored as issues: borderwatch query issues");
+    }
+    Ok(if t.failed > 0 { 2 } else { 0 })
+}
+
+#[derive(Default)]
+struct Tally {
+    new: i64,
+    unchanged: i64,
+    failed: i64,
+    skipped: i64,
+    claims: usize,
+    shipments: usize,
+    rejected: usize,
+    issues: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -201,6 +455,7 @@ pub enum QueryFormat {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum What {
     Claims,
+    Shipments,
     Sources,
     Issues,
 }
@@ -277,20 +532,80 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                 .map_err(|e| Failure::input(format!("error: {flag} {d:?}: {e}")))?;
         }
     }
+    let f = ClaimFilter {
+        crossing: a.crossing.clone(),
+        place: a.place.clone(),
+        direction: a.direction.clone(),
+        hs: a.hs.clone(),
+        kind: a.kind.clone(),
+        since: a.since.clone(),
+        until: a.until.clone(),
+        source: a.source.clone(),
+        id: None,
+        limit: a.limit,
+    };
     match a.what {
+        What::Shipments => {
+            if a.kind.is_some() {
+                return Err(Failure::input(
+                    "error: --kind filters claims; shipments have no kind",
+                ));
+            }
+            let rows = store.shipments(&f).map_err(store_err)?;
+            let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+            let opt = |x: &Option<String>| x.clone().unwrap_or_default();
+            let table = rows
+                .into_iter()
+                .map(|r| {
+                    let s = &r.shipment;
+                    vec![
+                        r.id.to_string(),
+                        r.source_name.clone(),
+                        r.line.to_string(),
+                        opt(&s.id),
+                        s.date.to_string(),
+                        s.hs.as_ref().map(|h| h.to_string()).unwrap_or_default(),
+                        opt(&s.description),
+                        s.direction.to_string(),
+                        num(s.quantity),
+                        opt(&s.unit),
+                        num(s.value_usd),
+                        opt(&s.origin),
+                        opt(&s.destination),
+                        opt(&s.crossing),
+                        s.mode.map(|m| m.to_string()).unwrap_or_default(),
+                        r.status.to_string(),
+                        r.measures.join(";"),
+                        r.reason,
+                    ]
+                })
+                .collect();
+            emit(
+                a.format,
+                &[
+                    "id",
+                    "source",
+                    "line",
+                    "shipment_id",
+                    "date",
+                    "hs",
+                    "description",
+                    "direction",
+                    "quantity",
+                    "unit",
+                    "value_usd",
+                    "origin",
+                    "destination",
+                    "crossing",
+                    "mode",
+                    "verdict",
+                    "measures",
+                    "reason",
+                ],
+                table,
+            )
+        }
         What::Claims => {
-            let f = ClaimFilter {
-                crossing: a.crossing.clone(),
-                place: a.place.clone(),
-                direction: a.direction.clone(),
-                hs: a.hs.clone(),
-                kind: a.kind.clone(),
-                since: a.since.clone(),
-                until: a.until.clone(),
-                source: a.source.clone(),
-                id: None,
-                limit: a.limit,
-            };
             let rows = store.claims(&f).map_err(store_err)?;
             if let QueryFormat::Json = a.format {
                 // The whole claim, with the store's ids.
@@ -370,10 +685,12 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                         s.name,
                         s.sha256,
                         s.media_type,
+                        s.kind,
                         s.published.unwrap_or_default(),
                         s.ingested_at,
                         s.size.to_string(),
                         s.claims.to_string(),
+                        s.shipments.to_string(),
                     ]
                 })
                 .collect();
@@ -384,10 +701,12 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                     "name",
                     "sha256",
                     "media_type",
+                    "kind",
                     "published",
                     "ingested_at",
                     "bytes",
                     "claims",
+                    "shipments",
                 ],
                 rows,
             )
@@ -455,11 +774,15 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
     match c {
         DbCommand::Check => {
             let problems = store.check().map_err(store_err)?;
-            let (s, cl, i) = store.counts().map_err(store_err)?;
+            let n = store.counts().map_err(store_err)?;
             if problems.is_empty() {
                 println!(
-                    "ok: schema {}, {s} sources, {cl} claims, {i} issues",
-                    store.schema_version().map_err(store_err)?
+                    "ok: schema {}, {} sources, {} claims, {} shipments, {} issues",
+                    store.schema_version().map_err(store_err)?,
+                    n.sources,
+                    n.claims,
+                    n.shipments,
+                    n.issues
                 );
                 Ok(0)
             } else {
@@ -507,7 +830,7 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
                     .replace_claims(
                         s.id,
                         run,
-                        &x.claims,
+                        &PreparedClaim::all(x.claims.clone()).map_err(store_err)?,
                         &x.issues,
                         borderwatch_extract::VERSION,
                     )

@@ -74,27 +74,64 @@ fn ingest_twice_adds_nothing_and_bad_files_fail_alone() {
     }
     std::fs::write(reports.join("broken.txt"), b"\x00\x01\x02binary").unwrap();
     std::fs::write(reports.join("notes.csv"), b"a,b\n").unwrap();
+    std::fs::write(reports.join("photo.jpg"), b"\xff\xd8").unwrap();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shipments.csv");
+    std::fs::copy(examples, reports.join("shipments.csv")).unwrap();
     let o = bw(&db, &["ingest", reports.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "a failed file makes exit 2");
     let s = summary_counts(&o);
+    // The example shipments: 20 rows read = 16 stored + 4 rejected (each kept as an issue).
     assert!(
-        s.starts_with("files 6: new 4, unchanged 0, failed 1, skipped 1; claims "),
+        s.starts_with("files 8: new 5, unchanged 0, failed 2, skipped 1; claims ")
+            && s.contains("; shipments 16; rows rejected 4; "),
         "{s}"
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("broken.txt: binary-input"), "{err}");
+    assert!(
+        err.contains("notes.csv: missing-field: not a shipment file"),
+        "{err}"
+    );
     let o = bw(&db, &["ingest", reports.to_str().unwrap()]);
     let s2 = summary_counts(&o);
     assert!(
-        s2.starts_with("files 6: new 0, unchanged 4, failed 1, skipped 1; claims 0"),
+        s2.starts_with("files 8: new 0, unchanged 5, failed 2, skipped 1; claims 0; shipments 0; rows rejected 0"),
         "{s2}"
     );
+    // Shipments: screened, with names resolved to gazetteer ids, and filtered.
+    let o = bw(
+        &db,
+        &[
+            "query",
+            "shipments",
+            "--crossing",
+            "quanhe-wonjong",
+            "--hs",
+            "84",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows
+        .iter()
+        .all(|r| r["verdict"] == "prohibited" && r["crossing"] == "quanhe-wonjong"));
+    let o = bw(&db, &["query", "issues", "--format", "csv"]);
+    assert!(out(&o).contains("bad-direction"), "{}", out(&o));
+    let o = bw(&db, &["query", "shipments", "--kind", "movement"]);
+    assert_eq!(o.status.code(), Some(2));
     // The failure is kept as an issue; the database checks out.
     let o = bw(&db, &["query", "issues", "--format", "csv"]);
     assert!(out(&o).contains("binary-input"));
     let o = bw(&db, &["db", "check"]);
     assert!(o.status.success(), "{}", out(&o));
-    assert!(out(&o).starts_with("ok: schema 1, 4 sources,"));
+    assert!(
+        out(&o).starts_with("ok: schema 2, 5 sources,"),
+        "{}",
+        out(&o)
+    );
     // Queries and show.
     let o = bw(
         &db,
@@ -118,7 +155,7 @@ fn ingest_twice_adds_nothing_and_bad_files_fail_alone() {
     assert_eq!(o.status.code(), Some(2));
     let o = bw(&db, &["reprocess"]);
     assert!(
-        out(&o).starts_with("sources 4: reprocessed 4;"),
+        out(&o).starts_with("sources 5: reprocessed 4;"),
         "{}",
         out(&o)
     );
@@ -146,7 +183,7 @@ fn kill_nine_mid_ingest_leaves_whole_files_and_a_rerun_finishes() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
             .arg("--db")
             .arg(&db)
-            .args(["ingest", reports.to_str().unwrap()])
+            .args(["ingest", "--batch-rows", "40", reports.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -224,4 +261,50 @@ fn the_shared_corpus_ingests_once_and_traces_back() {
             c["evidence"]["text"].as_str().unwrap()
         );
     }
+}
+
+#[test]
+fn readers_work_while_an_ingest_writes() {
+    let d = tmp("readers");
+    let reports = d.join("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    many_reports(&reports, 600);
+    let db = d.join("b.db");
+    // The database exists before the writer starts, so readers never race its creation.
+    assert!(bw(&db, &["db", "check"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "--batch-rows", "40", reports.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    while child.try_wait().unwrap().is_none() {
+        let o = bw(&db, &["query", "sources", "--format", "csv"]);
+        assert!(o.status.success(), "a reader failed during ingest");
+        seen.push(out(&o).lines().count() - 1);
+        let o = bw(
+            &db,
+            &[
+                "query",
+                "claims",
+                "--crossing",
+                "dandong-sinuiju",
+                "--limit",
+                "5",
+            ],
+        );
+        assert!(o.status.success(), "a reader failed during ingest");
+    }
+    assert!(child.wait().unwrap().success());
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "sources only ever grow: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|&n| n > 0 && n < 600),
+        "no read landed mid-ingest: {seen:?}"
+    );
 }

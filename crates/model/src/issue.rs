@@ -37,6 +37,10 @@ pub enum IssueCode {
     BinaryInput,
     /// Input over the size limit.
     TooLarge,
+    /// A mode word that is not rail, road, sea, air or pipeline.
+    BadMode,
+    /// A place or crossing name in a record that the gazetteer does not know (kept as written).
+    UnknownPlace,
 }
 
 impl IssueCode {
@@ -55,6 +59,8 @@ impl IssueCode {
             IssueCode::AmbiguousPlace => "ambiguous-place",
             IssueCode::BinaryInput => "binary-input",
             IssueCode::TooLarge => "too-large",
+            IssueCode::BadMode => "bad-mode",
+            IssueCode::UnknownPlace => "unknown-place",
         }
     }
 }

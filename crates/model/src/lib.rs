@@ -14,11 +14,13 @@ use serde::{Deserialize, Serialize};
 
 mod claim;
 mod issue;
+mod shipment;
 pub use claim::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,
     Polarity, Precision, Qualifier, Quantity, RouteStatus, When,
 };
 pub use issue::{Issue, IssueCode};
+pub use shipment::Shipment;
 
 /// Movement relative to the target of a regime (the DPRK for the UN regime).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -88,6 +90,25 @@ impl Mode {
             Mode::Air => "air",
             Mode::Pipeline => "pipeline",
         }
+    }
+}
+
+impl FromStr for Mode {
+    type Err = String;
+    /// Mode words as records write them: `rail`/`train`, `road`/`truck`, `sea`/`ship`, …
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "rail" | "train" | "railway" => Mode::Rail,
+            "road" | "truck" | "lorry" => Mode::Road,
+            "sea" | "ship" | "vessel" | "maritime" => Mode::Sea,
+            "air" | "plane" | "aircraft" => Mode::Air,
+            "pipeline" | "pipe" => Mode::Pipeline,
+            other => {
+                return Err(format!(
+                    "mode {other:?} is not rail, road, sea, air or pipeline"
+                ))
+            }
+        })
     }
 }
 

@@ -9,7 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode};
+use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, Mode};
+
+pub use borderwatch_model::Shipment;
+
+mod file;
+pub use file::{parse_json_row, read_rows, sniff, Format, Row};
 
 /// The fields a shipment row can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -22,6 +27,11 @@ pub enum Field {
     Unit,
     Value,
     Product,
+    Id,
+    Origin,
+    Destination,
+    Crossing,
+    Mode,
 }
 
 impl Field {
@@ -45,6 +55,11 @@ impl Field {
                 "unit" | "units" | "uom" => Field::Unit,
                 "value" | "value_usd" | "usd" => Field::Value,
                 "product" | "product_type" => Field::Product,
+                "shipment_id" | "id" | "record_id" | "declaration_id" | "declaration" => Field::Id,
+                "origin" | "from" | "origin_place" | "loading_place" => Field::Origin,
+                "destination" | "to" | "dest" | "destination_place" => Field::Destination,
+                "crossing" | "border_crossing" | "port_of_entry" | "via" => Field::Crossing,
+                "mode" | "transport_mode" | "mode_of_transport" => Field::Mode,
                 _ => return None,
             },
         )
@@ -59,6 +74,11 @@ impl Field {
             Field::Unit => "unit",
             Field::Value => "value",
             Field::Product => "product",
+            Field::Id => "shipment_id",
+            Field::Origin => "origin",
+            Field::Destination => "destination",
+            Field::Crossing => "crossing",
+            Field::Mode => "mode",
         }
     }
 }
@@ -86,7 +106,7 @@ impl Columns {
         }
         for (col, field) in overrides {
             let f = Field::parse(field).ok_or_else(|| {
-                format!("--map {col}={field}: unknown field {field:?} (hs, description, direction, date, quantity, unit, value, product)")
+                format!("--map {col}={field}: unknown field {field:?} (hs, description, direction, date, quantity, unit, value, product, shipment_id, origin, destination, crossing, mode)")
             })?;
             let i = header
                 .iter()
@@ -119,48 +139,6 @@ impl Columns {
             .and_then(|&i| fields.get(i))
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
-    }
-}
-
-/// One screenable shipment row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shipment {
-    pub hs: Option<HsCode>,
-    pub description: Option<String>,
-    pub direction: Direction,
-    pub date: Date,
-    pub quantity: Option<f64>,
-    pub unit: Option<String>,
-    pub value_usd: Option<f64>,
-    pub product: Option<String>,
-}
-
-impl Shipment {
-    /// Value of one item in USD, for per-item thresholds: the row's value divided by its quantity
-    /// when the unit counts items; unknown otherwise (a line total says nothing about one rug).
-    pub fn value_per_item_usd(&self) -> Option<f64> {
-        let counted = self.unit.as_deref().is_some_and(|u| {
-            matches!(
-                u.trim().to_ascii_lowercase().as_str(),
-                "unit"
-                    | "units"
-                    | "u"
-                    | "pc"
-                    | "pcs"
-                    | "piece"
-                    | "pieces"
-                    | "item"
-                    | "items"
-                    | "set"
-                    | "sets"
-                    | "each"
-                    | "ea"
-            )
-        });
-        match (self.value_usd, self.quantity) {
-            (Some(v), Some(q)) if counted && q > 0.0 => Some(v / q),
-            _ => None,
-        }
     }
 }
 
@@ -224,7 +202,20 @@ pub fn parse_row(cols: &Columns, fields: &[&str], default_date: Date) -> Result<
                 }),
         }
     };
+    let mode = match cols.get(fields, Field::Mode) {
+        None => None,
+        Some(raw) => Some(
+            raw.parse::<Mode>()
+                .map_err(|why| Issue::new(IssueCode::BadMode, why).value(raw))?,
+        ),
+    };
+    let text = |f: Field| cols.get(fields, f).map(str::to_string);
     Ok(Shipment {
+        id: text(Field::Id),
+        origin: text(Field::Origin),
+        destination: text(Field::Destination),
+        crossing: text(Field::Crossing),
+        mode,
         hs,
         description,
         direction,

@@ -12,11 +12,15 @@
 
 use std::fmt::Write as _;
 
-use borderwatch_model::{Date, Direction, HsCode, Status};
+use borderwatch_model::{Date, Direction, HsCode, Shipment, Status};
 use borderwatch_reference::hs::{ChangeKind, HsPack};
 use borderwatch_reference::rulebook::{HsBasis, MeasureKind, Rulebook};
 use borderwatch_reference::Measure;
 use serde::Serialize;
+
+/// Why a shipment row without a code and with unknown words needs review.
+pub const UNKNOWN_GOODS_REASON: &str =
+    "review: no hs code and the goods lexicon knows none of the description's words";
 
 /// The goods to screen: a code plus what the source said about it.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,6 +214,44 @@ impl<'r> Screener<'r> {
     }
 
     /// Screens one goods item moving in `direction` on `date`.
+    /// The goods a shipment row declares: its HS code, else the most likely candidate of its
+    /// description's first phrase (whose words the verdict then cites). `None` when the row has no
+    /// code and the lexicon knows none of its words.
+    pub fn shipment_goods(&self, s: &Shipment) -> Option<Goods> {
+        let mut g = match &s.hs {
+            Some(hs) => Goods::code(hs.clone()),
+            None => self
+                .goods_from_words(s.description.as_deref()?)
+                .into_iter()
+                .next()?,
+        };
+        g.value_usd = s.value_per_item_usd();
+        if s.product.is_some() {
+            g.product = s.product.clone();
+        }
+        Some(g)
+    }
+
+    /// Screens one shipment row for its direction and date. A row whose goods cannot be named is
+    /// `review`, saying so.
+    pub fn screen_shipment(&self, s: &Shipment) -> Verdict {
+        match self.shipment_goods(s) {
+            Some(g) => self.screen(&g, s.direction, s.date),
+            None => Verdict {
+                hs: String::new(),
+                text: s.description.clone(),
+                product: s.product.clone(),
+                direction: s.direction,
+                date: s.date,
+                status: Status::Review,
+                measures: Vec::new(),
+                reason: UNKNOWN_GOODS_REASON.to_string(),
+                confidence: 0.0,
+                notes: Vec::new(),
+            },
+        }
+    }
+
     pub fn screen(&self, goods: &Goods, direction: Direction, date: Date) -> Verdict {
         match direction {
             Direction::Inbound | Direction::Outbound => self.screen_one_way(goods, direction, date),

@@ -8,10 +8,11 @@
 //! Refuses: business rules. It does not extract, screen or decide; it stores what the stages
 //! produced and answers queries. It never downloads anything.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use borderwatch_model::{Claim, Issue};
+use borderwatch_model::{Claim, ClaimVerdict, Issue, Shipment, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -60,6 +61,71 @@ pub struct SourceInput<'a> {
     pub bytes: &'a [u8],
 }
 
+/// A claim made ready for the store off the writer's thread: its slim JSON (the quote and the
+/// verdicts live in their own tables), its time range and its distinct places.
+#[derive(Debug, Clone)]
+pub struct PreparedClaim {
+    pub claim: Claim,
+    json: String,
+    time: (Option<String>, Option<String>),
+    places: Vec<String>,
+}
+
+impl PreparedClaim {
+    /// Pure: no SQL, so extraction workers can run it in parallel.
+    pub fn new(claim: Claim) -> Result<PreparedClaim> {
+        let mut slim = claim.clone();
+        slim.evidence.text.clear();
+        slim.verdicts.clear();
+        let json = serde_json::to_string(&slim)
+            .map_err(|e| StoreError(format!("cannot serialise a claim: {e}")))?;
+        let time = claim.when.as_ref().map_or((None, None), |w| {
+            (w.start.map(|d| d.to_string()), w.end.map(|d| d.to_string()))
+        });
+        let mut places: Vec<String> = Vec::with_capacity(claim.places.len() + 2);
+        for p in claim
+            .places
+            .iter()
+            .chain(&claim.from)
+            .chain(&claim.to)
+            .chain(&claim.at)
+        {
+            if !places.contains(p) {
+                places.push(p.clone());
+            }
+        }
+        Ok(PreparedClaim {
+            claim,
+            json,
+            time,
+            places,
+        })
+    }
+
+    /// Prepares every claim of a source.
+    pub fn all(claims: Vec<Claim>) -> Result<Vec<PreparedClaim>> {
+        claims.into_iter().map(PreparedClaim::new).collect()
+    }
+}
+
+/// A screened shipment row to store.
+#[derive(Debug, Clone)]
+pub struct ShipmentInput {
+    /// The line of the file it came from.
+    pub line: u64,
+    pub shipment: Shipment,
+    pub status: Status,
+    pub measures: Vec<String>,
+    pub reason: String,
+}
+
+/// What a source holds once read: a report's claims or a shipment file's screened rows.
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    Claims(&'a [PreparedClaim]),
+    Shipments(&'a [ShipmentInput]),
+}
+
 /// What ingesting one source did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ingested {
@@ -100,6 +166,19 @@ pub struct StoredClaim {
     pub claim: Claim,
 }
 
+/// A stored shipment with its ids and verdict.
+#[derive(Debug, Clone)]
+pub struct StoredShipment {
+    pub id: i64,
+    pub source_id: i64,
+    pub source_name: String,
+    pub line: i64,
+    pub shipment: Shipment,
+    pub status: Status,
+    pub measures: Vec<String>,
+    pub reason: String,
+}
+
 /// An archived source, without its bytes.
 #[derive(Debug, Clone)]
 pub struct SourceRow {
@@ -112,6 +191,7 @@ pub struct SourceRow {
     pub ingested_at: String,
     pub size: i64,
     pub claims: i64,
+    pub shipments: i64,
 }
 
 /// A stored data problem.
@@ -127,6 +207,12 @@ pub struct IssueRow {
 
 pub struct Store {
     conn: Connection,
+    /// Verdict reasons already stored (text → id): a reason is long and repeats across claims.
+    /// Only committed rows enter it.
+    reasons: HashMap<String, i64>,
+    /// Reasons added inside the open batch: committed with it, forgotten if it rolls back.
+    pending: HashMap<String, i64>,
+    in_batch: bool,
 }
 
 /// Lower-case hex SHA-256 of the bytes.
@@ -145,7 +231,16 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Store { conn };
+        // A larger page cache and rarer checkpoints: index pages stay hot across the many small
+        // per-file transactions of an ingest, and are written back once rather than per commit.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
+        let mut store = Store {
+            conn,
+            reasons: HashMap::new(),
+            pending: HashMap::new(),
+            in_batch: false,
+        };
         schema::migrate(&mut store.conn)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
@@ -185,47 +280,103 @@ impl Store {
             .optional()?)
     }
 
-    /// Archives a source with its claims and issues in one transaction. The same bytes again add
-    /// nothing.
+    /// Opens a batch: the sources ingested until [`Store::commit_batch`] commit together.
+    /// Batching saves a commit per file; a crash or a failed insert loses the open batch whole
+    /// and never part of a file.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if !self.in_batch {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.in_batch = true;
+        }
+        Ok(())
+    }
+
+    /// Commits the open batch, if any.
+    pub fn commit_batch(&mut self) -> Result<()> {
+        if self.in_batch {
+            if let Err(e) = self.conn.execute_batch("COMMIT") {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.in_batch = false;
+                self.pending.clear();
+                return Err(e.into());
+            }
+            self.in_batch = false;
+            self.reasons.extend(self.pending.drain());
+        }
+        Ok(())
+    }
+
+    fn staged(&mut self, staged: HashMap<String, i64>) {
+        if self.in_batch {
+            self.pending.extend(staged);
+        } else {
+            self.reasons.extend(staged);
+        }
+    }
+
+    /// The SHA-256 of every archived source (an ingest skips these before reading them further).
+    pub fn source_hashes(&self) -> Result<std::collections::HashSet<String>> {
+        let mut st = self.conn.prepare("SELECT sha256 FROM sources")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Archives a source with its claims (or shipments) and issues in one transaction. The same
+    /// bytes again add nothing.
     pub fn ingest(
         &mut self,
         run: i64,
         src: &SourceInput,
-        claims: &[Claim],
+        content: Content,
         issues: &[Issue],
         extractor_version: &str,
         now: &str,
     ) -> Result<Ingested> {
-        let sha = sha256_hex(src.bytes);
-        let tx = self.conn.transaction()?;
-        if let Some(id) = tx
-            .query_row("SELECT id FROM sources WHERE sha256 = ?1", [&sha], |r| {
-                r.get(0)
-            })
-            .optional()?
-        {
-            return Ok(Ingested::Unchanged(id));
-        }
-        tx.execute(
-            "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
-             size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                sha,
-                src.name,
-                src.media_type,
-                src.kind,
-                src.published,
-                now,
+        if self.in_batch {
+            // Inside a batch the batch is the transaction: a failure rolls the whole batch back
+            // (its files are not stored, and a re-run ingests them), so no file is ever partial.
+            let mut reasons = Reasons::new(&self.reasons, &self.pending);
+            let r = write_source(
+                &self.conn,
+                &mut reasons,
                 run,
-                src.bytes.len() as i64,
-                src.bytes
-            ],
-        )?;
-        let source_id = tx.last_insert_rowid();
-        insert_claims(&tx, source_id, claims, extractor_version)?;
-        insert_issues(&tx, source_id, run, issues)?;
-        tx.commit()?;
-        Ok(Ingested::New(source_id))
+                src,
+                content,
+                issues,
+                extractor_version,
+                now,
+            );
+            let staged = reasons.staged;
+            match r {
+                Ok(done) => {
+                    self.pending.extend(staged);
+                    Ok(done)
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.in_batch = false;
+                    self.pending.clear();
+                    Err(StoreError(format!("{e} (the open batch was rolled back)")))
+                }
+            }
+        } else {
+            let tx = self.conn.transaction()?;
+            let mut reasons = Reasons::new(&self.reasons, &self.pending);
+            let done = write_source(
+                &tx,
+                &mut reasons,
+                run,
+                src,
+                content,
+                issues,
+                extractor_version,
+                now,
+            )?;
+            tx.commit()?;
+            let staged = reasons.staged;
+            self.reasons.extend(staged);
+            Ok(done)
+        }
     }
 
     /// Replaces a source's claims and issues with new ones, in one transaction (`reprocess`).
@@ -233,16 +384,19 @@ impl Store {
         &mut self,
         source_id: i64,
         run: i64,
-        claims: &[Claim],
+        claims: &[PreparedClaim],
         issues: &[Issue],
         extractor_version: &str,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
         tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
-        insert_claims(&tx, source_id, claims, extractor_version)?;
+        let mut reasons = Reasons::new(&self.reasons, &self.pending);
+        insert_claims(&tx, &mut reasons, source_id, claims, extractor_version)?;
         insert_issues(&tx, source_id, run, issues)?;
         tx.commit()?;
+        let staged = reasons.staged;
+        self.staged(staged);
         Ok(())
     }
 
@@ -265,7 +419,8 @@ impl Store {
     pub fn sources(&self) -> Result<Vec<SourceRow>> {
         let mut st = self.conn.prepare(
             "SELECT s.id, s.sha256, s.name, s.media_type, s.kind, s.published, s.ingested_at, \
-             s.size, (SELECT count(*) FROM claims c WHERE c.source_id = s.id) \
+             s.size, (SELECT count(*) FROM claims c WHERE c.source_id = s.id), \
+             (SELECT count(*) FROM shipments h WHERE h.source_id = s.id) \
              FROM sources s ORDER BY s.id",
         )?;
         let rows = st.query_map([], |r| {
@@ -279,28 +434,21 @@ impl Store {
                 ingested_at: r.get(6)?,
                 size: r.get(7)?,
                 claims: r.get(8)?,
+                shipments: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Claims matching the filter, in source then claim order.
+    /// Claims matching the filter, in the order they were stored.
     pub fn claims(&self, f: &ClaimFilter) -> Result<Vec<StoredClaim>> {
-        let mut sql = String::from(
-            "SELECT c.id, c.source_id, s.name, c.extractor_version, c.json FROM claims c \
-             JOIN sources s ON s.id = c.source_id WHERE 1 = 1",
+        let sql = String::from(
+            "SELECT c.id, c.source_id, s.name, c.extractor_version, c.json, e.quote FROM claims c \
+             JOIN sources s ON s.id = c.source_id LEFT JOIN evidence e ON e.claim_id = c.id \
+             WHERE 1 = 1",
         );
-        let mut args: Vec<String> = Vec::new();
-        // Each `?` in a condition binds the filter's value once more.
-        let mut add = |cond: &str, v: &str| {
-            for (i, part) in cond.split('?').enumerate() {
-                if i > 0 {
-                    args.push(v.to_string());
-                    sql.push_str(&format!("?{}", args.len()));
-                }
-                sql.push_str(part);
-            }
-        };
+        let mut q = Query::new(&sql);
+        let mut add = |cond: &str, v: &str| q.and(cond, v);
         if let Some(v) = &f.crossing {
             add(" AND c.crossing = ?", v);
         }
@@ -336,25 +484,57 @@ impl Store {
         if let Some(id) = f.id {
             add(" AND c.id = CAST(? AS INTEGER)", &id.to_string());
         }
-        sql.push_str(" ORDER BY c.source_id, c.id");
+        q.sql.push_str(" ORDER BY c.id");
         if let Some(l) = f.limit {
-            sql.push_str(&format!(" LIMIT {l}"));
+            q.sql.push_str(&format!(" LIMIT {l}"));
         }
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let mut st = self.conn.prepare(&q.sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })?;
+        let mut verdicts = self.conn.prepare_cached(
+            "SELECT v.hs, v.status, v.measures, v.date, r.text FROM verdicts v \
+             JOIN reasons r ON r.id = v.reason_id WHERE v.claim_id = ?1 ORDER BY v.ord",
+        )?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, source_id, source_name, extractor_version, json) = row?;
-            let claim: Claim = serde_json::from_str(&json)
+            let (id, source_id, source_name, extractor_version, json, quote) = row?;
+            let mut claim: Claim = serde_json::from_str(&json)
                 .map_err(|e| StoreError(format!("claim {id}: stored JSON unreadable: {e}")))?;
+            // Since schema 2 the quote and the verdicts live in their tables only.
+            if claim.evidence.text.is_empty() {
+                claim.evidence.text = quote.unwrap_or_default();
+            }
+            if claim.verdicts.is_empty() && !claim.goods.is_empty() {
+                let rows = verdicts.query_map([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })?;
+                for v in rows {
+                    let (hs, status, measures, date, reason) = v?;
+                    claim.verdicts.push(ClaimVerdict {
+                        hs,
+                        status: parse_status(id, &status)?,
+                        measures: split_measures(&measures),
+                        date: borderwatch_model::parse_date(&date).map_err(|e| {
+                            StoreError(format!("claim {id}: stored verdict date {date:?}: {e}"))
+                        })?,
+                        reason,
+                    });
+                }
+            }
             out.push(StoredClaim {
                 id,
                 source_id,
@@ -430,21 +610,270 @@ impl Store {
         Ok(())
     }
 
-    /// Row counts: (sources, claims, issues).
-    pub fn counts(&self) -> Result<(i64, i64, i64)> {
+    /// Row counts.
+    pub fn counts(&self) -> Result<Counts> {
         let one = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
-        Ok((
-            one("SELECT count(*) FROM sources")?,
-            one("SELECT count(*) FROM claims")?,
-            one("SELECT count(*) FROM issues")?,
-        ))
+        Ok(Counts {
+            sources: one("SELECT count(*) FROM sources")?,
+            claims: one("SELECT count(*) FROM claims")?,
+            shipments: one("SELECT count(*) FROM shipments")?,
+            issues: one("SELECT count(*) FROM issues")?,
+        })
+    }
+
+    /// Shipments matching the filter (`kind` does not apply), in source then line order.
+    pub fn shipments(&self, f: &ClaimFilter) -> Result<Vec<StoredShipment>> {
+        let mut q = Query::new(
+            "SELECT h.id, h.source_id, s.name, h.line, h.record_id, h.date, h.hs, h.description, \
+             h.direction, h.quantity, h.unit, h.value_usd, h.origin, h.destination, h.crossing, \
+             h.mode, h.status, h.measures, r.text FROM shipments h \
+             JOIN sources s ON s.id = h.source_id JOIN reasons r ON r.id = h.reason_id WHERE 1 = 1",
+        );
+        if let Some(v) = &f.crossing {
+            q.and(" AND h.crossing = ?", v);
+        }
+        if let Some(v) = &f.place {
+            q.and(" AND (h.origin = ? OR h.destination = ?)", v);
+        }
+        if let Some(v) = &f.direction {
+            q.and(" AND h.direction = ?", v);
+        }
+        if let Some(v) = &f.hs {
+            q.and(" AND h.hs >= ? AND h.hs < ? || ':'", v);
+        }
+        if let Some(v) = &f.since {
+            q.and(" AND h.date >= ?", v);
+        }
+        if let Some(v) = &f.until {
+            q.and(" AND h.date <= ?", v);
+        }
+        if let Some(v) = &f.source {
+            q.and(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
+        }
+        if let Some(id) = f.id {
+            q.and(" AND h.id = CAST(? AS INTEGER)", &id.to_string());
+        }
+        q.sql.push_str(" ORDER BY h.source_id, h.line");
+        if let Some(l) = f.limit {
+            q.sql.push_str(&format!(" LIMIT {l}"));
+        }
+        let mut st = self.conn.prepare(&q.sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
+            Ok((
+                (
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(8)?,
+                ),
+                (
+                    r.get::<_, Option<f64>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<f64>>(11)?,
+                    r.get::<_, Option<String>>(12)?,
+                    r.get::<_, Option<String>>(13)?,
+                    r.get::<_, Option<String>>(14)?,
+                    r.get::<_, Option<String>>(15)?,
+                    r.get::<_, String>(16)?,
+                    r.get::<_, String>(17)?,
+                    r.get::<_, String>(18)?,
+                ),
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                (id, source_id, source_name, line, record_id, date, hs, description, direction),
+                (
+                    quantity,
+                    unit,
+                    value_usd,
+                    origin,
+                    destination,
+                    crossing,
+                    mode,
+                    status,
+                    measures,
+                    reason,
+                ),
+            ) = row?;
+            let bad = |what: &str, v: &str, e: String| {
+                StoreError(format!("shipment {id}: stored {what} {v:?}: {e}"))
+            };
+            out.push(StoredShipment {
+                id,
+                source_id,
+                source_name,
+                line,
+                shipment: Shipment {
+                    id: record_id,
+                    hs: hs
+                        .as_deref()
+                        .map(|h| borderwatch_model::HsCode::parse(h).map_err(|e| bad("hs", h, e)))
+                        .transpose()?,
+                    description,
+                    direction: borderwatch_model::Direction::parse_loose(&direction)
+                        .ok_or_else(|| bad("direction", &direction, "not a direction".into()))?,
+                    date: borderwatch_model::parse_date(&date)
+                        .map_err(|e| bad("date", &date, e))?,
+                    quantity,
+                    unit,
+                    value_usd,
+                    product: None,
+                    origin,
+                    destination,
+                    crossing,
+                    mode: mode
+                        .as_deref()
+                        .map(|m| m.parse().map_err(|e| bad("mode", m, e)))
+                        .transpose()?,
+                },
+                status: parse_status(id, &status)?,
+                measures: split_measures(&measures),
+                reason,
+            });
+        }
+        Ok(out)
     }
 }
 
+/// A filtered query under construction: conditions with `?` placeholders, each bound to the
+/// filter's value once more.
+struct Query {
+    sql: String,
+    args: Vec<String>,
+}
+
+impl Query {
+    fn new(select: &str) -> Query {
+        Query {
+            sql: select.to_string(),
+            args: Vec::new(),
+        }
+    }
+    fn and(&mut self, cond: &str, v: &str) {
+        for (i, part) in cond.split('?').enumerate() {
+            if i > 0 {
+                self.args.push(v.to_string());
+                self.sql.push_str(&format!("?{}", self.args.len()));
+            }
+            self.sql.push_str(part);
+        }
+    }
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub sources: i64,
+    pub claims: i64,
+    pub shipments: i64,
+    pub issues: i64,
+}
+
+fn parse_status(id: i64, s: &str) -> Result<Status> {
+    s.parse()
+        .map_err(|e| StoreError(format!("row {id}: stored status: {e}")))
+}
+
+fn split_measures(s: &str) -> Vec<String> {
+    s.split(';')
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Reason ids for one transaction: the committed cache, plus reasons this transaction added
+/// (merged into the cache only after it commits, so a rollback leaves no stale id behind).
+struct Reasons<'c> {
+    committed: &'c HashMap<String, i64>,
+    pending: &'c HashMap<String, i64>,
+    staged: HashMap<String, i64>,
+}
+
+impl<'c> Reasons<'c> {
+    fn new(committed: &'c HashMap<String, i64>, pending: &'c HashMap<String, i64>) -> Self {
+        Reasons {
+            committed,
+            pending,
+            staged: HashMap::new(),
+        }
+    }
+    fn id(&mut self, tx: &Connection, text: &str) -> Result<i64> {
+        if let Some(&id) = self
+            .committed
+            .get(text)
+            .or_else(|| self.pending.get(text))
+            .or_else(|| self.staged.get(text))
+        {
+            return Ok(id);
+        }
+        tx.prepare_cached("INSERT OR IGNORE INTO reasons (text) VALUES (?1)")?
+            .execute([text])?;
+        let id: i64 = tx
+            .prepare_cached("SELECT id FROM reasons WHERE text = ?1")?
+            .query_row([text], |r| r.get(0))?;
+        self.staged.insert(text.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// Archives one source with what it holds, inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+fn write_source(
+    tx: &Connection,
+    reasons: &mut Reasons,
+    run: i64,
+    src: &SourceInput,
+    content: Content,
+    issues: &[Issue],
+    extractor_version: &str,
+    now: &str,
+) -> Result<Ingested> {
+    let sha = sha256_hex(src.bytes);
+    if let Some(id) = tx
+        .prepare_cached("SELECT id FROM sources WHERE sha256 = ?1")?
+        .query_row([&sha], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Ingested::Unchanged(id));
+    }
+    tx.prepare_cached(
+        "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
+         size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        sha,
+        src.name,
+        src.media_type,
+        src.kind,
+        src.published,
+        now,
+        run,
+        src.bytes.len() as i64,
+        src.bytes
+    ])?;
+    let source_id = tx.last_insert_rowid();
+    match content {
+        Content::Claims(claims) => {
+            insert_claims(tx, reasons, source_id, claims, extractor_version)?
+        }
+        Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
+    }
+    insert_issues(tx, source_id, run, issues)?;
+    Ok(Ingested::New(source_id))
+}
+
 fn insert_claims(
-    tx: &rusqlite::Transaction,
+    tx: &Connection,
+    reasons: &mut Reasons,
     source_id: i64,
-    claims: &[Claim],
+    claims: &[PreparedClaim],
     extractor_version: &str,
 ) -> Result<()> {
     let mut ins = tx.prepare_cached(
@@ -457,19 +886,15 @@ fn insert_claims(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     let mut gd = tx.prepare_cached(
-        "INSERT INTO claim_goods (claim_id, text, hs, hs2, hs4) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO claim_goods (claim_id, ord, text, hs, hs2, hs4) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut pl =
-        tx.prepare_cached("INSERT OR IGNORE INTO claim_places (claim_id, place) VALUES (?1, ?2)")?;
+    let mut pl = tx.prepare_cached("INSERT INTO claim_places (claim_id, place) VALUES (?1, ?2)")?;
     let mut vd = tx.prepare_cached(
-        "INSERT INTO verdicts (claim_id, hs, status, measures, date) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO verdicts (claim_id, ord, hs, status, measures, date, reason_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for c in claims {
-        let json = serde_json::to_string(c)
-            .map_err(|e| StoreError(format!("cannot serialise a claim: {e}")))?;
-        let (ts, te) = c.when.as_ref().map_or((None, None), |w| {
-            (w.start.map(|d| d.to_string()), w.end.map(|d| d.to_string()))
-        });
+    for p in claims {
+        let c = &p.claim;
         ins.execute(params![
             source_id,
             c.kind.as_str(),
@@ -483,10 +908,10 @@ fn insert_claims(
                 borderwatch_model::Polarity::Affirmed => "affirmed",
                 borderwatch_model::Polarity::Negated => "negated",
             },
-            ts,
-            te,
+            p.time.0,
+            p.time.1,
             extractor_version,
-            json
+            p.json
         ])?;
         let id = tx.last_insert_rowid();
         ev.execute(params![
@@ -496,38 +921,78 @@ fn insert_claims(
             c.evidence.text,
             c.evidence.attribution
         ])?;
-        for g in &c.goods {
+        for (i, g) in c.goods.iter().enumerate() {
             let hs = g.hs.as_deref();
             gd.execute(params![
                 id,
+                i as i64,
                 g.text,
                 hs,
                 hs.and_then(|h| h.get(..2)),
                 hs.and_then(|h| h.get(..4))
             ])?;
         }
-        for p in c.places.iter().chain(&c.from).chain(&c.to).chain(&c.at) {
-            pl.execute(params![id, p])?;
+        for place in &p.places {
+            pl.execute(params![id, place])?;
         }
-        for v in &c.verdicts {
+        for (i, v) in c.verdicts.iter().enumerate() {
+            let reason = reasons.id(tx, &v.reason)?;
             vd.execute(params![
                 id,
+                i as i64,
                 v.hs,
                 v.status.as_str(),
                 v.measures.join(";"),
-                v.date.to_string()
+                v.date.to_string(),
+                reason
             ])?;
         }
     }
     Ok(())
 }
 
-fn insert_issues(
-    tx: &rusqlite::Transaction,
+fn insert_shipments(
+    tx: &Connection,
+    reasons: &mut Reasons,
     source_id: i64,
-    run: i64,
-    issues: &[Issue],
+    rows: &[ShipmentInput],
 ) -> Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO shipments (source_id, line, record_id, date, hs, hs2, hs4, description, \
+         direction, quantity, unit, value_usd, origin, destination, crossing, mode, status, \
+         measures, reason_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+         ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?;
+    for r in rows {
+        let s = &r.shipment;
+        let hs = s.hs.as_ref().map(|h| h.as_str());
+        let reason = reasons.id(tx, &r.reason)?;
+        ins.execute(params![
+            source_id,
+            r.line as i64,
+            s.id,
+            s.date.to_string(),
+            hs,
+            hs.and_then(|h| h.get(..2)),
+            hs.and_then(|h| h.get(..4)),
+            s.description,
+            s.direction.as_str(),
+            s.quantity,
+            s.unit,
+            s.value_usd,
+            s.origin,
+            s.destination,
+            s.crossing,
+            s.mode.map(|m| m.as_str()),
+            r.status.as_str(),
+            r.measures.join(";"),
+            reason
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_issues(tx: &Connection, source_id: i64, run: i64, issues: &[Issue]) -> Result<()> {
     for i in issues {
         insert_issue(tx, Some(source_id), run, i)?;
     }
@@ -535,18 +1000,18 @@ fn insert_issues(
 }
 
 fn insert_issue(conn: &Connection, source_id: Option<i64>, run: i64, i: &Issue) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO issues (source_id, run_id, file, code, message, line, value) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            source_id,
-            run,
-            i.file,
-            i.code.as_str(),
-            i.message,
-            i.line.map(|l| l as i64),
-            i.value
-        ],
-    )?;
+    )?
+    .execute(params![
+        source_id,
+        run,
+        i.file,
+        i.code.as_str(),
+        i.message,
+        i.line.map(|l| l as i64),
+        i.value
+    ])?;
     Ok(())
 }

@@ -88,6 +88,78 @@ const MIGRATIONS: &[&str] = &[
         value TEXT
     );
     ",
+    // 2: shipments; verdict reasons stored once; fewer claim indexes (kind has a handful of
+    // values; `--until` alone scans, `--since` uses time_end); goods and verdicts keyed by (claim, position)
+    // without a rowid; claims keep their evidence quote and verdicts only in those tables, so the
+    // claim JSON stays small. Version-1 claims keep their JSON as written (readers accept both).
+    "
+    CREATE TABLE reasons (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL UNIQUE
+    );
+    INSERT OR IGNORE INTO reasons (text)
+        SELECT json_extract(v.value, '$.reason') FROM claims c, json_each(c.json, '$.verdicts') v;
+    CREATE TABLE verdicts2 (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        hs TEXT NOT NULL,
+        status TEXT NOT NULL,
+        measures TEXT NOT NULL,
+        date TEXT NOT NULL,
+        reason_id INTEGER NOT NULL REFERENCES reasons(id),
+        PRIMARY KEY (claim_id, ord)
+    ) WITHOUT ROWID;
+    INSERT INTO verdicts2 (claim_id, ord, hs, status, measures, date, reason_id)
+        SELECT c.id, v.key, json_extract(v.value, '$.hs'), json_extract(v.value, '$.status'),
+               coalesce((SELECT group_concat(m.value, ';') FROM json_each(v.value, '$.measures') m), ''),
+               json_extract(v.value, '$.date'),
+               (SELECT r.id FROM reasons r WHERE r.text = json_extract(v.value, '$.reason'))
+        FROM claims c, json_each(c.json, '$.verdicts') v;
+    DROP TABLE verdicts;
+    ALTER TABLE verdicts2 RENAME TO verdicts;
+    CREATE TABLE claim_goods2 (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        hs TEXT, hs2 TEXT, hs4 TEXT,
+        PRIMARY KEY (claim_id, ord)
+    ) WITHOUT ROWID;
+    INSERT INTO claim_goods2 (claim_id, ord, text, hs, hs2, hs4)
+        SELECT claim_id, row_number() OVER (PARTITION BY claim_id ORDER BY rowid) - 1,
+               text, hs, hs2, hs4
+        FROM claim_goods;
+    DROP TABLE claim_goods;
+    ALTER TABLE claim_goods2 RENAME TO claim_goods;
+    CREATE INDEX claim_goods_hs ON claim_goods(hs);
+    DROP INDEX claims_kind;
+    DROP INDEX claims_time;
+    CREATE TABLE shipments (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        record_id TEXT,
+        date TEXT NOT NULL,
+        hs TEXT,
+        hs2 TEXT,
+        hs4 TEXT,
+        description TEXT,
+        direction TEXT NOT NULL,
+        quantity REAL,
+        unit TEXT,
+        value_usd REAL,
+        origin TEXT,
+        destination TEXT,
+        crossing TEXT,
+        mode TEXT,
+        status TEXT NOT NULL,
+        measures TEXT NOT NULL,
+        reason_id INTEGER NOT NULL REFERENCES reasons(id)
+    );
+    CREATE INDEX shipments_source ON shipments(source_id);
+    CREATE INDEX shipments_crossing ON shipments(crossing, direction);
+    CREATE INDEX shipments_hs ON shipments(hs);
+    CREATE INDEX shipments_date ON shipments(date);
+    ",
 ];
 
 /// The schema version this binary writes.
@@ -113,4 +185,73 @@ pub(crate) fn migrate(conn: &mut Connection) -> crate::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A version-1 database with one claim (whose JSON carries its verdict and quote, as version 1
+    /// wrote it) migrates to the current schema, and the store reads the claim back unchanged.
+    #[test]
+    fn version_1_data_migrates() {
+        let dir = std::env::temp_dir().join(format!("bw-schema-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.db");
+        let json = r#"{"source":"r.txt","kind":"movement","from":"cn.dandong","to":"kp.sinuiju","via":"dandong-sinuiju","direction":"inbound","mode":"rail","load":null,"polarity":"affirmed","hedged":false,"goods":[{"text":"fridges","hs":"8418","alternatives":[],"confidence":0.9,"span":[7,14]},{"text":"rice","hs":"1006","alternatives":[],"confidence":0.9,"span":[19,23]}],"quantities":[],"when":null,"places":["cn.dandong","kp.sinuiju"],"evidence":{"span":[0,24],"text":"Trains fridges and rice","attribution":null},"verdicts":[{"hs":"8418","status":"prohibited","measures":["unsc-2397-op7","x"],"date":"2019-05-01","reason":"prohibited: fridges"},{"hs":"1006","status":"permitted","measures":[],"date":"2019-05-01","reason":"permitted: rice"}]}"#;
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute_batch(&format!(
+                "INSERT INTO sources VALUES (1, 'h', 'r.txt', 'text/plain', 'report', NULL, 't', NULL, 24, x'00');
+                 INSERT INTO claims (id, source_id, kind, direction, polarity, extractor_version, json)
+                   VALUES (1, 1, 'movement', 'inbound', 'affirmed', 'v1', '{json}');
+                 INSERT INTO evidence VALUES (1, 0, 24, 'Trains fridges and rice', NULL);
+                 INSERT INTO claim_goods VALUES (1, 'fridges', '8418', '84', '8418');
+                 INSERT INTO claim_goods VALUES (1, 'rice', '1006', '10', '1006');
+                 INSERT INTO verdicts VALUES (1, '8418', 'prohibited', 'unsc-2397-op7;x', '2019-05-01');
+                 INSERT INTO verdicts VALUES (1, '1006', 'permitted', '', '2019-05-01');"
+            ))
+            .unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert!(store.check().unwrap().is_empty());
+        let back = store.claims(&crate::ClaimFilter::default()).unwrap();
+        let want: borderwatch_model::Claim = serde_json::from_str(json).unwrap();
+        assert_eq!(back[0].claim, want);
+        let c = Connection::open(&path).unwrap();
+        let rows: Vec<(i64, String, String, String)> = c
+            .prepare(
+                "SELECT v.ord, v.hs, v.measures, r.text FROM verdicts v \
+                 JOIN reasons r ON r.id = v.reason_id ORDER BY v.ord",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    0,
+                    "8418".into(),
+                    "unsc-2397-op7;x".into(),
+                    "prohibited: fridges".into()
+                ),
+                (1, "1006".into(), "".into(), "permitted: rice".into())
+            ]
+        );
+        let goods: Vec<(i64, String)> = c
+            .prepare("SELECT ord, text FROM claim_goods WHERE claim_id = 1 ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(goods, [(0, "fridges".into()), (1, "rice".into())]);
+    }
 }

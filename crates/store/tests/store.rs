@@ -2,7 +2,11 @@
 //! evidence traceable to the archived bytes, backup and check.
 
 use borderwatch_model::{Claim, ClaimKind, Direction, Evidence, GoodsItem, Polarity, When};
-use borderwatch_store::{ClaimFilter, Ingested, SourceInput, Store, SCHEMA_VERSION};
+use borderwatch_model::{ClaimVerdict, Shipment, Status};
+use borderwatch_store::{
+    ClaimFilter, Content, Counts, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store,
+    SCHEMA_VERSION,
+};
 
 fn tmp(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("bw-store-{}-{name}", std::process::id()));
@@ -60,6 +64,28 @@ fn claim(kind: ClaimKind, via: &str, hs: &str, day: &str) -> Claim {
     }
 }
 
+fn put(s: &mut Store, run: i64, bytes: &[u8], claims: &[Claim], version: &str) -> Ingested {
+    let prepared = PreparedClaim::all(claims.to_vec()).unwrap();
+    s.ingest(
+        run,
+        &src(bytes),
+        Content::Claims(&prepared),
+        &[],
+        version,
+        "t",
+    )
+    .unwrap()
+}
+
+fn counts(sources: i64, claims: i64, shipments: i64, issues: i64) -> Counts {
+    Counts {
+        sources,
+        claims,
+        shipments,
+        issues,
+    }
+}
+
 fn src(bytes: &[u8]) -> SourceInput<'_> {
     SourceInput {
         name: "r.txt",
@@ -82,17 +108,13 @@ fn ingest_is_idempotent_and_traceable() {
         "1006",
         "2023-05-10",
     )];
-    let a = s
-        .ingest(run, &src(TEXT.as_bytes()), &c, &[], "x", "t")
-        .unwrap();
-    let b = s
-        .ingest(run, &src(TEXT.as_bytes()), &c, &[], "x", "t")
-        .unwrap();
+    let a = put(&mut s, run, TEXT.as_bytes(), &c, "x");
+    let b = put(&mut s, run, TEXT.as_bytes(), &c, "x");
     let Ingested::New(id) = a else {
         panic!("first ingest is new")
     };
     assert_eq!(b, Ingested::Unchanged(id));
-    assert_eq!(s.counts().unwrap(), (1, 1, 0));
+    assert_eq!(s.counts().unwrap(), counts(1, 1, 0, 0));
     // Every stored claim's evidence is the archived bytes at its span.
     let bytes = s.source_bytes(id).unwrap().unwrap();
     for r in s.claims(&ClaimFilter::default()).unwrap() {
@@ -103,7 +125,7 @@ fn ingest_is_idempotent_and_traceable() {
     // Reopening migrates nothing and keeps the data.
     drop(s);
     let s = Store::open(&d.join("b.db")).unwrap();
-    assert_eq!(s.counts().unwrap(), (1, 1, 0));
+    assert_eq!(s.counts().unwrap(), counts(1, 1, 0, 0));
 }
 
 #[test]
@@ -116,8 +138,7 @@ fn every_filter_narrows() {
         claim(ClaimKind::Movement, "quanhe-wonjong", "8418", "2021-02-01"),
         claim(ClaimKind::Storage, "dandong-sinuiju", "8418", "2022-08-15"),
     ];
-    s.ingest(run, &src(TEXT.as_bytes()), &claims, &[], "x", "t")
-        .unwrap();
+    put(&mut s, run, TEXT.as_bytes(), &claims, "x");
     let n = |f: ClaimFilter| s.claims(&f).unwrap().len();
     assert_eq!(n(ClaimFilter::default()), 3);
     assert_eq!(
@@ -224,13 +245,10 @@ fn reprocess_replaces_claims_in_one_go() {
         "1006",
         "2023-05-10",
     )];
-    let Ingested::New(id) = s
-        .ingest(run, &src(TEXT.as_bytes()), &c, &[], "v1", "t")
-        .unwrap()
-    else {
+    let Ingested::New(id) = put(&mut s, run, TEXT.as_bytes(), &c, "v1") else {
         panic!()
     };
-    let c2 = vec![c[0].clone(), c[0].clone()];
+    let c2 = PreparedClaim::all(vec![c[0].clone(), c[0].clone()]).unwrap();
     s.replace_claims(id, run, &c2, &[], "v2").unwrap();
     let rows = s.claims(&ClaimFilter::default()).unwrap();
     assert_eq!(rows.len(), 2);
@@ -257,4 +275,135 @@ fn a_newer_schema_is_refused_and_backup_copies() {
         .expect("newer schema refused")
         .to_string();
     assert!(err.contains("newer than this borderwatch knows"), "{err}");
+}
+
+#[test]
+fn verdicts_and_quotes_come_back_whole() {
+    let d = tmp("verdicts");
+    let mut s = Store::open(&d.join("b.db")).unwrap();
+    let run = s.begin_run("test", "t").unwrap();
+    let mut c = claim(ClaimKind::Movement, "dandong-sinuiju", "8418", "2023-05-10");
+    let v = ClaimVerdict {
+        hs: "8418".into(),
+        status: Status::Prohibited,
+        measures: vec!["unsc-2397-op7".into()],
+        date: borderwatch_model::parse_date("2023-05-10").unwrap(),
+        reason: "prohibited: HS 8418 into the DPRK [unsc-2397-op7]".into(),
+    };
+    c.verdicts = vec![v.clone(), v];
+    let twice = vec![c.clone(), c.clone()];
+    put(&mut s, run, TEXT.as_bytes(), &twice, "x");
+    let back: Vec<Claim> = s
+        .claims(&ClaimFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.claim)
+        .collect();
+    assert_eq!(back, twice);
+}
+
+#[test]
+fn shipments_are_stored_screened_and_filtered() {
+    let d = tmp("shipments");
+    let mut s = Store::open(&d.join("b.db")).unwrap();
+    let run = s.begin_run("test", "t").unwrap();
+    let row = |line: u64, hs: &str, crossing: &str, day: &str, status: Status| ShipmentInput {
+        line,
+        shipment: Shipment {
+            id: Some(format!("S-{line}")),
+            hs: Some(borderwatch_model::HsCode::parse(hs).unwrap()),
+            description: None,
+            direction: Direction::Inbound,
+            date: borderwatch_model::parse_date(day).unwrap(),
+            quantity: Some(3.0),
+            unit: Some("t".into()),
+            value_usd: None,
+            product: None,
+            origin: Some("cn.dandong".into()),
+            destination: Some("kp.sinuiju".into()),
+            crossing: Some(crossing.into()),
+            mode: Some(borderwatch_model::Mode::Rail),
+        },
+        status,
+        measures: vec![],
+        reason: format!("{status}: because"),
+    };
+    let rows = vec![
+        row(
+            2,
+            "841810",
+            "dandong-sinuiju",
+            "2019-05-01",
+            Status::Prohibited,
+        ),
+        row(3, "1006", "quanhe-wonjong", "2019-06-01", Status::Permitted),
+    ];
+    let file = b"hs,direction\n...";
+    let mut source = src(file);
+    source.kind = "shipments";
+    let issues = vec![borderwatch_model::Issue::new(
+        borderwatch_model::IssueCode::BadHsCode,
+        "hs code \"84x8\" is not digits",
+    )
+    .value("84x8")
+    .at("f.csv", 4)];
+    s.ingest(run, &source, Content::Shipments(&rows), &issues, "x", "t")
+        .unwrap();
+    assert_eq!(s.counts().unwrap(), counts(1, 0, 2, 1));
+    let n = |set: &dyn Fn(&mut ClaimFilter)| {
+        let mut f = ClaimFilter::default();
+        set(&mut f);
+        s.shipments(&f).unwrap().len()
+    };
+    assert_eq!(n(&|_| {}), 2);
+    assert_eq!(n(&|f| f.crossing = Some("quanhe-wonjong".into())), 1);
+    assert_eq!(n(&|f| f.hs = Some("84".into())), 1);
+    assert_eq!(n(&|f| f.place = Some("kp.sinuiju".into())), 2);
+    assert_eq!(n(&|f| f.since = Some("2019-05-15".into())), 1);
+    assert_eq!(n(&|f| f.until = Some("2019-05-15".into())), 1);
+    assert_eq!(n(&|f| f.direction = Some("outbound".into())), 0);
+    let back = s.shipments(&ClaimFilter::default()).unwrap();
+    assert_eq!(back[0].shipment, rows[0].shipment);
+    assert_eq!(back[0].reason, "prohibited: because");
+    assert_eq!(back[1].status, Status::Permitted);
+    let issue = &s.issues().unwrap()[0];
+    assert_eq!(
+        (issue.line, issue.value.as_deref()),
+        (Some(4), Some("84x8"))
+    );
+}
+
+#[test]
+fn a_batch_commits_whole_or_not_at_all() {
+    let d = tmp("batch");
+    let path = d.join("b.db");
+    let mut s = Store::open(&path).unwrap();
+    let run = s.begin_run("test", "t").unwrap();
+    let c = vec![claim(
+        ClaimKind::Movement,
+        "dandong-sinuiju",
+        "1006",
+        "2023-05-10",
+    )];
+    let text = |n: &str| format!("{TEXT} {n}").into_bytes();
+    s.begin_batch().unwrap();
+    put(&mut s, run, &text("one"), &c, "x");
+    put(&mut s, run, &text("two"), &c, "x");
+    // Within the batch the same bytes are already known.
+    assert!(matches!(
+        put(&mut s, run, &text("two"), &c, "x"),
+        Ingested::Unchanged(_)
+    ));
+    s.commit_batch().unwrap();
+    s.begin_batch().unwrap();
+    put(&mut s, run, &text("three"), &c, "x");
+    // A reader sees only committed batches.
+    let reader = Store::open(&path).unwrap();
+    assert_eq!(reader.counts().unwrap(), counts(2, 2, 0, 0));
+    // The process ends with the batch open: it is lost whole.
+    drop(s);
+    assert_eq!(reader.counts().unwrap(), counts(2, 2, 0, 0));
+    let s = Store::open(&path).unwrap();
+    assert!(s.check().unwrap().is_empty());
+    assert_eq!(s.source_hashes().unwrap().len(), 2);
 }

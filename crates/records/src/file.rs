@@ -1,0 +1,311 @@
+//! Whole shipment files (CSV with a header, or JSON lines) → rows, each a shipment or an issue
+//! with its line. Used by `ingest`, which archives a file's bytes anyway; `screen` streams.
+
+use borderwatch_model::{Date, Issue, IssueCode, Shipment};
+
+use crate::{json_fields, parse_row, utf8_field, Columns, Field};
+
+/// How a shipment file is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+/// One data row of a file: a shipment, or the issue that rejects it (with its line, and the raw
+/// row as the value when the issue names no single field).
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub result: Result<Shipment, Issue>,
+}
+
+/// Recognises a shipment file by its first line: a CSV header naming a goods column and a
+/// direction column, or a JSON object with such keys. `None` for anything else (a report).
+pub fn sniff(bytes: &[u8]) -> Option<Format> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let first = bytes
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))?;
+    let first = std::str::from_utf8(first).ok()?.trim();
+    if first.starts_with('{') {
+        let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(first).ok()?;
+        let keys: Vec<String> = obj.keys().cloned().collect();
+        return Columns::from_header(&keys, &[]).ok().map(|_| Format::Jsonl);
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(first.as_bytes());
+    let rec = rdr.records().next()?.ok()?;
+    let header: Vec<String> = rec.iter().map(str::to_string).collect();
+    (header.len() > 1)
+        .then(|| Columns::from_header(&header, &[]).ok())
+        .flatten()
+        .map(|_| Format::Csv)
+}
+
+/// Reads every row of a file. A header that lacks the columns screening needs fails the whole
+/// file (one line naming what was found); every other problem rejects one row. Rows read =
+/// shipments + rejected issues, always.
+pub fn read_rows(
+    bytes: &[u8],
+    format: Format,
+    overrides: &[(String, String)],
+    default_date: Date,
+) -> Result<Vec<Row>, String> {
+    match format {
+        Format::Csv => read_csv(bytes, overrides, default_date),
+        Format::Jsonl => read_jsonl(bytes, overrides, default_date),
+    }
+}
+
+fn raw_value(issue: Issue, raw: impl FnOnce() -> String) -> Issue {
+    if issue.value.is_some() {
+        issue
+    } else {
+        issue.value(raw())
+    }
+}
+
+fn read_csv(
+    bytes: &[u8],
+    overrides: &[(String, String)],
+    default_date: Date,
+) -> Result<Vec<Row>, String> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    if !rdr.read_byte_record(&mut rec).map_err(|e| e.to_string())? {
+        return Err("the file is empty (expected a header row)".into());
+    }
+    let header: Vec<String> = rec
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            std::str::from_utf8(f)
+                .map(str::to_string)
+                .map_err(|_| format!("line 1: header field {} is not utf-8", i + 1))
+        })
+        .collect::<Result<_, _>>()?;
+    let cols = Columns::from_header(&header, overrides).map_err(|e| format!("line 1: {e}"))?;
+    let mut out = Vec::new();
+    // Lines are counted from byte offsets: the csv reader's own line numbers skip blank lines.
+    let (mut counted_to, mut line_at) = (0usize, 1u64);
+    let mut line_of = |byte: usize| {
+        let mut byte = byte.min(bytes.len());
+        // A record's position can point at the blank lines the reader skipped before it.
+        while byte < bytes.len() && matches!(bytes[byte], b'\n' | b'\r') {
+            byte += 1;
+        }
+        if byte > counted_to {
+            line_at += bytes[counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            counted_to = byte;
+        }
+        line_at
+    };
+    loop {
+        let line_guess = out.len() as u64 + 2;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| line_of(p.byte() as usize))
+                    .unwrap_or(line_guess);
+                out.push(Row {
+                    line,
+                    result: Err(Issue::new(IssueCode::WrongFieldCount, e.to_string())),
+                });
+            }
+            Ok(true) => {
+                let line = rec
+                    .position()
+                    .map(|p| line_of(p.byte() as usize))
+                    .unwrap_or(line_guess);
+                if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                    continue;
+                }
+                let mut fields = Vec::with_capacity(rec.len());
+                let mut offset = 0;
+                let mut bad = None;
+                for f in rec.iter() {
+                    match utf8_field(f, offset) {
+                        Ok(s) => fields.push(s),
+                        Err(i) => {
+                            bad = Some(i);
+                            break;
+                        }
+                    }
+                    offset += f.len() + 1;
+                }
+                let result = match bad {
+                    Some(i) => Err(i),
+                    None => parse_row(&cols, &fields, default_date),
+                }
+                .map_err(|i| {
+                    raw_value(i, || {
+                        rec.iter()
+                            .map(String::from_utf8_lossy)
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                });
+                out.push(Row { line, result });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The fields a JSON object can carry, in the order `parse_row` reads them.
+const JSON_KEYS: [Field; 13] = [
+    Field::Hs,
+    Field::Description,
+    Field::Direction,
+    Field::Date,
+    Field::Quantity,
+    Field::Unit,
+    Field::Value,
+    Field::Product,
+    Field::Id,
+    Field::Origin,
+    Field::Destination,
+    Field::Crossing,
+    Field::Mode,
+];
+
+/// Parses one JSON-lines object: keys renamed to fields (by `--map`, then by name), then read like
+/// a CSV row.
+pub fn parse_json_row(
+    text: &str,
+    overrides: &[(String, String)],
+    default_date: Date,
+) -> Result<(serde_json::Map<String, serde_json::Value>, Shipment), Issue> {
+    let obj = match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(o)) => o,
+        Ok(_) => {
+            return Err(Issue::new(
+                IssueCode::BadJson,
+                "the line is json but not an object",
+            ))
+        }
+        Err(e) => return Err(Issue::new(IssueCode::BadJson, format!("not json: {e}"))),
+    };
+    let keys: Vec<String> = JSON_KEYS.iter().map(|f| f.name().to_string()).collect();
+    let cols = Columns::from_header(&keys, &[]).map_err(|e| Issue::new(IssueCode::BadJson, e))?;
+    let mut canon = serde_json::Map::new();
+    for (k, v) in &obj {
+        let f = overrides
+            .iter()
+            .find(|(c, _)| c == k)
+            .and_then(|(_, f)| Field::parse(f))
+            .or_else(|| Field::parse(k));
+        if let Some(f) = f {
+            canon.entry(f.name().to_string()).or_insert(v.clone());
+        }
+    }
+    let vals = json_fields(&canon, &keys);
+    let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
+    parse_row(&cols, &refs, default_date).map(|s| (obj, s))
+}
+
+fn read_jsonl(
+    bytes: &[u8],
+    overrides: &[(String, String)],
+    default_date: Date,
+) -> Result<Vec<Row>, String> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut out = Vec::new();
+    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line = i as u64 + 1;
+        let result = match std::str::from_utf8(raw) {
+            Err(e) => Err(Issue::new(
+                IssueCode::InvalidUtf8,
+                format!("invalid utf-8 at byte {} of the line", e.valid_up_to()),
+            )),
+            Ok(text) => parse_json_row(text, overrides, default_date).map(|(_, s)| s),
+        }
+        .map_err(|i| raw_value(i, || String::from_utf8_lossy(raw).trim_end().to_string()));
+        out.push(Row { line, result });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Date {
+        borderwatch_model::parse_date("2020-01-01").unwrap()
+    }
+
+    fn summary(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|r| match &r.result {
+                Ok(s) => format!(
+                    "{} ok {} {} {:?} {:?}",
+                    r.line,
+                    s.hs.as_ref().map(|h| h.to_string()).unwrap_or_default(),
+                    s.direction,
+                    s.crossing,
+                    s.mode
+                ),
+                Err(i) => format!("{} {} {:?}", r.line, i.code, i.value),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sniff_knows_shipments_by_header() {
+        assert_eq!(
+            sniff(b"\xef\xbb\xbfhs_code,direction,date\n8418,in,2020-01-01\n"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            sniff(b"\n{\"hs\":\"8418\",\"direction\":\"in\"}\n"),
+            Some(Format::Jsonl)
+        );
+        assert_eq!(sniff(b"Trucks crossed at Dandong, a source said.\n"), None);
+        assert_eq!(sniff(b"{\"title\": \"not a shipment\"}"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn every_row_is_a_shipment_or_an_issue() {
+        let csv = "shipment_id,hs_code,direction,crossing,mode\nA,8418,in,quanhe-wonjong,road\nB,84x8,in,,\n\nC,2709,out,dandong-sinuiju,boat\nD,1006\n";
+        let rows = read_rows(csv.as_bytes(), Format::Csv, &[], day()).unwrap();
+        assert_eq!(
+            summary(&rows),
+            [
+                "2 ok 8418 inbound Some(\"quanhe-wonjong\") Some(Road)",
+                "3 bad-hs-code Some(\"84x8\")",
+                "5 bad-mode Some(\"boat\")",
+                "6 wrong-field-count Some(\"D,1006\")",
+            ]
+        );
+        let jl = "{\"hs\":\"8418\",\"flow\":\"in\",\"via\":\"x\"}\nnot json\n[1]\n";
+        let rows = read_rows(jl.as_bytes(), Format::Jsonl, &[], day()).unwrap();
+        assert_eq!(
+            summary(&rows),
+            [
+                "1 ok 8418 inbound Some(\"x\") None",
+                "2 bad-json Some(\"not json\")",
+                "3 bad-json Some(\"[1]\")",
+            ]
+        );
+        let e = read_rows(b"a,b\n1,2\n", Format::Csv, &[], day()).unwrap_err();
+        assert!(
+            e.starts_with("line 1: the header has no goods column"),
+            "{e}"
+        );
+    }
+}
