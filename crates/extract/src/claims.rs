@@ -1571,13 +1571,18 @@ impl<'a, 'r> Doc<'a, 'r> {
             let per = if each {
                 out.last().and_then(|q| q.unit.clone())
             } else {
-                // The rate word follows within a few words ("300 trucks … daily").
-                window(toks, uend, (uend + 80).min(ce))
-                    .iter()
-                    .find_map(|t| match t.tk {
-                        Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),
-                        _ => None,
-                    })
+                // The rate word follows within a few words ("300 trucks … daily"); a count of
+                // conveyances takes the clause's rate word however far it trails ("300 trucks,
+                // each carrying 10 tons, cross … daily").
+                let conveyance = matches!(
+                    unit.as_str(),
+                    "truck" | "train" | "wagon" | "container" | "ship"
+                );
+                let reach = if conveyance { ce } else { (uend + 80).min(ce) };
+                window(toks, uend, reach).iter().find_map(|t| match t.tk {
+                    Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),
+                    _ => None,
+                })
             };
             let start = n.start;
             out.push(Quantity {
