@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analyze_cmd;
 mod extract_cmd;
 mod hs_cmd;
 mod places;
@@ -74,6 +75,21 @@ enum Command {
     /// The store itself: check, backup.
     #[command(subcommand)]
     Db(store_cmd::DbCommand),
+    /// The corridor picture and the findings of every detector, as Markdown, JSON or HTML.
+    #[command(
+        after_help = "Examples:\n  borderwatch analyze\n  borderwatch analyze --format html --out report.html\n  borderwatch analyze --since 2023-01-01 --format json | jq '.findings[].title'"
+    )]
+    Analyze(analyze_cmd::AnalyzeArgs),
+    /// Corridors, places and claims for other tools: GeoJSON, KML, CSV, FollowTheMoney.
+    #[command(
+        after_help = "Examples:\n  borderwatch export --format geojson --out corridors.geojson\n  borderwatch export --format csv --what claims > claims.csv\n  borderwatch export --format ftm > entities.jsonl"
+    )]
+    Export(analyze_cmd::ExportArgs),
+    /// The main job: ingest reports and shipment files, then write the HTML report.
+    #[command(
+        after_help = "Examples:\n  borderwatch --db examples.db run --fresh examples --out report.html"
+    )]
+    Run(analyze_cmd::RunArgs),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -186,6 +202,9 @@ fn main() -> ExitCode {
         Command::Show(c) => store_cmd::show(&cli.db, c),
         Command::Reprocess => store_cmd::reprocess(&cli.data, &cli.db),
         Command::Db(c) => store_cmd::db(&cli.db, c),
+        Command::Analyze(a) => analyze_cmd::analyze(&cli.data, &cli.db, a),
+        Command::Export(a) => analyze_cmd::export(&cli.data, &cli.db, a),
+        Command::Run(a) => analyze_cmd::run(&cli.data, &cli.db, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

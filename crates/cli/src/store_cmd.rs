@@ -24,11 +24,11 @@ pub fn db_path(explicit: &Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("borderwatch.db"))
 }
 
-fn open(db: &Option<PathBuf>) -> Result<Store, Failure> {
+pub fn open(db: &Option<PathBuf>) -> Result<Store, Failure> {
     Store::open(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
 }
 
-fn store_err(e: borderwatch_store::StoreError) -> Failure {
+pub fn store_err(e: borderwatch_store::StoreError) -> Failure {
     Failure::input(format!("error: {e}"))
 }
 
@@ -81,6 +81,20 @@ pub struct IngestArgs {
     /// files to readers sooner; larger ingests faster. Each file is whole either way.
     #[arg(long, value_name = "N", default_value_t = 20_000)]
     batch_rows: usize,
+}
+
+impl IngestArgs {
+    /// Ingest these paths with every default (for `run`).
+    pub fn for_paths(paths: Vec<PathBuf>) -> IngestArgs {
+        IngestArgs {
+            paths,
+            published: None,
+            kind: IngestKind::Auto,
+            map: Vec::new(),
+            jobs: None,
+            batch_rows: 20_000,
+        }
+    }
 }
 
 const REPORT_EXTENSIONS: &[(&str, &str)] = &[

@@ -769,6 +769,11 @@ impl<'a, 'r> Doc<'a, 'r> {
                 c.direction = dir;
                 c.mode = route.mode;
                 c.load = facts.load;
+                // "agreed … to export", "will carry": intended, not done.
+                c.planned = facts
+                    .planned
+                    .iter()
+                    .any(|&p| facts.triggers.iter().any(|&t| p < t && t - p < 60));
                 c.polarity = if negated {
                     Polarity::Negated
                 } else {

@@ -13,12 +13,14 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 mod claim;
+mod finding;
 mod issue;
 mod shipment;
 pub use claim::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,
     Polarity, Precision, Qualifier, Quantity, RouteStatus, When,
 };
+pub use finding::{Cited, Finding, Period};
 pub use issue::{Issue, IssueCode};
 pub use shipment::Shipment;
 

@@ -1,0 +1,182 @@
+//! The detectors: one file each, named by its stable id, each with a doc header saying when it
+//! fires. Every detector takes the [`Context`] and returns findings with their evidence quoted.
+
+use std::collections::BTreeSet;
+
+use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
+
+use crate::{period_of, score, ClaimIn, Context};
+
+mod displacement;
+mod empty_backhaul;
+mod policy_change;
+mod screening_flag;
+mod segregation;
+mod status_change;
+mod transshipment;
+mod volume;
+mod warehousing;
+
+/// Every detector id, in the order they run.
+pub const IDS: [&str; 9] = [
+    "segregation",
+    "empty-backhaul",
+    "displacement",
+    "warehousing",
+    "transshipment",
+    "status-change",
+    "volume",
+    "screening-flag",
+    "policy-change",
+];
+
+/// Runs every detector.
+pub fn run(ctx: &Context) -> Vec<Finding> {
+    let mut all = Vec::new();
+    all.extend(segregation::detect(ctx));
+    all.extend(empty_backhaul::detect(ctx));
+    all.extend(displacement::detect(ctx));
+    all.extend(warehousing::detect(ctx));
+    all.extend(transshipment::detect(ctx));
+    all.extend(status_change::detect(ctx));
+    all.extend(volume::detect(ctx));
+    all.extend(screening_flag::detect(ctx));
+    all.extend(policy_change::detect(ctx));
+    crate::finish(all)
+}
+
+/// Most claims quoted per finding (the count of supporting sources is always complete).
+const MAX_EVIDENCE: usize = 12;
+
+/// A finding from its claims: places, goods codes, period, independent sources, score, evidence.
+pub(crate) fn finding(
+    ctx: &Context,
+    kind: &str,
+    title: String,
+    summary: String,
+    corridors: Vec<String>,
+    claims: &[&ClaimIn],
+    strength: f64,
+) -> Finding {
+    let mut seen = BTreeSet::new();
+    let claims: Vec<&ClaimIn> = claims
+        .iter()
+        .copied()
+        .filter(|c| seen.insert(c.id))
+        .collect();
+    let places: BTreeSet<String> = claims
+        .iter()
+        .flat_map(|c| c.claim.from.iter().chain(&c.claim.to).chain(&c.claim.at))
+        .cloned()
+        .collect();
+    let hs: BTreeSet<String> = claims
+        .iter()
+        .flat_map(|c| &c.claim.goods)
+        .filter_map(|g| g.hs.clone())
+        .collect();
+    let independent = ctx.independent(&claims);
+    Finding {
+        id: String::new(),
+        kind: kind.to_string(),
+        title,
+        summary,
+        corridors,
+        places: places.into_iter().collect(),
+        hs: hs.into_iter().collect(),
+        period: period_of(&claims),
+        score: score(independent, strength),
+        independent_sources: independent,
+        evidence: claims
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(|c| ctx.cite(c))
+            .collect(),
+    }
+}
+
+/// An affirmed movement or storage claim in this direction.
+pub(crate) fn moving(c: &ClaimIn, dir: Direction) -> bool {
+    matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
+        && c.claim.polarity == Polarity::Affirmed
+        && c.claim.direction == dir
+}
+
+/// The goods of a claim whose verdict has this status, as "words (HS)".
+pub(crate) fn goods_with(c: &ClaimIn, want: &[Status]) -> Vec<String> {
+    c.claim
+        .goods
+        .iter()
+        .filter(|g| {
+            g.hs.as_ref().is_some_and(|hs| {
+                c.claim
+                    .verdicts
+                    .iter()
+                    .any(|v| &v.hs == hs && want.contains(&v.status))
+            })
+        })
+        .map(|g| format!("{} (HS {})", g.text, g.hs.as_deref().unwrap_or("")))
+        .collect()
+}
+
+/// The condition value a claim reports for an aspect.
+pub(crate) fn condition(c: &ClaimIn, aspect: &str) -> Option<String> {
+    match (&c.claim.kind, &c.claim.condition, c.claim.polarity) {
+        (ClaimKind::Condition, Some(v), Polarity::Affirmed) if v.aspect == aspect => {
+            Some(v.value.clone())
+        }
+        _ => None,
+    }
+}
+
+/// How the reports describe a corridor in one direction: the claims that call it strictly
+/// inspected or clean ("no sanctioned items are transported"), and those that call it loose.
+pub(crate) struct Character<'a> {
+    pub strict: Vec<&'a ClaimIn>,
+    pub loose: Vec<&'a ClaimIn>,
+}
+
+impl Character<'_> {
+    /// The reports call it clean: more strict or clean claims than loose ones.
+    pub fn clean(&self) -> bool {
+        !self.strict.is_empty() && self.strict.len() > self.loose.len()
+    }
+}
+
+pub(crate) fn character<'a>(ctx: &Context<'a>, corridor: &str, dir: Direction) -> Character<'a> {
+    let on = ctx.on(corridor);
+    let strict = on
+        .iter()
+        .copied()
+        .filter(|c| {
+            condition(c, "inspection").as_deref() == Some("strict")
+                || (c.claim.kind == ClaimKind::Movement
+                    && c.claim.polarity == Polarity::Negated
+                    && c.claim.direction == dir)
+        })
+        .collect();
+    let loose = on
+        .iter()
+        .copied()
+        .filter(|c| condition(c, "inspection").as_deref() == Some("loose"))
+        .collect();
+    Character { strict, loose }
+}
+
+/// "into the DPRK" / "out of the DPRK".
+pub(crate) fn dir_words(d: Direction) -> &'static str {
+    match d {
+        Direction::Inbound => "into the DPRK",
+        Direction::Outbound => "out of the DPRK",
+        Direction::Domestic => "within one country",
+        Direction::Unknown => "in an unknown direction",
+    }
+}
+
+/// Joins names: "A", "A and B", "A, B and C".
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

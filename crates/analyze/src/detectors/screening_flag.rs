@@ -1,0 +1,96 @@
+//! `screening-flag` — fires for every corridor and direction where goods the rulebook prohibits
+//! are reported moving or stored (planned movements included and marked), and for prohibited or
+//! review goods on a corridor the reports call clean (strictly inspected, or "no sanctioned items
+//! are transported") — a contradiction worth an analyst's time. Shipment records with prohibited
+//! verdicts on the corridor are cited with their file and line.
+//!
+//! Score: independent sources × (0.6; 1.0 when the corridor is called clean).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
+
+use super::{and_list, character, dir_words, finding, goods_with};
+use crate::{corridor_of_shipment, ClaimIn, Context};
+
+pub fn detect(ctx: &Context) -> Vec<Finding> {
+    let mut groups: BTreeMap<(Option<String>, Direction), Vec<&ClaimIn>> = BTreeMap::new();
+    for c in &ctx.claims {
+        if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
+            && c.claim.polarity == Polarity::Affirmed
+            && !goods_with(c, &[Status::Prohibited, Status::Review]).is_empty()
+        {
+            groups
+                .entry((ctx.corridor_of.get(&c.id).cloned(), c.claim.direction))
+                .or_default()
+                .push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for ((corridor, dir), claims) in groups {
+        let clean = corridor
+            .as_deref()
+            .is_some_and(|k| character(ctx, k, dir).clean());
+        let want: &[Status] = if clean {
+            &[Status::Prohibited, Status::Review]
+        } else {
+            &[Status::Prohibited]
+        };
+        let claims: Vec<&ClaimIn> = claims
+            .into_iter()
+            .filter(|c| !goods_with(c, want).is_empty())
+            .collect();
+        if claims.is_empty() {
+            continue;
+        }
+        let goods: Vec<String> = claims
+            .iter()
+            .flat_map(|c| goods_with(c, want))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let planned = claims.iter().all(|c| c.claim.planned);
+        let name = corridor
+            .as_deref()
+            .map(|k| ctx.corridor_name(k))
+            .unwrap_or_else(|| "no named corridor".into());
+        let title = if clean {
+            format!(
+                "{name}, reported clean, carries prohibited or review goods {}",
+                dir_words(dir)
+            )
+        } else if planned {
+            format!("Planned movement of prohibited goods {} ({name})", dir_words(dir))
+        } else {
+            format!("Prohibited goods {} ({name})", dir_words(dir))
+        };
+        let mut f = finding(
+            ctx,
+            "screening-flag",
+            title,
+            format!(
+                "{}: {}.",
+                if planned {
+                    "Planned or agreed, not yet done"
+                } else {
+                    "Reported"
+                },
+                and_list(&goods)
+            ),
+            corridor.iter().cloned().collect(),
+            &claims,
+            if clean { 1.0 } else { 0.6 },
+        );
+        // Shipment records on the same corridor and direction with a prohibited verdict.
+        for s in ctx.shipments.iter().filter(|s| {
+            s.status == Status::Prohibited
+                && s.shipment.direction == dir
+                && corridor.is_some()
+                && corridor_of_shipment(&s.shipment) == corridor
+        }) {
+            f.evidence.push(ctx.cite_shipment(s));
+        }
+        out.push(f);
+    }
+    out
+}

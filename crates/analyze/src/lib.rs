@@ -1,0 +1,565 @@
+//! Analysis: from stored claims and shipments to the corridor picture and the findings of the
+//! evasion detectors.
+//!
+//! Owns: naming the corridor of a claim or shipment (a crossing, or a route leg between two
+//! places), aggregating per corridor × direction × mode × period (claims, independent sources,
+//! goods by HS chapter with verdicts, prohibited share, loaded/empty, quantities, conditions, the
+//! open/closed timeline), telling independent sources from copies (`corroborate`), and the
+//! detectors (`detectors/`, one file each).
+//!
+//! Refuses: I/O, the clock and SQL. Everything comes in as arguments (claims, shipments, the
+//! gazetteer, the period) and goes out as values; the same input gives the same output.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use borderwatch_model::{
+    Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, Shipment,
+    Status,
+};
+use borderwatch_reference::Gazetteer;
+use serde::Serialize;
+
+mod corroborate;
+pub mod detectors;
+
+pub use corroborate::Independence;
+
+/// A stored claim as analysis needs it.
+#[derive(Debug, Clone)]
+pub struct ClaimIn {
+    pub id: i64,
+    pub source_id: i64,
+    /// The source's name (file) as stored.
+    pub source: String,
+    /// The source's publication date, when known (dates an undated claim's period).
+    pub published: Option<Date>,
+    pub claim: Claim,
+}
+
+/// A stored, screened shipment as analysis needs it.
+#[derive(Debug, Clone)]
+pub struct ShipmentIn {
+    pub id: i64,
+    pub source_id: i64,
+    pub source: String,
+    pub line: i64,
+    pub shipment: Shipment,
+    pub status: Status,
+}
+
+/// What to analyse and how to present evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Claims and shipments whose time ends before this are left out (undated ones stay in).
+    pub since: Option<Date>,
+    /// Claims and shipments whose time starts after this are left out.
+    pub until: Option<Date>,
+    /// Keep who said it in evidence (left out unless asked for: it can identify a person).
+    pub include_attribution: bool,
+}
+
+/// The result: the corridor picture and the findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub corridors: Vec<Corridor>,
+    pub findings: Vec<Finding>,
+    /// Sources analysed and how many are independent of one another.
+    pub sources: usize,
+    pub independent_sources: usize,
+}
+
+/// A corridor: a crossing, or a route leg between two places when no crossing is named.
+#[derive(Debug, Clone, Serialize)]
+pub struct Corridor {
+    pub id: String,
+    /// `crossing` or `leg`.
+    pub kind: &'static str,
+    pub name: String,
+    /// The two ends as place ids (a crossing's sides, or a leg's from and to).
+    pub ends: [String; 2],
+    pub flows: Vec<Flow>,
+    pub conditions: Vec<ConditionFigure>,
+    pub timeline: Vec<StatusEvent>,
+    /// Independent sources behind anything on this corridor.
+    pub independent_sources: usize,
+    pub claims: usize,
+}
+
+/// One corridor × direction × mode × period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flow {
+    pub direction: Direction,
+    pub mode: Option<Mode>,
+    /// `YYYY`, or `undated`.
+    pub period: String,
+    pub claims: usize,
+    pub shipments: usize,
+    pub independent_sources: usize,
+    pub loaded: usize,
+    pub empty: usize,
+    /// Claims that goods do *not* move here ("no sanctioned items are transported").
+    pub negated: usize,
+    pub goods: Vec<ChapterFigure>,
+    /// Share of classified goods items whose verdict is prohibited (0 when none are classified).
+    pub prohibited_share: f64,
+    pub quantities: Vec<String>,
+}
+
+/// Goods of one HS chapter on a flow.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterFigure {
+    pub chapter: String,
+    pub items: usize,
+    pub prohibited: usize,
+    pub capped: usize,
+    pub review: usize,
+    pub permitted: usize,
+    /// The words as written (first few).
+    pub examples: Vec<String>,
+}
+
+/// A reported condition of a corridor, with its support.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConditionFigure {
+    pub aspect: String,
+    pub value: String,
+    pub claims: usize,
+    pub independent_sources: usize,
+}
+
+/// One reported opening, closing, suspension or resumption.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusEvent {
+    pub date: Option<Date>,
+    pub mode: Option<Mode>,
+    pub status: String,
+    pub planned: bool,
+    pub negated: bool,
+    pub claim: i64,
+}
+
+/// What detectors see: the inputs, indexed once.
+pub struct Context<'a> {
+    pub claims: Vec<&'a ClaimIn>,
+    pub shipments: Vec<&'a ShipmentIn>,
+    pub gazetteer: &'a Gazetteer,
+    pub independence: Independence,
+    pub options: &'a Options,
+    /// Corridor id per claim id (claims with no corridor are absent).
+    pub corridor_of: BTreeMap<i64, String>,
+}
+
+impl<'a> Context<'a> {
+    /// Independent sources among these claims.
+    pub fn independent(&self, claims: &[&ClaimIn]) -> usize {
+        self.independence
+            .count(claims.iter().map(|c| c.source_id))
+    }
+
+    /// The evidence of a claim as a finding cites it.
+    pub fn cite(&self, c: &ClaimIn) -> Cited {
+        let e = &c.claim.evidence;
+        Cited {
+            source: c.source.clone(),
+            claim: Some(c.id),
+            span: e.span,
+            quote: if self.options.include_attribution {
+                e.text.clone()
+            } else {
+                e.redacted_text()
+            },
+            attribution: if self.options.include_attribution {
+                e.attribution.clone()
+            } else {
+                None
+            },
+        }
+    }
+
+    /// A shipment as evidence: its file and line.
+    pub fn cite_shipment(&self, s: &ShipmentIn) -> Cited {
+        let sh = &s.shipment;
+        Cited {
+            source: s.source.clone(),
+            claim: None,
+            span: [s.line as usize, s.line as usize],
+            quote: format!(
+                "line {}: {} {} {} {} ({})",
+                s.line,
+                sh.id.as_deref().unwrap_or(""),
+                sh.date,
+                sh.hs.as_ref().map(|h| h.as_str()).unwrap_or(""),
+                sh.description.as_deref().unwrap_or(""),
+                s.status
+            ),
+            attribution: None,
+        }
+    }
+
+    /// A display name for a corridor id.
+    pub fn corridor_name(&self, id: &str) -> String {
+        corridor_name(self.gazetteer, id)
+    }
+
+    /// The claims on a corridor.
+    pub fn on(&self, corridor: &str) -> Vec<&'a ClaimIn> {
+        self.claims
+            .iter()
+            .copied()
+            .filter(|c| self.corridor_of.get(&c.id).is_some_and(|k| k == corridor))
+            .collect()
+    }
+
+    /// The date a claim is about: its own time, else its source's publication date.
+    pub fn date(c: &ClaimIn) -> Option<Date> {
+        c.claim
+            .when
+            .as_ref()
+            .and_then(|w| w.start.or(w.end))
+            .or(c.published)
+    }
+
+    /// Every distinct corridor id, in order.
+    pub fn corridors(&self) -> BTreeSet<&str> {
+        self.corridor_of.values().map(String::as_str).collect()
+    }
+}
+
+/// The period covered by some claims' dates.
+pub fn period_of(claims: &[&ClaimIn]) -> Period {
+    let dates: Vec<Date> = claims.iter().filter_map(|c| Context::date(c)).collect();
+    Period {
+        start: dates.iter().min().copied(),
+        end: dates.iter().max().copied(),
+    }
+}
+
+/// The corridor of a claim: its crossing; else, with both ends named, the leg between them.
+pub fn corridor_of_claim(c: &Claim) -> Option<String> {
+    if let Some(v) = &c.via {
+        return Some(v.clone());
+    }
+    match (&c.from, &c.to) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}>{b}")),
+        _ => None,
+    }
+}
+
+/// The corridor of a shipment: its crossing, else its leg.
+pub fn corridor_of_shipment(s: &Shipment) -> Option<String> {
+    if let Some(v) = &s.crossing {
+        return Some(v.clone());
+    }
+    match (&s.origin, &s.destination) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}>{b}")),
+        _ => None,
+    }
+}
+
+/// "Dandong–Sinuiju" for a crossing, "Longkou → Nampo" for a leg.
+pub fn corridor_name(gz: &Gazetteer, id: &str) -> String {
+    if let Some(c) = gz.crossing(id) {
+        return c.names.first().cloned().unwrap_or_else(|| id.to_string());
+    }
+    if let Some((a, b)) = id.split_once('>') {
+        let n = |p: &str| {
+            gz.place(p)
+                .and_then(|p| p.names.first().cloned())
+                .unwrap_or_else(|| p.to_string())
+        };
+        return format!("{} → {}", n(a), n(b));
+    }
+    id.to_string()
+}
+
+fn in_period(d: (Option<Date>, Option<Date>), o: &Options) -> bool {
+    let (start, end) = d;
+    let after_since = match (o.since, end.or(start)) {
+        (Some(s), Some(e)) => e >= s,
+        _ => true,
+    };
+    let before_until = match (o.until, start.or(end)) {
+        (Some(u), Some(s)) => s <= u,
+        _ => true,
+    };
+    after_since && before_until
+}
+
+/// Runs the analysis: the corridor picture, then every detector.
+pub fn analyze(
+    claims: &[ClaimIn],
+    shipments: &[ShipmentIn],
+    gazetteer: &Gazetteer,
+    options: &Options,
+) -> Analysis {
+    let claims: Vec<&ClaimIn> = claims
+        .iter()
+        .filter(|c| {
+            let w = c.claim.when.as_ref();
+            in_period(
+                (
+                    w.and_then(|w| w.start).or(c.published),
+                    w.and_then(|w| w.end).or(c.published),
+                ),
+                options,
+            )
+        })
+        .collect();
+    let shipments: Vec<&ShipmentIn> = shipments
+        .iter()
+        .filter(|s| in_period((Some(s.shipment.date), Some(s.shipment.date)), options))
+        .collect();
+    let independence = Independence::new(&claims);
+    let corridor_of = claims
+        .iter()
+        .filter_map(|c| corridor_of_claim(&c.claim).map(|k| (c.id, k)))
+        .collect();
+    let ctx = Context {
+        claims,
+        shipments,
+        gazetteer,
+        independence,
+        options,
+        corridor_of,
+    };
+    let corridors = corridors(&ctx);
+    let findings = detectors::run(&ctx);
+    let sources: BTreeSet<i64> = ctx
+        .claims
+        .iter()
+        .map(|c| c.source_id)
+        .chain(ctx.shipments.iter().map(|s| s.source_id))
+        .collect();
+    Analysis {
+        corridors,
+        findings,
+        sources: sources.len(),
+        independent_sources: ctx.independence.count(sources.iter().copied()),
+    }
+}
+
+fn period_label(d: Option<Date>) -> String {
+    d.map(|d| d.format("%Y").to_string())
+        .unwrap_or_else(|| "undated".into())
+}
+
+/// The corridor picture.
+fn corridors(ctx: &Context) -> Vec<Corridor> {
+    let mut ids: BTreeSet<String> = ctx.corridor_of.values().cloned().collect();
+    for s in &ctx.shipments {
+        if let Some(k) = corridor_of_shipment(&s.shipment) {
+            ids.insert(k);
+        }
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        let claims = ctx.on(&id);
+        let ships: Vec<&ShipmentIn> = ctx
+            .shipments
+            .iter()
+            .copied()
+            .filter(|s| corridor_of_shipment(&s.shipment).as_deref() == Some(id.as_str()))
+            .collect();
+        let (kind, ends) = match ctx.gazetteer.crossing(&id) {
+            Some(c) => ("crossing", c.sides.clone()),
+            None => {
+                let (a, b) = id.split_once('>').unwrap_or((id.as_str(), ""));
+                ("leg", [a.to_string(), b.to_string()])
+            }
+        };
+        // Flows: movements and storage by direction × mode × period, plus shipments.
+        type Key = (Direction, Option<Mode>, String);
+        let mut flows: BTreeMap<Key, (Vec<&ClaimIn>, Vec<&ShipmentIn>)> = BTreeMap::new();
+        for c in &claims {
+            if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
+                && c.claim.direction != Direction::Unknown
+            {
+                let key = (
+                    c.claim.direction,
+                    c.claim.mode,
+                    period_label(Context::date(c)),
+                );
+                flows.entry(key).or_default().0.push(c);
+            }
+        }
+        for s in &ships {
+            let key = (
+                s.shipment.direction,
+                s.shipment.mode,
+                period_label(Some(s.shipment.date)),
+            );
+            flows.entry(key).or_default().1.push(s);
+        }
+        let flows = flows
+            .into_iter()
+            .map(|((direction, mode, period), (cs, ss))| flow(ctx, direction, mode, period, &cs, &ss))
+            .collect();
+        let mut conds: BTreeMap<(String, String), Vec<&ClaimIn>> = BTreeMap::new();
+        let mut timeline = Vec::new();
+        for c in &claims {
+            if let (ClaimKind::Condition, Some(v)) = (c.claim.kind, &c.claim.condition) {
+                if c.claim.polarity == Polarity::Affirmed {
+                    conds
+                        .entry((v.aspect.clone(), v.value.clone()))
+                        .or_default()
+                        .push(c);
+                }
+            }
+            if let (ClaimKind::Status, Some(s)) = (c.claim.kind, c.claim.status) {
+                timeline.push(StatusEvent {
+                    date: Context::date(c),
+                    mode: c.claim.mode,
+                    status: format!("{s:?}").to_lowercase(),
+                    planned: c.claim.planned,
+                    negated: c.claim.polarity == Polarity::Negated,
+                    claim: c.id,
+                });
+            }
+        }
+        timeline.sort_by_key(|e| (e.date, e.claim));
+        let conditions = conds
+            .into_iter()
+            .map(|((aspect, value), cs)| ConditionFigure {
+                aspect,
+                value,
+                claims: cs.len(),
+                independent_sources: ctx.independent(&cs),
+            })
+            .collect();
+        out.push(Corridor {
+            name: ctx.corridor_name(&id),
+            id,
+            kind,
+            ends,
+            flows,
+            conditions,
+            timeline,
+            independent_sources: ctx.independent(&claims),
+            claims: claims.len(),
+        });
+    }
+    out
+}
+
+fn flow(
+    ctx: &Context,
+    direction: Direction,
+    mode: Option<Mode>,
+    period: String,
+    claims: &[&ClaimIn],
+    ships: &[&ShipmentIn],
+) -> Flow {
+    let mut chapters: BTreeMap<String, ChapterFigure> = BTreeMap::new();
+    let mut count = |hs: &str, status: Option<Status>, text: &str| {
+        let ch = hs.get(..2).unwrap_or(hs).to_string();
+        let f = chapters.entry(ch.clone()).or_insert_with(|| ChapterFigure {
+            chapter: ch,
+            items: 0,
+            prohibited: 0,
+            capped: 0,
+            review: 0,
+            permitted: 0,
+            examples: Vec::new(),
+        });
+        f.items += 1;
+        match status {
+            Some(Status::Prohibited) => f.prohibited += 1,
+            Some(Status::Capped) => f.capped += 1,
+            Some(Status::Review) => f.review += 1,
+            Some(Status::Permitted) => f.permitted += 1,
+            None => {}
+        }
+        if f.examples.len() < 4 && !f.examples.iter().any(|e| e == text) {
+            f.examples.push(text.to_string());
+        }
+    };
+    let affirmed: Vec<&&ClaimIn> = claims
+        .iter()
+        .filter(|c| c.claim.polarity == Polarity::Affirmed)
+        .collect();
+    for c in &affirmed {
+        for g in &c.claim.goods {
+            let Some(hs) = &g.hs else { continue };
+            let status = c
+                .claim
+                .verdicts
+                .iter()
+                .find(|v| &v.hs == hs)
+                .map(|v| v.status);
+            count(hs, status, &g.text);
+        }
+    }
+    for s in ships {
+        if let Some(hs) = &s.shipment.hs {
+            let text = s.shipment.description.clone().unwrap_or_default();
+            count(hs.as_str(), Some(s.status), &text);
+        }
+    }
+    let goods: Vec<ChapterFigure> = chapters.into_values().collect();
+    let judged: usize = goods
+        .iter()
+        .map(|g| g.prohibited + g.capped + g.review + g.permitted)
+        .sum();
+    let prohibited: usize = goods.iter().map(|g| g.prohibited).sum();
+    let quantities = affirmed
+        .iter()
+        .flat_map(|c| &c.claim.quantities)
+        .map(|q| q.text.clone())
+        .collect();
+    Flow {
+        direction,
+        mode,
+        period,
+        claims: claims.len(),
+        shipments: ships.len(),
+        independent_sources: ctx.independent(claims),
+        loaded: affirmed
+            .iter()
+            .filter(|c| c.claim.load == Some(Load::Loaded) || !c.claim.goods.is_empty())
+            .count(),
+        empty: affirmed
+            .iter()
+            .filter(|c| c.claim.load == Some(Load::Empty))
+            .count(),
+        negated: claims
+            .iter()
+            .filter(|c| c.claim.polarity == Polarity::Negated)
+            .count(),
+        goods,
+        prohibited_share: if judged == 0 {
+            0.0
+        } else {
+            prohibited as f64 / judged as f64
+        },
+        quantities,
+    }
+}
+
+/// Numbers a list of findings `{kind}-{n}` in order and sorts by score, strongest first.
+pub(crate) fn finish(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.kind.cmp(&b.kind))
+            .then_with(|| a.title.cmp(&b.title))
+    });
+    let mut n: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &mut findings {
+        let k = n.entry(f.kind.clone()).or_default();
+        *k += 1;
+        f.id = format!("{}-{}", f.kind, k);
+    }
+    findings
+}
+
+/// A score from how many independent sources support a finding and how strong its signal is
+/// (0..1): one source gives at most 0.6, three or more up to 1.0.
+pub fn score(independent: usize, strength: f64) -> f64 {
+    let support = match independent {
+        0 => 0.0,
+        1 => 0.6,
+        2 => 0.8,
+        _ => 1.0,
+    };
+    ((support * strength.clamp(0.0, 1.0)) * 100.0).round() / 100.0
+}

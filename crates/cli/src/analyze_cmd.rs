@@ -1,0 +1,261 @@
+//! `borderwatch analyze`, `export` and `run`: the corridor picture and the findings, as a report
+//! or as data for other tools; `run` is the main job (ingest, then the HTML report).
+
+use std::path::PathBuf;
+
+use borderwatch_analyze::{analyze as run_analysis, Analysis, ClaimIn, Options, ShipmentIn};
+use borderwatch_report::export::{self, SourceDoc};
+use borderwatch_store::ClaimFilter;
+use clap::ValueEnum;
+
+use crate::store_cmd::{db_path, open, store_err};
+use crate::{load_reference, Failure, Outcome};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Json,
+    Html,
+}
+
+#[derive(clap::Args)]
+pub struct AnalyzeArgs {
+    /// Leave out claims and shipments whose time ends before this date (undated ones stay).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Leave out claims and shipments whose time starts after this date.
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    format: ReportFormat,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Keep who said what in the evidence (it can identify a person; left out by default).
+    #[arg(long)]
+    include_attribution: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Corridors, places and claims as one GeoJSON FeatureCollection (QGIS).
+    Geojson,
+    /// Corridors and places as KML (Google Earth).
+    Kml,
+    /// Corridor flows as CSV (`--what claims` for claims).
+    Csv,
+    /// FollowTheMoney entities (places, sources) as JSON lines.
+    Ftm,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportWhat {
+    Corridors,
+    Claims,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// For CSV: corridors (default) or claims.
+    #[arg(long, value_enum, default_value = "corridors")]
+    what: ExportWhat,
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date>, Failure> {
+    v.as_deref()
+        .map(|d| {
+            borderwatch_model::parse_date(d)
+                .map_err(|e| Failure::input(format!("error: {flag} {d:?}: {e}")))
+        })
+        .transpose()
+}
+
+/// Everything stored, as analysis takes it.
+struct Loaded {
+    claims: Vec<ClaimIn>,
+    shipments: Vec<ShipmentIn>,
+    sources: Vec<SourceDoc>,
+}
+
+fn load(db: &Option<PathBuf>) -> Result<Loaded, Failure> {
+    let store = open(db)?;
+    let sources = store.sources().map_err(store_err)?;
+    let published: std::collections::HashMap<i64, borderwatch_model::Date> = sources
+        .iter()
+        .filter_map(|s| {
+            let d = borderwatch_model::parse_date(s.published.as_deref()?).ok()?;
+            Some((s.id, d))
+        })
+        .collect();
+    let all = ClaimFilter::default();
+    let claims = store
+        .claims(&all)
+        .map_err(store_err)?
+        .into_iter()
+        .map(|r| ClaimIn {
+            id: r.id,
+            source_id: r.source_id,
+            published: published.get(&r.source_id).copied(),
+            source: r.source_name,
+            claim: r.claim,
+        })
+        .collect();
+    let shipments = store
+        .shipments(&all)
+        .map_err(store_err)?
+        .into_iter()
+        .map(|r| ShipmentIn {
+            id: r.id,
+            source_id: r.source_id,
+            source: r.source_name,
+            line: r.line,
+            shipment: r.shipment,
+            status: r.status,
+        })
+        .collect();
+    let sources = sources
+        .into_iter()
+        .map(|s| SourceDoc {
+            id: s.id,
+            name: s.name,
+            sha256: s.sha256,
+            media_type: s.media_type,
+            published: s.published,
+        })
+        .collect();
+    Ok(Loaded {
+        claims,
+        shipments,
+        sources,
+    })
+}
+
+fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {
+    match out {
+        Some(p) => {
+            std::fs::write(p, text)
+                .map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?;
+            eprintln!("wrote {}", p.display());
+        }
+        None => {
+            use std::io::Write;
+            let mut o = std::io::stdout().lock();
+            o.write_all(text.as_bytes())?;
+            o.flush()?;
+        }
+    }
+    Ok(0)
+}
+
+fn render(a: &Analysis, gz: &borderwatch_reference::Gazetteer, f: ReportFormat) -> String {
+    match f {
+        ReportFormat::Md => borderwatch_report::markdown(a, gz),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(a).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Html => borderwatch_report::html(a, gz, "borderwatch: what crosses the border"),
+    }
+}
+
+pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) -> Outcome {
+    let reference = load_reference(data)?;
+    let options = Options {
+        since: date("--since", &a.since)?,
+        until: date("--until", &a.until)?,
+        include_attribution: a.include_attribution,
+    };
+    let l = load(db)?;
+    let analysis = run_analysis(&l.claims, &l.shipments, &reference.gazetteer, &options);
+    write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format))
+}
+
+pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> Outcome {
+    let reference = load_reference(data)?;
+    let options = Options {
+        since: date("--since", &a.since)?,
+        until: date("--until", &a.until)?,
+        include_attribution: false,
+    };
+    let l = load(db)?;
+    let gz = &reference.gazetteer;
+    let analysis = run_analysis(&l.claims, &l.shipments, gz, &options);
+    let text = match (a.format, a.what) {
+        (ExportFormat::Geojson, _) => {
+            serde_json::to_string_pretty(&export::geojson(&analysis, gz, &l.claims))
+                .unwrap_or_default()
+                + "\n"
+        }
+        (ExportFormat::Kml, _) => export::kml(&analysis, gz),
+        (ExportFormat::Csv, ExportWhat::Corridors) => export::corridors_csv(&analysis),
+        (ExportFormat::Csv, ExportWhat::Claims) => export::claims_csv(&l.claims),
+        (ExportFormat::Ftm, _) => export::ftm(&analysis, gz, &l.sources),
+    };
+    write_out(&a.out, &text)
+}
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Reports and shipment files, or directories of them.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Where to write the HTML report.
+    #[arg(long, value_name = "FILE", default_value = "borderwatch-report.html")]
+    out: PathBuf,
+    /// Start from an empty store (deletes the database file given with --db or
+    /// $BORDERWATCH_DB first; refuses the default ./borderwatch.db).
+    #[arg(long)]
+    fresh: bool,
+}
+
+/// The main job: ingest the paths into the store, analyse everything stored, write the HTML
+/// report and say where it is.
+pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome {
+    let path = db_path(db);
+    if a.fresh {
+        if db.is_none() && std::env::var_os("BORDERWATCH_DB").is_none() {
+            return Err(Failure::input(
+                "error: --fresh needs --db PATH (it deletes that file first)",
+            ));
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", path.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)
+                    .map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?;
+            }
+        }
+    }
+    let ingest = crate::store_cmd::IngestArgs::for_paths(a.paths.clone());
+    let code = crate::store_cmd::ingest(data, db, &ingest)?;
+    let reference = load_reference(data)?;
+    let l = load(db)?;
+    let analysis = run_analysis(
+        &l.claims,
+        &l.shipments,
+        &reference.gazetteer,
+        &Options::default(),
+    );
+    let html = render(&analysis, &reference.gazetteer, ReportFormat::Html);
+    std::fs::write(&a.out, html)
+        .map_err(|e| Failure::input(format!("error: {}: {e}", a.out.display())))?;
+    let abs = std::fs::canonicalize(&a.out).unwrap_or_else(|_| a.out.clone());
+    println!(
+        "analysed {} claims and {} shipments from {} sources: {} corridors, {} findings",
+        l.claims.len(),
+        l.shipments.len(),
+        analysis.sources,
+        analysis.corridors.len(),
+        analysis.findings.len()
+    );
+    println!("store: {}", path.display());
+    println!("report: {}", abs.display());
+    Ok(code)
+}

@@ -1,0 +1,208 @@
+//! Exports for other tools: GeoJSON and KML (QGIS, Google Earth), CSV (spreadsheets), and
+//! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools).
+//!
+//! Attribution never appears here: exports carry corridors, places, sources and claims without
+//! who said what.
+
+use std::fmt::Write as _;
+
+use borderwatch_analyze::{Analysis, ClaimIn, Corridor};
+use borderwatch_reference::Gazetteer;
+use serde_json::{json, Value};
+
+use crate::{corridor_share, escape};
+
+fn place_xy(gz: &Gazetteer, id: &str) -> Option<[f64; 2]> {
+    let p = gz.place(id)?;
+    Some([p.lon?, p.lat?])
+}
+
+/// A corridor's line: a crossing from its CN/RU side to its DPRK side, a leg from end to end.
+fn corridor_line(gz: &Gazetteer, c: &Corridor) -> Option<Vec<[f64; 2]>> {
+    Some(vec![place_xy(gz, &c.ends[0])?, place_xy(gz, &c.ends[1])?])
+}
+
+fn corridor_props(c: &Corridor) -> Value {
+    let reports: usize = c.flows.iter().map(|f| f.claims).sum();
+    let records: usize = c.flows.iter().map(|f| f.shipments).sum();
+    json!({
+        "id": c.id, "kind": c.kind, "name": c.name, "claims": c.claims, "movement_reports": reports,
+        "records": records, "independent_sources": c.independent_sources,
+        "prohibited_share": (corridor_share(c) * 1000.0).round() / 1000.0,
+        "conditions": c.conditions.iter().map(|k| format!("{} {}", k.aspect, k.value)).collect::<Vec<_>>(),
+    })
+}
+
+/// Corridors, the places at their ends, and the claims on them, as one GeoJSON collection.
+pub fn geojson(a: &Analysis, gz: &Gazetteer, claims: &[ClaimIn]) -> Value {
+    let mut features = Vec::new();
+    for c in &a.corridors {
+        if let Some(line) = corridor_line(gz, c) {
+            features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {"layer": "corridor", "corridor": corridor_props(c)}}));
+        }
+    }
+    for p in places_used(a, gz) {
+        if let (Some(lon), Some(lat)) = (p.lon, p.lat) {
+            features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"layer": "place", "id": p.id, "name": p.names.first(), "kind": p.kind.as_str(), "country": p.country}}));
+        }
+    }
+    for c in claims {
+        let at = c.claim.at.as_ref().or(c.claim.from.as_ref()).or(c.claim.to.as_ref());
+        let xy = at.and_then(|p| place_xy(gz, p)).or_else(|| {
+            let k = gz.crossing(c.claim.via.as_deref()?)?;
+            place_xy(gz, &k.sides[0])
+        });
+        if let Some(xy) = xy {
+            features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
+                "properties": claim_props(c)}));
+        }
+    }
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+fn claim_props(c: &ClaimIn) -> Value {
+    json!({
+        "layer": "claim", "claim": c.id, "source": c.source, "kind": c.claim.kind.as_str(),
+        "direction": c.claim.direction.as_str(), "via": c.claim.via, "from": c.claim.from, "to": c.claim.to,
+        "mode": c.claim.mode.map(|m| m.as_str()),
+        "goods": c.claim.goods.iter().map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or(""))).collect::<Vec<_>>(),
+        "quote": c.claim.evidence.redacted_text(), "span": c.claim.evidence.span,
+    })
+}
+
+fn places_used<'g>(a: &Analysis, gz: &'g Gazetteer) -> Vec<&'g borderwatch_reference::Place> {
+    let mut ids = std::collections::BTreeSet::new();
+    for c in &a.corridors {
+        for e in &c.ends {
+            ids.insert(e.clone());
+        }
+    }
+    ids.iter().filter_map(|id| gz.place(id)).collect()
+}
+
+/// Corridors and places as KML placemarks.
+pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>borderwatch corridors</name>\n",
+    );
+    for c in &a.corridors {
+        if let Some(line) = corridor_line(gz, c) {
+            let coords: Vec<String> = line.iter().map(|p| format!("{},{},0", p[0], p[1])).collect();
+            let _ = writeln!(
+                s,
+                "<Placemark><name>{}</name><description>{} claims, {} independent sources, prohibited share {:.0}%</description><LineString><coordinates>{}</coordinates></LineString></Placemark>",
+                escape(&c.name),
+                c.claims,
+                c.independent_sources,
+                corridor_share(c) * 100.0,
+                coords.join(" ")
+            );
+        }
+    }
+    for p in places_used(a, gz) {
+        if let (Some(lon), Some(lat)) = (p.lon, p.lat) {
+            let _ = writeln!(
+                s,
+                "<Placemark><name>{}</name><description>{}</description><Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>",
+                escape(p.names.first().map(String::as_str).unwrap_or(&p.id)),
+                escape(&p.id)
+            );
+        }
+    }
+    s.push_str("</Document></kml>\n");
+    s
+}
+
+/// One CSV row per corridor × direction × mode × period.
+pub fn corridors_csv(a: &Analysis) -> String {
+    let mut s = String::from("corridor,name,direction,mode,period,claims,shipments,independent_sources,loaded,empty,negated,prohibited_share,goods\n");
+    let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    for c in &a.corridors {
+        for f in &c.flows {
+            let goods: Vec<String> = f.goods.iter().map(|g| format!("{}:{}", g.chapter, g.items)).collect();
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{},{},{},{:.3},{}",
+                q(&c.id),
+                q(&c.name),
+                f.direction,
+                f.mode.map(|m| m.as_str()).unwrap_or(""),
+                f.period,
+                f.claims,
+                f.shipments,
+                f.independent_sources,
+                f.loaded,
+                f.empty,
+                f.negated,
+                f.prohibited_share,
+                q(&goods.join(" "))
+            );
+        }
+    }
+    s
+}
+
+/// One CSV row per claim, attribution left out.
+pub fn claims_csv(claims: &[ClaimIn]) -> String {
+    let mut s = String::from("claim,source,kind,direction,from,to,via,mode,polarity,goods,start,end,span_start,span_end,quote\n");
+    let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    for c in claims {
+        let k = &c.claim;
+        let goods: Vec<String> = k.goods.iter().map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or(""))).collect();
+        let d = |x: Option<borderwatch_model::Date>| x.map(|d| d.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            c.id,
+            q(&c.source),
+            k.kind.as_str(),
+            k.direction,
+            k.from.as_deref().unwrap_or(""),
+            k.to.as_deref().unwrap_or(""),
+            k.via.as_deref().unwrap_or(""),
+            k.mode.map(|m| m.as_str()).unwrap_or(""),
+            if k.polarity == borderwatch_model::Polarity::Negated { "negated" } else { "affirmed" },
+            q(&goods.join("; ")),
+            d(k.when.as_ref().and_then(|w| w.start)),
+            d(k.when.as_ref().and_then(|w| w.end)),
+            k.evidence.span[0],
+            k.evidence.span[1],
+            q(&k.evidence.redacted_text())
+        );
+    }
+    s
+}
+
+/// A source for FollowTheMoney export.
+pub struct SourceDoc {
+    pub id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub published: Option<String>,
+}
+
+/// FollowTheMoney entities, one JSON object per line: places as `Address`, sources as
+/// `Document` (with their content hash), so the data can go into Aleph-style tools.
+pub fn ftm(a: &Analysis, gz: &Gazetteer, sources: &[SourceDoc]) -> String {
+    let mut s = String::new();
+    for p in places_used(a, gz) {
+        let mut props = json!({"full": [p.names.first()], "country": [p.country.to_ascii_lowercase()]});
+        if let (Some(lon), Some(lat)) = (p.lon, p.lat) {
+            props["longitude"] = json!([lon.to_string()]);
+            props["latitude"] = json!([lat.to_string()]);
+        }
+        props["summary"] = json!([format!("borderwatch place {} ({})", p.id, p.kind.as_str())]);
+        let _ = writeln!(s, "{}", json!({"id": format!("bw-place-{}", p.id), "schema": "Address", "properties": props}));
+    }
+    for d in sources {
+        let mut props = json!({"title": [d.name], "fileName": [d.name], "contentHash": [d.sha256], "mimeType": [d.media_type]});
+        if let Some(p) = &d.published {
+            props["publishedAt"] = json!([p]);
+        }
+        let _ = writeln!(s, "{}", json!({"id": format!("bw-source-{}", d.id), "schema": "Document", "properties": props}));
+    }
+    s
+}

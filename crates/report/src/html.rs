@@ -1,0 +1,441 @@
+//! The HTML report: one self-contained file (inline CSS and SVG, no script, nothing fetched).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use borderwatch_analyze::{Analysis, Corridor};
+use borderwatch_model::{Direction, Finding};
+use borderwatch_reference::Gazetteer;
+
+use crate::{escape, pct};
+
+const W: f64 = 960.0;
+const H: f64 = 560.0;
+
+/// A lon/lat → SVG projection (equirectangular, scaled by the cosine of the middle latitude).
+struct Proj {
+    lon0: f64,
+    lat1: f64,
+    k: f64,
+    kx: f64,
+}
+
+impl Proj {
+    fn new(points: &[(f64, f64)]) -> Proj {
+        let (mut lo0, mut lo1, mut la0, mut la1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for &(lon, lat) in points {
+            lo0 = lo0.min(lon);
+            lo1 = lo1.max(lon);
+            la0 = la0.min(lat);
+            la1 = la1.max(lat);
+        }
+        if points.is_empty() {
+            (lo0, lo1, la0, la1) = (124.0, 131.0, 38.5, 43.5);
+        }
+        let pad = 0.6;
+        let (lo0, lo1, la0, la1) = (lo0 - pad, lo1 + pad, la0 - pad, la1 + pad);
+        let kx = ((la0 + la1) / 2.0).to_radians().cos();
+        let k = ((W - 40.0) / ((lo1 - lo0) * kx)).min((H - 40.0) / (la1 - la0));
+        Proj {
+            lon0: lo0,
+            lat1: la1,
+            k,
+            kx,
+        }
+    }
+    fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            20.0 + (lon - self.lon0) * self.kx * self.k,
+            20.0 + (self.lat1 - lat) * self.k,
+        )
+    }
+}
+
+fn place_xy(gz: &Gazetteer, id: &str) -> Option<(f64, f64)> {
+    let p = gz.place(id)?;
+    Some((p.lon?, p.lat?))
+}
+
+/// Where a crossing sits: the middle of its two sides.
+fn crossing_xy(gz: &Gazetteer, id: &str) -> Option<(f64, f64)> {
+    let c = gz.crossing(id)?;
+    let (a, b) = (place_xy(gz, &c.sides[0])?, place_xy(gz, &c.sides[1])?);
+    Some(((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0))
+}
+
+/// Green (nothing prohibited) to red (all prohibited).
+fn share_colour(x: f64) -> String {
+    let x = x.clamp(0.0, 1.0);
+    let (r0, g0, b0) = (42.0, 157.0, 143.0);
+    let (r1, g1, b1) = (214.0, 40.0, 40.0);
+    format!(
+        "rgb({:.0},{:.0},{:.0})",
+        r0 + (r1 - r0) * x,
+        g0 + (g1 - g0) * x,
+        b0 + (b1 - b0) * x
+    )
+}
+
+fn dir_share(c: &Corridor, d: Direction) -> (usize, f64) {
+    let (mut claims, mut p, mut n) = (0usize, 0usize, 0usize);
+    for f in c.flows.iter().filter(|f| f.direction == d) {
+        claims += f.claims + f.shipments;
+        for g in &f.goods {
+            p += g.prohibited;
+            n += g.prohibited + g.capped + g.review + g.permitted;
+        }
+    }
+    (claims, if n == 0 { 0.0 } else { p as f64 / n as f64 })
+}
+
+fn map(a: &Analysis, gz: &Gazetteer) -> String {
+    // The border: China–DPRK and Russia–DPRK crossings, west to east (they sit on the Yalu and
+    // Tumen, so the line through them follows the rivers).
+    let mut border: Vec<(f64, f64, &str)> = gz
+        .crossings
+        .iter()
+        .filter_map(|c| crossing_xy(gz, &c.id).map(|(x, y)| (x, y, c.id.as_str())))
+        .collect();
+    border.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut pts: Vec<(f64, f64)> = border.iter().map(|b| (b.0, b.1)).collect();
+    for c in &a.corridors {
+        for e in &c.ends {
+            if let Some(p) = place_xy(gz, e) {
+                pts.push(p);
+            }
+        }
+    }
+    let pr = Proj::new(&pts);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg viewBox="0 0 {W} {H}" role="img" aria-label="Map of the China/Russia–DPRK border with corridors" xmlns="http://www.w3.org/2000/svg">
+<defs><marker id="ah" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
+<rect width="{W}" height="{H}" fill="#f4f1ea"/>"##
+    );
+    let line: Vec<String> = border
+        .iter()
+        .map(|&(lon, lat, _)| {
+            let (x, y) = pr.xy(lon, lat);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let _ = write!(
+        s,
+        r##"<polyline points="{}" fill="none" stroke="#4a6fa5" stroke-width="3" stroke-dasharray="8 4"><title>The border (Yalu and Tumen rivers), drawn through the crossings</title></polyline>"##,
+        line.join(" ")
+    );
+    for (label, lon, lat) in [("CHINA", 125.0, 42.6), ("DPRK", 127.0, 39.6), ("RUSSIA", 131.2, 43.2)] {
+        let (x, y) = pr.xy(lon, lat);
+        if (0.0..W).contains(&x) && (0.0..H).contains(&y) {
+            let _ = write!(
+                s,
+                r##"<text x="{x:.0}" y="{y:.0}" font-size="22" fill="#8a8070" letter-spacing="4">{label}</text>"##
+            );
+        }
+    }
+    // Corridors: legs as lines, crossings as two arrows (into the DPRK, out of it).
+    for c in &a.corridors {
+        let (n_in, s_in) = dir_share(c, Direction::Inbound);
+        let (n_out, s_out) = dir_share(c, Direction::Outbound);
+        let title = escape(&format!(
+            "{}: into the DPRK {} reports, {} prohibited; out of the DPRK {} reports, {} prohibited",
+            c.name,
+            n_in,
+            pct(s_in),
+            n_out,
+            pct(s_out)
+        ));
+        if c.kind == "leg" {
+            let (Some(p0), Some(p1)) = (place_xy(gz, &c.ends[0]), place_xy(gz, &c.ends[1])) else {
+                continue;
+            };
+            let ((x0, y0), (x1, y1)) = (pr.xy(p0.0, p0.1), pr.xy(p1.0, p1.1));
+            let n = n_in + n_out;
+            let share = if n_in >= n_out { s_in } else { s_out };
+            let _ = write!(
+                s,
+                r##"<line x1="{x0:.1}" y1="{y0:.1}" x2="{x1:.1}" y2="{y1:.1}" stroke="{}" stroke-width="{:.1}" marker-end="url(#ah)" opacity="0.85"><title>{title}</title></line>"##,
+                share_colour(share),
+                1.5 + 1.5 * (n.max(1) as f64).sqrt()
+            );
+            continue;
+        }
+        let Some((lon, lat)) = crossing_xy(gz, &c.id) else {
+            continue;
+        };
+        let (x, y) = pr.xy(lon, lat);
+        for (n, share, dx, dy0, dy1) in [
+            (n_in, s_in, -7.0, -28.0, 6.0),
+            (n_out, s_out, 7.0, 6.0, -28.0),
+        ] {
+            if n == 0 {
+                continue;
+            }
+            let _ = write!(
+                s,
+                r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{}" stroke-width="{:.1}" marker-end="url(#ah)"><title>{title}</title></line>"##,
+                x + dx,
+                y + dy0,
+                x + dx,
+                y + dy1,
+                share_colour(share),
+                1.5 + 1.5 * (n as f64).sqrt()
+            );
+        }
+    }
+    for &(lon, lat, id) in &border {
+        let (x, y) = pr.xy(lon, lat);
+        let name = gz
+            .crossing(id)
+            .and_then(|c| c.names.first().cloned())
+            .unwrap_or_else(|| id.to_string());
+        let active = a.corridors.iter().any(|c| c.id == id);
+        let _ = write!(
+            s,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="{}" fill="{}" stroke="#222"><title>{}</title></circle>"##,
+            if active { 5 } else { 3 },
+            if active { "#222" } else { "#fff" },
+            escape(&name)
+        );
+        if active {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="12" fill="#222">{}</text>"##,
+                x + 12.0,
+                y + 14.0,
+                escape(&name)
+            );
+        }
+    }
+    // Places at the ends of legs (ports, cities) with their names.
+    let mut named = std::collections::BTreeSet::new();
+    for c in a.corridors.iter().filter(|c| c.kind == "leg") {
+        for e in &c.ends {
+            if !named.insert(e.clone()) {
+                continue;
+            }
+            if let (Some((lon, lat)), Some(p)) = (place_xy(gz, e), gz.place(e)) {
+                let (x, y) = pr.xy(lon, lat);
+                let _ = write!(
+                    s,
+                    r##"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="#4a6fa5"/><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"##,
+                    x - 3.5,
+                    y - 3.5,
+                    x + 8.0,
+                    y - 6.0,
+                    escape(p.names.first().map(String::as_str).unwrap_or(e))
+                );
+            }
+        }
+    }
+    let _ = write!(
+        s,
+        r##"<g font-size="12"><rect x="{}" y="{}" width="250" height="74" fill="#fff" opacity="0.9" stroke="#aaa"/>
+<line x1="{lx}" y1="{}" x2="{lx}" y2="{}" stroke="{}" stroke-width="4" marker-end="url(#ah)"/><text x="{}" y="{}">into the DPRK (down), out (up)</text>
+<rect x="{lx}" y="{}" width="14" height="10" fill="{}"/><rect x="{}" y="{}" width="14" height="10" fill="{}"/><text x="{}" y="{}">no prohibited → all prohibited</text>
+<text x="{lx}" y="{}">width: number of reports and records</text></g>"##,
+        W - 270.0,
+        H - 94.0,
+        H - 86.0,
+        H - 64.0,
+        share_colour(0.5),
+        W - 236.0,
+        H - 72.0,
+        H - 56.0,
+        share_colour(0.0),
+        W - 238.0,
+        H - 56.0,
+        share_colour(1.0),
+        W - 218.0,
+        H - 47.0,
+        H - 30.0,
+        lx = W - 256.0,
+    );
+    s.push_str("</svg>");
+    s
+}
+
+fn timeline(a: &Analysis) -> String {
+    let mut events: Vec<(borderwatch_model::Date, String, String)> = Vec::new();
+    for c in &a.corridors {
+        for e in &c.timeline {
+            if let Some(d) = e.date {
+                let mode = e.mode.map(|m| format!(" {m}")).unwrap_or_default();
+                events.push((d, format!("{}{mode}", c.name), e.status.clone()));
+            }
+        }
+    }
+    for f in &a.findings {
+        if f.kind == "status-change" && f.corridors.is_empty() {
+            if let Some(d) = f.period.start {
+                events.push((d, f.title.clone(), String::new()));
+            }
+        }
+    }
+    if events.is_empty() {
+        return "<p>No dated openings or closures in the reports analysed.</p>".into();
+    }
+    events.sort();
+    let (d0, d1) = (events[0].0, events[events.len() - 1].0);
+    let span = ((d1 - d0).num_days().max(1)) as f64;
+    let h = 40.0 + 22.0 * events.len() as f64;
+    let mut s = format!(
+        r##"<svg viewBox="0 0 {W} {h}" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline of openings and closures"><line x1="40" y1="20" x2="{}" y2="20" stroke="#555"/>"##,
+        W - 300.0
+    );
+    let _ = write!(
+        s,
+        r##"<text x="40" y="14" font-size="11">{d0}</text><text x="{}" y="14" font-size="11" text-anchor="end">{d1}</text>"##,
+        W - 300.0
+    );
+    for (i, (d, who, what)) in events.iter().enumerate() {
+        let x = 40.0 + (W - 340.0) * ((*d - d0).num_days() as f64 / span);
+        let y = 40.0 + 22.0 * i as f64;
+        let colour = match what.as_str() {
+            "closed" | "suspended" => "#d62828",
+            "resumed" | "opened" => "#2a9d8f",
+            _ => "#555",
+        };
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="20" x2="{x:.1}" y2="{y:.1}" stroke="#ccc"/><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{colour}"/><text x="{:.1}" y="{:.1}" font-size="12">{d} {} {}</text>"##,
+            x + 8.0,
+            y + 4.0,
+            escape(who),
+            escape(what)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn finding_html(s: &mut String, f: &Finding) {
+    let _ = write!(
+        s,
+        r##"<section class="finding" id="{}"><h3><span class="kind">{}</span> {}</h3><p>{}</p><p class="meta">score {:.2} · {} independent source{}{}</p>"##,
+        escape(&f.id),
+        escape(&f.kind),
+        escape(&f.title),
+        escape(&f.summary),
+        f.score,
+        f.independent_sources,
+        if f.independent_sources == 1 { "" } else { "s" },
+        match (f.period.start, f.period.end) {
+            (Some(a), Some(b)) if a != b => format!(" · {a} to {b}"),
+            (Some(a), _) => format!(" · {a}"),
+            _ => String::new(),
+        }
+    );
+    for e in &f.evidence {
+        let _ = write!(
+            s,
+            r##"<blockquote>{}<footer>{} · bytes {}–{}{}</footer></blockquote>"##,
+            escape(&e.quote),
+            escape(&e.source),
+            e.span[0],
+            e.span[1],
+            e.attribution
+                .as_ref()
+                .map(|a| format!(" · said by {}", escape(a)))
+                .unwrap_or_default()
+        );
+    }
+    s.push_str("</section>");
+}
+
+/// The whole report as one HTML document.
+pub fn html(a: &Analysis, gz: &Gazetteer, title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{t}</title><style>
+body{{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1000px;padding:1em;color:#222}}
+h1{{font-size:1.6em}} h2{{margin-top:1.6em;border-bottom:1px solid #ccc}}
+table{{border-collapse:collapse;width:100%;font-size:13px}} td,th{{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}}
+th{{background:#f0ede6}} .finding{{border-left:4px solid #4a6fa5;padding:0 1em;margin:1em 0}}
+.kind{{font:12px monospace;background:#eee;padding:2px 5px;border-radius:3px}} .meta{{color:#666;font-size:13px}}
+blockquote{{margin:.5em 0;padding:.3em .8em;background:#faf8f3;border-left:3px solid #ccc}} footer{{color:#777;font-size:12px}}
+svg{{width:100%;height:auto;border:1px solid #ddd}}
+</style></head><body><h1>{t}</h1><p>{} sources ({} independent of one another), {} corridors, {} findings. Every figure links to the sentences or records behind it; who said what is left out unless asked for.</p>"##,
+        a.sources,
+        a.independent_sources,
+        a.corridors.len(),
+        a.findings.len(),
+        t = escape(title)
+    );
+    s.push_str("<h2>Map</h2>");
+    s.push_str(&map(a, gz));
+    s.push_str("<h2>Timeline</h2>");
+    s.push_str(&timeline(a));
+    s.push_str("<h2>Findings</h2>");
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &a.findings {
+        *by_kind.entry(&f.kind).or_default() += 1;
+    }
+    let _ = write!(
+        s,
+        "<p>{}</p>",
+        by_kind
+            .iter()
+            .map(|(k, n)| format!("{} {}", n, escape(k)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    );
+    for f in &a.findings {
+        finding_html(&mut s, f);
+    }
+    s.push_str("<h2>Corridors</h2><table><tr><th>corridor</th><th>direction</th><th>mode</th><th>period</th><th>reports</th><th>records</th><th>independent sources</th><th>loaded</th><th>empty</th><th>prohibited share</th><th>goods (HS chapter: items, prohibited)</th><th>conditions</th></tr>");
+    for c in &a.corridors {
+        let conds: Vec<String> = c
+            .conditions
+            .iter()
+            .map(|k| format!("{} {} ({})", k.aspect, k.value, k.claims))
+            .collect();
+        for f in &c.flows {
+            let goods: Vec<String> = f
+                .goods
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{}: {}{} ({})",
+                        g.chapter,
+                        g.items,
+                        if g.prohibited > 0 {
+                            format!(", {} prohibited", g.prohibited)
+                        } else {
+                            String::new()
+                        },
+                        g.examples.join(", ")
+                    )
+                })
+                .collect();
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&c.name),
+                f.direction,
+                f.mode.map(|m| m.to_string()).unwrap_or_default(),
+                escape(&f.period),
+                f.claims,
+                f.shipments,
+                f.independent_sources,
+                f.loaded,
+                f.empty,
+                pct(f.prohibited_share),
+                escape(&goods.join("; ")),
+                escape(&conds.join("; "))
+            );
+        }
+        if c.flows.is_empty() {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td colspan=\"10\">no movements reported</td><td>{}</td></tr>",
+                escape(&c.name),
+                escape(&conds.join("; "))
+            );
+        }
+    }
+    s.push_str("</table></body></html>\n");
+    s
+}

@@ -1,0 +1,141 @@
+//! Rendering an analysis for people and for other tools.
+//!
+//! Owns: the Markdown report, the self-contained HTML report (an SVG map of the border drawn from
+//! the gazetteer's coordinates, the status timeline, the corridor table, the findings with their
+//! quoted evidence), and the exports (`export.rs`: GeoJSON, KML, CSV, FollowTheMoney entities).
+//!
+//! Refuses: deciding anything (the analysis is done) and I/O (callers write the strings). Every
+//! piece of report text is escaped; attribution appears only if the analysis kept it.
+
+use std::fmt::Write as _;
+
+use borderwatch_analyze::{Analysis, Corridor};
+use borderwatch_model::Finding;
+use borderwatch_reference::Gazetteer;
+
+pub mod export;
+mod html;
+
+pub use html::html;
+
+/// Escapes text for HTML and XML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The share as a percentage.
+pub fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// The prohibited share of a corridor over all its flows (items weighted).
+pub fn corridor_share(c: &Corridor) -> f64 {
+    let (mut p, mut n) = (0usize, 0usize);
+    for f in &c.flows {
+        for g in &f.goods {
+            p += g.prohibited;
+            n += g.prohibited + g.capped + g.review + g.permitted;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        p as f64 / n as f64
+    }
+}
+
+/// The Markdown report.
+pub fn markdown(a: &Analysis, gz: &Gazetteer) -> String {
+    let _ = gz;
+    let mut s = String::new();
+    let _ = writeln!(s, "# borderwatch analysis\n");
+    let _ = writeln!(
+        s,
+        "{} sources ({} independent), {} corridors, {} findings.\n",
+        a.sources,
+        a.independent_sources,
+        a.corridors.len(),
+        a.findings.len()
+    );
+    let _ = writeln!(s, "## Findings\n");
+    for f in &a.findings {
+        finding_md(&mut s, f);
+    }
+    let _ = writeln!(s, "## Corridors\n");
+    let _ = writeln!(
+        s,
+        "| corridor | direction | mode | period | claims | shipments | sources | loaded | empty | prohibited share | goods (HS chapter: items) |"
+    );
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+    for c in &a.corridors {
+        for f in &c.flows {
+            let goods: Vec<String> = f
+                .goods
+                .iter()
+                .map(|g| format!("{}: {}", g.chapter, g.items))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                c.name,
+                f.direction,
+                f.mode.map(|m| m.to_string()).unwrap_or_default(),
+                f.period,
+                f.claims,
+                f.shipments,
+                f.independent_sources,
+                f.loaded,
+                f.empty,
+                pct(f.prohibited_share),
+                goods.join(", ")
+            );
+        }
+        for k in &c.conditions {
+            let _ = writeln!(
+                s,
+                "| {} | condition | | | {} | | {} | | | | {} {} |",
+                c.name, k.claims, k.independent_sources, k.aspect, k.value
+            );
+        }
+    }
+    s
+}
+
+fn finding_md(s: &mut String, f: &Finding) {
+    let _ = writeln!(
+        s,
+        "### {} — {}\n\n{} (score {:.2}, {} independent source{})\n",
+        f.id,
+        f.title,
+        f.summary,
+        f.score,
+        f.independent_sources,
+        if f.independent_sources == 1 { "" } else { "s" }
+    );
+    for e in &f.evidence {
+        let _ = writeln!(
+            s,
+            "> {}  \n> — {} [{}–{}]\n",
+            e.quote.replace('\n', " "),
+            e.source,
+            e.span[0],
+            e.span[1]
+        );
+    }
+}
+
+/// Findings of one kind, for tests and summaries.
+pub fn of_kind<'a>(a: &'a Analysis, kind: &str) -> Vec<&'a Finding> {
+    a.findings.iter().filter(|f| f.kind == kind).collect()
+}
