@@ -61,7 +61,10 @@ impl Independence {
             }
         }
         let ids: Vec<i64> = parent.keys().copied().collect();
-        let group = ids.into_iter().map(|id| (id, root(&mut parent, id))).collect();
+        let group = ids
+            .into_iter()
+            .map(|id| (id, root(&mut parent, id)))
+            .collect();
         Independence { group }
     }
 

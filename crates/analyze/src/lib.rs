@@ -152,8 +152,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Independent sources among these claims.
     pub fn independent(&self, claims: &[&ClaimIn]) -> usize {
-        self.independence
-            .count(claims.iter().map(|c| c.source_id))
+        self.independence.count(claims.iter().map(|c| c.source_id))
     }
 
     /// The evidence of a claim as a finding cites it.
@@ -392,7 +391,9 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
         }
         let flows = flows
             .into_iter()
-            .map(|((direction, mode, period), (cs, ss))| flow(ctx, direction, mode, period, &cs, &ss))
+            .map(|((direction, mode, period), (cs, ss))| {
+                flow(ctx, direction, mode, period, &cs, &ss)
+            })
             .collect();
         let mut conds: BTreeMap<(String, String), Vec<&ClaimIn>> = BTreeMap::new();
         let mut timeline = Vec::new();

@@ -158,10 +158,10 @@ fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {
 fn render(a: &Analysis, gz: &borderwatch_reference::Gazetteer, f: ReportFormat) -> String {
     match f {
         ReportFormat::Md => borderwatch_report::markdown(a, gz),
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(a).unwrap_or_default() + "\n"
+        ReportFormat::Json => serde_json::to_string_pretty(a).unwrap_or_default() + "\n",
+        ReportFormat::Html => {
+            borderwatch_report::html(a, gz, "borderwatch: what crosses the border")
         }
-        ReportFormat::Html => borderwatch_report::html(a, gz, "borderwatch: what crosses the border"),
     }
 }
 

@@ -280,7 +280,12 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                     .is_some_and(|b| b.is_ascii_digit())
                 || (word(mk + 1) == "of"
                     && (word(mk + 3) == "year" || year_of(word(mk + 2)).is_some()))
-                || year_of(word(mk + 1)).is_some();
+                || year_of(word(mk + 1)).is_some()
+                || (part == 0
+                    && word(k.wrapping_sub(1))
+                        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                        .parse::<u32>()
+                        .is_ok_and(|d| (1..=31).contains(&d)));
             let is_may = mword == "may";
             if datey && (!is_may || raw.starts_with('M')) {
                 let mut end = ws[mk].1;
@@ -295,6 +300,26 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                     end = ws[next].1;
                     next += 1;
                 }
+                // Day before month: "12 January 2023", "3rd of April".
+                let mut start_at = ws[k].0;
+                let day_before = if part == 0 && day.is_none() {
+                    let (d, back) = if word(k.wrapping_sub(1)) == "of" {
+                        (word(k.wrapping_sub(2)), 2)
+                    } else {
+                        (word(k.wrapping_sub(1)), 1)
+                    };
+                    d.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|d| (1..=31).contains(d) && k >= back)
+                        .map(|d| (d, back))
+                } else {
+                    None
+                };
+                if let Some((_, back)) = day_before {
+                    start_at = ws[k - back].0;
+                }
+                let day = day.or(day_before.map(|d| d.0));
                 let mut year = year_of(word(next));
                 if year.is_some() {
                     end = ws[next].1;
@@ -332,7 +357,7 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
                         year_offset,
                     },
                 };
-                let start = if part > 0 && mk > k { s } else { ws[k].0 };
+                let start = if part > 0 && mk > k { s } else { start_at };
                 let start = if part > 0 && k > 0 && word(k - 1) == "the" && w != "mid" {
                     ws[k - 1].0
                 } else {
@@ -520,5 +545,25 @@ mod tests {
         );
         check("on Monday", None, &["Monday=..:Unresolved"]);
         check("it may be that three days", None, &[]);
+        check(
+            "on 12 January 2023, two",
+            None,
+            &["12 January 2023=2023-01-12..2023-01-12:Day"],
+        );
+        check(
+            "since 3rd of April 2023 the",
+            None,
+            &["3rd of April 2023=2023-04-03..2023-04-03:Day"],
+        );
+        check(
+            "on 25 September, after",
+            Some("2023-10-02"),
+            &["25 September=2023-09-25..2023-09-25:Day"],
+        );
+        check(
+            "80 trucks in May 2023",
+            None,
+            &["May 2023=2023-05-01..2023-05-31:Month"],
+        );
     }
 }

@@ -38,8 +38,10 @@ pub fn geojson(a: &Analysis, gz: &Gazetteer, claims: &[ClaimIn]) -> Value {
     let mut features = Vec::new();
     for c in &a.corridors {
         if let Some(line) = corridor_line(gz, c) {
-            features.push(json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
-                "properties": {"layer": "corridor", "corridor": corridor_props(c)}}));
+            features.push(
+                json!({"type": "Feature", "geometry": {"type": "LineString", "coordinates": line},
+                "properties": {"layer": "corridor", "corridor": corridor_props(c)}}),
+            );
         }
     }
     for p in places_used(a, gz) {
@@ -49,14 +51,21 @@ pub fn geojson(a: &Analysis, gz: &Gazetteer, claims: &[ClaimIn]) -> Value {
         }
     }
     for c in claims {
-        let at = c.claim.at.as_ref().or(c.claim.from.as_ref()).or(c.claim.to.as_ref());
+        let at = c
+            .claim
+            .at
+            .as_ref()
+            .or(c.claim.from.as_ref())
+            .or(c.claim.to.as_ref());
         let xy = at.and_then(|p| place_xy(gz, p)).or_else(|| {
             let k = gz.crossing(c.claim.via.as_deref()?)?;
             place_xy(gz, &k.sides[0])
         });
         if let Some(xy) = xy {
-            features.push(json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
-                "properties": claim_props(c)}));
+            features.push(
+                json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
+                "properties": claim_props(c)}),
+            );
         }
     }
     json!({"type": "FeatureCollection", "features": features})
@@ -89,7 +98,10 @@ pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
     );
     for c in &a.corridors {
         if let Some(line) = corridor_line(gz, c) {
-            let coords: Vec<String> = line.iter().map(|p| format!("{},{},0", p[0], p[1])).collect();
+            let coords: Vec<String> = line
+                .iter()
+                .map(|p| format!("{},{},0", p[0], p[1]))
+                .collect();
             let _ = writeln!(
                 s,
                 "<Placemark><name>{}</name><description>{} claims, {} independent sources, prohibited share {:.0}%</description><LineString><coordinates>{}</coordinates></LineString></Placemark>",
@@ -121,7 +133,11 @@ pub fn corridors_csv(a: &Analysis) -> String {
     let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     for c in &a.corridors {
         for f in &c.flows {
-            let goods: Vec<String> = f.goods.iter().map(|g| format!("{}:{}", g.chapter, g.items)).collect();
+            let goods: Vec<String> = f
+                .goods
+                .iter()
+                .map(|g| format!("{}:{}", g.chapter, g.items))
+                .collect();
             let _ = writeln!(
                 s,
                 "{},{},{},{},{},{},{},{},{},{},{},{:.3},{}",
@@ -150,7 +166,11 @@ pub fn claims_csv(claims: &[ClaimIn]) -> String {
     let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     for c in claims {
         let k = &c.claim;
-        let goods: Vec<String> = k.goods.iter().map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or(""))).collect();
+        let goods: Vec<String> = k
+            .goods
+            .iter()
+            .map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or("")))
+            .collect();
         let d = |x: Option<borderwatch_model::Date>| x.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             s,
@@ -163,7 +183,11 @@ pub fn claims_csv(claims: &[ClaimIn]) -> String {
             k.to.as_deref().unwrap_or(""),
             k.via.as_deref().unwrap_or(""),
             k.mode.map(|m| m.as_str()).unwrap_or(""),
-            if k.polarity == borderwatch_model::Polarity::Negated { "negated" } else { "affirmed" },
+            if k.polarity == borderwatch_model::Polarity::Negated {
+                "negated"
+            } else {
+                "affirmed"
+            },
             q(&goods.join("; ")),
             d(k.when.as_ref().and_then(|w| w.start)),
             d(k.when.as_ref().and_then(|w| w.end)),
@@ -189,20 +213,29 @@ pub struct SourceDoc {
 pub fn ftm(a: &Analysis, gz: &Gazetteer, sources: &[SourceDoc]) -> String {
     let mut s = String::new();
     for p in places_used(a, gz) {
-        let mut props = json!({"full": [p.names.first()], "country": [p.country.to_ascii_lowercase()]});
+        let mut props =
+            json!({"full": [p.names.first()], "country": [p.country.to_ascii_lowercase()]});
         if let (Some(lon), Some(lat)) = (p.lon, p.lat) {
             props["longitude"] = json!([lon.to_string()]);
             props["latitude"] = json!([lat.to_string()]);
         }
         props["summary"] = json!([format!("borderwatch place {} ({})", p.id, p.kind.as_str())]);
-        let _ = writeln!(s, "{}", json!({"id": format!("bw-place-{}", p.id), "schema": "Address", "properties": props}));
+        let _ = writeln!(
+            s,
+            "{}",
+            json!({"id": format!("bw-place-{}", p.id), "schema": "Address", "properties": props})
+        );
     }
     for d in sources {
         let mut props = json!({"title": [d.name], "fileName": [d.name], "contentHash": [d.sha256], "mimeType": [d.media_type]});
         if let Some(p) = &d.published {
             props["publishedAt"] = json!([p]);
         }
-        let _ = writeln!(s, "{}", json!({"id": format!("bw-source-{}", d.id), "schema": "Document", "properties": props}));
+        let _ = writeln!(
+            s,
+            "{}",
+            json!({"id": format!("bw-source-{}", d.id), "schema": "Document", "properties": props})
+        );
     }
     s
 }

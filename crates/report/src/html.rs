@@ -110,7 +110,7 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
     let _ = write!(
         s,
         r##"<svg viewBox="0 0 {W} {H}" role="img" aria-label="Map of the China/Russia–DPRK border with corridors" xmlns="http://www.w3.org/2000/svg">
-<defs><marker id="ah" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
+<defs><marker id="ah" viewBox="0 0 10 10" refX="8" refY="5" markerUnits="userSpaceOnUse" markerWidth="12" markerHeight="12" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>
 <rect width="{W}" height="{H}" fill="#f4f1ea"/>"##
     );
     let line: Vec<String> = border
@@ -125,7 +125,11 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
         r##"<polyline points="{}" fill="none" stroke="#4a6fa5" stroke-width="3" stroke-dasharray="8 4"><title>The border (Yalu and Tumen rivers), drawn through the crossings</title></polyline>"##,
         line.join(" ")
     );
-    for (label, lon, lat) in [("CHINA", 125.0, 42.6), ("DPRK", 127.0, 39.6), ("RUSSIA", 131.2, 43.2)] {
+    for (label, lon, lat) in [
+        ("CHINA", 125.0, 42.6),
+        ("DPRK", 127.0, 39.6),
+        ("RUSSIA", 131.2, 43.2),
+    ] {
         let (x, y) = pr.xy(lon, lat);
         if (0.0..W).contains(&x) && (0.0..H).contains(&y) {
             let _ = write!(

@@ -65,8 +65,10 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 if b_first <= a_last {
                     continue;
                 }
-                let ca: BTreeSet<String> = on_a.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
-                let cb: BTreeSet<String> = on_b.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
+                let ca: BTreeSet<String> =
+                    on_a.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
+                let cb: BTreeSet<String> =
+                    on_b.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
                 if ca.is_disjoint(&cb) {
                     continue;
                 }
@@ -88,7 +90,12 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 let still_trading: Vec<&ClaimIn> = ctx
                     .on(a)
                     .into_iter()
-                    .filter(|c| after_a(c) && moving(c, dir) && goods_with(c, &[Status::Prohibited]).is_empty() && !c.claim.goods.is_empty())
+                    .filter(|c| {
+                        after_a(c)
+                            && moving(c, dir)
+                            && goods_with(c, &[Status::Prohibited]).is_empty()
+                            && !c.claim.goods.is_empty()
+                    })
                     .collect();
                 if tightening.is_empty() && still_trading.is_empty() {
                     continue;
@@ -102,7 +109,10 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 out.push(finding(
                     ctx,
                     "displacement",
-                    format!("Prohibited goods {} moved from {na} to {nb}", dir_words(dir)),
+                    format!(
+                        "Prohibited goods {} moved from {na} to {nb}",
+                        dir_words(dir)
+                    ),
                     format!(
                         "Prohibited goods ({}) went through {na} until {a_last}; {}from {b_first} \
                          they are reported through {nb}.",

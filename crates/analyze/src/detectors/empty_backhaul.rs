@@ -49,10 +49,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             out.push(finding(
                 ctx,
                 "empty-backhaul",
-                format!(
-                    "{name}: loaded {}, empty on the way back",
-                    dir_words(there)
-                ),
+                format!("{name}: loaded {}, empty on the way back", dir_words(there)),
                 format!(
                     "{} report(s) of loaded movements {} through {name} and {} of empty returns \
                      or of nothing moving {}.",

@@ -36,7 +36,11 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             (c.claim.kind, &c.claim.change, c.claim.polarity)
         {
             groups
-                .entry((ch.subject.to_lowercase(), amount(&ch.before), amount(&ch.after)))
+                .entry((
+                    ch.subject.to_lowercase(),
+                    amount(&ch.before),
+                    amount(&ch.after),
+                ))
                 .or_default()
                 .push(c);
         }

@@ -28,9 +28,11 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for ((corridor, dir), claims) in groups {
-        let clean = corridor
-            .as_deref()
-            .is_some_and(|k| character(ctx, k, dir).clean());
+        // A contradiction needs a direction: "clean" is said of goods going one way.
+        let clean = dir != Direction::Unknown
+            && corridor
+                .as_deref()
+                .is_some_and(|k| character(ctx, k, dir).clean());
         let want: &[Status] = if clean {
             &[Status::Prohibited, Status::Review]
         } else {
@@ -60,9 +62,12 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 dir_words(dir)
             )
         } else if planned {
-            format!("Planned movement of prohibited goods {} ({name})", dir_words(dir))
+            format!(
+                "Planned movement of prohibited goods {} ({name})",
+                dir_words(dir)
+            )
         } else {
-            format!("Prohibited goods {} ({name})", dir_words(dir))
+            format!("Prohibited goods reported {} ({name})", dir_words(dir))
         };
         let mut f = finding(
             ctx,

@@ -55,8 +55,9 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             c.1.iter()
                 .any(|x| super::condition(x, "inspection").is_some())
         });
-        let strength =
-            0.5 + if loose_reported { 0.25 } else { 0.0 } + if strict_reported { 0.25 } else { 0.0 };
+        let strength = 0.5
+            + if loose_reported { 0.25 } else { 0.0 }
+            + if strict_reported { 0.25 } else { 0.0 };
         let mut claims: Vec<&ClaimIn> = Vec::new();
         for (_, p, l) in &leaky {
             claims.extend(p.iter().take(4));

@@ -17,7 +17,12 @@ fn subject(ctx: &Context, c: &ClaimIn) -> String {
     if let Some(k) = ctx.corridor_of.get(&c.id) {
         return k.clone();
     }
-    let has = |p: &str| c.claim.places.iter().any(|x| x == p || x.starts_with(&format!("{p}.")));
+    let has = |p: &str| {
+        c.claim
+            .places
+            .iter()
+            .any(|x| x == p || x.starts_with(&format!("{p}.")))
+    };
     if has("ru") {
         "ru-kp".into()
     } else if has("cn") || !has("kp") {
@@ -87,8 +92,14 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         out.push(finding(
             ctx,
             "status-change",
-            format!("{name}{mode_words}: {}", dedup.last().cloned().unwrap_or_default()),
-            format!("Reported status of {name}{mode_words}: {}.", dedup.join(" → ")),
+            format!(
+                "{name}{mode_words}: {}",
+                dedup.last().cloned().unwrap_or_default()
+            ),
+            format!(
+                "Reported status of {name}{mode_words}: {}.",
+                dedup.join(" → ")
+            ),
             corridors,
             &claims,
             0.7 + if dated { 0.3 } else { 0.0 },

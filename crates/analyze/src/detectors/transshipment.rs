@@ -32,7 +32,9 @@ fn chapters(c: &ClaimIn) -> BTreeSet<String> {
 }
 
 fn country(ctx: &Context, id: &str) -> Option<String> {
-    ctx.gazetteer.place(id).map(|p| p.country.to_ascii_lowercase())
+    ctx.gazetteer
+        .place(id)
+        .map(|p| p.country.to_ascii_lowercase())
 }
 
 pub fn detect(ctx: &Context) -> Vec<Finding> {
@@ -93,12 +95,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                     .and_then(|p| p.names.first().cloned())
                     .unwrap_or_else(|| id.to_string())
             };
-            let mode = |c: &ClaimIn| {
-                c.claim
-                    .mode
-                    .map(|m| format!(" by {m}"))
-                    .unwrap_or_default()
-            };
+            let mode = |c: &ClaimIn| c.claim.mode.map(|m| format!(" by {m}")).unwrap_or_default();
             let path = format!(
                 "{}{} → {}{} → {}",
                 name(af),
@@ -128,7 +125,11 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 vec![format!("{af}>{at}"), format!("{bf}>{bt}")],
                 &[*a, *b],
                 0.5 + if shared { 0.25 } else { 0.0 }
-                    + if da.is_some() && db.is_some() { 0.25 } else { 0.0 },
+                    + if da.is_some() && db.is_some() {
+                        0.25
+                    } else {
+                        0.0
+                    },
             ));
         }
     }

@@ -1,0 +1,187 @@
+//! The detectors on reports: the project's own examples (every detector fires), subsets that lack
+//! a pattern (its detector stays silent), and the shared development corpus (the findings the
+//! issue names). Reports go through the real extractor; no store is needed.
+//!
+//! Golden files: `tests/expected/*.findings`, one line per finding; `BLESS=1` rewrites them.
+
+use std::path::{Path, PathBuf};
+
+use borderwatch_analyze::{analyze, Analysis, ClaimIn, Options};
+use borderwatch_extract::{Extractor, Options as XOptions};
+use borderwatch_reference::Reference;
+
+fn reference() -> &'static Reference {
+    static R: std::sync::OnceLock<Reference> = std::sync::OnceLock::new();
+    R.get_or_init(|| Reference::embedded().expect("embedded packs load"))
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/reports")
+}
+
+/// Extracts every file (sources numbered in name order) and analyses the claims.
+fn run(files: &[PathBuf]) -> Analysis {
+    let x = Extractor::new(reference()).expect("matcher compiles");
+    let opts = XOptions::new(borderwatch_model::parse_date("2024-01-01").unwrap());
+    let mut claims = Vec::new();
+    let mut id = 0;
+    for (n, f) in files.iter().enumerate() {
+        let bytes = std::fs::read(f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        for c in x.extract(&name, &bytes, &opts).unwrap().claims {
+            id += 1;
+            claims.push(ClaimIn {
+                id,
+                source_id: n as i64 + 1,
+                source: name.clone(),
+                published: None,
+                claim: c,
+            });
+        }
+    }
+    analyze(&claims, &[], &reference().gazetteer, &Options::default())
+}
+
+fn files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            names.is_empty()
+                || names
+                    .iter()
+                    .any(|n| p.file_name().unwrap().to_string_lossy().starts_with(n))
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// One line per finding: kind, corridors, independent sources, score, title.
+fn render(a: &Analysis) -> String {
+    let mut lines: Vec<String> = a
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} [{}] sources={} score={:.2} | {}",
+                f.kind,
+                f.corridors.join(", "),
+                f.independent_sources,
+                f.score,
+                f.title
+            )
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n") + "\n"
+}
+
+fn check_golden(name: &str, got: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expected")
+        .join(format!("{name}.findings"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert_eq!(got, want, "{} differs (BLESS=1 to accept)", path.display());
+}
+
+fn kinds(a: &Analysis) -> Vec<&str> {
+    a.findings.iter().map(|f| f.kind.as_str()).collect()
+}
+
+#[test]
+fn every_detector_fires_on_the_examples() {
+    let a = run(&files(&examples(), &[]));
+    check_golden("examples", &render(&a));
+    for id in borderwatch_analyze::detectors::IDS {
+        assert!(kinds(&a).contains(&id), "{id} did not fire on the examples");
+    }
+    // The syndicated copy (06) repeats 01: six independent sources among seven.
+    assert_eq!((a.sources, a.independent_sources), (6, 5));
+    // Every finding quotes evidence, and the quotes are in the reports.
+    for f in &a.findings {
+        assert!(!f.evidence.is_empty(), "{} has no evidence", f.id);
+    }
+}
+
+#[test]
+fn detectors_stay_silent_without_their_pattern() {
+    // One report about January trade at Dandong: no storage, no chain of legs, no shift.
+    let a = run(&files(&examples(), &["01_"]));
+    for quiet in [
+        "warehousing",
+        "transshipment",
+        "displacement",
+        "policy-change",
+    ] {
+        assert!(
+            !kinds(&a).contains(&quiet),
+            "{quiet} fired on 01 alone: {}",
+            render(&a)
+        );
+    }
+    // The sea route alone: a chain, but nothing stored and no shift between crossings.
+    let a = run(&files(&examples(), &["04_"]));
+    assert!(kinds(&a).contains(&"transshipment"));
+    for quiet in [
+        "warehousing",
+        "displacement",
+        "segregation",
+        "empty-backhaul",
+    ] {
+        assert!(
+            !kinds(&a).contains(&quiet),
+            "{quiet} fired on 04 alone: {}",
+            render(&a)
+        );
+    }
+    // The parked train alone: storage, status, policy — no chain, no shift, no contrast.
+    let a = run(&files(&examples(), &["03_"]));
+    assert!(kinds(&a).contains(&"warehousing"));
+    for quiet in ["transshipment", "displacement", "segregation", "volume"] {
+        assert!(
+            !kinds(&a).contains(&quiet),
+            "{quiet} fired on 03 alone: {}",
+            render(&a)
+        );
+    }
+    // January at Dandong and the crackdown, without the later Quanhe trade: no displacement.
+    let a = run(&files(&examples(), &["01_", "03_", "04_"]));
+    assert!(!kinds(&a).contains(&"displacement"), "{}", render(&a));
+}
+
+#[test]
+fn the_development_corpus_gives_the_expected_findings() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/reports");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let a = run(&files(&dir, &[]));
+    check_golden("corpus", &render(&a));
+    let has = |kind: &str, pred: &dyn Fn(&borderwatch_model::Finding) -> bool| {
+        a.findings.iter().any(|f| f.kind == kind && pred(f))
+    };
+    let on = |f: &borderwatch_model::Finding, k: &str| f.corridors.iter().any(|c| c == k);
+    assert!(has("segregation", &|f| on(f, "quanhe-wonjong")
+        && on(f, "changbai-hyesan")
+        && on(f, "dandong-sinuiju")));
+    assert!(has("empty-backhaul", &|f| on(f, "dandong-sinuiju")));
+    assert!(has("volume", &|f| on(f, "quanhe-wonjong")
+        && f.summary.contains("3,000 tonnes a day")));
+    assert!(has("status-change", &|f| on(f, "dandong-sinuiju")
+        && f.title.contains("rail")));
+    assert!(has("policy-change", &|f| f
+        .title
+        .to_lowercase()
+        .contains("quarantine")));
+    assert!(has("screening-flag", &|f| f
+        .evidence
+        .iter()
+        .any(|e| e.quote.contains("seaweed"))));
+}

@@ -1,0 +1,217 @@
+//! The main job and the analysis from the command line: `run` on the bundled examples, `analyze`
+//! in every format, the exports, attribution left out unless asked for, report text escaped, and
+//! the HTML report looked at in a real browser (headless Chromium screenshot).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bw(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("bw-analyze-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+#[test]
+fn the_main_job_writes_the_report_and_exports_work() {
+    let d = tmp("main");
+    let db = d.join("ex.db");
+    let report = d.join("report.html");
+    let o = bw(
+        &db,
+        &[
+            "run",
+            "--fresh",
+            examples().to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s = out(&o);
+    assert!(s.contains("files 7: new 7"), "{s}");
+    assert!(s.contains("report: "), "{s}");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("<svg") && html.contains("Dandong–Sinuiju"));
+    for kind in [
+        "segregation",
+        "empty-backhaul",
+        "transshipment",
+        "warehousing",
+    ] {
+        assert!(
+            html.contains(&format!("<span class=\"kind\">{kind}</span>")),
+            "{kind}"
+        );
+    }
+    // Attribution is left out unless asked for.
+    assert!(!html.contains("a railway worker in Dandong"));
+    // Running again (without --fresh) adds nothing.
+    let o = bw(
+        &db,
+        &[
+            "run",
+            examples().to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out(&o).contains("files 7: new 0, unchanged 7"),
+        "{}",
+        out(&o)
+    );
+
+    // analyze: JSON in the DESIGN shape; attribution on request only.
+    let o = bw(&db, &["analyze", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &v["findings"][0];
+    for key in [
+        "id",
+        "kind",
+        "title",
+        "summary",
+        "corridors",
+        "places",
+        "hs",
+        "period",
+        "score",
+        "evidence",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    assert!(!out(&o).contains("\"attribution\""));
+    let o = bw(
+        &db,
+        &["analyze", "--format", "json", "--include-attribution"],
+    );
+    assert!(out(&o).contains("\"attribution\""));
+    let o = bw(&db, &["analyze", "--since", "2023-06-01", "--format", "md"]);
+    assert!(out(&o).contains("# borderwatch analysis"));
+    let o = bw(&db, &["analyze", "--since", "June"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // Exports.
+    let o = bw(&db, &["export", "--format", "geojson"]);
+    let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(g["type"], "FeatureCollection");
+    assert!(g["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["geometry"]["type"] == "LineString"));
+    let o = bw(&db, &["export", "--format", "kml"]);
+    assert!(out(&o).contains("<kml") && out(&o).contains("<LineString>"));
+    let o = bw(&db, &["export", "--format", "csv"]);
+    assert!(out(&o).starts_with("corridor,name,direction"));
+    let o = bw(&db, &["export", "--format", "csv", "--what", "claims"]);
+    let claims_csv = out(&o);
+    assert!(claims_csv.starts_with("claim,source,kind"));
+    assert!(!claims_csv.contains("a railway worker in Dandong"));
+    let o = bw(&db, &["export", "--format", "ftm"]);
+    let lines: Vec<serde_json::Value> = out(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.iter().any(|e| e["schema"] == "Address"));
+    assert!(lines.iter().any(|e| e["schema"] == "Document"
+        && e["properties"]["contentHash"][0]
+            .as_str()
+            .is_some_and(|h| h.len() == 64)));
+
+    // The report in a real browser: Chromium renders it headless; a screenshot is kept.
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("skipped the browser check: /usr/bin/chromium is absent (scripts/setup-browser.sh installs it)");
+        return;
+    }
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let shot = artefacts.join("report.png");
+    let _ = std::fs::remove_file(&shot);
+    let profile = d.join("chromium-profile");
+    let url = format!("file://{}", report.display());
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let o = Command::new(chromium)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1200,1800")
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    let o = Command::new(chromium)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout);
+    assert!(dom.contains("<polyline") && dom.contains("class=\"finding\""));
+}
+
+#[test]
+fn report_text_is_escaped() {
+    let d = tmp("escape");
+    let db = d.join("e.db");
+    let r = d.join("r.txt");
+    std::fs::write(
+        &r,
+        "Trucks <script>alert(1)</script> carried rice and <b>steel</b> from Dandong to Sinuiju on 3 May 2023.\n",
+    )
+    .unwrap();
+    let report = d.join("e.html");
+    let o = bw(
+        &db,
+        &[
+            "run",
+            r.to_str().unwrap(),
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "quote not escaped"
+    );
+    assert!(
+        !html.contains("<script>"),
+        "a script element reached the report"
+    );
+    assert!(!html.contains("<b>steel"));
+}
