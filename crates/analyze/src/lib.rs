@@ -10,7 +10,7 @@
 //! Refuses: I/O, the clock and SQL. Everything comes in as arguments (claims, shipments, the
 //! gazetteer, the period) and goes out as values; the same input gives the same output.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use borderwatch_model::{
     Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, Shipment,
@@ -146,7 +146,11 @@ pub struct Context<'a> {
     pub independence: Independence,
     pub options: &'a Options,
     /// Corridor id per claim id (claims with no corridor are absent).
-    pub corridor_of: BTreeMap<i64, String>,
+    pub corridor_of: HashMap<i64, String>,
+    /// The claims on each corridor, in input order.
+    by_corridor: BTreeMap<String, Vec<&'a ClaimIn>>,
+    /// The shipments on each corridor, in input order.
+    shipments_on: BTreeMap<String, Vec<&'a ShipmentIn>>,
 }
 
 impl<'a> Context<'a> {
@@ -202,11 +206,12 @@ impl<'a> Context<'a> {
 
     /// The claims on a corridor.
     pub fn on(&self, corridor: &str) -> Vec<&'a ClaimIn> {
-        self.claims
-            .iter()
-            .copied()
-            .filter(|c| self.corridor_of.get(&c.id).is_some_and(|k| k == corridor))
-            .collect()
+        self.by_corridor.get(corridor).cloned().unwrap_or_default()
+    }
+
+    /// The shipments on a corridor.
+    pub fn shipments_on(&self, corridor: &str) -> Vec<&'a ShipmentIn> {
+        self.shipments_on.get(corridor).cloned().unwrap_or_default()
     }
 
     /// The date a claim is about: its own time, else its source's publication date.
@@ -218,9 +223,9 @@ impl<'a> Context<'a> {
             .or(c.published)
     }
 
-    /// Every distinct corridor id, in order.
+    /// Every distinct corridor id of a claim, in order.
     pub fn corridors(&self) -> BTreeSet<&str> {
-        self.corridor_of.values().map(String::as_str).collect()
+        self.by_corridor.keys().map(String::as_str).collect()
     }
 }
 
@@ -309,10 +314,22 @@ pub fn analyze(
         .filter(|s| in_period((Some(s.shipment.date), Some(s.shipment.date)), options))
         .collect();
     let independence = Independence::new(&claims);
-    let corridor_of = claims
+    let corridor_of: HashMap<i64, String> = claims
         .iter()
         .filter_map(|c| corridor_of_claim(&c.claim).map(|k| (c.id, k)))
         .collect();
+    let mut by_corridor: BTreeMap<String, Vec<&ClaimIn>> = BTreeMap::new();
+    for c in &claims {
+        if let Some(k) = corridor_of.get(&c.id) {
+            by_corridor.entry(k.clone()).or_default().push(c);
+        }
+    }
+    let mut shipments_on: BTreeMap<String, Vec<&ShipmentIn>> = BTreeMap::new();
+    for s in &shipments {
+        if let Some(k) = corridor_of_shipment(&s.shipment) {
+            shipments_on.entry(k).or_default().push(s);
+        }
+    }
     let ctx = Context {
         claims,
         shipments,
@@ -320,6 +337,8 @@ pub fn analyze(
         independence,
         options,
         corridor_of,
+        by_corridor,
+        shipments_on,
     };
     let corridors = corridors(&ctx);
     let findings = detectors::run(&ctx);
@@ -344,21 +363,16 @@ fn period_label(d: Option<Date>) -> String {
 
 /// The corridor picture.
 fn corridors(ctx: &Context) -> Vec<Corridor> {
-    let mut ids: BTreeSet<String> = ctx.corridor_of.values().cloned().collect();
-    for s in &ctx.shipments {
-        if let Some(k) = corridor_of_shipment(&s.shipment) {
-            ids.insert(k);
-        }
-    }
+    let ids: BTreeSet<String> = ctx
+        .by_corridor
+        .keys()
+        .chain(ctx.shipments_on.keys())
+        .cloned()
+        .collect();
     let mut out = Vec::new();
     for id in ids {
         let claims = ctx.on(&id);
-        let ships: Vec<&ShipmentIn> = ctx
-            .shipments
-            .iter()
-            .copied()
-            .filter(|s| corridor_of_shipment(&s.shipment).as_deref() == Some(id.as_str()))
-            .collect();
+        let ships = ctx.shipments_on(&id);
         let (kind, ends) = match ctx.gazetteer.crossing(&id) {
             Some(c) => ("crossing", c.sides.clone()),
             None => {

@@ -96,8 +96,12 @@ fn load(db: &Option<PathBuf>) -> Result<Loaded, Failure> {
         })
         .collect();
     let all = ClaimFilter::default();
+    let lean = ClaimFilter {
+        skip_reasons: true,
+        ..Default::default()
+    };
     let claims = store
-        .claims(&all)
+        .claims(&lean)
         .map_err(store_err)?
         .into_iter()
         .map(|r| ClaimIn {

@@ -557,6 +557,7 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
         source: a.source.clone(),
         id: None,
         limit: a.limit,
+        skip_reasons: false,
     };
     match a.what {
         What::Shipments => {

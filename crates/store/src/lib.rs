@@ -154,7 +154,13 @@ pub struct ClaimFilter {
     /// One claim by its id.
     pub id: Option<i64>,
     pub limit: Option<usize>,
+    /// Leave verdict reasons empty (analysis needs the status only; a reason is long).
+    pub skip_reasons: bool,
 }
+
+/// A claim row before its JSON is decoded: id, source id, source name, extractor version, JSON,
+/// quote.
+type RawClaim = (i64, i64, String, String, String, Option<String>);
 
 /// A stored claim with its ids.
 #[derive(Debug, Clone)]
@@ -499,49 +505,130 @@ impl Store {
                 r.get::<_, Option<String>>(5)?,
             ))
         })?;
-        let mut verdicts = self.conn.prepare_cached(
-            "SELECT v.hs, v.status, v.measures, v.date, r.text FROM verdicts v \
-             JOIN reasons r ON r.id = v.reason_id WHERE v.claim_id = ?1 ORDER BY v.ord",
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, source_id, source_name, extractor_version, json, quote) = row?;
-            let mut claim: Claim = serde_json::from_str(&json)
-                .map_err(|e| StoreError(format!("claim {id}: stored JSON unreadable: {e}")))?;
-            // Since schema 2 the quote and the verdicts live in their tables only.
-            if claim.evidence.text.is_empty() {
-                claim.evidence.text = quote.unwrap_or_default();
+        let raw: Vec<RawClaim> = rows.collect::<std::result::Result<_, _>>()?;
+        // Verdicts: one ordered pass over the table for a whole-store read, a lookup per claim
+        // for a filtered one (few rows).
+        let whole = q.args.is_empty() && f.limit.is_none();
+        let mut verdicts: HashMap<i64, Vec<ClaimVerdict>> = HashMap::new();
+        let reasons: HashMap<i64, String> = if f.skip_reasons {
+            HashMap::new()
+        } else {
+            let mut st = self.conn.prepare("SELECT id, text FROM reasons")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let verdict =
+            |r: &rusqlite::Row| -> rusqlite::Result<(i64, String, String, String, String, i64)> {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            };
+        let mut add_verdict = |(id, hs, status, measures, date, reason_id): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+        )|
+         -> Result<()> {
+            verdicts.entry(id).or_default().push(ClaimVerdict {
+                hs,
+                status: parse_status(id, &status)?,
+                measures: split_measures(&measures),
+                date: borderwatch_model::parse_date(&date).map_err(|e| {
+                    StoreError(format!("claim {id}: stored verdict date {date:?}: {e}"))
+                })?,
+                reason: reasons.get(&reason_id).cloned().unwrap_or_default(),
+            });
+            Ok(())
+        };
+        const VERDICT_COLS: &str =
+            "SELECT claim_id, hs, status, measures, date, reason_id FROM verdicts";
+        if whole {
+            let mut st = self
+                .conn
+                .prepare(&format!("{VERDICT_COLS} ORDER BY claim_id, ord"))?;
+            for v in st.query_map([], verdict)? {
+                add_verdict(v?)?;
             }
-            if claim.verdicts.is_empty() && !claim.goods.is_empty() {
-                let rows = verdicts.query_map([id], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ))
-                })?;
-                for v in rows {
-                    let (hs, status, measures, date, reason) = v?;
-                    claim.verdicts.push(ClaimVerdict {
-                        hs,
-                        status: parse_status(id, &status)?,
-                        measures: split_measures(&measures),
-                        date: borderwatch_model::parse_date(&date).map_err(|e| {
-                            StoreError(format!("claim {id}: stored verdict date {date:?}: {e}"))
-                        })?,
-                        reason,
-                    });
+        } else {
+            let mut st = self
+                .conn
+                .prepare_cached(&format!("{VERDICT_COLS} WHERE claim_id = ?1 ORDER BY ord"))?;
+            for r in &raw {
+                for v in st.query_map([r.0], verdict)? {
+                    add_verdict(v?)?;
                 }
             }
-            out.push(StoredClaim {
-                id,
-                source_id,
-                source_name,
-                extractor_version,
-                claim,
-            });
+        }
+        // JSON decoding is the bulk of a large read: spread it over the cores, each thread
+        // building finished claims for its share (no intermediate copies of large vectors).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = raw.len().div_ceil(threads).max(1);
+        let mut parts: Vec<Vec<RawClaim>> = Vec::new();
+        let mut raw = raw;
+        while raw.len() > chunk {
+            let rest = raw.split_off(chunk);
+            parts.push(raw);
+            raw = rest;
+        }
+        parts.push(raw);
+        let verdicts = std::sync::Mutex::new(verdicts);
+        let decoded: Vec<Result<Vec<StoredClaim>>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    let verdicts = &verdicts;
+                    sc.spawn(move || {
+                        let mut out = Vec::with_capacity(part.len());
+                        for (id, source_id, source_name, extractor_version, json, quote) in part {
+                            let mut claim: Claim = serde_json::from_str(&json).map_err(|e| {
+                                StoreError(format!("claim {id}: stored JSON unreadable: {e}"))
+                            })?;
+                            // Since schema 2 the quote and the verdicts live in their tables.
+                            if claim.evidence.text.is_empty() {
+                                claim.evidence.text = quote.unwrap_or_default();
+                            }
+                            if claim.verdicts.is_empty() && !claim.goods.is_empty() {
+                                if let Ok(mut v) = verdicts.lock() {
+                                    claim.verdicts = v.remove(&id).unwrap_or_default();
+                                }
+                            }
+                            out.push(StoredClaim {
+                                id,
+                                source_id,
+                                source_name,
+                                extractor_version,
+                                claim,
+                            });
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(StoreError("a decoding thread failed".into())))
+                })
+                .collect()
+        });
+        let mut out = Vec::new();
+        for part in decoded {
+            let part = part?;
+            if out.is_empty() {
+                out = part;
+                out.reserve(chunk * threads);
+            } else {
+                out.extend(part);
+            }
         }
         Ok(out)
     }

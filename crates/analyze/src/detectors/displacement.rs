@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Polarity, RouteStatus, Status};
 
-use super::{condition, dir_words, finding, goods_with, moving};
+use super::{condition, dir_words, finding, has_goods_with, moving};
 use crate::{ClaimIn, Context};
 
 fn prohibited_chapters(c: &ClaimIn) -> BTreeSet<String> {
@@ -43,7 +43,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             let mut v: Vec<(&ClaimIn, Date)> = ctx
                 .on(k)
                 .into_iter()
-                .filter(|c| moving(c, dir) && !goods_with(c, &[Status::Prohibited]).is_empty())
+                .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
                 .filter_map(|c| Context::date(c).map(|d| (c, d)))
                 .collect();
             v.sort_by_key(|x| x.1);
@@ -93,7 +93,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                     .filter(|c| {
                         after_a(c)
                             && moving(c, dir)
-                            && goods_with(c, &[Status::Prohibited]).is_empty()
+                            && !has_goods_with(c, &[Status::Prohibited])
                             && !c.claim.goods.is_empty()
                     })
                     .collect();

@@ -101,6 +101,19 @@ pub(crate) fn moving(c: &ClaimIn, dir: Direction) -> bool {
         && c.claim.direction == dir
 }
 
+/// Whether any goods item of a claim has a verdict with one of these statuses (no allocation:
+/// detectors filter millions of claims with it).
+pub(crate) fn has_goods_with(c: &ClaimIn, want: &[Status]) -> bool {
+    c.claim.goods.iter().any(|g| {
+        g.hs.as_ref().is_some_and(|hs| {
+            c.claim
+                .verdicts
+                .iter()
+                .any(|v| &v.hs == hs && want.contains(&v.status))
+        })
+    })
+}
+
 /// The goods of a claim whose verdict has this status, as "words (HS)".
 pub(crate) fn goods_with(c: &ClaimIn, want: &[Status]) -> Vec<String> {
     c.claim

@@ -10,15 +10,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
-use super::{and_list, character, dir_words, finding, goods_with};
-use crate::{corridor_of_shipment, ClaimIn, Context};
+use super::{and_list, character, dir_words, finding, goods_with, has_goods_with};
+use crate::{ClaimIn, Context};
 
 pub fn detect(ctx: &Context) -> Vec<Finding> {
     let mut groups: BTreeMap<(Option<String>, Direction), Vec<&ClaimIn>> = BTreeMap::new();
     for c in &ctx.claims {
         if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
             && c.claim.polarity == Polarity::Affirmed
-            && !goods_with(c, &[Status::Prohibited, Status::Review]).is_empty()
+            && has_goods_with(c, &[Status::Prohibited, Status::Review])
         {
             groups
                 .entry((ctx.corridor_of.get(&c.id).cloned(), c.claim.direction))
@@ -40,7 +40,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         };
         let claims: Vec<&ClaimIn> = claims
             .into_iter()
-            .filter(|c| !goods_with(c, want).is_empty())
+            .filter(|c| has_goods_with(c, want))
             .collect();
         if claims.is_empty() {
             continue;
@@ -87,12 +87,14 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             if clean { 1.0 } else { 0.6 },
         );
         // Shipment records on the same corridor and direction with a prohibited verdict.
-        for s in ctx.shipments.iter().filter(|s| {
-            s.status == Status::Prohibited
-                && s.shipment.direction == dir
-                && corridor.is_some()
-                && corridor_of_shipment(&s.shipment) == corridor
-        }) {
+        let ships = corridor
+            .as_deref()
+            .map(|k| ctx.shipments_on(k))
+            .unwrap_or_default();
+        for s in ships
+            .iter()
+            .filter(|s| s.status == Status::Prohibited && s.shipment.direction == dir)
+        {
             f.evidence.push(ctx.cite_shipment(s));
         }
         out.push(f);

@@ -9,7 +9,7 @@
 
 use borderwatch_model::{Direction, Finding, Status};
 
-use super::{and_list, character, dir_words, finding, goods_with, moving};
+use super::{and_list, character, dir_words, finding, goods_with, has_goods_with, moving};
 use crate::{ClaimIn, Context};
 
 pub fn detect(ctx: &Context) -> Vec<Finding> {
@@ -29,7 +29,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             let prohibited: Vec<&ClaimIn> = ctx
                 .on(k)
                 .into_iter()
-                .filter(|c| moving(c, dir) && !goods_with(c, &[Status::Prohibited]).is_empty())
+                .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
                 .collect();
             if !prohibited.is_empty() || !ch.loose.is_empty() {
                 leaky.push((k.to_string(), prohibited, ch.loose));

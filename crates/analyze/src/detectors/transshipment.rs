@@ -7,9 +7,9 @@
 //! their goods share an HS chapter (or one of them names none). Score: independent sources ×
 //! (0.5, +0.25 for shared goods, +0.25 for dates that fit).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use borderwatch_model::{ClaimKind, Direction, Finding, PlaceKind, Polarity};
+use borderwatch_model::{ClaimKind, Date, Direction, Finding, Mode, PlaceKind, Polarity};
 
 use super::finding;
 use crate::{ClaimIn, Context};
@@ -37,84 +37,136 @@ fn country(ctx: &Context, id: &str) -> Option<String> {
         .map(|p| p.country.to_ascii_lowercase())
 }
 
+/// Reports of one leg: from a city to a city by one mode, in one direction.
+struct Legs<'a> {
+    claims: Vec<&'a ClaimIn>,
+    chapters: BTreeSet<String>,
+    /// A report names no goods: it joins with any goods.
+    any_without_goods: bool,
+    dates: Option<(Date, Date)>,
+    undated: bool,
+    from_port: bool,
+    mode: Option<Mode>,
+    direction: Direction,
+    /// The leg as the first report names it (the corridor table's id).
+    corridor: String,
+}
+
 pub fn detect(ctx: &Context) -> Vec<Finding> {
-    let legs: Vec<&ClaimIn> = ctx
-        .claims
-        .iter()
-        .copied()
-        .filter(|c| {
-            c.claim.kind == ClaimKind::Movement
-                && c.claim.polarity == Polarity::Affirmed
-                && c.claim.from.is_some()
-                && c.claim.to.is_some()
-        })
-        .collect();
-    let mut out = Vec::new();
-    for a in &legs {
-        let (Some(af), Some(at)) = (&a.claim.from, &a.claim.to) else {
-            continue;
-        };
-        // The first leg stays outside the DPRK.
-        if country(ctx, at).as_deref() == Some("kp") || country(ctx, af).as_deref() == Some("kp") {
+    // The city of each place, looked up once per place rather than once per report.
+    let mut cities: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    let mut city = |id: &str| -> String {
+        if let Some(c) = cities.get(id) {
+            return c.clone();
+        }
+        let c = city(ctx, id).to_string();
+        if let Some(p) = ctx.gazetteer.place(id) {
+            cities.insert(p.id.as_str(), c.clone());
+        }
+        c
+    };
+    // Legs grouped by (from city, to city, mode, direction): joining groups, not report pairs,
+    // keeps this linear in the reports.
+    type Key = (String, String, Option<Mode>, Direction);
+    let mut groups: BTreeMap<Key, Legs> = BTreeMap::new();
+    for c in &ctx.claims {
+        if c.claim.kind != ClaimKind::Movement || c.claim.polarity != Polarity::Affirmed {
             continue;
         }
-        for b in &legs {
-            if a.id == b.id {
+        let (Some(f), Some(t)) = (&c.claim.from, &c.claim.to) else {
+            continue;
+        };
+        let key = (city(f), city(t), c.claim.mode, c.claim.direction);
+        let g = groups.entry(key).or_insert_with(|| Legs {
+            claims: Vec::new(),
+            chapters: BTreeSet::new(),
+            any_without_goods: false,
+            dates: None,
+            undated: false,
+            from_port: false,
+            mode: c.claim.mode,
+            direction: c.claim.direction,
+            corridor: format!("{f}>{t}"),
+        });
+        g.claims.push(c);
+        let ch = chapters(c);
+        g.any_without_goods |= ch.is_empty();
+        g.chapters.extend(ch);
+        match Context::date(c) {
+            Some(d) => {
+                g.dates = Some(g.dates.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+            }
+            None => g.undated = true,
+        }
+        g.from_port |= ctx
+            .gazetteer
+            .place(f)
+            .is_some_and(|p| p.kind == PlaceKind::Port);
+    }
+    let name = |id: &str| {
+        ctx.gazetteer
+            .place(id)
+            .and_then(|p| p.names.first().cloned())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut out = Vec::new();
+    for ((af, at, _, _), a) in &groups {
+        // The first leg stays outside the DPRK.
+        if country(ctx, af).as_deref() == Some("kp") || country(ctx, at).as_deref() == Some("kp") {
+            continue;
+        }
+        for ((bf, bt, _, _), b) in
+            groups.range((at.clone(), String::new(), None, Direction::Inbound)..)
+        {
+            if bf != at {
+                break;
+            }
+            if country(ctx, bt).as_deref() != Some("kp") {
                 continue;
             }
-            let (Some(bf), Some(bt)) = (&b.claim.from, &b.claim.to) else {
-                continue;
-            };
-            if city(ctx, bf) != city(ctx, at) || country(ctx, bt).as_deref() != Some("kp") {
+            let mode_change = matches!((a.mode, b.mode), (Some(x), Some(y)) if x != y);
+            if !(b.from_port || mode_change || b.mode == Some(Mode::Sea)) {
                 continue;
             }
-            let port = ctx
-                .gazetteer
-                .place(bf)
-                .is_some_and(|p| p.kind == PlaceKind::Port);
-            let mode_change = matches!((a.claim.mode, b.claim.mode), (Some(x), Some(y)) if x != y);
-            if !(port || mode_change || b.claim.mode == Some(borderwatch_model::Mode::Sea)) {
-                continue;
-            }
-            let (da, db) = (Context::date(a), Context::date(b));
-            let dates_fit = match (da, db) {
-                (Some(x), Some(y)) => (y - x).num_days().abs() <= 90,
-                _ => true,
-            };
+            let dates_fit = a.undated
+                || b.undated
+                || match (a.dates, b.dates) {
+                    (Some((a0, a1)), Some((b0, b1))) => {
+                        (b0 - a1).num_days() <= 90 && (a0 - b1).num_days() <= 90
+                    }
+                    _ => true,
+                };
             if !dates_fit {
                 continue;
             }
-            let (ca, cb) = (chapters(a), chapters(b));
-            let shared = !ca.is_disjoint(&cb);
-            if !(shared || ca.is_empty() || cb.is_empty()) {
+            let shared = !a.chapters.is_disjoint(&b.chapters);
+            if !(shared || a.any_without_goods || b.any_without_goods) {
                 continue;
             }
-            let name = |id: &str| {
-                ctx.gazetteer
-                    .place(id)
-                    .and_then(|p| p.names.first().cloned())
-                    .unwrap_or_else(|| id.to_string())
-            };
-            let mode = |c: &ClaimIn| c.claim.mode.map(|m| format!(" by {m}")).unwrap_or_default();
+            let by = |m: Option<Mode>| m.map(|m| format!(" by {m}")).unwrap_or_default();
             let path = format!(
                 "{}{} → {}{} → {}",
                 name(af),
-                mode(a),
+                by(a.mode),
                 name(at),
-                mode(b),
+                by(b.mode),
                 name(bt)
             );
-            let dir = if b.claim.direction == Direction::Outbound {
+            let into = if b.direction == Direction::Outbound {
                 "out of"
             } else {
                 "into"
             };
+            let mut claims = a.claims.clone();
+            claims.extend(&b.claims);
             out.push(finding(
                 ctx,
                 "transshipment",
                 format!("Goods reach the DPRK through {}: {path}", name(at)),
                 format!(
-                    "Two legs join at {}: goods go {dir} the DPRK through a third place{}.",
+                    "{} report(s) of two legs joining at {}: goods go {into} the DPRK through a \
+                     third place{}.",
+                    claims.len(),
                     name(at),
                     if shared {
                         ", with the same goods on both legs"
@@ -122,10 +174,10 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                         ""
                     }
                 ),
-                vec![format!("{af}>{at}"), format!("{bf}>{bt}")],
-                &[*a, *b],
+                vec![a.corridor.clone(), b.corridor.clone()],
+                &claims,
                 0.5 + if shared { 0.25 } else { 0.0 }
-                    + if da.is_some() && db.is_some() {
+                    + if a.dates.is_some() && b.dates.is_some() {
                         0.25
                     } else {
                         0.0

@@ -7,7 +7,9 @@
 //! a range both, "about" the value as an estimate. Score: independent sources × (0.6, +0.4 when a
 //! load per conveyance makes the tonnage computable).
 
-use borderwatch_model::{Finding, Qualifier, Quantity};
+use std::collections::BTreeMap;
+
+use borderwatch_model::{Direction, Finding, Qualifier, Quantity};
 
 use super::{dir_words, finding, moving};
 use crate::{ClaimIn, Context};
@@ -65,8 +67,31 @@ fn mul(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? * b?)
 }
 
+/// What one report's rate implies.
+struct Rate<'a> {
+    claim: &'a ClaimIn,
+    count: (Option<f64>, Option<f64>),
+    /// Tonnes a day, when the load per conveyance is reported.
+    tonnes_a_day: Option<(Option<f64>, Option<f64>)>,
+}
+
+fn lowest(v: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    v.flatten().min_by(f64::total_cmp)
+}
+
+fn highest(v: &[Option<f64>]) -> Option<f64> {
+    // An open upper bound anywhere leaves the range open.
+    if v.iter().any(Option::is_none) {
+        None
+    } else {
+        v.iter().flatten().copied().max_by(f64::total_cmp)
+    }
+}
+
 pub fn detect(ctx: &Context) -> Vec<Finding> {
-    let mut out = Vec::new();
+    // One finding per corridor × direction × conveyance × period word, over all its reports.
+    let mut groups: BTreeMap<(Option<String>, Direction, String, String), Vec<Rate>> =
+        BTreeMap::new();
     for c in &ctx.claims {
         if !moving(c, c.claim.direction) {
             continue;
@@ -76,59 +101,87 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             q.unit.as_deref().is_some_and(|u| CONVEYANCES.contains(&u))
                 && q.per.as_deref().and_then(days).is_some()
         }) {
-            let unit = rate.unit.as_deref().unwrap_or_default();
-            let per = rate.per.as_deref().unwrap_or_default();
-            let span_days = days(per).unwrap_or(1.0);
-            let (clo, chi) = bounds(rate);
-            let load = qs
+            let unit = rate.unit.clone().unwrap_or_default();
+            let per = rate.per.clone().unwrap_or_default();
+            let span_days = days(&per).unwrap_or(1.0);
+            let count = bounds(rate);
+            let tonnes_a_day = qs
                 .iter()
-                .find(|q| q.unit.as_deref() == Some("tonne") && q.per.as_deref() == Some(unit));
-            let corridor = ctx.corridor_of.get(&c.id).cloned();
-            let name = corridor
-                .as_deref()
-                .map(|k| ctx.corridor_name(k))
-                .unwrap_or_else(|| "Unrouted".into());
-            let rate_words = format!("{} {unit}s a {per}", range_words(clo, chi));
-            let (title, summary, strength) = match load {
-                Some(l) => {
-                    let (tlo, thi) = bounds(l);
-                    let (dlo, dhi) = (
-                        mul(clo, tlo).map(|v| v / span_days),
-                        mul(chi, thi).map(|v| v / span_days),
-                    );
-                    let (mlo, mhi) = (dlo.map(|v| v * 30.0), dhi.map(|v| v * 30.0));
+                .find(|q| q.unit.as_deref() == Some("tonne") && q.per.as_deref() == Some(&unit))
+                .map(|l| {
+                    let t = bounds(l);
                     (
-                        format!(
-                            "{name} {}: {} tonnes a day implied",
-                            dir_words(c.claim.direction),
-                            range_words(dlo, dhi)
-                        ),
-                        format!(
-                            "{rate_words}, each carrying {} tonnes: {} tonnes a day, {} tonnes \
-                             a month (30 days).",
-                            range_words(tlo, thi),
-                            range_words(dlo, dhi),
-                            range_words(mlo, mhi)
-                        ),
-                        1.0,
+                        mul(count.0, t.0).map(|v| v / span_days),
+                        mul(count.1, t.1).map(|v| v / span_days),
                     )
-                }
-                None => (
-                    format!("{name} {}: {rate_words}", dir_words(c.claim.direction)),
-                    format!("{rate_words}; the reports give no load per {unit}, so no tonnage."),
-                    0.6,
-                ),
-            };
-            out.push(finding(
-                ctx,
-                "volume",
-                title,
-                summary,
-                corridor.into_iter().collect(),
-                &[*c as &ClaimIn],
-                strength,
-            ));
+                });
+            groups
+                .entry((
+                    ctx.corridor_of.get(&c.id).cloned(),
+                    c.claim.direction,
+                    unit,
+                    per,
+                ))
+                .or_default()
+                .push(Rate {
+                    claim: c,
+                    count,
+                    tonnes_a_day,
+                });
         }
+    }
+    let mut out = Vec::new();
+    for ((corridor, dir, unit, per), rates) in groups {
+        let name = corridor
+            .as_deref()
+            .map(|k| ctx.corridor_name(k))
+            .unwrap_or_else(|| "Unrouted".into());
+        let counts_hi: Vec<Option<f64>> = rates.iter().map(|r| r.count.1).collect();
+        let rate_words = format!(
+            "{} {unit}s a {per}",
+            range_words(lowest(rates.iter().map(|r| r.count.0)), highest(&counts_hi))
+        );
+        let tonnes: Vec<(Option<f64>, Option<f64>)> =
+            rates.iter().filter_map(|r| r.tonnes_a_day).collect();
+        let claims: Vec<&ClaimIn> = rates.iter().map(|r| r.claim).collect();
+        let reports = if rates.len() > 1 {
+            format!(" ({} reports)", rates.len())
+        } else {
+            String::new()
+        };
+        let (title, summary, strength) = if tonnes.is_empty() {
+            (
+                format!("{name} {}: {rate_words}", dir_words(dir)),
+                format!("{rate_words}{reports}; no load per {unit} is reported, so no tonnage."),
+                0.6,
+            )
+        } else {
+            let lo = lowest(tonnes.iter().map(|t| t.0));
+            let hi = highest(&tonnes.iter().map(|t| t.1).collect::<Vec<_>>());
+            (
+                format!(
+                    "{name} {}: {} tonnes a day implied",
+                    dir_words(dir),
+                    range_words(lo, hi)
+                ),
+                format!(
+                    "{rate_words}{reports}, with the load each carries: {} tonnes a day, {} \
+                     tonnes a month (30 days).",
+                    range_words(lo, hi),
+                    range_words(lo.map(|v| v * 30.0), hi.map(|v| v * 30.0))
+                ),
+                1.0,
+            )
+        };
+        out.push(finding(
+            ctx,
+            "volume",
+            title,
+            summary,
+            corridor.into_iter().collect(),
+            &claims,
+            strength,
+        ));
     }
     out
 }
