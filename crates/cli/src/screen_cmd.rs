@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, Status};
-use borderwatch_records::{parse_json_row, parse_row, utf8_field, Columns, Shipment};
+use borderwatch_records::{parse_json_row, parse_row, utf8_fields, Columns, Shipment};
 use borderwatch_screen::{CacheKey, Goods, Screener, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -422,22 +422,10 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                 if read.is_multiple_of(65_536) {
                     progress.set_position(rec.position().map(|p| p.byte()).unwrap_or(0));
                 }
-                let mut fields: Vec<&str> = Vec::with_capacity(cols.width);
-                let mut bad = None;
-                let mut offset = 0;
-                for f in rec.iter() {
-                    match utf8_field(f, offset) {
-                        Ok(s) => fields.push(s),
-                        Err(i) => {
-                            bad = Some(i);
-                            break;
-                        }
-                    }
-                    offset += f.len() + 1;
-                }
-                let parsed = match bad {
-                    Some(i) => Err(i),
-                    None => parse_row(&cols, &fields, date),
+                let fields = utf8_fields(&rec);
+                let parsed = match &fields {
+                    Err(i) => Err(i.clone()),
+                    Ok(fields) => parse_row(&cols, fields, date),
                 };
                 match parsed {
                     Err(issue) => {
@@ -450,7 +438,7 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
                     }
                     Ok(s) => {
                         let r = b.screen(&s);
-                        sink.row(&header, &fields, &r)?;
+                        sink.row(&header, fields.as_deref().unwrap_or_default(), &r)?;
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 use borderwatch_model::{Date, Issue, IssueCode, Shipment};
 
-use crate::{json_fields, parse_row, utf8_field, Columns, Field};
+use crate::{json_fields, parse_row, utf8_fields, Columns, Field};
 
 /// How a shipment file is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,31 +131,16 @@ fn read_csv(
                 if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue;
                 }
-                let mut fields = Vec::with_capacity(rec.len());
-                let mut offset = 0;
-                let mut bad = None;
-                for f in rec.iter() {
-                    match utf8_field(f, offset) {
-                        Ok(s) => fields.push(s),
-                        Err(i) => {
-                            bad = Some(i);
-                            break;
-                        }
-                    }
-                    offset += f.len() + 1;
-                }
-                let result = match bad {
-                    Some(i) => Err(i),
-                    None => parse_row(&cols, &fields, default_date),
-                }
-                .map_err(|i| {
-                    raw_value(i, || {
-                        rec.iter()
-                            .map(String::from_utf8_lossy)
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    })
-                });
+                let result = utf8_fields(&rec)
+                    .and_then(|fields| parse_row(&cols, &fields, default_date))
+                    .map_err(|i| {
+                        raw_value(i, || {
+                            rec.iter()
+                                .map(String::from_utf8_lossy)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        })
+                    });
                 out.push(Row { line, result });
             }
         }

@@ -241,6 +241,17 @@ pub fn utf8_field(bytes: &[u8], field_start: usize) -> Result<&str, Issue> {
     })
 }
 
+/// Every field of a CSV record as UTF-8, or the issue naming the first bad byte's offset.
+pub fn utf8_fields(rec: &csv::ByteRecord) -> Result<Vec<&str>, Issue> {
+    let mut fields = Vec::with_capacity(rec.len());
+    let mut offset = 0;
+    for f in rec.iter() {
+        fields.push(utf8_field(f, offset)?);
+        offset += f.len() + 1;
+    }
+    Ok(fields)
+}
+
 /// Flattens a JSON object's values to strings in the order of `keys` (for JSON-lines input).
 pub fn json_fields(
     obj: &serde_json::Map<String, serde_json::Value>,

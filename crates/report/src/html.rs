@@ -397,39 +397,11 @@ svg{{width:100%;height:auto;border:1px solid #ddd}}
             .map(|k| format!("{} {} ({})", k.aspect, k.value, k.claims))
             .collect();
         for f in &c.flows {
-            let goods: Vec<String> = f
-                .goods
-                .iter()
-                .map(|g| {
-                    format!(
-                        "{}: {}{} ({})",
-                        g.chapter,
-                        g.items,
-                        if g.prohibited > 0 {
-                            format!(", {} prohibited", g.prohibited)
-                        } else {
-                            String::new()
-                        },
-                        g.examples.join(", ")
-                    )
-                })
-                .collect();
-            let _ = write!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&c.name),
-                f.direction,
-                f.mode.map(|m| m.to_string()).unwrap_or_default(),
-                escape(&f.period),
-                f.claims,
-                f.shipments,
-                f.independent_sources,
-                f.loaded,
-                f.empty,
-                pct(f.prohibited_share),
-                escape(&goods.join("; ")),
-                escape(&conds.join("; "))
-            );
+            s.push_str("<tr>");
+            for cell in crate::flow_cells(c, f) {
+                let _ = write!(s, "<td>{}</td>", escape(&cell));
+            }
+            let _ = write!(s, "<td>{}</td></tr>", escape(&conds.join("; ")));
         }
         if c.flows.is_empty() {
             let _ = write!(

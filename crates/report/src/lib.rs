@@ -55,6 +55,41 @@ pub fn corridor_share(c: &Corridor) -> f64 {
     }
 }
 
+/// The cells of a corridor table row (Markdown and HTML): corridor, direction, mode, period,
+/// reports, records, independent sources, loaded, empty, prohibited share, goods by chapter.
+pub fn flow_cells(c: &Corridor, f: &borderwatch_analyze::Flow) -> Vec<String> {
+    let goods: Vec<String> = f
+        .goods
+        .iter()
+        .map(|g| {
+            let prohibited = if g.prohibited > 0 {
+                format!(", {} prohibited", g.prohibited)
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: {}{prohibited} ({})",
+                g.chapter,
+                g.items,
+                g.examples.join(", ")
+            )
+        })
+        .collect();
+    vec![
+        c.name.clone(),
+        f.direction.to_string(),
+        f.mode.map(|m| m.to_string()).unwrap_or_default(),
+        f.period.clone(),
+        f.claims.to_string(),
+        f.shipments.to_string(),
+        f.independent_sources.to_string(),
+        f.loaded.to_string(),
+        f.empty.to_string(),
+        pct(f.prohibited_share),
+        goods.join("; "),
+    ]
+}
+
 /// The Markdown report.
 pub fn markdown(a: &Analysis, gz: &Gazetteer) -> String {
     let _ = gz;
@@ -75,31 +110,12 @@ pub fn markdown(a: &Analysis, gz: &Gazetteer) -> String {
     let _ = writeln!(s, "## Corridors\n");
     let _ = writeln!(
         s,
-        "| corridor | direction | mode | period | claims | shipments | sources | loaded | empty | prohibited share | goods (HS chapter: items) |"
+        "| corridor | direction | mode | period | reports | records | independent sources | loaded | empty | prohibited share | goods (HS chapter: items, prohibited) |"
     );
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
     for c in &a.corridors {
         for f in &c.flows {
-            let goods: Vec<String> = f
-                .goods
-                .iter()
-                .map(|g| format!("{}: {}", g.chapter, g.items))
-                .collect();
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                c.name,
-                f.direction,
-                f.mode.map(|m| m.to_string()).unwrap_or_default(),
-                f.period,
-                f.claims,
-                f.shipments,
-                f.independent_sources,
-                f.loaded,
-                f.empty,
-                pct(f.prohibited_share),
-                goods.join(", ")
-            );
+            let _ = writeln!(s, "| {} |", flow_cells(c, f).join(" | "));
         }
         for k in &c.conditions {
             let _ = writeln!(

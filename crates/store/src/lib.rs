@@ -484,16 +484,7 @@ impl Store {
         if let Some(v) = &f.until {
             add(" AND c.time_start <= ?", v);
         }
-        if let Some(v) = &f.source {
-            add(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
-        }
-        if let Some(id) = f.id {
-            add(" AND c.id = CAST(? AS INTEGER)", &id.to_string());
-        }
-        q.sql.push_str(" ORDER BY c.id");
-        if let Some(l) = f.limit {
-            q.sql.push_str(&format!(" LIMIT {l}"));
-        }
+        q.finish(f, "c", "c.id");
         let mut st = self.conn.prepare(&q.sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
             Ok((
@@ -734,16 +725,7 @@ impl Store {
         if let Some(v) = &f.until {
             q.and(" AND h.date <= ?", v);
         }
-        if let Some(v) = &f.source {
-            q.and(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
-        }
-        if let Some(id) = f.id {
-            q.and(" AND h.id = CAST(? AS INTEGER)", &id.to_string());
-        }
-        q.sql.push_str(" ORDER BY h.source_id, h.line");
-        if let Some(l) = f.limit {
-            q.sql.push_str(&format!(" LIMIT {l}"));
-        }
+        q.finish(f, "h", "h.source_id, h.line");
         let mut st = self.conn.prepare(&q.sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
             Ok((
@@ -843,6 +825,23 @@ impl Query {
             args: Vec::new(),
         }
     }
+    /// The conditions every query shares (source, id), then the order and the limit.
+    fn finish(&mut self, f: &ClaimFilter, alias: &str, order: &str) {
+        if let Some(v) = &f.source {
+            self.and(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
+        }
+        if let Some(id) = f.id {
+            self.and(
+                &format!(" AND {alias}.id = CAST(? AS INTEGER)"),
+                &id.to_string(),
+            );
+        }
+        self.sql.push_str(&format!(" ORDER BY {order}"));
+        if let Some(l) = f.limit {
+            self.sql.push_str(&format!(" LIMIT {l}"));
+        }
+    }
+
     fn and(&mut self, cond: &str, v: &str) {
         for (i, part) in cond.split('?').enumerate() {
             if i > 0 {

@@ -11,21 +11,11 @@ use std::collections::BTreeSet;
 
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Polarity, RouteStatus, Status};
 
-use super::{condition, dir_words, finding, has_goods_with, moving};
+use super::{condition, dir_words, finding, goods_items_with, has_goods_with, moving};
 use crate::{ClaimIn, Context};
 
 fn prohibited_chapters(c: &ClaimIn) -> BTreeSet<String> {
-    c.claim
-        .goods
-        .iter()
-        .filter(|g| {
-            g.hs.as_ref().is_some_and(|hs| {
-                c.claim
-                    .verdicts
-                    .iter()
-                    .any(|v| &v.hs == hs && v.status == Status::Prohibited)
-            })
-        })
+    goods_items_with(c, &[Status::Prohibited])
         .filter_map(|g| g.hs.as_ref().and_then(|h| h.get(..2)).map(str::to_string))
         .collect()
 }

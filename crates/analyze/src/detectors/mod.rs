@@ -101,10 +101,12 @@ pub(crate) fn moving(c: &ClaimIn, dir: Direction) -> bool {
         && c.claim.direction == dir
 }
 
-/// Whether any goods item of a claim has a verdict with one of these statuses (no allocation:
-/// detectors filter millions of claims with it).
-pub(crate) fn has_goods_with(c: &ClaimIn, want: &[Status]) -> bool {
-    c.claim.goods.iter().any(|g| {
+/// The goods items of a claim whose verdict has one of these statuses.
+pub(crate) fn goods_items_with<'c>(
+    c: &'c ClaimIn,
+    want: &'c [Status],
+) -> impl Iterator<Item = &'c borderwatch_model::GoodsItem> + 'c {
+    c.claim.goods.iter().filter(move |g| {
         g.hs.as_ref().is_some_and(|hs| {
             c.claim
                 .verdicts
@@ -114,19 +116,15 @@ pub(crate) fn has_goods_with(c: &ClaimIn, want: &[Status]) -> bool {
     })
 }
 
-/// The goods of a claim whose verdict has this status, as "words (HS)".
+/// Whether any goods item of a claim has one of these statuses (no allocation: detectors
+/// filter millions of claims with it).
+pub(crate) fn has_goods_with(c: &ClaimIn, want: &[Status]) -> bool {
+    goods_items_with(c, want).next().is_some()
+}
+
+/// The goods of a claim whose verdict has one of these statuses, as "words (HS)".
 pub(crate) fn goods_with(c: &ClaimIn, want: &[Status]) -> Vec<String> {
-    c.claim
-        .goods
-        .iter()
-        .filter(|g| {
-            g.hs.as_ref().is_some_and(|hs| {
-                c.claim
-                    .verdicts
-                    .iter()
-                    .any(|v| &v.hs == hs && want.contains(&v.status))
-            })
-        })
+    goods_items_with(c, want)
         .map(|g| format!("{} (HS {})", g.text, g.hs.as_deref().unwrap_or("")))
         .collect()
 }
