@@ -67,6 +67,9 @@ pub struct ExportArgs {
     until: Option<String>,
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Keep who said what in claim exports (it can identify a person; left out by default).
+    #[arg(long)]
+    include_attribution: bool,
 }
 
 fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date>, Failure> {
@@ -193,13 +196,20 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
     let analysis = run_analysis(&l.claims, &l.shipments, gz, &options);
     let text = match (a.format, a.what) {
         (ExportFormat::Geojson, _) => {
-            serde_json::to_string_pretty(&export::geojson(&analysis, gz, &l.claims))
-                .unwrap_or_default()
+            serde_json::to_string_pretty(&export::geojson(
+                &analysis,
+                gz,
+                &l.claims,
+                a.include_attribution,
+            ))
+            .unwrap_or_default()
                 + "\n"
         }
         (ExportFormat::Kml, _) => export::kml(&analysis, gz),
         (ExportFormat::Csv, ExportWhat::Corridors) => export::corridors_csv(&analysis),
-        (ExportFormat::Csv, ExportWhat::Claims) => export::claims_csv(&l.claims),
+        (ExportFormat::Csv, ExportWhat::Claims) => {
+            export::claims_csv(&l.claims, a.include_attribution)
+        }
         (ExportFormat::Ftm, _) => export::ftm(&analysis, gz, &l.sources),
     };
     write_out(&a.out, &text)

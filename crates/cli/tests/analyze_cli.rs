@@ -113,6 +113,18 @@ fn the_main_job_writes_the_report_and_exports_work() {
     let claims_csv = out(&o);
     assert!(claims_csv.starts_with("claim,source,kind"));
     assert!(!claims_csv.contains("a railway worker in Dandong"));
+    let o = bw(
+        &db,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--what",
+            "claims",
+            "--include-attribution",
+        ],
+    );
+    assert!(out(&o).contains("a railway worker in Dandong"));
     let o = bw(&db, &["export", "--format", "ftm"]);
     let lines: Vec<serde_json::Value> = out(&o)
         .lines()

@@ -1,8 +1,8 @@
 //! Exports for other tools: GeoJSON and KML (QGIS, Google Earth), CSV (spreadsheets), and
 //! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools).
 //!
-//! Attribution never appears here: exports carry corridors, places, sources and claims without
-//! who said what.
+//! Attribution (who said it) appears only when asked for (`include_attribution`): it can identify a
+//! person.
 
 use std::fmt::Write as _;
 
@@ -34,7 +34,12 @@ fn corridor_props(c: &Corridor) -> Value {
 }
 
 /// Corridors, the places at their ends, and the claims on them, as one GeoJSON collection.
-pub fn geojson(a: &Analysis, gz: &Gazetteer, claims: &[ClaimIn]) -> Value {
+pub fn geojson(
+    a: &Analysis,
+    gz: &Gazetteer,
+    claims: &[ClaimIn],
+    include_attribution: bool,
+) -> Value {
     let mut features = Vec::new();
     for c in &a.corridors {
         if let Some(line) = corridor_line(gz, c) {
@@ -64,21 +69,33 @@ pub fn geojson(a: &Analysis, gz: &Gazetteer, claims: &[ClaimIn]) -> Value {
         if let Some(xy) = xy {
             features.push(
                 json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": xy},
-                "properties": claim_props(c)}),
+                "properties": claim_props(c, include_attribution)}),
             );
         }
     }
     json!({"type": "FeatureCollection", "features": features})
 }
 
-fn claim_props(c: &ClaimIn) -> Value {
-    json!({
+fn claim_props(c: &ClaimIn, include_attribution: bool) -> Value {
+    let mut v = json!({
         "layer": "claim", "claim": c.id, "source": c.source, "kind": c.claim.kind.as_str(),
         "direction": c.claim.direction.as_str(), "via": c.claim.via, "from": c.claim.from, "to": c.claim.to,
         "mode": c.claim.mode.map(|m| m.as_str()),
         "goods": c.claim.goods.iter().map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or(""))).collect::<Vec<_>>(),
-        "quote": c.claim.evidence.redacted_text(), "span": c.claim.evidence.span,
-    })
+        "quote": quote(c, include_attribution), "span": c.claim.evidence.span,
+    });
+    if include_attribution {
+        v["attribution"] = json!(c.claim.evidence.attribution);
+    }
+    v
+}
+
+fn quote(c: &ClaimIn, include_attribution: bool) -> String {
+    if include_attribution {
+        c.claim.evidence.text.clone()
+    } else {
+        c.claim.evidence.redacted_text()
+    }
 }
 
 fn places_used<'g>(a: &Analysis, gz: &'g Gazetteer) -> Vec<&'g borderwatch_reference::Place> {
@@ -160,9 +177,14 @@ pub fn corridors_csv(a: &Analysis) -> String {
     s
 }
 
-/// One CSV row per claim, attribution left out.
-pub fn claims_csv(claims: &[ClaimIn]) -> String {
-    let mut s = String::from("claim,source,kind,direction,from,to,via,mode,polarity,goods,start,end,span_start,span_end,quote\n");
+/// One CSV row per claim; attribution only when asked for.
+pub fn claims_csv(claims: &[ClaimIn], include_attribution: bool) -> String {
+    let mut s = String::from("claim,source,kind,direction,from,to,via,mode,polarity,goods,start,end,span_start,span_end,quote");
+    s.push_str(if include_attribution {
+        ",attribution\n"
+    } else {
+        "\n"
+    });
     let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     for c in claims {
         let k = &c.claim;
@@ -172,7 +194,7 @@ pub fn claims_csv(claims: &[ClaimIn]) -> String {
             .map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or("")))
             .collect();
         let d = |x: Option<borderwatch_model::Date>| x.map(|d| d.to_string()).unwrap_or_default();
-        let _ = writeln!(
+        let _ = write!(
             s,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             c.id,
@@ -193,8 +215,12 @@ pub fn claims_csv(claims: &[ClaimIn]) -> String {
             d(k.when.as_ref().and_then(|w| w.end)),
             k.evidence.span[0],
             k.evidence.span[1],
-            q(&k.evidence.redacted_text())
+            q(&quote(c, include_attribution))
         );
+        if include_attribution {
+            let _ = write!(s, ",{}", q(k.evidence.attribution.as_deref().unwrap_or("")));
+        }
+        s.push('\n');
     }
     s
 }
