@@ -473,6 +473,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     | Role::LoadEmpty
                     | Role::LoadFull
                     | Role::Return
+                    | Role::Reverse
                     | Role::RefVehicle
                     | Role::RefCargo
                     | Role::RefRoute
@@ -594,10 +595,14 @@ impl<'a, 'r> Doc<'a, 'r> {
                         let prev = si
                             .checked_sub(1)
                             .filter(|&p| self.sents[p].paragraph == s.paragraph);
-                        match prev.and_then(|p| self.sentence_frame[p].clone()) {
-                            Some(f) if f.routes.iter().any(has_place) => {
+                        match prev.and_then(|p| self.sentence_frame[p].clone().map(|f| (p, f))) {
+                            Some((p, f)) if f.routes.iter().any(has_place) => {
                                 context = Some(f.sentence);
-                                if self.returning.contains(&f.sentence) {
+                                // The sentence before was itself the way back (its frame keeps
+                                // the route it borrowed, already turned round).
+                                if self.returning.contains(&f.sentence)
+                                    || self.returning.contains(&p)
+                                {
                                     // Already the way back: "They return empty. Nothing comes back."
                                     f.routes.iter().map(reversed).collect()
                                 } else {
