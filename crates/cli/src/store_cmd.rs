@@ -153,6 +153,8 @@ enum Prepared {
     Report {
         media: &'static str,
         bytes: Vec<u8>,
+        /// The publication date: given with --published, else stated by the source.
+        published: Option<String>,
         claims: Vec<PreparedClaim>,
         issues: Vec<Issue>,
     },
@@ -205,6 +207,7 @@ impl Prep<'_> {
                     Ok(claims) => Prepared::Report {
                         media: as_report.unwrap_or("text/plain"),
                         bytes,
+                        published: x.published.map(|d| d.to_string()),
                         claims,
                         issues: x.issues,
                     },
@@ -374,11 +377,13 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 Prepared::Report {
                     media,
                     bytes,
+                    published,
                     claims,
                     issues,
                 } => {
                     src.media_type = media;
                     src.bytes = bytes;
+                    src.published = published.as_deref();
                     store.ingest(
                         run,
                         &src,

@@ -51,6 +51,19 @@ fn the_main_job_writes_the_report_and_exports_work() {
     }
     // Attribution is left out unless asked for.
     assert!(!html.contains("a railway worker in Dandong"));
+    // Sources that state their publication date keep it (a dateline, an HTML meta tag).
+    let o = bw(&db, &["query", "sources", "--format", "csv"]);
+    let sources = out(&o);
+    let line = |name: &str| {
+        sources
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("03_train_at_dandong_station.txt").contains(",report,2023-09-27,"));
+    assert!(line("04_longkou_sea_route.html").contains(",report,2023-07-03,"));
+    assert!(line("01_dandong_january.txt").contains(",report,,"));
     // Running again (without --fresh) adds nothing.
     let o = bw(
         &db,

@@ -6,7 +6,7 @@
 //! reported with its byte offset, and binary input is refused. Every byte of the clean text maps
 //! back to a byte offset in the input, so evidence spans point into the file as read.
 
-use borderwatch_model::{Issue, IssueCode};
+use borderwatch_model::{Date, Issue, IssueCode};
 
 /// The input's layout, from its name or its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -647,5 +647,94 @@ mod tests {
         let at = t.clean.find("rice").unwrap();
         let [s, e] = t.span(at, at + 4);
         assert_eq!(&src[s..e], "rice");
+    }
+}
+
+/// The publication date a source states about itself, when it states one plainly: in HTML, an
+/// `article:published_time` / `datePublished` / `date` meta value or a `<time datetime>`; in
+/// text or Markdown, a `Published:`, `Date:` or `Posted:` line (or front matter `date:`) among
+/// the first lines. Only ISO dates (`YYYY-MM-DD…`) count: a guess would misdate every relative
+/// time in the report.
+pub fn published_date(bytes: &[u8], format: Format) -> Option<Date> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let head = String::from_utf8_lossy(head);
+    let iso = |s: &str| -> Option<Date> {
+        let s = s.trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        let d = s.get(..10)?;
+        borderwatch_model::parse_date(d).ok()
+    };
+    match format {
+        Format::Html => {
+            let lower = head.to_ascii_lowercase();
+            for key in [
+                "article:published_time",
+                "datepublished",
+                "name=\"date\"",
+                "<time datetime=",
+            ] {
+                let mut from = 0;
+                while let Some(i) = lower[from..].find(key) {
+                    let at = from + i + key.len();
+                    // The value follows: `content="…"`, `":"…"` (JSON-LD) or the attribute itself.
+                    let tail = &lower[at..lower.len().min(at + 200)];
+                    let value_at = ["content=", "\":", "datetime="]
+                        .iter()
+                        .filter_map(|k| tail.find(k).map(|j| j + k.len()))
+                        .min()
+                        .map_or(0, |j| if key.ends_with('=') { 0 } else { j });
+                    if let Some(d) = iso(&head[at + value_at..]) {
+                        return Some(d);
+                    }
+                    from = at;
+                }
+            }
+            None
+        }
+        Format::Text | Format::Markdown => head
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && *l != "---")
+            .take(6)
+            .find_map(|l| {
+                let l = l.trim_start_matches(['*', '_', '#', ' ']);
+                let lower = l.to_ascii_lowercase();
+                ["published:", "date:", "posted:", "published", "dated"]
+                    .iter()
+                    .find(|k| lower.starts_with(*k))
+                    .and_then(|k| iso(l[k.len()..].trim_start_matches(['*', '_', ':', ' '])))
+            }),
+    }
+}
+
+#[cfg(test)]
+mod published_tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Date> {
+        Some(borderwatch_model::parse_date(s).unwrap())
+    }
+
+    #[test]
+    fn sources_that_state_their_date() {
+        let html = br#"<html><head><meta property="article:published_time" content="2023-05-24T09:00:00+09:00"></head><body>x</body></html>"#;
+        assert_eq!(published_date(html, Format::Html), d("2023-05-24"));
+        let html = br#"<p>By staff <time datetime="2022-11-02">Nov 2</time></p>"#;
+        assert_eq!(published_date(html, Format::Html), d("2022-11-02"));
+        let ld = br#"<script type="application/ld+json">{"datePublished": "2021-03-04"}</script>"#;
+        assert_eq!(published_date(ld, Format::Html), d("2021-03-04"));
+        let md = b"# Title\n\n*Published: 2024-06-15*\n\nTrucks crossed.";
+        assert_eq!(published_date(md, Format::Markdown), d("2024-06-15"));
+        let front = b"---\ndate: 2020-01-31\n---\nText";
+        assert_eq!(published_date(front, Format::Markdown), d("2020-01-31"));
+        // Not stated plainly: no date rather than a guess.
+        assert_eq!(
+            published_date(b"Published in May 2023\nText", Format::Text),
+            None
+        );
+        assert_eq!(
+            published_date(b"Trucks crossed on 2023-05-01.", Format::Text),
+            None
+        );
+        assert_eq!(published_date(b"<p>no date</p>", Format::Html), None);
     }
 }

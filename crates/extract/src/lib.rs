@@ -63,6 +63,8 @@ impl Options {
 pub struct Extraction {
     pub claims: Vec<Claim>,
     pub issues: Vec<Issue>,
+    /// The publication date used: the one given, else the one the source states about itself.
+    pub published: Option<Date>,
 }
 
 /// The compiled matcher and screener, built once and used for many reports.
@@ -119,9 +121,24 @@ impl<'r> Extractor<'r> {
         for i in &mut issues {
             i.file = Some(source.to_string());
         }
+        // A source that states its own date resolves its relative times against it.
+        let stated;
+        let opts = match opts.published {
+            Some(_) => opts,
+            None => {
+                let mut o = opts.clone();
+                o.published = decode::published_date(bytes, format);
+                stated = o;
+                &stated
+            }
+        };
         let mut doc = claims::Doc::new(self, source, &text, opts);
         let claims = doc.run();
         issues.extend(doc.issues);
-        Ok(Extraction { claims, issues })
+        Ok(Extraction {
+            claims,
+            issues,
+            published: opts.published,
+        })
     }
 }
