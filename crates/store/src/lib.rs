@@ -570,12 +570,10 @@ impl Store {
             raw = rest;
         }
         parts.push(raw);
-        let verdicts = std::sync::Mutex::new(verdicts);
         let decoded: Vec<Result<Vec<StoredClaim>>> = std::thread::scope(|sc| {
             let handles: Vec<_> = parts
                 .into_iter()
                 .map(|part| {
-                    let verdicts = &verdicts;
                     sc.spawn(move || {
                         let mut out = Vec::with_capacity(part.len());
                         for (id, source_id, source_name, extractor_version, json, quote) in part {
@@ -585,11 +583,6 @@ impl Store {
                             // Since schema 2 the quote and the verdicts live in their tables.
                             if claim.evidence.text.is_empty() {
                                 claim.evidence.text = quote.unwrap_or_default();
-                            }
-                            if claim.verdicts.is_empty() && !claim.goods.is_empty() {
-                                if let Ok(mut v) = verdicts.lock() {
-                                    claim.verdicts = v.remove(&id).unwrap_or_default();
-                                }
                             }
                             out.push(StoredClaim {
                                 id,
@@ -611,7 +604,7 @@ impl Store {
                 })
                 .collect()
         });
-        let mut out = Vec::new();
+        let mut out: Vec<StoredClaim> = Vec::new();
         for part in decoded {
             let part = part?;
             if out.is_empty() {
@@ -619,6 +612,14 @@ impl Store {
                 out.reserve(chunk * threads);
             } else {
                 out.extend(part);
+            }
+        }
+        // Since schema 2 the verdicts live in their table only (version-1 JSON carries its own).
+        for c in &mut out {
+            if c.claim.verdicts.is_empty() {
+                if let Some(v) = verdicts.remove(&c.id) {
+                    c.claim.verdicts = v;
+                }
             }
         }
         Ok(out)
