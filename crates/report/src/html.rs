@@ -155,8 +155,9 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
                 continue;
             };
             let ((x0, y0), (x1, y1)) = (pr.xy(p0.0, p0.1), pr.xy(p1.0, p1.1));
-            let n = n_in + n_out;
-            let share = if n_in >= n_out { s_in } else { s_out };
+            // A leg can lie inside one country (Dandong → Longkou): every direction counts.
+            let n: usize = c.flows.iter().map(|f| f.claims + f.shipments).sum();
+            let share = crate::corridor_share(c);
             let _ = write!(
                 s,
                 r##"<line x1="{x0:.1}" y1="{y0:.1}" x2="{x1:.1}" y2="{y1:.1}" stroke="{}" stroke-width="{:.1}" marker-end="url(#ah)" opacity="0.85"><title>{title}</title></line>"##,
