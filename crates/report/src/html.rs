@@ -213,8 +213,14 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
             );
         }
     }
-    // Places at the ends of legs (ports, cities) with their names.
+    // Places at the ends of legs (ports, cities) with their names; a label is left out where a
+    // crossing or another place is already named within a few pixels.
     let mut named = std::collections::BTreeSet::new();
+    let mut labels: Vec<(f64, f64)> = border
+        .iter()
+        .filter(|b| a.corridors.iter().any(|c| c.id == b.2))
+        .map(|&(lon, lat, _)| pr.xy(lon, lat))
+        .collect();
     for c in a.corridors.iter().filter(|c| c.kind == "leg") {
         for e in &c.ends {
             if !named.insert(e.clone()) {
@@ -224,9 +230,21 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
                 let (x, y) = pr.xy(lon, lat);
                 let _ = write!(
                     s,
-                    r##"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="#4a6fa5"/><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"##,
+                    r##"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="#4a6fa5"><title>{}</title></rect>"##,
                     x - 3.5,
                     y - 3.5,
+                    escape(p.names.first().map(String::as_str).unwrap_or(e))
+                );
+                if labels
+                    .iter()
+                    .any(|&(lx, ly)| (lx - x).abs() < 70.0 && (ly - y).abs() < 16.0)
+                {
+                    continue;
+                }
+                labels.push((x, y));
+                let _ = write!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" font-size="12">{}</text>"##,
                     x + 8.0,
                     y - 6.0,
                     escape(p.names.first().map(String::as_str).unwrap_or(e))
