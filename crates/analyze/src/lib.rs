@@ -56,6 +56,9 @@ pub struct Options {
     pub until: Option<Date>,
     /// Keep who said it in evidence (left out unless asked for: it can identify a person).
     pub include_attribution: bool,
+    /// Units that count conveyances (the cue pack's `quantity.conveyances`): their rates imply
+    /// volumes.
+    pub conveyances: Vec<String>,
 }
 
 /// The result: the corridor picture and the findings.

@@ -39,7 +39,11 @@ fn run(files: &[PathBuf]) -> Analysis {
             });
         }
     }
-    analyze(&claims, &[], &reference().gazetteer, &Options::default())
+    let options = Options {
+        conveyances: reference().cues.quantity.conveyances.clone(),
+        ..Options::default()
+    };
+    analyze(&claims, &[], &reference().gazetteer, &options)
 }
 
 fn files(dir: &Path, names: &[&str]) -> Vec<PathBuf> {

@@ -164,7 +164,7 @@ fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {
 
 fn render(a: &Analysis, gz: &borderwatch_reference::Gazetteer, f: ReportFormat) -> String {
     match f {
-        ReportFormat::Md => borderwatch_report::markdown(a, gz),
+        ReportFormat::Md => borderwatch_report::markdown(a),
         ReportFormat::Json => serde_json::to_string_pretty(a).unwrap_or_default() + "\n",
         ReportFormat::Html => {
             borderwatch_report::html(a, gz, "borderwatch: what crosses the border")
@@ -178,6 +178,7 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         since: date("--since", &a.since)?,
         until: date("--until", &a.until)?,
         include_attribution: a.include_attribution,
+        conveyances: reference.cues.quantity.conveyances.clone(),
     };
     let l = load(db)?;
     let analysis = run_analysis(&l.claims, &l.shipments, &reference.gazetteer, &options);
@@ -190,6 +191,7 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
         since: date("--since", &a.since)?,
         until: date("--until", &a.until)?,
         include_attribution: false,
+        conveyances: reference.cues.quantity.conveyances.clone(),
     };
     let l = load(db)?;
     let gz = &reference.gazetteer;
@@ -255,7 +257,10 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
         &l.claims,
         &l.shipments,
         &reference.gazetteer,
-        &Options::default(),
+        &Options {
+            conveyances: reference.cues.quantity.conveyances.clone(),
+            ..Options::default()
+        },
     );
     let html = render(&analysis, &reference.gazetteer, ReportFormat::Html);
     std::fs::write(&a.out, html)

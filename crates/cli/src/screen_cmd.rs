@@ -203,14 +203,10 @@ struct Rendered {
 }
 
 fn render(v: &Verdict) -> Rc<Rendered> {
-    let reason = match &v.text {
-        Some(t) => format!("[{t} → HS {}] {}", v.hs, v.reason),
-        None => v.reason.clone(),
-    };
     Rc::new(Rendered {
         status: v.status,
         measures: v.measure_ids(),
-        reason,
+        reason: v.reason_with_words(),
     })
 }
 
@@ -226,36 +222,20 @@ struct Batch<'s, 'r> {
 
 impl Batch<'_, '_> {
     fn screen(&mut self, s: &Shipment) -> Rc<Rendered> {
-        let goods = match &s.hs {
-            Some(hs) => Goods {
-                hs: hs.clone(),
-                product: s.product.clone(),
-                value_usd: s.value_per_item_usd(),
-                confidence: 1.0,
-                phrase: None,
-            },
-            None => {
-                let text = s.description.as_deref().unwrap_or_default();
-                if !self.words.contains_key(text) {
-                    if self.words.len() > 100_000 {
-                        self.words.clear();
-                    }
-                    // The most likely candidate of the first phrase decides the row; its words are cited.
-                    let g = self.screener.goods_from_words(text).into_iter().next();
-                    self.words.insert(text.to_string(), g);
+        let (screener, cache) = (self.screener, &mut self.words);
+        let goods = screener.shipment_goods_with(s, |text| {
+            if !cache.contains_key(text) {
+                if cache.len() > 100_000 {
+                    cache.clear();
                 }
-                match &self.words[text] {
-                    Some(g) => {
-                        let mut g = g.clone();
-                        g.value_usd = s.value_per_item_usd();
-                        if s.product.is_some() {
-                            g.product = s.product.clone();
-                        }
-                        g
-                    }
-                    None => return self.count(self.unknown_words.clone()),
-                }
+                // The most likely candidate of the first phrase decides the row; its words are cited.
+                let g = screener.goods_from_words(text).into_iter().next();
+                cache.insert(text.to_string(), g);
             }
+            cache[text].clone()
+        });
+        let Some(goods) = goods else {
+            return self.count(self.unknown_words.clone());
         };
         let key = self.screener.cache_key(&goods, s.direction, s.date);
         if let Some(r) = self.verdicts.get(&key) {

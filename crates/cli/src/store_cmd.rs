@@ -164,6 +164,9 @@ enum Prepared {
         rows: Vec<ShipmentInput>,
         /// Rejected rows, each with its line, reason and raw value.
         rejected: Vec<Issue>,
+        /// Problems with stored rows (a place name the gazetteer does not know), then the
+        /// rejected rows: what the store records as the file's issues.
+        issues: Vec<Issue>,
     },
 }
 
@@ -240,53 +243,84 @@ impl Prep<'_> {
         };
         let mut out = Vec::new();
         let mut rejected = Vec::new();
+        let mut issues = Vec::new();
         for r in rows {
             match r.result {
                 Err(i) => rejected.push(i.at(name.clone(), r.line)),
                 Ok(mut s) => {
-                    self.resolve_places(&mut s);
+                    for i in self.resolve_places(&mut s) {
+                        issues.push(i.at(name.clone(), r.line));
+                    }
                     let v = self.screener.screen_shipment(&s);
-                    let reason = match &v.text {
-                        Some(t) if !v.hs.is_empty() => format!("[{t} → HS {}] {}", v.hs, v.reason),
-                        _ => v.reason.clone(),
-                    };
                     out.push(ShipmentInput {
                         line: r.line,
                         measures: v.measures.iter().map(|c| c.id.clone()).collect(),
                         status: v.status,
-                        reason,
+                        reason: v.reason_with_words(),
                         shipment: s,
                     });
                 }
             }
         }
+        issues.extend(rejected.iter().cloned());
         Prepared::Shipments {
             media: as_shipments.unwrap_or("text/csv"),
             bytes,
             rows: out,
             rejected,
+            issues,
         }
     }
 
     /// Place and crossing names as written become gazetteer ids when they name exactly one thing,
-    /// so shipments and claims meet on the same corridors.
-    fn resolve_places(&self, s: &mut borderwatch_model::Shipment) {
+    /// so shipments and claims meet on the same corridors. A name that names nothing, or several
+    /// things, stays as written and is reported.
+    fn resolve_places(&self, s: &mut borderwatch_model::Shipment) -> Vec<Issue> {
+        let mut issues = Vec::new();
         for (slot, want_crossing) in [
             (&mut s.origin, false),
             (&mut s.destination, false),
             (&mut s.crossing, true),
         ] {
             let Some(v) = slot.as_deref() else { continue };
-            let hits: Vec<_> = self
-                .gazetteer
-                .resolve(v)
-                .into_iter()
+            let named = self.gazetteer.resolve(v);
+            let mut hits: Vec<String> = named
+                .iter()
                 .filter(|n| matches!(n, Named::Crossing(_)) == want_crossing)
+                .map(|n| n.id().to_string())
                 .collect();
-            if let [one] = hits.as_slice() {
-                *slot = Some(one.id().to_string());
+            if want_crossing && hits.is_empty() {
+                // A crossing given by one of its places ("Quanhe", "Dandong customs house").
+                for n in &named {
+                    for c in self.gazetteer.crossings_at(n.id()) {
+                        if !hits.contains(&c.id) {
+                            hits.push(c.id.clone());
+                        }
+                    }
+                }
+            }
+            match hits.as_slice() {
+                [one] => *slot = Some(one.clone()),
+                [] => issues.push(
+                    Issue::new(
+                        IssueCode::UnknownPlace,
+                        format!(
+                            "{} {v:?} is not in the gazetteer; kept as written",
+                            if want_crossing { "crossing" } else { "place" }
+                        ),
+                    )
+                    .value(v),
+                ),
+                many => issues.push(
+                    Issue::new(
+                        IssueCode::AmbiguousPlace,
+                        format!("{v:?} names {}; kept as written", many.join(", ")),
+                    )
+                    .value(v),
+                ),
             }
         }
+        issues
     }
 }
 
@@ -397,7 +431,8 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                     media,
                     bytes,
                     rows,
-                    rejected,
+                    issues,
+                    ..
                 } => {
                     src.media_type = media;
                     src.kind = "shipments";
@@ -407,7 +442,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                         run,
                         &src,
                         Content::Shipments(rows),
-                        rejected,
+                        issues,
                         borderwatch_extract::VERSION,
                         &now(),
                     )
@@ -423,11 +458,16 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                             t.claims += claims.len();
                             t.issues += issues.len();
                         }
-                        Prepared::Shipments { rows, rejected, .. } => {
+                        Prepared::Shipments {
+                            rows,
+                            rejected,
+                            issues,
+                            ..
+                        } => {
                             in_batch += 1 + rows.len();
                             t.shipments += rows.len();
                             t.rejected += rejected.len();
-                            t.issues += rejected.len();
+                            t.issues += issues.len();
                         }
                         _ => {}
                     }

@@ -296,3 +296,32 @@ fn readers_work_while_an_ingest_writes() {
         "no read landed mid-ingest: {seen:?}"
     );
 }
+
+#[test]
+fn shipment_places_resolve_to_ids_or_are_reported() {
+    let d = tmp("places");
+    let db = d.join("b.db");
+    let f = d.join("s.csv");
+    std::fs::write(
+        &f,
+        "hs,direction,date,origin,destination,crossing\n\
+         8418,in,2023-05-01,Hunchun,Rason,Quanhe\n\
+         1006,in,2023-05-02,Dandong,Sinuiju,Atlantis Bridge\n",
+    )
+    .unwrap();
+    let o = bw(&db, &["ingest", f.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        out(&o).contains("shipments 2; rows rejected 0; issues 1"),
+        "{}",
+        out(&o)
+    );
+    let o = bw(&db, &["query", "shipments", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["origin"], "cn.hunchun");
+    assert_eq!(v[0]["crossing"], "quanhe-wonjong");
+    // Unknown names are kept as written and reported, never dropped or guessed.
+    assert_eq!(v[1]["crossing"], "Atlantis Bridge");
+    let o = bw(&db, &["query", "issues", "--format", "csv"]);
+    assert!(out(&o).contains("unknown-place"), "{}", out(&o));
+}

@@ -1584,10 +1584,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                 // The rate word follows within a few words ("300 trucks … daily"); a count of
                 // conveyances takes the clause's rate word however far it trails ("300 trucks,
                 // each carrying 10 tons, cross … daily").
-                let conveyance = matches!(
-                    unit.as_str(),
-                    "truck" | "train" | "wagon" | "container" | "ship"
-                );
+                let conveyance = self.x.reference.cues.quantity.conveyances.contains(&unit);
                 let reach = if conveyance { ce } else { (uend + 80).min(ce) };
                 window(toks, uend, reach).iter().find_map(|t| match t.tk {
                     Tk::Cue(Role::Per(p)) => Some(self.x.matcher.periods[p as usize].clone()),

@@ -137,6 +137,10 @@ pub struct QuantityCues {
     pub units: BTreeMap<String, Phrases>,
     /// period name → the words for "per period" ("day" → daily, a day, …).
     pub per: BTreeMap<String, Phrases>,
+    /// Units that count conveyances (trucks, wagons, …): a rate word anywhere in their clause
+    /// applies to them, and their rates imply volumes.
+    #[serde(default)]
+    pub conveyances: Vec<String>,
 }
 
 /// The whole cue pack.
@@ -212,6 +216,13 @@ impl Cues {
             if fold(p).is_empty() {
                 out.push(format!(
                     "extract/cues.toml: {role}: phrase {p:?} is empty when folded"
+                ));
+            }
+        }
+        for c in &self.quantity.conveyances {
+            if !self.quantity.units.contains_key(c) {
+                out.push(format!(
+                    "extract/cues.toml: quantity.conveyances: {c:?} is not a unit in [quantity.units]"
                 ));
             }
         }

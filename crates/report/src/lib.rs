@@ -11,7 +11,6 @@ use std::fmt::Write as _;
 
 use borderwatch_analyze::{Analysis, Corridor};
 use borderwatch_model::Finding;
-use borderwatch_reference::Gazetteer;
 
 pub mod export;
 mod html;
@@ -91,8 +90,7 @@ pub fn flow_cells(c: &Corridor, f: &borderwatch_analyze::Flow) -> Vec<String> {
 }
 
 /// The Markdown report.
-pub fn markdown(a: &Analysis, gz: &Gazetteer) -> String {
-    let _ = gz;
+pub fn markdown(a: &Analysis) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# borderwatch analysis\n");
     let _ = writeln!(
@@ -149,9 +147,4 @@ fn finding_md(s: &mut String, f: &Finding) {
             e.span[1]
         );
     }
-}
-
-/// Findings of one kind, for tests and summaries.
-pub fn of_kind<'a>(a: &'a Analysis, kind: &str) -> Vec<&'a Finding> {
-    a.findings.iter().filter(|f| f.kind == kind).collect()
 }

@@ -82,6 +82,15 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The reason, led by the words the code came from when it came from words
+    /// ("[rice cookers → HS 8516] prohibited: …").
+    pub fn reason_with_words(&self) -> String {
+        match &self.text {
+            Some(t) if !self.hs.is_empty() => format!("[{t} → HS {}] {}", self.hs, self.reason),
+            _ => self.reason.clone(),
+        }
+    }
+
     /// The measure ids, `;`-joined (for CSV).
     pub fn measure_ids(&self) -> String {
         self.measures
@@ -218,12 +227,19 @@ impl<'r> Screener<'r> {
     /// description's first phrase (whose words the verdict then cites). `None` when the row has no
     /// code and the lexicon knows none of its words.
     pub fn shipment_goods(&self, s: &Shipment) -> Option<Goods> {
+        self.shipment_goods_with(s, |text| self.goods_from_words(text).into_iter().next())
+    }
+
+    /// As [`Screener::shipment_goods`], with the words looked up by `words` (batch callers cache
+    /// it: a file repeats its descriptions).
+    pub fn shipment_goods_with(
+        &self,
+        s: &Shipment,
+        words: impl FnOnce(&str) -> Option<Goods>,
+    ) -> Option<Goods> {
         let mut g = match &s.hs {
             Some(hs) => Goods::code(hs.clone()),
-            None => self
-                .goods_from_words(s.description.as_deref()?)
-                .into_iter()
-                .next()?,
+            None => words(s.description.as_deref()?)?,
         };
         g.value_usd = s.value_per_item_usd();
         if s.product.is_some() {

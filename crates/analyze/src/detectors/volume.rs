@@ -14,8 +14,6 @@ use borderwatch_model::{Direction, Finding, Qualifier, Quantity};
 use super::{dir_words, finding, moving};
 use crate::{ClaimIn, Context};
 
-const CONVEYANCES: [&str; 5] = ["truck", "wagon", "container", "train", "ship"];
-
 /// Lower and upper bound of a quantity (`None` where the report sets none).
 fn bounds(q: &Quantity) -> (Option<f64>, Option<f64>) {
     match q.qualifier {
@@ -98,7 +96,9 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         }
         let qs = &c.claim.quantities;
         for rate in qs.iter().filter(|q| {
-            q.unit.as_deref().is_some_and(|u| CONVEYANCES.contains(&u))
+            q.unit
+                .as_ref()
+                .is_some_and(|u| ctx.options.conveyances.contains(u))
                 && q.per.as_deref().and_then(days).is_some()
         }) {
             let unit = rate.unit.clone().unwrap_or_default();
