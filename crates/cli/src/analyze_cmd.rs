@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use borderwatch_analyze::{analyze as run_analysis, Analysis, ClaimIn, Options, ShipmentIn};
-use borderwatch_report::export::{self, SourceDoc};
-use borderwatch_store::ClaimFilter;
+use borderwatch_analyze::{analyze as run_analysis, Analysis, Options};
+use borderwatch_pipeline::Inputs;
+use borderwatch_report::export;
 use clap::ValueEnum;
 
 use crate::store_cmd::{db_path, open, store_err};
@@ -81,68 +81,8 @@ fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date
         .transpose()
 }
 
-/// Everything stored, as analysis takes it.
-struct Loaded {
-    claims: Vec<ClaimIn>,
-    shipments: Vec<ShipmentIn>,
-    sources: Vec<SourceDoc>,
-}
-
-fn load(db: &Option<PathBuf>) -> Result<Loaded, Failure> {
-    let store = open(db)?;
-    let sources = store.sources().map_err(store_err)?;
-    let published: std::collections::HashMap<i64, borderwatch_model::Date> = sources
-        .iter()
-        .filter_map(|s| {
-            let d = borderwatch_model::parse_date(s.published.as_deref()?).ok()?;
-            Some((s.id, d))
-        })
-        .collect();
-    let all = ClaimFilter::default();
-    let lean = ClaimFilter {
-        skip_reasons: true,
-        ..Default::default()
-    };
-    let claims = store
-        .claims(&lean)
-        .map_err(store_err)?
-        .into_iter()
-        .map(|r| ClaimIn {
-            id: r.id,
-            source_id: r.source_id,
-            published: published.get(&r.source_id).copied(),
-            source: r.source_name,
-            claim: r.claim,
-        })
-        .collect();
-    let shipments = store
-        .shipments(&all)
-        .map_err(store_err)?
-        .into_iter()
-        .map(|r| ShipmentIn {
-            id: r.id,
-            source_id: r.source_id,
-            source: r.source_name,
-            line: r.line,
-            shipment: r.shipment,
-            status: r.status,
-        })
-        .collect();
-    let sources = sources
-        .into_iter()
-        .map(|s| SourceDoc {
-            id: s.id,
-            name: s.name,
-            sha256: s.sha256,
-            media_type: s.media_type,
-            published: s.published,
-        })
-        .collect();
-    Ok(Loaded {
-        claims,
-        shipments,
-        sources,
-    })
+fn load(db: &Option<PathBuf>) -> Result<Inputs, Failure> {
+    borderwatch_pipeline::load(&open(db)?).map_err(store_err)
 }
 
 fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {

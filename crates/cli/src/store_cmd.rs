@@ -1,17 +1,12 @@
 //! `borderwatch ingest`, `query`, `show`, `reprocess` and `db`: the store from the command line.
 
-use std::path::{Path, PathBuf};
-
-use std::collections::HashSet;
+use std::path::PathBuf;
 
 use borderwatch_extract::{Extractor, Options};
 use borderwatch_model::{Issue, IssueCode};
-use borderwatch_records as records;
-use borderwatch_reference::gazetteer::Named;
+use borderwatch_pipeline::{self as pipeline, Kind, Prep, Prepared};
 use borderwatch_screen::Screener;
-use borderwatch_store::{
-    ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store,
-};
+use borderwatch_store::{ClaimFilter, PreparedClaim, Store};
 use clap::{Subcommand, ValueEnum};
 
 use crate::{load_reference, Failure, Outcome};
@@ -97,26 +92,6 @@ impl IngestArgs {
     }
 }
 
-const REPORT_EXTENSIONS: &[(&str, &str)] = &[
-    ("txt", "text/plain"),
-    ("md", "text/markdown"),
-    ("markdown", "text/markdown"),
-    ("html", "text/html"),
-    ("htm", "text/html"),
-];
-
-const SHIPMENT_EXTENSIONS: &[(&str, &str)] = &[
-    ("csv", "text/csv"),
-    ("tsv", "text/tab-separated-values"),
-    ("jsonl", "application/jsonl"),
-    ("ndjson", "application/jsonl"),
-];
-
-fn media_type(p: &Path, table: &[(&str, &'static str)]) -> Option<&'static str> {
-    let ext = p.extension()?.to_str()?.to_ascii_lowercase();
-    table.iter().find(|(e, _)| *e == ext).map(|(_, m)| *m)
-}
-
 /// Files under the paths, directories walked recursively in name order.
 fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
@@ -140,188 +115,6 @@ fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
         }
     }
     (files, errors)
-}
-
-/// One file, read and turned into what the store keeps — by a worker, before the writer sees it.
-enum Prepared {
-    /// Neither a report nor a shipment file.
-    Skipped,
-    /// The same bytes are already archived.
-    Unchanged,
-    /// Could not be read as what it claims to be: one line, and the issue to record.
-    Failed(Issue),
-    Report {
-        media: &'static str,
-        bytes: Vec<u8>,
-        /// The publication date: given with --published, else stated by the source.
-        published: Option<String>,
-        claims: Vec<PreparedClaim>,
-        issues: Vec<Issue>,
-    },
-    Shipments {
-        media: &'static str,
-        bytes: Vec<u8>,
-        rows: Vec<ShipmentInput>,
-        /// Rejected rows, each with its line, reason and raw value.
-        rejected: Vec<Issue>,
-        /// Problems with stored rows (a place name the gazetteer does not know), then the
-        /// rejected rows: what the store records as the file's issues.
-        issues: Vec<Issue>,
-    },
-}
-
-struct Prep<'a> {
-    extractor: &'a Extractor<'a>,
-    screener: &'a Screener<'a>,
-    gazetteer: &'a borderwatch_reference::gazetteer::Gazetteer,
-    opts: &'a Options,
-    kind: IngestKind,
-    map: &'a [(String, String)],
-    known: &'a HashSet<String>,
-}
-
-impl Prep<'_> {
-    fn prepare(&self, path: &Path) -> Prepared {
-        let name = path.display().to_string();
-        let fail = |code: IssueCode, msg: String| {
-            let mut i = Issue::new(code, msg).value(name.clone());
-            i.file = Some(name.clone());
-            Prepared::Failed(i)
-        };
-        let as_report = media_type(path, REPORT_EXTENSIONS);
-        let as_shipments = media_type(path, SHIPMENT_EXTENSIONS);
-        let report = match self.kind {
-            IngestKind::Report => true,
-            IngestKind::Shipments => false,
-            IngestKind::Auto if as_report.is_some() => true,
-            IngestKind::Auto if as_shipments.is_some() => false,
-            IngestKind::Auto => return Prepared::Skipped,
-        };
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => return fail(IssueCode::BinaryInput, format!("cannot read: {e}")),
-        };
-        if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
-            return Prepared::Unchanged;
-        }
-        if report {
-            return match self.extractor.extract(&name, &bytes, self.opts) {
-                Ok(x) => match PreparedClaim::all(x.claims) {
-                    Ok(claims) => Prepared::Report {
-                        media: as_report.unwrap_or("text/plain"),
-                        bytes,
-                        published: x.published.map(|d| d.to_string()),
-                        claims,
-                        issues: x.issues,
-                    },
-                    Err(e) => fail(IssueCode::BadJson, e.0),
-                },
-                Err(e) => fail(e.code, e.message),
-            };
-        }
-        let format = match records::sniff(&bytes) {
-            Some(f) => f,
-            None if self.kind == IngestKind::Shipments || !self.map.is_empty() => {
-                if as_shipments.is_some_and(|m| m == "application/jsonl") {
-                    records::Format::Jsonl
-                } else {
-                    records::Format::Csv
-                }
-            }
-            None => {
-                return fail(
-                    IssueCode::MissingField,
-                    "not a shipment file: the first line names no goods column (hs, hs_code, \
-                     description, goods) and direction column (give --map COL=FIELD)"
-                        .into(),
-                )
-            }
-        };
-        let rows = match records::read_rows(&bytes, format, self.map, self.opts.as_of) {
-            Ok(r) => r,
-            Err(e) => return fail(IssueCode::MissingField, e),
-        };
-        let mut out = Vec::new();
-        let mut rejected = Vec::new();
-        let mut issues = Vec::new();
-        for r in rows {
-            match r.result {
-                Err(i) => rejected.push(i.at(name.clone(), r.line)),
-                Ok(mut s) => {
-                    for i in self.resolve_places(&mut s) {
-                        issues.push(i.at(name.clone(), r.line));
-                    }
-                    let v = self.screener.screen_shipment(&s);
-                    out.push(ShipmentInput {
-                        line: r.line,
-                        measures: v.measures.iter().map(|c| c.id.clone()).collect(),
-                        status: v.status,
-                        reason: v.reason_with_words(),
-                        shipment: s,
-                    });
-                }
-            }
-        }
-        issues.extend(rejected.iter().cloned());
-        Prepared::Shipments {
-            media: as_shipments.unwrap_or("text/csv"),
-            bytes,
-            rows: out,
-            rejected,
-            issues,
-        }
-    }
-
-    /// Place and crossing names as written become gazetteer ids when they name exactly one thing,
-    /// so shipments and claims meet on the same corridors. A name that names nothing, or several
-    /// things, stays as written and is reported.
-    fn resolve_places(&self, s: &mut borderwatch_model::Shipment) -> Vec<Issue> {
-        let mut issues = Vec::new();
-        for (slot, want_crossing) in [
-            (&mut s.origin, false),
-            (&mut s.destination, false),
-            (&mut s.crossing, true),
-        ] {
-            let Some(v) = slot.as_deref() else { continue };
-            let named = self.gazetteer.resolve(v);
-            let mut hits: Vec<String> = named
-                .iter()
-                .filter(|n| matches!(n, Named::Crossing(_)) == want_crossing)
-                .map(|n| n.id().to_string())
-                .collect();
-            if want_crossing && hits.is_empty() {
-                // A crossing given by one of its places ("Quanhe", "Dandong customs house").
-                for n in &named {
-                    for c in self.gazetteer.crossings_at(n.id()) {
-                        if !hits.contains(&c.id) {
-                            hits.push(c.id.clone());
-                        }
-                    }
-                }
-            }
-            match hits.as_slice() {
-                [one] => *slot = Some(one.clone()),
-                [] => issues.push(
-                    Issue::new(
-                        IssueCode::UnknownPlace,
-                        format!(
-                            "{} {v:?} is not in the gazetteer; kept as written",
-                            if want_crossing { "crossing" } else { "place" }
-                        ),
-                    )
-                    .value(v),
-                ),
-                many => issues.push(
-                    Issue::new(
-                        IssueCode::AmbiguousPlace,
-                        format!("{v:?} names {}; kept as written", many.join(", ")),
-                    )
-                    .value(v),
-                ),
-            }
-        }
-        issues
-    }
 }
 
 pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> Outcome {
@@ -361,7 +154,11 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         screener: &screener,
         gazetteer: &reference.gazetteer,
         opts: &opts,
-        kind: a.kind,
+        kind: match a.kind {
+            IngestKind::Auto => Kind::Auto,
+            IngestKind::Report => Kind::Report,
+            IngestKind::Shipments => Kind::Shipments,
+        },
         map: &map,
         known: &known,
     };
@@ -376,7 +173,21 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     crate::pool::ordered(
         &files,
         jobs,
-        |path| prep.prepare(path),
+        |path| {
+            let name = path.display().to_string();
+            if prep.classify(&name).is_none() {
+                return Prepared::Skipped;
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => prep.prepare(&name, bytes),
+                Err(e) => {
+                    let mut i = Issue::new(IssueCode::BinaryInput, format!("cannot read: {e}"))
+                        .value(name.clone());
+                    i.file = Some(name);
+                    Prepared::Failed(i)
+                }
+            }
+        },
         |i, p| -> Result<(), Failure> {
             bar.inc(1);
             if in_batch >= a.batch_rows {
@@ -385,93 +196,25 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 in_batch = 0;
             }
             let name = files[i].display().to_string();
-            let mut src = SourceInput {
-                name: &name,
-                media_type: "",
-                kind: "report",
-                published: a.published.as_deref(),
-                bytes: &[],
-            };
-            let done = match &p {
-                Prepared::Skipped => {
-                    t.skipped += 1;
-                    return Ok(());
-                }
-
-                Prepared::Unchanged => {
-                    t.unchanged += 1;
-                    return Ok(());
-                }
+            match &p {
+                Prepared::Skipped => t.skipped += 1,
+                Prepared::Unchanged => t.unchanged += 1,
                 Prepared::Failed(issue) => {
                     bar.suspend(|| eprintln!("error: {name}: {}: {}", issue.code, issue.message));
-                    store.record_failure(run, issue).map_err(store_err)?;
                     t.failed += 1;
-                    return Ok(());
                 }
-                Prepared::Report {
-                    media,
-                    bytes,
-                    published,
-                    claims,
-                    issues,
-                } => {
-                    src.media_type = media;
-                    src.bytes = bytes;
-                    src.published = published.as_deref();
-                    store.ingest(
-                        run,
-                        &src,
-                        Content::Claims(claims),
-                        issues,
-                        borderwatch_extract::VERSION,
-                        &now(),
-                    )
-                }
-                Prepared::Shipments {
-                    media,
-                    bytes,
-                    rows,
-                    issues,
-                    ..
-                } => {
-                    src.media_type = media;
-                    src.kind = "shipments";
-                    src.published = None;
-                    src.bytes = bytes;
-                    store.ingest(
-                        run,
-                        &src,
-                        Content::Shipments(rows),
-                        issues,
-                        borderwatch_extract::VERSION,
-                        &now(),
-                    )
-                }
-            };
-            match done.map_err(store_err)? {
-                Ingested::Unchanged(_) => t.unchanged += 1,
-                Ingested::New(_) => {
-                    t.new += 1;
-                    match p {
-                        Prepared::Report { claims, issues, .. } => {
-                            in_batch += 1 + claims.len();
-                            t.claims += claims.len();
-                            t.issues += issues.len();
-                        }
-                        Prepared::Shipments {
-                            rows,
-                            rejected,
-                            issues,
-                            ..
-                        } => {
-                            in_batch += 1 + rows.len();
-                            t.shipments += rows.len();
-                            t.rejected += rejected.len();
-                            t.issues += issues.len();
-                        }
-                        _ => {}
-                    }
-                }
+                _ => {}
+            }
+            let w = pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?;
+            if w.new {
+                t.new += 1;
+                in_batch += w.rows();
+                t.claims += w.claims;
+                t.shipments += w.shipments;
+                t.rejected += w.rejected;
+                t.issues += w.issues;
+            } else if w.source.is_some() {
+                t.unchanged += 1;
             }
             Ok(())
         },

@@ -1,0 +1,412 @@
+//! The pipeline: the order of the stages in one place, shared by the command line and the server.
+//!
+//! Owns: deciding what a file is (report or shipment file, by name and header), turning its bytes
+//! into what the store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their
+//! places and screen them), writing one prepared file (`write`), and reading the store back as
+//! analysis inputs (`load`).
+//!
+//! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
+//! arguments — and SQL, which stays in `store`.
+
+use std::collections::HashSet;
+
+use borderwatch_analyze::{ClaimIn, ShipmentIn};
+use borderwatch_extract::{Extractor, Options};
+use borderwatch_model::{Date, Issue, IssueCode, Shipment};
+use borderwatch_records as records;
+use borderwatch_reference::gazetteer::{Gazetteer, Named};
+use borderwatch_report::export::SourceDoc;
+use borderwatch_screen::Screener;
+use borderwatch_store::{
+    ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
+};
+
+/// How to take a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Reports by extension (.txt .md .html); shipment files (.csv .jsonl .ndjson) by header.
+    Auto,
+    /// Every file is a report.
+    Report,
+    /// Every file is a shipment file (CSV with a header, or JSON lines).
+    Shipments,
+}
+
+pub const REPORT_EXTENSIONS: &[(&str, &str)] = &[
+    ("txt", "text/plain"),
+    ("md", "text/markdown"),
+    ("markdown", "text/markdown"),
+    ("html", "text/html"),
+    ("htm", "text/html"),
+];
+
+pub const SHIPMENT_EXTENSIONS: &[(&str, &str)] = &[
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("jsonl", "application/jsonl"),
+    ("ndjson", "application/jsonl"),
+];
+
+/// The media type a file name's extension gives, from one of the tables above.
+pub fn media_type(name: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
+    let ext = std::path::Path::new(name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    table.iter().find(|(e, _)| *e == ext).map(|(_, m)| *m)
+}
+
+/// One file, turned into what the store keeps — by a worker, before the writer sees it.
+pub enum Prepared {
+    /// Neither a report nor a shipment file.
+    Skipped,
+    /// The same bytes are already archived.
+    Unchanged,
+    /// Could not be read as what it claims to be: the issue to record.
+    Failed(Issue),
+    Report {
+        media: &'static str,
+        bytes: Vec<u8>,
+        /// The publication date: given by the caller, else stated by the source.
+        published: Option<String>,
+        claims: Vec<PreparedClaim>,
+        issues: Vec<Issue>,
+    },
+    Shipments {
+        media: &'static str,
+        bytes: Vec<u8>,
+        rows: Vec<ShipmentInput>,
+        /// Rejected rows, each with its line, reason and raw value.
+        rejected: Vec<Issue>,
+        /// Problems with stored rows (a place name the gazetteer does not know), then the
+        /// rejected rows: what the store records as the file's issues.
+        issues: Vec<Issue>,
+    },
+}
+
+/// What `write` stored for one prepared file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The source id, when the file is archived (new or already there).
+    pub source: Option<i64>,
+    pub new: bool,
+    pub claims: usize,
+    pub shipments: usize,
+    pub rejected: usize,
+    pub issues: usize,
+}
+
+impl Written {
+    /// Rows this file added (the source row included): what a batch counts towards its size.
+    pub fn rows(&self) -> usize {
+        if self.new {
+            1 + self.claims + self.shipments
+        } else {
+            0
+        }
+    }
+}
+
+/// Everything a file needs to be prepared, shared by the workers.
+pub struct Prep<'a> {
+    pub extractor: &'a Extractor<'a>,
+    pub screener: &'a Screener<'a>,
+    pub gazetteer: &'a Gazetteer,
+    pub opts: &'a Options,
+    pub kind: Kind,
+    /// Shipment column overrides (`COL=FIELD`).
+    pub map: &'a [(String, String)],
+    /// SHA-256 of every source already archived.
+    pub known: &'a HashSet<String>,
+}
+
+impl Prep<'_> {
+    /// Whether a file of this name is taken as a report (`Some(true)`), a shipment file
+    /// (`Some(false)`), or skipped (`None`) — decided before it is read.
+    pub fn classify(&self, name: &str) -> Option<bool> {
+        match self.kind {
+            Kind::Report => Some(true),
+            Kind::Shipments => Some(false),
+            Kind::Auto if media_type(name, REPORT_EXTENSIONS).is_some() => Some(true),
+            Kind::Auto if media_type(name, SHIPMENT_EXTENSIONS).is_some() => Some(false),
+            Kind::Auto => None,
+        }
+    }
+
+    /// The file's bytes → what the store keeps.
+    pub fn prepare(&self, name: &str, bytes: Vec<u8>) -> Prepared {
+        let fail = |code: IssueCode, msg: String| {
+            let mut i = Issue::new(code, msg).value(name.to_string());
+            i.file = Some(name.to_string());
+            Prepared::Failed(i)
+        };
+        let Some(report) = self.classify(name) else {
+            return Prepared::Skipped;
+        };
+        if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
+            return Prepared::Unchanged;
+        }
+        if report {
+            return match self.extractor.extract(name, &bytes, self.opts) {
+                Ok(x) => match PreparedClaim::all(x.claims) {
+                    Ok(claims) => Prepared::Report {
+                        media: media_type(name, REPORT_EXTENSIONS).unwrap_or("text/plain"),
+                        bytes,
+                        published: x.published.map(|d| d.to_string()),
+                        claims,
+                        issues: x.issues,
+                    },
+                    Err(e) => fail(IssueCode::BadJson, e.0),
+                },
+                Err(e) => fail(e.code, e.message),
+            };
+        }
+        let as_shipments = media_type(name, SHIPMENT_EXTENSIONS);
+        let format = match records::sniff(&bytes) {
+            Some(f) => f,
+            None if self.kind == Kind::Shipments || !self.map.is_empty() => {
+                if as_shipments.is_some_and(|m| m == "application/jsonl") {
+                    records::Format::Jsonl
+                } else {
+                    records::Format::Csv
+                }
+            }
+            None => {
+                return fail(
+                    IssueCode::MissingField,
+                    "not a shipment file: the first line names no goods column (hs, hs_code, \
+                     description, goods) and direction column (give --map COL=FIELD)"
+                        .into(),
+                )
+            }
+        };
+        let rows = match records::read_rows(&bytes, format, self.map, self.opts.as_of) {
+            Ok(r) => r,
+            Err(e) => return fail(IssueCode::MissingField, e),
+        };
+        let mut out = Vec::new();
+        let mut rejected = Vec::new();
+        let mut issues = Vec::new();
+        for r in rows {
+            match r.result {
+                Err(i) => rejected.push(i.at(name.to_string(), r.line)),
+                Ok(mut s) => {
+                    for i in resolve_places(self.gazetteer, &mut s) {
+                        issues.push(i.at(name.to_string(), r.line));
+                    }
+                    let v = self.screener.screen_shipment(&s);
+                    out.push(ShipmentInput {
+                        line: r.line,
+                        measures: v.measures.iter().map(|c| c.id.clone()).collect(),
+                        status: v.status,
+                        reason: v.reason_with_words(),
+                        shipment: s,
+                    });
+                }
+            }
+        }
+        issues.extend(rejected.iter().cloned());
+        Prepared::Shipments {
+            media: as_shipments.unwrap_or("text/csv"),
+            bytes,
+            rows: out,
+            rejected,
+            issues,
+        }
+    }
+}
+
+/// Place and crossing names as written become gazetteer ids when they name exactly one thing,
+/// so shipments and claims meet on the same corridors. A name that names nothing, or several
+/// things, stays as written and is reported.
+pub fn resolve_places(gazetteer: &Gazetteer, s: &mut Shipment) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (slot, want_crossing) in [
+        (&mut s.origin, false),
+        (&mut s.destination, false),
+        (&mut s.crossing, true),
+    ] {
+        let Some(v) = slot.as_deref() else { continue };
+        let named = gazetteer.resolve(v);
+        let mut hits: Vec<String> = named
+            .iter()
+            .filter(|n| matches!(n, Named::Crossing(_)) == want_crossing)
+            .map(|n| n.id().to_string())
+            .collect();
+        if want_crossing && hits.is_empty() {
+            // A crossing given by one of its places ("Quanhe", "Dandong customs house").
+            for n in &named {
+                for c in gazetteer.crossings_at(n.id()) {
+                    if !hits.contains(&c.id) {
+                        hits.push(c.id.clone());
+                    }
+                }
+            }
+        }
+        match hits.as_slice() {
+            [one] => *slot = Some(one.clone()),
+            [] => issues.push(
+                Issue::new(
+                    IssueCode::UnknownPlace,
+                    format!(
+                        "{} {v:?} is not in the gazetteer; kept as written",
+                        if want_crossing { "crossing" } else { "place" }
+                    ),
+                )
+                .value(v),
+            ),
+            many => issues.push(
+                Issue::new(
+                    IssueCode::AmbiguousPlace,
+                    format!("{v:?} names {}; kept as written", many.join(", ")),
+                )
+                .value(v),
+            ),
+        }
+    }
+    issues
+}
+
+/// Stores one prepared file (inside the store's open batch, if any). `Skipped`, `Unchanged` and
+/// `Failed` store nothing but the failure's issue.
+pub fn write(
+    store: &mut Store,
+    run: i64,
+    name: &str,
+    p: &Prepared,
+    now: &str,
+) -> Result<Written, StoreError> {
+    let mut src = SourceInput {
+        name,
+        media_type: "",
+        kind: "report",
+        published: None,
+        bytes: &[],
+    };
+    let mut w = Written::default();
+    let done = match p {
+        Prepared::Skipped | Prepared::Unchanged => return Ok(w),
+        Prepared::Failed(issue) => {
+            store.record_failure(run, issue)?;
+            return Ok(w);
+        }
+        Prepared::Report {
+            media,
+            bytes,
+            published,
+            claims,
+            issues,
+        } => {
+            src.media_type = media;
+            src.bytes = bytes;
+            src.published = published.as_deref();
+            w.claims = claims.len();
+            w.issues = issues.len();
+            store.ingest(
+                run,
+                &src,
+                Content::Claims(claims),
+                issues,
+                borderwatch_extract::VERSION,
+                now,
+            )?
+        }
+        Prepared::Shipments {
+            media,
+            bytes,
+            rows,
+            rejected,
+            issues,
+        } => {
+            src.media_type = media;
+            src.kind = "shipments";
+            src.bytes = bytes;
+            w.shipments = rows.len();
+            w.rejected = rejected.len();
+            w.issues = issues.len();
+            store.ingest(
+                run,
+                &src,
+                Content::Shipments(rows),
+                issues,
+                borderwatch_extract::VERSION,
+                now,
+            )?
+        }
+    };
+    match done {
+        Ingested::New(id) => {
+            w.source = Some(id);
+            w.new = true;
+        }
+        Ingested::Unchanged(id) => {
+            w = Written {
+                source: Some(id),
+                ..Written::default()
+            };
+        }
+    }
+    Ok(w)
+}
+
+/// Everything stored, as analysis takes it.
+pub struct Inputs {
+    pub claims: Vec<ClaimIn>,
+    pub shipments: Vec<ShipmentIn>,
+    pub sources: Vec<SourceDoc>,
+}
+
+/// Reads every claim, shipment and source from the store for analysis. A claim's source
+/// publication date dates it when the claim has no time of its own.
+pub fn load(store: &Store) -> Result<Inputs, StoreError> {
+    let sources = store.sources()?;
+    let published: std::collections::HashMap<i64, Date> = sources
+        .iter()
+        .filter_map(|s| {
+            let d = borderwatch_model::parse_date(s.published.as_deref()?).ok()?;
+            Some((s.id, d))
+        })
+        .collect();
+    let lean = ClaimFilter {
+        skip_reasons: true,
+        ..Default::default()
+    };
+    let claims = store
+        .claims(&lean)?
+        .into_iter()
+        .map(|r| ClaimIn {
+            id: r.id,
+            source_id: r.source_id,
+            published: published.get(&r.source_id).copied(),
+            source: r.source_name,
+            claim: r.claim,
+        })
+        .collect();
+    let shipments = store
+        .shipments(&ClaimFilter::default())?
+        .into_iter()
+        .map(|r| ShipmentIn {
+            id: r.id,
+            source_id: r.source_id,
+            source: r.source_name,
+            line: r.line,
+            shipment: r.shipment,
+            status: r.status,
+        })
+        .collect();
+    let sources = sources
+        .into_iter()
+        .map(|s| SourceDoc {
+            id: s.id,
+            name: s.name,
+            sha256: s.sha256,
+            media_type: s.media_type,
+            published: s.published,
+        })
+        .collect();
+    Ok(Inputs {
+        claims,
+        shipments,
+        sources,
+    })
+}
