@@ -16,6 +16,7 @@ mod places;
 mod pool;
 mod rules;
 mod screen_cmd;
+mod serve_cmd;
 mod store_cmd;
 
 /// Turns field reports, shipment records and trade data into an evidence-linked picture of what
@@ -90,6 +91,11 @@ enum Command {
         after_help = "Examples:\n  borderwatch --db examples.db run --fresh examples --out report.html"
     )]
     Run(analyze_cmd::RunArgs),
+    /// Serve the API and the web UI over the store (loopback by default).
+    #[command(
+        after_help = "Examples:\n  borderwatch --db examples.db serve\n  borderwatch serve --addr 127.0.0.1:9000 --read-only"
+    )]
+    Serve(serve_cmd::Args),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -205,6 +211,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze_cmd::analyze(&cli.data, &cli.db, a),
         Command::Export(a) => analyze_cmd::export(&cli.data, &cli.db, a),
         Command::Run(a) => analyze_cmd::run(&cli.data, &cli.db, a),
+        Command::Serve(a) => serve_cmd::run(&cli.data, &cli.db, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

@@ -28,7 +28,7 @@ pub fn store_err(e: borderwatch_store::StoreError) -> Failure {
 }
 
 /// UTC now as `YYYY-MM-DDTHH:MM:SSZ` (the store records when things were ingested).
-fn now() -> String {
+pub fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -343,9 +343,8 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
         since: a.since.clone(),
         until: a.until.clone(),
         source: a.source.clone(),
-        id: None,
         limit: a.limit,
-        skip_reasons: false,
+        ..Default::default()
     };
     match a.what {
         What::Shipments => {

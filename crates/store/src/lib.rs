@@ -153,6 +153,12 @@ pub struct ClaimFilter {
     pub source: Option<String>,
     /// One claim by its id.
     pub id: Option<i64>,
+    /// The claims of one source, by its id.
+    pub source_id: Option<i64>,
+    /// Only these claims (a corridor's claims, as analysis found them).
+    pub ids: Option<Vec<i64>>,
+    /// Only ids greater than this: the cursor of the next page (results are in id order).
+    pub after: Option<i64>,
     pub limit: Option<usize>,
     /// Leave verdict reasons empty (analysis needs the status only; a reason is long).
     pub skip_reasons: bool,
@@ -250,6 +256,49 @@ impl Store {
         schema::migrate(&mut store.conn)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
+    }
+
+    /// Opens an existing database for reading only (`serve --read-only`): nothing is created or
+    /// migrated, and a database at another schema version is refused with what to do.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError(format!("{}: no such database", path.display())));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        let v = schema::version(&conn)?;
+        if v != schema::SCHEMA_VERSION {
+            return Err(StoreError(format!(
+                "{}: schema version {v}, this binary reads {} (open it once without --read-only \
+                 to migrate)",
+                path.display(),
+                schema::SCHEMA_VERSION
+            )));
+        }
+        Ok(Store {
+            conn,
+            reasons: HashMap::new(),
+            pending: HashMap::new(),
+            in_batch: false,
+        })
+    }
+
+    /// Changes whenever sources, claims or shipments are added or replaced: the largest id of
+    /// each (ids only grow). Cheap: three index lookups.
+    pub fn fingerprint(&self) -> Result<[i64; 3]> {
+        let max = |t: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| {
+                    r.get(0)
+                })?)
+        };
+        Ok([max("sources")?, max("claims")?, max("shipments")?])
     }
 
     /// The schema version recorded in the database.
@@ -423,13 +472,23 @@ impl Store {
 
     /// Every archived source, oldest first.
     pub fn sources(&self) -> Result<Vec<SourceRow>> {
-        let mut st = self.conn.prepare(
+        self.source_rows("", None)
+    }
+
+    /// One archived source by id, without its bytes.
+    pub fn source(&self, id: i64) -> Result<Option<SourceRow>> {
+        Ok(self.source_rows("WHERE s.id = ?1", Some(id))?.pop())
+    }
+
+    fn source_rows(&self, filter: &str, id: Option<i64>) -> Result<Vec<SourceRow>> {
+        let mut st = self.conn.prepare(&format!(
             "SELECT s.id, s.sha256, s.name, s.media_type, s.kind, s.published, s.ingested_at, \
              s.size, (SELECT count(*) FROM claims c WHERE c.source_id = s.id), \
              (SELECT count(*) FROM shipments h WHERE h.source_id = s.id) \
-             FROM sources s ORDER BY s.id",
-        )?;
-        let rows = st.query_map([], |r| {
+             FROM sources s {filter} ORDER BY s.id"
+        ))?;
+        let args: Vec<i64> = id.into_iter().collect();
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
             Ok(SourceRow {
                 id: r.get(0)?,
                 sha256: r.get(1)?,
@@ -835,6 +894,25 @@ impl Query {
             self.and(
                 &format!(" AND {alias}.id = CAST(? AS INTEGER)"),
                 &id.to_string(),
+            );
+        }
+        if let Some(id) = f.source_id {
+            self.and(
+                &format!(" AND {alias}.source_id = CAST(? AS INTEGER)"),
+                &id.to_string(),
+            );
+        }
+        if let Some(ids) = &f.ids {
+            let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            self.and(
+                &format!(" AND {alias}.id IN (SELECT value FROM json_each(?))"),
+                &format!("[{}]", list.join(",")),
+            );
+        }
+        if let Some(after) = f.after {
+            self.and(
+                &format!(" AND {alias}.id > CAST(? AS INTEGER)"),
+                &after.to_string(),
             );
         }
         self.sql.push_str(&format!(" ORDER BY {order}"));

@@ -1,0 +1,998 @@
+//! The routes, their parameters and bodies, and the OpenAPI document generated from them.
+//!
+//! Conventions: every query struct rejects unknown parameters (a typo is an error, not an
+//! ignored filter); every malformed value is a `bad-parameter` naming the parameter and the
+//! value; attribution (who said it) is left out of claims and evidence unless
+//! `include_attribution=true` is given; the claim list is paged by cursor (`after` = the last
+//! id seen), so a page costs the same on a large store as on a small one.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use borderwatch_analyze::Corridor;
+use borderwatch_model::{ClaimKind, Date, Direction, Finding, HsCode, Mode, Status};
+use borderwatch_pipeline::{Kind, Prep, Prepared};
+use borderwatch_screen::Goods;
+use borderwatch_store::{ClaimFilter, StoredClaim};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::error::{ApiError, Code, ErrorBody};
+use crate::AppState;
+
+type St = State<Arc<AppState>>;
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// Claims per page unless `limit` says otherwise, and the most a page holds.
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 500;
+
+/// All routes: the API under `/api/`, the UI everywhere else.
+pub fn router(state: Arc<AppState>) -> Router {
+    let max_body = state.max_body;
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/places", get(places))
+        .route("/api/corridors", get(corridors))
+        .route("/api/corridors/{id}", get(corridor))
+        .route("/api/claims", get(claims))
+        .route("/api/claims/{id}", get(claim))
+        .route("/api/findings", get(findings))
+        .route("/api/sources", get(sources).post(upload))
+        .route("/api/sources/{id}", get(source))
+        .route("/api/issues", get(issues))
+        .route("/api/screen", post(screen))
+        .route("/api/extract", post(extract))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/{*rest}", axum::routing::any(no_route))
+        .fallback(crate::ui::asset)
+        .method_not_allowed_fallback(wrong_method)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::map_response(nosniff))
+        .with_state(state)
+}
+
+async fn nosniff(mut r: Response) -> Response {
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+async fn no_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(Code::NotFound, format!("no route {}", uri.path()))
+}
+
+async fn wrong_method(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        Code::MethodNotAllowed,
+        format!("{} does not take {method}", uri.path()),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extractors whose rejections are errors from the table.
+
+/// Query parameters; a malformed or unknown one is `bad-parameter`.
+pub struct Q<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Q(v))
+            .map_err(|e| ApiError::new(Code::BadParameter, e.body_text().to_lowercase()))
+    }
+}
+
+/// A path id; a non-number is `bad-parameter`.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| ApiError::new(Code::BadParameter, e.body_text().to_lowercase()))?;
+        raw.parse()
+            .map(Id)
+            .map_err(|_| ApiError::param("id", &raw, "not a number"))
+    }
+}
+
+/// A JSON body; bad JSON is `bad-body`, an oversize one `payload-too-large`.
+pub struct J<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for J<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| J(v))
+            .map_err(|e| {
+                let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Code::PayloadTooLarge
+                } else {
+                    Code::BadBody
+                };
+                ApiError::new(code, e.body_text().to_lowercase())
+            })
+    }
+}
+
+/// A raw body (uploads); an oversize one is `payload-too-large`.
+pub struct Raw(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Raw {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state).await.map(Raw).map_err(|e| {
+            let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Code::PayloadTooLarge
+            } else {
+                Code::BadBody
+            };
+            ApiError::new(code, e.body_text().to_lowercase())
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter parsing with precise messages.
+
+fn date(name: &str, v: &Option<String>) -> Result<Option<Date>, ApiError> {
+    v.as_deref()
+        .map(|d| borderwatch_model::parse_date(d).map_err(|e| ApiError::param(name, d, e)))
+        .transpose()
+}
+
+fn direction(v: &Option<String>) -> Result<Option<Direction>, ApiError> {
+    v.as_deref()
+        .map(|d| {
+            Direction::parse_loose(d)
+                .ok_or_else(|| ApiError::param("direction", d, "expected inbound or outbound"))
+        })
+        .transpose()
+}
+
+fn mode(v: &Option<String>) -> Result<Option<Mode>, ApiError> {
+    v.as_deref()
+        .map(|m| m.parse::<Mode>().map_err(|e| ApiError::param("mode", m, e)))
+        .transpose()
+}
+
+fn status(v: &Option<String>) -> Result<Option<Status>, ApiError> {
+    v.as_deref()
+        .map(|s| {
+            s.parse::<Status>().map_err(|_| {
+                ApiError::param(
+                    "status",
+                    s,
+                    "expected prohibited, capped, review or permitted",
+                )
+            })
+        })
+        .transpose()
+}
+
+fn hs_prefix(v: &Option<String>) -> Result<Option<String>, ApiError> {
+    v.as_deref()
+        .map(|h| {
+            HsCode::parse(h)
+                .map(|c| c.as_str().to_string())
+                .map_err(|e| ApiError::param("hs", h, e))
+        })
+        .transpose()
+}
+
+fn kind(v: &Option<String>) -> Result<Option<String>, ApiError> {
+    const KINDS: [ClaimKind; 5] = [
+        ClaimKind::Movement,
+        ClaimKind::Storage,
+        ClaimKind::Condition,
+        ClaimKind::Status,
+        ClaimKind::Policy,
+    ];
+    v.as_deref()
+        .map(|k| {
+            KINDS
+                .iter()
+                .find(|x| x.as_str() == k)
+                .map(|x| x.as_str().to_string())
+                .ok_or_else(|| {
+                    ApiError::param(
+                        "kind",
+                        k,
+                        "expected movement, storage, condition, status or policy",
+                    )
+                })
+        })
+        .transpose()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies.
+
+/// Server and store at a glance.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub version: &'static str,
+    pub read_only: bool,
+    /// Whether this binary carries the web UI.
+    pub ui: bool,
+    pub sources: i64,
+    pub claims: i64,
+    pub shipments: i64,
+}
+
+/// The gazetteer: every place and crossing with every alias (DESIGN.md §5, `places`).
+#[derive(Serialize, ToSchema)]
+pub struct Places {
+    #[schema(value_type = Vec<Object>)]
+    pub places: Value,
+    #[schema(value_type = Vec<Object>)]
+    pub crossings: Value,
+}
+
+/// The corridor picture for a period (DESIGN.md §5, `analyze`).
+#[derive(Serialize, ToSchema)]
+pub struct Corridors {
+    #[schema(value_type = Option<String>)]
+    pub since: Option<Date>,
+    #[schema(value_type = Option<String>)]
+    pub until: Option<Date>,
+    /// Sources analysed and how many of them are independent of one another.
+    pub sources: usize,
+    pub independent_sources: usize,
+    /// Corridors with their flows (direction × mode × year), conditions and status timeline.
+    #[schema(value_type = Vec<Object>)]
+    pub corridors: Vec<Corridor>,
+}
+
+/// One corridor and the findings that name it.
+#[derive(Serialize, ToSchema)]
+pub struct CorridorDetail {
+    #[schema(value_type = Object)]
+    pub corridor: Corridor,
+    #[schema(value_type = Vec<Object>)]
+    pub findings: Vec<Finding>,
+}
+
+/// A page of claims in id order; `next` is the cursor for the following page (null at the end).
+#[derive(Serialize, ToSchema)]
+pub struct ClaimPage {
+    #[schema(value_type = Vec<Object>)]
+    pub claims: Vec<Value>,
+    pub next: Option<i64>,
+    pub limit: usize,
+}
+
+/// One claim (DESIGN.md §5, `extract`, with the store's `id` and `source_id`).
+#[derive(Serialize, ToSchema)]
+pub struct ClaimOne {
+    #[schema(value_type = Object)]
+    pub claim: Value,
+}
+
+/// The findings of every detector (DESIGN.md §5).
+#[derive(Serialize, ToSchema)]
+pub struct Findings {
+    #[schema(value_type = Vec<Object>)]
+    pub findings: Vec<Finding>,
+}
+
+/// An archived source, without its bytes.
+#[derive(Serialize, ToSchema)]
+pub struct SourceMeta {
+    pub id: i64,
+    pub name: String,
+    pub sha256: String,
+    pub media_type: String,
+    /// `report` or `shipments`.
+    pub kind: String,
+    pub published: Option<String>,
+    pub ingested_at: String,
+    pub size: i64,
+    pub claims: i64,
+    pub shipments: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SourceList {
+    pub sources: Vec<SourceMeta>,
+}
+
+/// Where a claim's evidence lies in its source.
+#[derive(Serialize, ToSchema)]
+pub struct EvidenceSpan {
+    pub claim: i64,
+    pub kind: String,
+    /// Byte offsets into the source as archived.
+    pub span: [usize; 2],
+    pub quote: String,
+}
+
+/// A source, its evidence spans, and its text when asked for (`text=true`).
+#[derive(Serialize, ToSchema)]
+pub struct SourceDetail {
+    pub source: SourceMeta,
+    pub evidence: Vec<EvidenceSpan>,
+    /// The archived bytes as UTF-8 (invalid bytes replaced); spans are offsets into the bytes.
+    pub text: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IssueList {
+    #[schema(value_type = Vec<Object>)]
+    pub issues: Vec<Value>,
+}
+
+/// Goods to screen: an HS code, or words the goods lexicon knows.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenRequest {
+    /// 2 to 10 digits.
+    pub hs: Option<String>,
+    /// Goods in plain words ("rice cookers and tires"); used when `hs` is absent.
+    pub words: Option<String>,
+    /// `inbound` (into the DPRK) or `outbound`.
+    pub direction: String,
+    /// YYYY-MM-DD; default today.
+    pub date: Option<String>,
+    /// A product type finer than HS (e.g. `condensate`).
+    pub product: Option<String>,
+    /// Value per item in USD (luxury thresholds).
+    pub value_usd: Option<f64>,
+}
+
+/// Verdicts with the measures they cite.
+#[derive(Serialize, ToSchema)]
+pub struct ScreenResponse {
+    #[schema(value_type = Vec<Object>)]
+    pub verdicts: Vec<borderwatch_screen::Verdict>,
+}
+
+/// Report text to extract claims from; nothing is stored.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractRequest {
+    pub text: String,
+    /// A file name: its extension says plain text, Markdown or HTML (default `pasted.txt`).
+    pub name: Option<String>,
+    /// YYYY-MM-DD: resolves relative times ("on Monday").
+    pub published: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExtractResponse {
+    /// Claims with byte spans into the UTF-8 of `text`.
+    #[schema(value_type = Vec<Object>)]
+    pub claims: Vec<Value>,
+    #[schema(value_type = Vec<Object>)]
+    pub issues: Vec<borderwatch_model::Issue>,
+    #[schema(value_type = Option<String>)]
+    pub published: Option<Date>,
+}
+
+/// What an upload stored.
+#[derive(Serialize, ToSchema)]
+pub struct Uploaded {
+    pub source: i64,
+    /// False when the same bytes were already archived (nothing added).
+    pub new: bool,
+    pub claims: usize,
+    pub shipments: usize,
+    pub rejected: usize,
+    /// Data problems found, one line each.
+    pub issues: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters.
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// Leave out what ended before this date (YYYY-MM-DD).
+    pub since: Option<String>,
+    /// Leave out what started after this date.
+    pub until: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CorridorQuery {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// Only flows in this direction (`inbound`, `outbound`).
+    pub direction: Option<String>,
+    /// Only flows by this mode (`rail`, `road`, `sea`, …).
+    pub mode: Option<String>,
+    /// Goods class: only flows carrying goods with this verdict (`prohibited`, `capped`,
+    /// `review`, `permitted`).
+    pub status: Option<String>,
+    /// Only flows carrying goods of this HS chapter (or a code inside it).
+    pub hs: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    /// A corridor id: a crossing (`dandong-sinuiju`) or a leg (`cn.longkou>kp.nampo-port`).
+    pub corridor: Option<String>,
+    pub crossing: Option<String>,
+    /// A place id: from, to, at or any place the claim mentions.
+    pub place: Option<String>,
+    pub direction: Option<String>,
+    /// An HS prefix.
+    pub hs: Option<String>,
+    /// movement, storage, condition, status or policy.
+    pub kind: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// A source name or id.
+    pub source: Option<String>,
+    /// The cursor: claims with a larger id (the `next` of the previous page).
+    pub after: Option<i64>,
+    /// Claims per page (default 50, at most 500).
+    pub limit: Option<usize>,
+    /// Keep who said it in the evidence (it can identify a person).
+    pub include_attribution: Option<bool>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AttributionQuery {
+    pub include_attribution: Option<bool>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FindingQuery {
+    pub since: Option<String>,
+    pub until: Option<String>,
+    /// A detector id (`segregation`, `empty-backhaul`, …).
+    pub kind: Option<String>,
+    /// Findings that name this corridor.
+    pub corridor: Option<String>,
+    /// Findings scoring at least this (0..1).
+    pub min_score: Option<f64>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SourceQuery {
+    /// Include the source's text.
+    pub text: Option<bool>,
+    pub include_attribution: Option<bool>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file name: its extension says report (.txt .md .html) or shipment file (.csv
+    /// .jsonl); it names the source.
+    pub name: String,
+    /// YYYY-MM-DD: the report's publication date (else the date it states, else none).
+    pub published: Option<String>,
+    /// `auto` (default), `report` or `shipments`.
+    pub kind: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers.
+
+#[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
+async fn health(State(s): St) -> ApiResult<Health> {
+    let c = s.pool.with(|st| Ok(st.counts()?)).await?;
+    Ok(Json(Health {
+        version: env!("CARGO_PKG_VERSION"),
+        read_only: s.read_only,
+        ui: crate::ui::built(),
+        sources: c.sources,
+        claims: c.claims,
+        shipments: c.shipments,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/places", responses((status = 200, body = Places)))]
+async fn places(State(s): St) -> ApiResult<Places> {
+    let g = &s.reference.gazetteer;
+    Ok(Json(Places {
+        places: serde_json::to_value(&g.places).unwrap_or_default(),
+        crossings: serde_json::to_value(&g.crossings).unwrap_or_default(),
+    }))
+}
+
+/// Keeps the flows that match; a corridor with none left is dropped when a flow filter is given.
+fn filter_corridor(c: &Corridor, q: &CorridorFlowFilter) -> Option<Corridor> {
+    if q.is_empty() {
+        return Some(c.clone());
+    }
+    let mut out = c.clone();
+    out.flows.retain(|f| {
+        q.direction.is_none_or(|d| f.direction == d)
+            && q.mode.is_none_or(|m| f.mode == Some(m))
+            && q.status.is_none_or(|st| {
+                f.goods.iter().any(|g| match st {
+                    Status::Prohibited => g.prohibited > 0,
+                    Status::Capped => g.capped > 0,
+                    Status::Review => g.review > 0,
+                    Status::Permitted => g.permitted > 0,
+                })
+            })
+            && q.hs.as_deref().is_none_or(|h| {
+                let chapter = &h[..2.min(h.len())];
+                f.goods.iter().any(|g| g.chapter == chapter)
+            })
+    });
+    (!out.flows.is_empty()).then_some(out)
+}
+
+struct CorridorFlowFilter {
+    direction: Option<Direction>,
+    mode: Option<Mode>,
+    status: Option<Status>,
+    hs: Option<String>,
+}
+
+impl CorridorFlowFilter {
+    fn is_empty(&self) -> bool {
+        self.direction.is_none()
+            && self.mode.is_none()
+            && self.status.is_none()
+            && self.hs.is_none()
+    }
+}
+
+#[utoipa::path(get, path = "/api/corridors", params(CorridorQuery),
+    responses((status = 200, body = Corridors), (status = 400, body = ErrorBody)))]
+async fn corridors(State(s): St, Q(q): Q<CorridorQuery>) -> ApiResult<Corridors> {
+    let since = date("since", &q.since)?;
+    let until = date("until", &q.until)?;
+    let f = CorridorFlowFilter {
+        direction: direction(&q.direction)?,
+        mode: mode(&q.mode)?,
+        status: status(&q.status)?,
+        hs: hs_prefix(&q.hs)?,
+    };
+    let p = s.picture(since, until).await?;
+    let a = &p.analysis;
+    Ok(Json(Corridors {
+        since,
+        until,
+        sources: a.sources,
+        independent_sources: a.independent_sources,
+        corridors: a
+            .corridors
+            .iter()
+            .filter_map(|c| filter_corridor(c, &f))
+            .collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/corridors/{id}", params(("id" = String, Path), PeriodQuery),
+    responses((status = 200, body = CorridorDetail), (status = 404, body = ErrorBody)))]
+async fn corridor(
+    State(s): St,
+    Path(id): Path<String>,
+    Q(q): Q<PeriodQuery>,
+) -> ApiResult<CorridorDetail> {
+    let p = s
+        .picture(date("since", &q.since)?, date("until", &q.until)?)
+        .await?;
+    let c = p
+        .analysis
+        .corridors
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| {
+            ApiError::new(Code::NotFound, format!("no corridor {id:?} in this period"))
+        })?;
+    Ok(Json(CorridorDetail {
+        corridor: c.clone(),
+        findings: p
+            .analysis
+            .findings
+            .iter()
+            .filter(|f| f.corridors.contains(&id))
+            .cloned()
+            .collect(),
+    }))
+}
+
+/// A stored claim as the API gives it: the claim with the store's ids, attribution left out
+/// unless asked for.
+fn claim_json(r: StoredClaim, attribution: bool) -> Value {
+    let mut c = r.claim;
+    if !attribution {
+        c.evidence.text = c.evidence.redacted_text();
+        c.evidence.attribution = None;
+        c.evidence.attribution_span = None;
+    }
+    let mut v = serde_json::to_value(&c).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("id".into(), r.id.into());
+        o.insert("source_id".into(), r.source_id.into());
+        o.insert("source".into(), r.source_name.into());
+        o.insert("extractor_version".into(), r.extractor_version.into());
+    }
+    v
+}
+
+#[utoipa::path(get, path = "/api/claims", params(ClaimQuery),
+    responses((status = 200, body = ClaimPage), (status = 400, body = ErrorBody)))]
+async fn claims(State(s): St, Q(q): Q<ClaimQuery>) -> ApiResult<ClaimPage> {
+    let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::param(
+            "limit",
+            &limit.to_string(),
+            format!("expected 1 to {MAX_LIMIT}"),
+        ));
+    }
+    let since = date("since", &q.since)?;
+    let until = date("until", &q.until)?;
+    let mut f = ClaimFilter {
+        crossing: q.crossing.clone(),
+        place: q.place.clone(),
+        direction: direction(&q.direction)?.map(|d| d.to_string()),
+        hs: hs_prefix(&q.hs)?,
+        kind: kind(&q.kind)?,
+        since: since.map(|d| d.to_string()),
+        until: until.map(|d| d.to_string()),
+        source: q.source.clone(),
+        after: q.after,
+        // One more than asked tells whether there is a next page.
+        limit: Some(limit + 1),
+        ..Default::default()
+    };
+    if let Some(c) = &q.corridor {
+        if s.reference.gazetteer.crossing(c).is_some() {
+            f.crossing = Some(c.clone());
+        } else {
+            let p = s.picture(None, None).await?;
+            let ids = p.claims_on.get(c).ok_or_else(|| {
+                ApiError::new(Code::NotFound, format!("no corridor {c:?} in the store"))
+            })?;
+            f.ids = Some(ids.clone());
+        }
+    }
+    let attribution = q.include_attribution.unwrap_or(false);
+    let mut rows = s.pool.with(move |st| Ok(st.claims(&f)?)).await?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok(Json(ClaimPage {
+        claims: rows
+            .into_iter()
+            .map(|r| claim_json(r, attribution))
+            .collect(),
+        next,
+        limit,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/claims/{id}", params(("id" = i64, Path), AttributionQuery),
+    responses((status = 200, body = ClaimOne), (status = 404, body = ErrorBody)))]
+async fn claim(State(s): St, Id(id): Id, Q(q): Q<AttributionQuery>) -> ApiResult<ClaimOne> {
+    let r = s.pool.with(move |st| Ok(st.claim(id)?)).await?;
+    let r = r.ok_or_else(|| ApiError::new(Code::NotFound, format!("no claim {id}")))?;
+    Ok(Json(ClaimOne {
+        claim: claim_json(r, q.include_attribution.unwrap_or(false)),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/findings", params(FindingQuery),
+    responses((status = 200, body = Findings), (status = 400, body = ErrorBody)))]
+async fn findings(State(s): St, Q(q): Q<FindingQuery>) -> ApiResult<Findings> {
+    if let Some(m) = q.min_score {
+        if !(0.0..=1.0).contains(&m) {
+            return Err(ApiError::param(
+                "min_score",
+                &m.to_string(),
+                "expected 0 to 1",
+            ));
+        }
+    }
+    let p = s
+        .picture(date("since", &q.since)?, date("until", &q.until)?)
+        .await?;
+    Ok(Json(Findings {
+        findings: p
+            .analysis
+            .findings
+            .iter()
+            .filter(|f| q.kind.as_ref().is_none_or(|k| &f.kind == k))
+            .filter(|f| q.corridor.as_ref().is_none_or(|c| f.corridors.contains(c)))
+            .filter(|f| q.min_score.is_none_or(|m| f.score >= m))
+            .cloned()
+            .collect(),
+    }))
+}
+
+fn meta(r: borderwatch_store::SourceRow) -> SourceMeta {
+    SourceMeta {
+        id: r.id,
+        name: r.name,
+        sha256: r.sha256,
+        media_type: r.media_type,
+        kind: r.kind,
+        published: r.published,
+        ingested_at: r.ingested_at,
+        size: r.size,
+        claims: r.claims,
+        shipments: r.shipments,
+    }
+}
+
+#[utoipa::path(get, path = "/api/sources", responses((status = 200, body = SourceList)))]
+async fn sources(State(s): St) -> ApiResult<SourceList> {
+    let rows = s.pool.with(|st| Ok(st.sources()?)).await?;
+    Ok(Json(SourceList {
+        sources: rows.into_iter().map(meta).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/sources/{id}", params(("id" = i64, Path), SourceQuery),
+    responses((status = 200, body = SourceDetail), (status = 404, body = ErrorBody)))]
+async fn source(State(s): St, Id(id): Id, Q(q): Q<SourceQuery>) -> ApiResult<SourceDetail> {
+    let with_text = q.text.unwrap_or(false);
+    let attribution = q.include_attribution.unwrap_or(false);
+    let (row, claims, bytes) = s
+        .pool
+        .with(move |st| {
+            let Some(row) = st.source(id)? else {
+                return Err(ApiError::new(Code::NotFound, format!("no source {id}")));
+            };
+            let claims = st.claims(&ClaimFilter {
+                source_id: Some(id),
+                skip_reasons: true,
+                ..Default::default()
+            })?;
+            let bytes = if with_text {
+                st.source_bytes(id)?
+            } else {
+                None
+            };
+            Ok((row, claims, bytes))
+        })
+        .await?;
+    Ok(Json(SourceDetail {
+        source: meta(row),
+        evidence: claims
+            .into_iter()
+            .map(|r| {
+                let e = &r.claim.evidence;
+                EvidenceSpan {
+                    claim: r.id,
+                    kind: r.claim.kind.as_str().to_string(),
+                    span: e.span,
+                    quote: if attribution {
+                        e.text.clone()
+                    } else {
+                        e.redacted_text()
+                    },
+                }
+            })
+            .collect(),
+        text: bytes.map(|b| String::from_utf8_lossy(&b).into_owned()),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/issues", responses((status = 200, body = IssueList)))]
+async fn issues(State(s): St) -> ApiResult<IssueList> {
+    let rows = s.pool.with(|st| Ok(st.issues()?)).await?;
+    Ok(Json(IssueList {
+        issues: rows
+            .into_iter()
+            .map(|i| {
+                serde_json::json!({"source": i.source, "code": i.code, "message": i.message,
+                                   "line": i.line, "value": i.value})
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/screen", request_body = ScreenRequest,
+    responses((status = 200, body = ScreenResponse), (status = 400, body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
+async fn screen(State(s): St, J(r): J<ScreenRequest>) -> ApiResult<ScreenResponse> {
+    let dir = Direction::parse_loose(&r.direction).ok_or_else(|| {
+        ApiError::param("direction", &r.direction, "expected inbound or outbound")
+    })?;
+    let day = date("date", &r.date)?.unwrap_or_else(s.today);
+    let verdicts = match (&r.hs, &r.words) {
+        (Some(hs), _) => {
+            let code = HsCode::parse(hs).map_err(|e| ApiError::param("hs", hs, e))?;
+            let goods = Goods {
+                hs: code,
+                product: r.product.clone(),
+                value_usd: r.value_usd,
+                confidence: 1.0,
+                phrase: None,
+            };
+            vec![s.screener.screen(&goods, dir, day)]
+        }
+        (None, Some(words)) => {
+            let v = s.screener.screen_text(words, dir, day);
+            if v.is_empty() {
+                return Err(ApiError::new(
+                    Code::UnknownGoods,
+                    format!(
+                        "words {words:?}: the goods lexicon knows none of these words; give hs"
+                    ),
+                ));
+            }
+            v
+        }
+        (None, None) => {
+            return Err(ApiError::new(Code::BadBody, "give hs or words"));
+        }
+    };
+    Ok(Json(ScreenResponse { verdicts }))
+}
+
+#[utoipa::path(post, path = "/api/extract", request_body = ExtractRequest,
+    responses((status = 200, body = ExtractResponse), (status = 400, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn extract(State(s): St, J(r): J<ExtractRequest>) -> ApiResult<ExtractResponse> {
+    let published = date("published", &r.published)?;
+    let name = r.name.unwrap_or_else(|| "pasted.txt".into());
+    let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(s.today));
+    opts.published = published;
+    let state = s.clone();
+    let x = tokio::task::spawn_blocking(move || {
+        state.extractor.extract(&name, r.text.as_bytes(), &opts)
+    })
+    .await
+    .map_err(|e| ApiError::new(Code::Internal, format!("extraction failed: {e}")))?
+    .map_err(|e| ApiError::new(Code::BadInput, format!("{}: {}", e.code, e.message)))?;
+    Ok(Json(ExtractResponse {
+        claims: x
+            .claims
+            .iter()
+            .map(|c| serde_json::to_value(c).unwrap_or_default())
+            .collect(),
+        issues: x.issues,
+        published: x.published,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/sources", params(UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+                 description = "The file's bytes"),
+    responses((status = 201, body = Uploaded, description = "Archived"),
+              (status = 200, body = Uploaded, description = "The same bytes were already archived"),
+              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Response, ApiError> {
+    if s.read_only {
+        return Err(ApiError::new(
+            Code::ReadOnly,
+            "the server runs with --read-only: uploads are refused",
+        ));
+    }
+    let name = q.name.trim().to_string();
+    if name.is_empty() || name.contains(['/', '\\', '\0']) {
+        return Err(ApiError::param("name", &q.name, "expected a file name"));
+    }
+    let kind = match q.kind.as_deref() {
+        None | Some("auto") => Kind::Auto,
+        Some("report") => Kind::Report,
+        Some("shipments") => Kind::Shipments,
+        Some(k) => {
+            return Err(ApiError::param(
+                "kind",
+                k,
+                "expected auto, report or shipments",
+            ))
+        }
+    };
+    let published = date("published", &q.published)?;
+    let _one_writer = s.upload.lock().await;
+    let state = s.clone();
+    let written = s
+        .pool
+        .with(move |st| {
+            let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(state.today));
+            opts.published = published;
+            let known = std::collections::HashSet::new();
+            let prep = Prep {
+                extractor: &state.extractor,
+                screener: &state.screener,
+                gazetteer: &state.reference.gazetteer,
+                opts: &opts,
+                kind,
+                map: &[],
+                known: &known,
+            };
+            let p = prep.prepare(&name, body.to_vec());
+            match &p {
+                Prepared::Skipped => {
+                    return Err(ApiError::new(
+                        Code::UnsupportedFile,
+                        format!(
+                            "{name}: neither a report (.txt .md .html) nor a shipment file (.csv \
+                             .jsonl); give kind=report or kind=shipments"
+                        ),
+                    ))
+                }
+                Prepared::Failed(i) => {
+                    return Err(ApiError::new(
+                        Code::BadInput,
+                        format!("{name}: {}: {}", i.code, i.message),
+                    ))
+                }
+                _ => {}
+            }
+            let now = (state.now)();
+            let run = st.begin_run(env!("CARGO_PKG_VERSION"), &now)?;
+            let w = borderwatch_pipeline::write(st, run, &name, &p, &now)?;
+            st.finish_run(run, &now, [1, w.new as i64, (!w.new) as i64, 0])?;
+            let issues = match &p {
+                Prepared::Report { issues, .. } | Prepared::Shipments { issues, .. } => {
+                    issues.iter().map(|i| i.to_string()).collect()
+                }
+                _ => Vec::new(),
+            };
+            Ok((w, issues))
+        })
+        .await?;
+    let (w, issues) = written;
+    let body = Uploaded {
+        source: w.source.unwrap_or_default(),
+        new: w.new,
+        claims: w.claims,
+        shipments: w.shipments,
+        rejected: w.rejected,
+        issues: if w.new { issues } else { Vec::new() },
+    };
+    let code = if w.new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((code, Json(body)).into_response())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "borderwatch API",
+        description = "The corridor picture, claims with their evidence, findings, sources, \
+                       screening and extraction over a borderwatch store. Errors are \
+                       `{\"error\": {\"code\", \"message\"}}` with a code from one table."
+    ),
+    paths(
+        health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
+        screen, extract, upload, openapi
+    ),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+#[utoipa::path(get, path = "/api/openapi.json",
+    responses((status = 200, description = "This document", content_type = "application/json")))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,101 @@
+//! Analyses by period, computed once and shared: the corridor picture of a million claims takes
+//! seconds, a request must not. An entry is keyed by the store's fingerprint (so an upload or an
+//! ingest by another process makes the next request recompute) and the period asked for; the few
+//! most recent entries are kept.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use borderwatch_analyze::{analyze, corridor_of_claim, Analysis, Options};
+use borderwatch_model::Date;
+use tokio::sync::OnceCell;
+
+use crate::{ApiError, AppState};
+
+/// How many analyses are kept (whole store plus a few periods the UI asked for).
+const KEEP: usize = 8;
+
+/// One analysis and what the API needs besides it.
+pub struct Picture {
+    pub analysis: Analysis,
+    /// The claims on each corridor (every period): the corridor panel lists them.
+    pub claims_on: HashMap<String, Vec<i64>>,
+}
+
+type Key = ([i64; 3], Option<Date>, Option<Date>);
+type Cell = Arc<OnceCell<Result<Arc<Picture>, ApiError>>>;
+
+#[derive(Default)]
+pub struct Cache {
+    entries: Mutex<Vec<(Key, Cell)>>,
+}
+
+impl AppState {
+    /// The analysis of the store as it is now, for this period.
+    pub async fn picture(
+        self: &Arc<Self>,
+        since: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<Arc<Picture>, ApiError> {
+        let fp = self.pool.with(|s| Ok(s.fingerprint()?)).await?;
+        let key = (fp, since, until);
+        let cell = {
+            let mut entries = self
+                .cache
+                .entries
+                .lock()
+                .map_err(|_| ApiError::new(crate::Code::Internal, "analysis cache poisoned"))?;
+            match entries.iter().position(|(k, _)| *k == key) {
+                Some(i) => {
+                    // Most recently used last.
+                    let e = entries.remove(i);
+                    let cell = e.1.clone();
+                    entries.push(e);
+                    cell
+                }
+                None => {
+                    let cell: Cell = Arc::new(OnceCell::new());
+                    entries.push((key, cell.clone()));
+                    if entries.len() > KEEP {
+                        entries.remove(0);
+                    }
+                    cell
+                }
+            }
+        };
+        let state = self.clone();
+        cell.get_or_init(|| async move {
+            let reference = state.reference;
+            state
+                .pool
+                .with(move |s| {
+                    let inputs = borderwatch_pipeline::load(s)?;
+                    let options = Options {
+                        since,
+                        until,
+                        include_attribution: false,
+                        conveyances: reference.cues.quantity.conveyances.clone(),
+                    };
+                    let analysis = analyze(
+                        &inputs.claims,
+                        &inputs.shipments,
+                        &reference.gazetteer,
+                        &options,
+                    );
+                    let mut claims_on: HashMap<String, Vec<i64>> = HashMap::new();
+                    for c in &inputs.claims {
+                        if let Some(k) = corridor_of_claim(&c.claim) {
+                            claims_on.entry(k).or_default().push(c.id);
+                        }
+                    }
+                    Ok(Arc::new(Picture {
+                        analysis,
+                        claims_on,
+                    }))
+                })
+                .await
+        })
+        .await
+        .clone()
+    }
+}
