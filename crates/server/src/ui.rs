@@ -26,6 +26,10 @@ fn media_type(path: &str) -> &'static str {
     }
 }
 
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+                   form-action 'self'; frame-ancestors 'none'";
+
 /// `GET /` and every path outside `/api/`: the bundle's file, else its `index.html` (the UI
 /// routes in the browser).
 pub async fn asset(uri: Uri) -> Response {
@@ -58,6 +62,9 @@ pub async fn asset(uri: Uri) -> Response {
                     (header::CONTENT_TYPE, media_type(p)),
                     (header::CACHE_CONTROL, cache),
                     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+                    // Scripts come from the bundle only: a report's text can never run as code,
+                    // even if it reached the page as markup.
+                    (header::CONTENT_SECURITY_POLICY, CSP),
                 ],
                 *bytes,
             )

@@ -1,6 +1,8 @@
 //! Helpers shared by the command-line tests: run the binary on a database, read its output,
 //! make a fresh scratch folder.
 
+#![allow(dead_code)] // each test file uses some of these
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

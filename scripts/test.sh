@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The tests: Rust unit and integration tests (the API on a loopback port among them), then the
+# web UI in a real browser (Playwright driving Debian's Chromium). Installs what it needs first:
+# Chromium (scripts/setup-browser.sh) and the UI's npm packages (scripts/build-ui.sh), so the
+# binary under test carries the UI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-browser.sh
+scripts/build-ui.sh
+cargo test --workspace --locked
+# The binary the Rust tests just built (debug), now with the UI embedded.
+BORDERWATCH_BIN="$PWD/target/debug/borderwatch" npm --prefix ui test
