@@ -162,10 +162,8 @@ export class BorderMap {
         const d = byDir.get(f.direction) || { claims: 0, shipments: 0, prohibited: 0, items: 0 };
         d.claims += f.claims;
         d.shipments += f.shipments;
-        for (const g of f.goods) {
-          d.items += g.prohibited + g.capped + g.review + g.permitted;
-          d.prohibited += g.prohibited;
-        }
+        d.items += f.goods_items;
+        d.prohibited += f.prohibited_items;
         byDir.set(f.direction, d);
       }
       for (const [dir, d] of byDir) {

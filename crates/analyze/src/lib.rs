@@ -103,6 +103,9 @@ pub struct Flow {
     /// Claims that goods do *not* move here ("no sanctioned items are transported").
     pub negated: usize,
     pub goods: Vec<ChapterFigure>,
+    /// Goods items with a verdict, and how many of them are prohibited.
+    pub goods_items: usize,
+    pub prohibited_items: usize,
     /// Share of classified goods items whose verdict is prohibited (0 when none are classified).
     pub prohibited_share: f64,
     pub quantities: Vec<String>,
@@ -130,7 +133,8 @@ pub struct ConditionFigure {
     pub independent_sources: usize,
 }
 
-/// One reported opening, closing, suspension or resumption.
+/// One reported opening, closing, suspension or resumption: the claims reporting the same
+/// status on the same date and mode are one event.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusEvent {
     pub date: Option<Date>,
@@ -138,7 +142,10 @@ pub struct StatusEvent {
     pub status: String,
     pub planned: bool,
     pub negated: bool,
+    /// The first claim reporting it.
     pub claim: i64,
+    /// How many claims report it.
+    pub claims: usize,
 }
 
 /// What detectors see: the inputs, indexed once.
@@ -413,7 +420,8 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
             })
             .collect();
         let mut conds: BTreeMap<(String, String), Vec<&ClaimIn>> = BTreeMap::new();
-        let mut timeline = Vec::new();
+        type Event = (Option<Date>, Option<Mode>, String, bool, bool);
+        let mut events: BTreeMap<Event, (i64, usize)> = BTreeMap::new();
         for c in &claims {
             if let (ClaimKind::Condition, Some(v)) = (c.claim.kind, &c.claim.condition) {
                 if c.claim.polarity == Polarity::Affirmed {
@@ -424,16 +432,32 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 }
             }
             if let (ClaimKind::Status, Some(s)) = (c.claim.kind, c.claim.status) {
-                timeline.push(StatusEvent {
-                    date: Context::date(c),
-                    mode: c.claim.mode,
-                    status: format!("{s:?}").to_lowercase(),
-                    planned: c.claim.planned,
-                    negated: c.claim.polarity == Polarity::Negated,
-                    claim: c.id,
-                });
+                let key = (
+                    Context::date(c),
+                    c.claim.mode,
+                    format!("{s:?}").to_lowercase(),
+                    c.claim.planned,
+                    c.claim.polarity == Polarity::Negated,
+                );
+                let e = events.entry(key).or_insert((c.id, 0));
+                e.0 = e.0.min(c.id);
+                e.1 += 1;
             }
         }
+        let mut timeline: Vec<StatusEvent> = events
+            .into_iter()
+            .map(
+                |((date, mode, status, planned, negated), (claim, n))| StatusEvent {
+                    date,
+                    mode,
+                    status,
+                    planned,
+                    negated,
+                    claim,
+                    claims: n,
+                },
+            )
+            .collect();
         timeline.sort_by_key(|e| (e.date, e.claim));
         let conditions = conds
             .into_iter()
@@ -519,11 +543,7 @@ fn flow(
         .map(|g| g.prohibited + g.capped + g.review + g.permitted)
         .sum();
     let prohibited: usize = goods.iter().map(|g| g.prohibited).sum();
-    let quantities = affirmed
-        .iter()
-        .flat_map(|c| &c.claim.quantities)
-        .map(|q| q.text.clone())
-        .collect();
+    let quantities = quantity_figures(affirmed.iter().flat_map(|c| &c.claim.quantities));
     Flow {
         direction,
         mode,
@@ -544,6 +564,8 @@ fn flow(
             .filter(|c| c.claim.polarity == Polarity::Negated)
             .count(),
         goods,
+        goods_items: judged,
+        prohibited_items: prohibited,
         prohibited_share: if judged == 0 {
             0.0
         } else {
@@ -551,6 +573,55 @@ fn flow(
         },
         quantities,
     }
+}
+
+/// Quantities as a reader takes them in: the few reported are listed as written; many are
+/// summed up per unit and rate as their range and how many reports give one
+/// ("80–300 truck a day (412 reports)").
+fn quantity_figures<'q>(qs: impl Iterator<Item = &'q borderwatch_model::Quantity>) -> Vec<String> {
+    const AS_WRITTEN: usize = 6;
+    let qs: Vec<&borderwatch_model::Quantity> = qs.collect();
+    let mut texts: Vec<String> = Vec::new();
+    for q in &qs {
+        if !texts.contains(&q.text) {
+            texts.push(q.text.clone());
+        }
+    }
+    if texts.len() <= AS_WRITTEN {
+        return texts;
+    }
+    let mut groups: BTreeMap<(String, String), (f64, f64, usize)> = BTreeMap::new();
+    for q in &qs {
+        let key = (
+            q.unit.clone().unwrap_or_default(),
+            q.per.clone().unwrap_or_default(),
+        );
+        let g = groups.entry(key).or_insert((f64::MAX, f64::MIN, 0));
+        g.0 = g.0.min(q.value);
+        g.1 = g.1.max(q.max.unwrap_or(q.value));
+        g.2 += 1;
+    }
+    groups
+        .into_iter()
+        .map(|((unit, per), (lo, hi, n))| {
+            let range = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo}–{hi}")
+            };
+            let unit = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
+            let per = if per.is_empty() {
+                String::new()
+            } else {
+                format!(" a {per}")
+            };
+            format!("{range}{unit}{per} ({n} reports)")
+        })
+        .collect()
 }
 
 /// Numbers a list of findings `{kind}-{n}` in order and sorts by score, strongest first.

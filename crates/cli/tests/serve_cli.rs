@@ -165,6 +165,16 @@ fn every_route_answers_over_the_examples() {
     for cor in inbound["corridors"].as_array().unwrap() {
         for f in cor["flows"].as_array().unwrap() {
             assert_eq!(f["direction"], "inbound");
+            assert!(f["prohibited_items"].as_u64().unwrap() > 0);
+            assert!(
+                f.get("goods").is_none(),
+                "the summary leaves the goods lists out"
+            );
+        }
+    }
+    let (_, detail) = s.get("/api/corridors?direction=inbound&status=prohibited&detail=true");
+    for cor in detail["corridors"].as_array().unwrap() {
+        for f in cor["flows"].as_array().unwrap() {
             assert!(f["goods"]
                 .as_array()
                 .unwrap()

@@ -258,6 +258,83 @@ pub struct Corridors {
     pub corridors: Vec<Corridor>,
 }
 
+/// A corridor as the map needs it: its flows' evidence and prohibited share, without the goods
+/// lists, quantities, conditions and timeline (`detail=true`, or `/api/corridors/{id}`).
+#[derive(Serialize, ToSchema)]
+pub struct CorridorSummary {
+    pub id: String,
+    /// `crossing` or `leg`.
+    pub kind: &'static str,
+    pub name: String,
+    pub ends: [String; 2],
+    pub claims: usize,
+    pub independent_sources: usize,
+    pub flows: Vec<FlowSummary>,
+}
+
+/// One corridor × direction × mode × year, in figures.
+#[derive(Serialize, ToSchema)]
+pub struct FlowSummary {
+    #[schema(value_type = String)]
+    pub direction: Direction,
+    #[schema(value_type = Option<String>)]
+    pub mode: Option<Mode>,
+    /// `YYYY` or `undated`.
+    pub period: String,
+    pub claims: usize,
+    pub shipments: usize,
+    pub independent_sources: usize,
+    pub loaded: usize,
+    pub empty: usize,
+    pub negated: usize,
+    pub goods_items: usize,
+    pub prohibited_items: usize,
+    pub prohibited_share: f64,
+}
+
+impl CorridorSummary {
+    fn of(c: &Corridor) -> CorridorSummary {
+        CorridorSummary {
+            id: c.id.clone(),
+            kind: c.kind,
+            name: c.name.clone(),
+            ends: c.ends.clone(),
+            claims: c.claims,
+            independent_sources: c.independent_sources,
+            flows: c
+                .flows
+                .iter()
+                .map(|f| FlowSummary {
+                    direction: f.direction,
+                    mode: f.mode,
+                    period: f.period.clone(),
+                    claims: f.claims,
+                    shipments: f.shipments,
+                    independent_sources: f.independent_sources,
+                    loaded: f.loaded,
+                    empty: f.empty,
+                    negated: f.negated,
+                    goods_items: f.goods_items,
+                    prohibited_items: f.prohibited_items,
+                    prohibited_share: f.prohibited_share,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The corridor picture in figures, for the map (the default of `/api/corridors`).
+#[derive(Serialize, ToSchema)]
+pub struct CorridorSummaries {
+    #[schema(value_type = Option<String>)]
+    pub since: Option<Date>,
+    #[schema(value_type = Option<String>)]
+    pub until: Option<Date>,
+    pub sources: usize,
+    pub independent_sources: usize,
+    pub corridors: Vec<CorridorSummary>,
+}
+
 /// One corridor and the findings that name it.
 #[derive(Serialize, ToSchema)]
 pub struct CorridorDetail {
@@ -424,6 +501,9 @@ pub struct CorridorQuery {
     pub status: Option<String>,
     /// Only flows carrying goods of this HS chapter (or a code inside it).
     pub hs: Option<String>,
+    /// Every figure (goods by chapter, quantities, conditions, timeline) instead of the summary
+    /// the map draws; on a large store that is megabytes.
+    pub detail: Option<bool>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -500,7 +580,7 @@ pub struct UploadQuery {
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
 async fn health(State(s): St) -> ApiResult<Health> {
-    let c = s.pool.with(|st| Ok(st.counts()?)).await?;
+    let c = s.counts().await?;
     Ok(Json(Health {
         version: env!("CARGO_PKG_VERSION"),
         read_only: s.read_only,
@@ -562,8 +642,10 @@ impl CorridorFlowFilter {
 }
 
 #[utoipa::path(get, path = "/api/corridors", params(CorridorQuery),
-    responses((status = 200, body = Corridors), (status = 400, body = ErrorBody)))]
-async fn corridors(State(s): St, Q(q): Q<CorridorQuery>) -> ApiResult<Corridors> {
+    responses((status = 200, body = CorridorSummaries,
+               description = "The summary; with detail=true the body is `Corridors`"),
+              (status = 400, body = ErrorBody)))]
+async fn corridors(State(s): St, Q(q): Q<CorridorQuery>) -> Result<Response, ApiError> {
     let since = date("since", &q.since)?;
     let until = date("until", &q.until)?;
     let f = CorridorFlowFilter {
@@ -573,18 +655,34 @@ async fn corridors(State(s): St, Q(q): Q<CorridorQuery>) -> ApiResult<Corridors>
         hs: hs_prefix(&q.hs)?,
     };
     let p = s.picture(since, until).await?;
-    let a = &p.analysis;
-    Ok(Json(Corridors {
-        since,
-        until,
-        sources: a.sources,
-        independent_sources: a.independent_sources,
-        corridors: a
-            .corridors
-            .iter()
-            .filter_map(|c| filter_corridor(c, &f))
-            .collect(),
-    }))
+    let detail = q.detail.unwrap_or(false);
+    let key = format!(
+        "{:?}|{:?}|{:?}|{:?}|{detail}",
+        f.direction, f.mode, f.status, f.hs
+    );
+    let body = p.body(&key, || {
+        let a = &p.analysis;
+        let kept = a.corridors.iter().filter_map(|c| filter_corridor(c, &f));
+        if detail {
+            serde_json::to_vec(&Corridors {
+                since,
+                until,
+                sources: a.sources,
+                independent_sources: a.independent_sources,
+                corridors: kept.collect(),
+            })
+        } else {
+            serde_json::to_vec(&CorridorSummaries {
+                since,
+                until,
+                sources: a.sources,
+                independent_sources: a.independent_sources,
+                corridors: kept.map(|c| CorridorSummary::of(&c)).collect(),
+            })
+        }
+        .unwrap_or_default()
+    });
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 #[utoipa::path(get, path = "/api/corridors/{id}", params(("id" = String, Path), PeriodQuery),
@@ -987,7 +1085,7 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
         screen, extract, upload, openapi
     ),
-    components(schemas(ErrorBody))
+    components(schemas(ErrorBody, Corridors))
 )]
 pub struct ApiDoc;
 

@@ -20,6 +20,29 @@ pub struct Picture {
     pub analysis: Analysis,
     /// The claims on each corridor (every period): the corridor panel lists them.
     pub claims_on: HashMap<String, Vec<i64>>,
+    /// Response bodies already serialised, by the request's filters: the corridor picture of a
+    /// large store runs to megabytes, and the map asks for the same few views again and again.
+    bodies: Mutex<HashMap<String, axum::body::Bytes>>,
+}
+
+/// How many serialised bodies a picture keeps.
+const BODIES: usize = 64;
+
+impl Picture {
+    /// The body for `key`, made by `make` the first time.
+    pub fn body(&self, key: &str, make: impl FnOnce() -> Vec<u8>) -> axum::body::Bytes {
+        if let Some(b) = self.bodies.lock().ok().and_then(|m| m.get(key).cloned()) {
+            return b;
+        }
+        let b = axum::body::Bytes::from(make());
+        if let Ok(mut m) = self.bodies.lock() {
+            if m.len() >= BODIES {
+                m.clear();
+            }
+            m.insert(key.to_string(), b.clone());
+        }
+        b
+    }
 }
 
 type Key = ([i64; 3], Option<Date>, Option<Date>);
@@ -91,6 +114,7 @@ impl AppState {
                     Ok(Arc::new(Picture {
                         analysis,
                         claims_on,
+                        bodies: Mutex::new(HashMap::new()),
                     }))
                 })
                 .await

@@ -45,6 +45,8 @@ pub struct AppState {
     pub read_only: bool,
     pub max_body: usize,
     cache: cache::Cache,
+    /// The store's counts at a fingerprint (counting a million rows takes a while).
+    counts: Mutex<Option<([i64; 3], borderwatch_store::Counts)>>,
     /// Uploads are written one at a time (SQLite has one writer; this keeps them from waiting
     /// on its lock).
     upload: tokio::sync::Mutex<()>,
@@ -67,6 +69,9 @@ pub struct Pool {
     path: PathBuf,
     read_only: bool,
     idle: Mutex<Vec<Store>>,
+    /// At most this many store tasks at once: more would only contend for the cores and open
+    /// more connections, each with a cold page cache.
+    permits: tokio::sync::Semaphore,
 }
 
 impl Pool {
@@ -84,6 +89,11 @@ impl Pool {
         self: &Arc<Self>,
         f: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| ApiError::new(Code::Internal, format!("store pool closed: {e}")))?;
         let pool = self.clone();
         tokio::task::spawn_blocking(move || {
             let taken = pool.idle.lock().ok().and_then(|mut v| v.pop());
@@ -99,6 +109,24 @@ impl Pool {
         })
         .await
         .map_err(|e| ApiError::new(Code::Internal, format!("request task failed: {e}")))?
+    }
+}
+
+impl AppState {
+    /// How many sources, claims, shipments and issues the store holds (counted again only when
+    /// it changed).
+    pub async fn counts(self: &Arc<Self>) -> Result<borderwatch_store::Counts, ApiError> {
+        let fp = self.pool.with(|s| Ok(s.fingerprint()?)).await?;
+        if let Some((at, c)) = self.counts.lock().ok().and_then(|g| *g) {
+            if at == fp {
+                return Ok(c);
+            }
+        }
+        let c = self.pool.with(|s| Ok(s.counts()?)).await?;
+        if let Ok(mut g) = self.counts.lock() {
+            *g = Some((fp, c));
+        }
+        Ok(c)
     }
 }
 
@@ -124,10 +152,14 @@ pub fn state(
             path: config.db.clone(),
             read_only: config.read_only,
             idle: Mutex::new(vec![first]),
+            permits: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            ),
         }),
         read_only: config.read_only,
         max_body: config.max_body,
         cache: cache::Cache::default(),
+        counts: Mutex::new(None),
         upload: tokio::sync::Mutex::new(()),
         today: clock.today,
         now: clock.now,

@@ -513,17 +513,23 @@ impl Store {
              WHERE 1 = 1",
         );
         let mut q = Query::new(&sql);
-        let mut add = |cond: &str, v: &str| q.and(cond, v);
         if let Some(v) = &f.crossing {
-            add(" AND c.crossing = ?", v);
+            q.and(" AND c.crossing = ?", v);
         }
-        if let Some(v) = &f.place {
-            // claim_places holds from, to, at and every mentioned place (indexed by place).
-            add(
+        match (&f.place, &f.kind) {
+            // claim_places holds from, to, at and every mentioned place, with the claim's kind
+            // (indexed by place and kind, so a place and a kind never read the claims rows).
+            (Some(p), Some(k)) => q.and_each(
+                " AND c.id IN (SELECT p.claim_id FROM claim_places p WHERE p.place = ? AND p.kind = ?)",
+                &[p, k],
+            ),
+            (Some(p), None) => q.and(
                 " AND c.id IN (SELECT claim_id FROM claim_places WHERE place = ?)",
-                v,
-            );
+                p,
+            ),
+            _ => {}
         }
+        let mut add = |cond: &str, v: &str| q.and(cond, v);
         if let Some(v) = &f.direction {
             add(" AND c.direction = ?", v);
         }
@@ -921,9 +927,16 @@ impl Query {
         }
     }
 
+    /// Adds a condition; every `?` in it takes `v`.
     fn and(&mut self, cond: &str, v: &str) {
+        self.and_each(cond, &[v]);
+    }
+
+    /// Adds a condition whose `?`s take these values in turn (the last one repeats).
+    fn and_each(&mut self, cond: &str, vs: &[&str]) {
         for (i, part) in cond.split('?').enumerate() {
             if i > 0 {
+                let v = vs[(i - 1).min(vs.len() - 1)];
                 self.args.push(v.to_string());
                 self.sql.push_str(&format!("?{}", self.args.len()));
             }
@@ -1053,7 +1066,8 @@ fn insert_claims(
     let mut gd = tx.prepare_cached(
         "INSERT INTO claim_goods (claim_id, ord, text, hs, hs2, hs4) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut pl = tx.prepare_cached("INSERT INTO claim_places (claim_id, place) VALUES (?1, ?2)")?;
+    let mut pl =
+        tx.prepare_cached("INSERT INTO claim_places (claim_id, place, kind) VALUES (?1, ?2, ?3)")?;
     let mut vd = tx.prepare_cached(
         "INSERT INTO verdicts (claim_id, ord, hs, status, measures, date, reason_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -1098,7 +1112,7 @@ fn insert_claims(
             ])?;
         }
         for place in &p.places {
-            pl.execute(params![id, place])?;
+            pl.execute(params![id, place, c.kind.as_str()])?;
         }
         for (i, v) in c.verdicts.iter().enumerate() {
             let reason = reasons.id(tx, &v.reason)?;

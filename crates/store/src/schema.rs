@@ -160,6 +160,19 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX shipments_hs ON shipments(hs);
     CREATE INDEX shipments_date ON shipments(date);
     ",
+    // 3: the claims of one crossing page in id order (the API's cursor) straight off the index;
+    // the index on (crossing, direction) made SQLite sort every claim of a busy crossing first.
+    // Crossing and direction together still read it in id order, checking the direction.
+    // claim_places carries the claim's kind, so "storage at Sinuiju" is an index lookup rather
+    // than a read of every claim that names Sinuiju.
+    "
+    DROP INDEX claims_crossing;
+    CREATE INDEX claims_crossing ON claims(crossing);
+    ALTER TABLE claim_places ADD COLUMN kind TEXT;
+    UPDATE claim_places SET kind = (SELECT c.kind FROM claims c WHERE c.id = claim_places.claim_id);
+    DROP INDEX claim_places_place;
+    CREATE INDEX claim_places_place ON claim_places(place, kind);
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -162,6 +162,39 @@ fn every_filter_narrows() {
         }),
         0
     );
+    let kinds: Vec<&str> = claims.iter().map(|c| c.kind.as_str()).collect();
+    for kind in ["movement", "storage", "status"] {
+        assert_eq!(
+            n(ClaimFilter {
+                place: Some("kp.sinuiju".into()),
+                kind: Some(kind.into()),
+                ..Default::default()
+            }),
+            kinds.iter().filter(|k| **k == kind).count(),
+            "place and kind: {kind}"
+        );
+    }
+    // Paging: the ids after a cursor, and only the ids asked for.
+    let all: Vec<i64> = s
+        .claims(&ClaimFilter::default())
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        n(ClaimFilter {
+            after: Some(all[0]),
+            ..Default::default()
+        }),
+        all.len() - 1
+    );
+    assert_eq!(
+        n(ClaimFilter {
+            ids: Some(vec![all[2], all[0]]),
+            ..Default::default()
+        }),
+        2
+    );
     assert_eq!(
         n(ClaimFilter {
             direction: Some("outbound".into()),
