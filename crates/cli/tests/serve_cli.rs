@@ -363,6 +363,28 @@ fn every_route_answers_over_the_examples() {
         (Some(1), Some(1))
     );
 
+    // An ingest by another process is seen by the next request (the analysis is keyed by the
+    // store's fingerprint).
+    let extra = dir.join("later.txt");
+    std::fs::write(
+        &extra,
+        "Freight trains loaded with coal crossed from Tumen into Namyang on 9 June 2023.",
+    )
+    .unwrap();
+    let before = s.get("/api/health").1["claims"].as_i64().unwrap();
+    let o = bw(&db, &["ingest", extra.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(s.get("/api/health").1["claims"].as_i64().unwrap() > before);
+    let (_, c3) = s.get("/api/corridors");
+    assert!(
+        c3["corridors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == "tumen-namyang"),
+        "{c3}"
+    );
+
     // The OpenAPI document names every route.
     let (st, doc) = s.get("/api/openapi.json");
     assert_eq!(st, 200);

@@ -45,7 +45,7 @@ impl Picture {
     }
 }
 
-type Key = ([i64; 3], Option<Date>, Option<Date>);
+type Key = ([i64; 4], Option<Date>, Option<Date>);
 type Cell = Arc<OnceCell<Result<Arc<Picture>, ApiError>>>;
 
 #[derive(Default)]

@@ -46,7 +46,7 @@ pub struct AppState {
     pub max_body: usize,
     cache: cache::Cache,
     /// The store's counts at a fingerprint (counting a million rows takes a while).
-    counts: Mutex<Option<([i64; 3], borderwatch_store::Counts)>>,
+    counts: Mutex<Option<([i64; 4], borderwatch_store::Counts)>>,
     /// Uploads are written one at a time (SQLite has one writer; this keeps them from waiting
     /// on its lock).
     upload: tokio::sync::Mutex<()>,

@@ -289,8 +289,9 @@ impl Store {
     }
 
     /// Changes whenever sources, claims or shipments are added or replaced: the largest id of
-    /// each (ids only grow). Cheap: three index lookups.
-    pub fn fingerprint(&self) -> Result<[i64; 3]> {
+    /// each, and of the ingest runs (every write — ingest, reprocess, upload — starts a run, so a
+    /// replacement that reuses ids still changes it). Cheap: four index lookups.
+    pub fn fingerprint(&self) -> Result<[i64; 4]> {
         let max = |t: &str| -> Result<i64> {
             Ok(self
                 .conn
@@ -298,7 +299,12 @@ impl Store {
                     r.get(0)
                 })?)
         };
-        Ok([max("sources")?, max("claims")?, max("shipments")?])
+        Ok([
+            max("sources")?,
+            max("claims")?,
+            max("shipments")?,
+            max("ingest_runs")?,
+        ])
     }
 
     /// The schema version recorded in the database.
