@@ -68,6 +68,7 @@ function yearButtons(corridors) {
 
 async function refresh() {
   say("Loading…");
+  document.body.dataset.shown = "";
   try {
     const [c, f] = await Promise.all([api.corridors(period()), api.findings(period())]);
     state.corridors = c.corridors;
@@ -83,6 +84,7 @@ async function refresh() {
     renderFindings();
     if (state.selected) await selectCorridor(state.selected, false);
     say("");
+    document.body.dataset.shown = `${state.period.since}|${state.period.until}`;
   } catch (e) {
     failed(e);
   }
@@ -181,6 +183,7 @@ function claimItem(c) {
 
 async function selectCorridor(id, focusTab = true) {
   state.selected = id;
+  const shown = `${id}|${state.period.since}|${state.period.until}`;
   state.map.drawCorridors(state.corridors, id);
   if (focusTab) showTab("corridor");
   const panel = $("corridor-detail");
@@ -199,6 +202,7 @@ async function selectCorridor(id, focusTab = true) {
     ];
     if (!detail) {
       fill(panel, head, h("p", { class: "empty" }, "No claims or records on this corridor in this period."));
+      panel.dataset.shown = shown;
       return;
     }
     const c = detail.corridor;
@@ -231,10 +235,12 @@ async function selectCorridor(id, focusTab = true) {
     const load = async (after) => {
       const page = await api.claims({ corridor: id, ...period(), after, limit: 25 });
       claimsList.append(...page.claims.map(claimItem));
+      if (!after && !page.claims.length) claimsList.append(h("li", { class: "empty" }, "No claims in this period (the figures above may come from records)."));
       more.hidden = page.next == null;
       more.onclick = () => load(page.next).catch(failed);
     };
     await load(undefined);
+    panel.dataset.shown = shown;
   } catch (e) {
     failed(e);
   }

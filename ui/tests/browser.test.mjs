@@ -62,6 +62,11 @@ before(async () => {
     d.dismiss();
   });
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  // UI_TEST_CPU_SLOWDOWN=4 runs the page four times slower: waits that race show up.
+  if (process.env.UI_TEST_CPU_SLOWDOWN) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: Number(process.env.UI_TEST_CPU_SLOWDOWN) });
+  }
   await page.goto(base + "/");
   await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
 });
@@ -73,6 +78,15 @@ after(async () => {
 });
 
 const shot = (name) => page.screenshot({ path: join(artefacts, `ui-${name}.png`) });
+
+/** Waits until every view shows this period (`since|until`, empty for all time). */
+const showing = (period) => page.waitForSelector(`body[data-shown="${period}"]`);
+
+/** Back to all time, every view refreshed. */
+async function allTime() {
+  await page.locator("#all-time").click();
+  await showing("|");
+}
 
 test("the map shows the border, the crossings and the corridors", async () => {
   assert.ok((await page.locator("path.country").count()) >= 5, "countries drawn");
@@ -91,7 +105,7 @@ test("the map shows the border, the crossings and the corridors", async () => {
 
 test("picking a crossing shows its evidence, linked to the source", async () => {
   await page.locator('[data-crossing="dandong-sinuiju"]').click();
-  await page.waitForSelector("#corridor-claims li");
+  await page.waitForSelector('#corridor-detail[data-shown="dandong-sinuiju||"]');
   assert.equal(await page.locator("#corridor-title").textContent(), "Dandong–Sinuiju");
   assert.ok((await page.locator("table.flows tbody tr").count()) >= 1, "flows table");
   const first = page.locator("#corridor-claims li").first();
@@ -110,20 +124,25 @@ test("picking a crossing shows its evidence, linked to the source", async () => 
 });
 
 test("the time range filters the corridors and the panel", async () => {
+  await allTime();
   const all = await page.locator("#corridor-list li").count();
   await page.locator('#years button[data-year="2019"]').click();
-  await page.waitForFunction(() => document.querySelector("#until").value === "2019-12-31");
-  await page.waitForSelector("#corridor-claims, #corridor-detail .empty");
+  await showing("2019-01-01|2019-12-31");
+  await page.waitForSelector('#corridor-detail[data-shown="dandong-sinuiju|2019-01-01|2019-12-31"]');
   const some = await page.locator("#corridor-list li").count();
   assert.ok(some < all, `2019 shows fewer corridors (${some}) than all time (${all})`);
   const years = await page.locator("table.flows tbody tr td:first-child").allTextContents();
+  assert.ok(years.length >= 1, "the 2019 flows of Dandong–Sinuiju (shipment records)");
+  // Undated claims stay in every period; dated figures are all 2019.
   for (const y of years) assert.ok(y.includes("2019") || y.includes("undated"), y);
+  assert.ok(years.some((y) => y.includes("2019")), years.join(" / "));
   await shot("period-2019");
-  await page.locator("#all-time").click();
-  await page.waitForFunction((n) => document.querySelectorAll("#corridor-list li").length === n, all);
+  await allTime();
+  assert.equal(await page.locator("#corridor-list li").count(), all);
 });
 
 test("findings filter by kind and open their evidence", async () => {
+  await allTime();
   await page.locator('[data-tab="findings"]').click();
   const all = await page.locator("#findings li.finding").count();
   assert.ok(all >= 5, `findings listed: ${all}`);
@@ -159,6 +178,7 @@ test("a report with script in it is shown as text and runs nothing", async () =>
     '<script>window.__pwned = 1; alert("pwned")</script>\n' +
     "Cargo trucks loaded with refrigerators crossed from Quanhe into Wonjong on 3 May 2023. " +
     '<img src=x onerror="window.__pwned = 2; alert(2)"> <b onmouseover="alert(3)">bold</b>\n';
+  await allTime();
   await page.locator('[data-tab="report"]').click();
   await page.fill("#report-name", "payload.txt");
   await page.fill("#report-text", payload);
@@ -183,8 +203,9 @@ test("a report with script in it is shown as text and runs nothing", async () =>
   assert.deepEqual(pageErrors, [], "no page errors");
   await page.locator("#source-close").click();
   // The saved report is in the picture: Quanhe–Wonjong now has the new claim.
+  await showing("|");
   await page.locator('[data-crossing="quanhe-wonjong"]').click();
-  await page.waitForSelector("#corridor-claims li");
+  await page.waitForSelector('#corridor-detail[data-shown="quanhe-wonjong||"]');
   const quotes = await page.locator("#corridor-claims blockquote").allTextContents();
   assert.ok(quotes.some((q) => q.includes("refrigerators crossed from Quanhe")), quotes.join("\n"));
 });
