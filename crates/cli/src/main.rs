@@ -17,6 +17,7 @@ mod pool;
 mod rules;
 mod screen_cmd;
 mod serve_cmd;
+mod sim_cmd;
 mod store_cmd;
 
 /// Turns field reports, shipment records and trade data into an evidence-linked picture of what
@@ -96,6 +97,12 @@ enum Command {
         after_help = "Examples:\n  borderwatch --db examples.db serve\n  borderwatch serve --addr 127.0.0.1:9000 --read-only"
     )]
     Serve(serve_cmd::Args),
+    /// Simulate the border network: ground-truth shipments, daily flows, observer reports;
+    /// `simulate compare A B` for what-ifs.
+    #[command(
+        after_help = "Examples:\n  borderwatch simulate --out sim/\n  borderwatch simulate --scenario default --days 90 --set crossing.quanhe-wonjong.inspection.prohibited=0.8 --out sim/\n  borderwatch simulate compare default tighten-quanhe --html compare.html\n  borderwatch simulate compare default default --set-b crossing.changbai-hyesan.inspection.prohibited=0.8"
+    )]
+    Simulate(sim_cmd::Args),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -211,6 +218,7 @@ fn main() -> ExitCode {
         Command::Analyze(a) => analyze_cmd::analyze(&cli.data, &cli.db, a),
         Command::Export(a) => analyze_cmd::export(&cli.data, &cli.db, a),
         Command::Run(a) => analyze_cmd::run(&cli.data, &cli.db, a),
+        Command::Simulate(a) => sim_cmd::run(&cli.data, a),
         Command::Serve(a) => serve_cmd::run(&cli.data, &cli.db, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
