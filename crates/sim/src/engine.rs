@@ -105,6 +105,17 @@ pub struct Summary {
     pub by_corridor: BTreeMap<(String, Direction), Totals>,
 }
 
+/// What carries from day to day besides the gates' queues.
+struct Day {
+    summary: Summary,
+    next_id: u64,
+    /// Overrides applied so far by dated changes.
+    applied: BTreeMap<String, toml::Value>,
+    normal: Normal<f64>,
+    /// Observers draw from their own stream, so what they notice never changes what happens.
+    observer_rng: Pcg64Mcg,
+}
+
 /// A constrained element: a crossing's mode, or a sea route.
 struct Gate {
     id: String,
@@ -448,47 +459,20 @@ impl<'r> Sim<'r> {
 
     /// Runs the scenario, streaming results to the sink.
     pub fn run(&mut self, sink: &mut dyn Sink) -> Result<Summary, String> {
-        let mut summary = Summary {
-            days: self.sc.days,
-            ..Summary::default()
+        let mut day_state = Day {
+            summary: Summary {
+                days: self.sc.days,
+                ..Summary::default()
+            },
+            next_id: 1,
+            applied: BTreeMap::new(),
+            normal: Normal::new(0.0, 1.0).map_err(|e| e.to_string())?,
+            observer_rng: Pcg64Mcg::seed_from_u64(self.sc.seed ^ 0x5eed_0b5e),
         };
-        let mut next_id: u64 = 1;
-        let mut changes = self.sc.changes.clone();
-        changes.sort_by_key(|c| c.date);
-        let mut applied: BTreeMap<String, toml::Value> = BTreeMap::new();
-        let normal = Normal::new(0.0, 1.0).map_err(|e| e.to_string())?;
-        let w = World {
-            reference: self.reference,
-        };
-        let mut observer_rng = Pcg64Mcg::seed_from_u64(self.sc.seed ^ 0x5eed_0b5e);
         for day in 0..self.sc.days {
-            let date = self.sc.start + chrono::Days::new(day as u64);
-            // Dated changes: re-apply every override so far to the base scenario.
-            let due: Vec<_> = changes.iter().filter(|c| c.date == date).cloned().collect();
-            if !due.is_empty() {
-                for c in due {
-                    applied.extend(c.set);
-                }
-                let sc = scenario::reload(&self.base, &applied)
-                    .map_err(|e| format!("change on {date}: {e}"))?;
-                let (start, days) = (self.sc.start, self.sc.days);
-                self.sc = Scenario {
-                    start,
-                    days,
-                    changes: self.sc.changes.clone(),
-                    ..sc
-                };
-                self.compile();
-            }
-            // Today's verdicts for every goods entry of every stream.
-            for s in &mut self.streams {
-                for (i, (hs, _)) in s.goods.iter().enumerate() {
-                    s.classes[i] = self
-                        .screener
-                        .screen(&Goods::code(hs.clone()), s.direction, date)
-                        .status;
-                }
-            }
+            let date = self.sc.start + chrono::Days::new(u64::from(day));
+            self.apply_changes(date, &mut day_state.applied)?;
+            self.todays_verdicts(date);
             let open: Vec<bool> = self.gates.iter().map(|g| g.open(date)).collect();
             // What shippers believe: a fresh closure is not known yet.
             let lag = self.sc.costs.closure_known_after_days;
@@ -497,225 +481,276 @@ impl<'r> Sim<'r> {
                 .iter()
                 .map(|g| !g.known_closed(date, lag))
                 .collect();
-            // Loads waiting at a shut gate may choose again among the open routes.
-            let reroute = self.sc.costs.reroute_per_day;
-            if reroute > 0.0 {
-                for gi in 0..self.gates.len() {
-                    if usable[gi] {
-                        continue;
-                    }
-                    for dir in 0..2 {
-                        let q = std::mem::take(&mut self.gates[gi].queue[dir]);
-                        for mut l in q {
-                            if self.rng.random::<f64>() < reroute {
-                                if let Some(r) = self.choose(&l, &usable, true) {
-                                    let route = &self.streams[l.stream].routes[r];
-                                    l.waited += day.saturating_sub(l.ready);
-                                    l.route = r;
-                                    l.rerouted = true;
-                                    l.ready = day + route.to_gate_days.round() as u32;
-                                    let g = route.gate;
-                                    self.gates[g].queue[dir].push_back(l);
-                                    continue;
-                                }
-                            }
-                            self.gates[gi].queue[dir].push_back(l);
+            self.reroute(day, &usable);
+            self.arrive(day, &usable, &mut day_state);
+            let mut in_flight = 0u64;
+            for (gi, is_open) in open.iter().enumerate() {
+                in_flight += self.pass(gi, *is_open, day, date, sink, &mut day_state)?;
+            }
+            let s = &mut day_state.summary;
+            s.peak_in_flight = s.peak_in_flight.max(in_flight);
+            s.in_flight_at_end = in_flight;
+        }
+        Ok(day_state.summary)
+    }
+
+    /// Dated changes: every override so far re-applied to the base scenario.
+    fn apply_changes(
+        &mut self,
+        date: Date,
+        applied: &mut BTreeMap<String, toml::Value>,
+    ) -> Result<(), String> {
+        let due: Vec<_> = self
+            .sc
+            .changes
+            .iter()
+            .filter(|c| c.date == date)
+            .cloned()
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        for c in due {
+            applied.extend(c.set);
+        }
+        let sc =
+            scenario::reload(&self.base, applied).map_err(|e| format!("change on {date}: {e}"))?;
+        self.sc = Scenario {
+            start: self.sc.start,
+            days: self.sc.days,
+            changes: self.sc.changes.clone(),
+            ..sc
+        };
+        self.compile();
+        Ok(())
+    }
+
+    /// Today's verdict for every goods entry of every stream.
+    fn todays_verdicts(&mut self, date: Date) {
+        for s in &mut self.streams {
+            for (i, (hs, _)) in s.goods.iter().enumerate() {
+                s.classes[i] = self
+                    .screener
+                    .screen(&Goods::code(hs.clone()), s.direction, date)
+                    .status;
+            }
+        }
+    }
+
+    /// Loads waiting at a gate shippers know is shut may choose again among the open routes.
+    fn reroute(&mut self, day: u32, usable: &[bool]) {
+        let p = self.sc.costs.reroute_per_day;
+        if p <= 0.0 {
+            return;
+        }
+        for (gi, ok) in usable.iter().enumerate() {
+            if *ok {
+                continue;
+            }
+            for dir in 0..2 {
+                let q = std::mem::take(&mut self.gates[gi].queue[dir]);
+                for mut l in q {
+                    if self.rng.random::<f64>() < p {
+                        if let Some(r) = self.choose(&l, usable, true) {
+                            let route = &self.streams[l.stream].routes[r];
+                            l.waited += day.saturating_sub(l.ready);
+                            l.route = r;
+                            l.rerouted = true;
+                            l.ready = day + route.to_gate_days.round() as u32;
+                            let g = route.gate;
+                            self.gates[g].queue[dir].push_back(l);
+                            continue;
                         }
                     }
+                    self.gates[gi].queue[dir].push_back(l);
                 }
             }
-            // New demand.
-            for si in 0..self.streams.len() {
-                let lambda = self.streams[si].per_day;
-                if lambda <= 0.0 {
+        }
+    }
+
+    /// New demand: each stream's loads for the day, each choosing its route.
+    fn arrive(&mut self, day: u32, usable: &[bool], st: &mut Day) {
+        for si in 0..self.streams.len() {
+            let lambda = self.streams[si].per_day;
+            if lambda <= 0.0 {
+                continue;
+            }
+            let n = Poisson::new(lambda)
+                .map(|p| p.sample(&mut self.rng) as u64)
+                .unwrap_or(0);
+            for _ in 0..n {
+                let s = &self.streams[si];
+                let u: f64 = self.rng.random();
+                let goods = s
+                    .cumulative
+                    .partition_point(|c| *c < u)
+                    .min(s.goods.len() - 1);
+                let value = (s.value.0 + s.value.1 * st.normal.sample(&mut self.rng)).exp();
+                let weight = (s.weight.0 + s.weight.1 * st.normal.sample(&mut self.rng)).exp();
+                let mut l = Load {
+                    id: st.next_id,
+                    stream: si,
+                    goods,
+                    class: s.classes[goods],
+                    value,
+                    weight,
+                    route: 0,
+                    ready: day,
+                    waited: 0,
+                    rerouted: false,
+                };
+                st.next_id += 1;
+                let Some(r) = self.choose(&l, usable, false) else {
+                    continue;
+                };
+                let route = &self.streams[si].routes[r];
+                l.route = r;
+                l.ready = day + route.to_gate_days.round() as u32;
+                let g = route.gate;
+                let dir = dir_index(self.streams[si].direction);
+                self.gates[g].queue[dir].push_back(l);
+            }
+        }
+    }
+
+    /// One gate's day: pass what it can (when open), inspect, write the loads, the flows and
+    /// the observer's report. Returns the loads left in flight at it.
+    fn pass(
+        &mut self,
+        gi: usize,
+        open: bool,
+        day: u32,
+        date: Date,
+        sink: &mut dyn Sink,
+        st: &mut Day,
+    ) -> Result<u64, String> {
+        let w = World {
+            reference: self.reference,
+        };
+        let mut per_class: BTreeMap<(usize, Status), (u32, u32)> = BTreeMap::new();
+        let mut seen = Seen::default();
+        let mut crossed = [0u32; 2];
+        for (dir, n) in crossed.iter_mut().enumerate() {
+            if !open {
+                break;
+            }
+            let cap = self.gates[gi].capacity;
+            let mut keep = VecDeque::new();
+            while let Some(l) = self.gates[gi].queue[dir].pop_front() {
+                if *n >= cap || l.ready > day {
+                    keep.push_back(l);
                     continue;
                 }
-                let n = Poisson::new(lambda)
-                    .map(|p| p.sample(&mut self.rng) as u64)
-                    .unwrap_or(0);
-                for _ in 0..n {
-                    let s = &self.streams[si];
-                    let u: f64 = self.rng.random();
-                    let goods = s
-                        .cumulative
-                        .partition_point(|c| *c < u)
-                        .min(s.goods.len() - 1);
-                    let value = (s.value.0 + s.value.1 * normal.sample(&mut self.rng)).exp();
-                    let weight = (s.weight.0 + s.weight.1 * normal.sample(&mut self.rng)).exp();
-                    let mut l = Load {
-                        id: next_id,
-                        stream: si,
-                        goods,
-                        class: s.classes[goods],
-                        value,
-                        weight,
-                        route: 0,
-                        ready: day,
-                        waited: 0,
-                        rerouted: false,
-                    };
-                    next_id += 1;
-                    let Some(r) = self.choose(&l, &usable, false) else {
-                        continue;
-                    };
-                    let route = &self.streams[si].routes[r];
-                    l.route = r;
-                    l.ready = day + route.to_gate_days.round() as u32;
-                    let g = route.gate;
-                    let dir = dir_index(self.streams[si].direction);
-                    self.gates[g].queue[dir].push_back(l);
-                }
-            }
-            // The gates pass what they can.
-            let mut in_flight = 0u64;
-            for gi in 0..self.gates.len() {
-                let mut per_class: BTreeMap<(usize, Status), (u32, u32)> = BTreeMap::new();
-                let mut seen = Seen::default();
-                let mut crossed = [0u32; 2];
-                if open[gi] {
-                    for dir in 0..2 {
-                        let cap = self.gates[gi].capacity;
-                        let mut passed = 0;
-                        let mut keep = VecDeque::new();
-                        while let Some(l) = self.gates[gi].queue[dir].pop_front() {
-                            if passed >= cap || l.ready > day {
-                                keep.push_back(l);
-                                continue;
-                            }
-                            passed += 1;
-                            let g = &self.gates[gi];
-                            let p = p_inspect(&g.inspection, l.class);
-                            let inspected = self.rng.random::<f64>() < p;
-                            let seized = inspected && l.class == Status::Prohibited;
-                            let e = per_class.entry((dir, l.class)).or_insert((0, 0));
-                            e.0 += 1;
-                            e.1 += u32::from(seized);
-                            crossed[dir] += 1;
-                            let stream = &self.streams[l.stream];
-                            if observer_rng.random::<f64>() < g.visibility {
-                                seen.loaded[dir] += 1;
-                                seen.goods.push((dir, stream.goods[l.goods].1.clone()));
-                                if stream.routes[l.route].transshipped {
-                                    seen.trucked_from.push((
-                                        w.name(&stream.origin),
-                                        stream.goods[l.goods].1.clone(),
-                                    ));
-                                }
-                            }
-                            let stored = l.waited + day.saturating_sub(l.ready);
-                            let t = summary
-                                .by_corridor
-                                .entry((g.id.clone(), stream.direction))
-                                .or_default();
-                            t.loads += 1;
-                            t.prohibited += u64::from(l.class == Status::Prohibited);
-                            t.seized += u64::from(seized);
-                            t.stored_load_days += u64::from(stored);
-                            emit(sink, &w, g, stream, &l, date, inspected, seized, stored)?;
-                            summary.shipments += 1;
-                        }
-                        self.gates[gi].queue[dir] = keep;
-                    }
-                }
+                *n += 1;
                 let g = &self.gates[gi];
-                // Vehicles that brought loads in go back; those without an outbound load go
-                // back empty (and the other way round for outbound loads).
-                let empty = if g.mode == Mode::Sea {
-                    [0, 0]
-                } else {
-                    [
-                        crossed[1].saturating_sub(crossed[0]),
-                        crossed[0].saturating_sub(crossed[1]),
-                    ]
-                };
-                for dir in 0..2 {
-                    let direction = if dir == 0 {
-                        Direction::Inbound
-                    } else {
-                        Direction::Outbound
-                    };
-                    // Loads that reached the gate and did not pass (those still on the road to
-                    // it are in flight, not waiting).
-                    let waiting = g.queue[dir].iter().filter(|l| l.ready <= day).count() as u32;
-                    in_flight += g.queue[dir].len() as u64 - u64::from(waiting);
-                    in_flight += u64::from(waiting);
-                    // Empty vehicles going the other way carry nothing: counted in the
-                    // direction they travel.
-                    let returning_empty = empty[dir];
-                    if returning_empty > 0 {
-                        summary
-                            .by_corridor
-                            .entry((g.id.clone(), direction))
-                            .or_default()
-                            .empty_vehicles += u64::from(returning_empty);
-                        for _ in 0..returning_empty {
-                            if observer_rng.random::<f64>() < g.visibility {
-                                seen.empty[dir] += 1;
-                            }
-                        }
+                let inspected = self.rng.random::<f64>() < p_inspect(&g.inspection, l.class);
+                let seized = inspected && l.class == Status::Prohibited;
+                let e = per_class.entry((dir, l.class)).or_insert((0, 0));
+                e.0 += 1;
+                e.1 += u32::from(seized);
+                let stream = &self.streams[l.stream];
+                if st.observer_rng.random::<f64>() < g.visibility {
+                    seen.loaded[dir] += 1;
+                    let words = stream.goods[l.goods].1.clone();
+                    if stream.routes[l.route].transshipped {
+                        seen.trucked_from
+                            .push((w.name(&stream.origin), words.clone()));
                     }
-                    // One row per class that moved; the permitted row (made when needed)
-                    // also carries the empty vehicles and the loads left waiting.
-                    let mut rows: Vec<FlowOut> = per_class
-                        .iter()
-                        .filter(|((d2, _), _)| *d2 == dir)
-                        .map(|((_, class), (loads, seized))| FlowOut {
-                            date,
-                            corridor: g.id.clone(),
-                            direction,
-                            mode: g.mode,
-                            class: *class,
-                            loads: *loads,
-                            seized: *seized,
-                            empty_vehicles: 0,
-                            waiting: 0,
-                        })
-                        .collect();
-                    if returning_empty > 0 || waiting > 0 {
-                        match rows.iter_mut().find(|r| r.class == Status::Permitted) {
-                            Some(r) => {
-                                r.empty_vehicles = returning_empty;
-                                r.waiting = waiting;
-                            }
-                            None => rows.push(FlowOut {
-                                date,
-                                corridor: g.id.clone(),
-                                direction,
-                                mode: g.mode,
-                                class: Status::Permitted,
-                                loads: 0,
-                                seized: 0,
-                                empty_vehicles: returning_empty,
-                                waiting,
-                            }),
-                        }
-                    }
-                    for r in &rows {
-                        sink.flow(r)?;
-                    }
+                    seen.goods.push((dir, words));
                 }
-                seen.waiting =
-                    [0, 1].map(|d| g.queue[d].iter().filter(|l| l.ready <= day).count() as u32);
-                seen.open = open[gi];
-                seen.was_open = day == 0 || g.open(date - chrono::Days::new(1));
-                if let Some(text) = observe::report(
-                    &self.sc.observers,
-                    &w.names(g),
-                    g.mode,
-                    g.visibility,
-                    date,
-                    &seen,
-                    &mut observer_rng,
-                ) {
-                    let name = format!("{}-{}.txt", date, g.id.replace([':', '>'], "-"));
-                    sink.report(&name, &text)?;
-                    summary.reports += 1;
+                let stored = l.waited + day.saturating_sub(l.ready);
+                let t = st
+                    .summary
+                    .by_corridor
+                    .entry((g.id.clone(), stream.direction))
+                    .or_default();
+                t.loads += 1;
+                t.prohibited += u64::from(l.class == Status::Prohibited);
+                t.seized += u64::from(seized);
+                t.stored_load_days += u64::from(stored);
+                emit(sink, g, stream, &l, date, inspected, seized, stored)?;
+                st.summary.shipments += 1;
+            }
+            self.gates[gi].queue[dir] = keep;
+        }
+        let g = &self.gates[gi];
+        // Vehicles that brought loads go back; those without a load for the way back go back
+        // empty, counted in the direction they travel.
+        let empty = if g.mode == Mode::Sea {
+            [0, 0]
+        } else {
+            [
+                crossed[1].saturating_sub(crossed[0]),
+                crossed[0].saturating_sub(crossed[1]),
+            ]
+        };
+        let mut in_flight = 0u64;
+        for (dir, returning_empty) in empty.into_iter().enumerate() {
+            let direction = [Direction::Inbound, Direction::Outbound][dir];
+            // Loads that reached the gate and did not pass (those still on the road to it are
+            // in flight, not waiting).
+            let waiting = g.queue[dir].iter().filter(|l| l.ready <= day).count() as u32;
+            seen.waiting[dir] = waiting;
+            in_flight += g.queue[dir].len() as u64;
+            if returning_empty > 0 {
+                st.summary
+                    .by_corridor
+                    .entry((g.id.clone(), direction))
+                    .or_default()
+                    .empty_vehicles += u64::from(returning_empty);
+                for _ in 0..returning_empty {
+                    if st.observer_rng.random::<f64>() < g.visibility {
+                        seen.empty[dir] += 1;
+                    }
                 }
             }
-            summary.peak_in_flight = summary.peak_in_flight.max(in_flight);
-            summary.in_flight_at_end = in_flight;
+            // One row per class that moved; the permitted row (made when needed) also carries
+            // the empty vehicles and the loads left waiting.
+            let row = |class: Status, loads: u32, seized: u32| FlowOut {
+                date,
+                corridor: g.id.clone(),
+                direction,
+                mode: g.mode,
+                class,
+                loads,
+                seized,
+                empty_vehicles: 0,
+                waiting: 0,
+            };
+            let mut rows: Vec<FlowOut> = per_class
+                .iter()
+                .filter(|((d2, _), _)| *d2 == dir)
+                .map(|((_, class), (loads, seized))| row(*class, *loads, *seized))
+                .collect();
+            if returning_empty > 0 || waiting > 0 {
+                if !rows.iter().any(|r| r.class == Status::Permitted) {
+                    rows.push(row(Status::Permitted, 0, 0));
+                }
+                if let Some(r) = rows.iter_mut().find(|r| r.class == Status::Permitted) {
+                    r.empty_vehicles = returning_empty;
+                    r.waiting = waiting;
+                }
+            }
+            for r in &rows {
+                sink.flow(r)?;
+            }
         }
-        Ok(summary)
+        seen.open = open;
+        seen.was_open = day == 0 || g.open(date - chrono::Days::new(1));
+        if let Some(text) = observe::report(
+            &self.sc.observers,
+            &w.names(g),
+            g.mode,
+            g.visibility,
+            date,
+            &seen,
+            &mut st.observer_rng,
+        ) {
+            let name = format!("{}-{}.txt", date, g.id.replace([':', '>'], "-"));
+            sink.report(&name, &text)?;
+            st.summary.reports += 1;
+        }
+        Ok(in_flight)
     }
 
     /// A route for a load by the logit over cost; `None` when the stream has no route (or, when
@@ -793,7 +828,6 @@ impl World<'_> {
 #[allow(clippy::too_many_arguments)]
 fn emit(
     sink: &mut dyn Sink,
-    w: &World,
     g: &Gate,
     s: &Stream,
     l: &Load,
@@ -845,7 +879,6 @@ fn emit(
         out.mode = Mode::Sea;
         out.inspected = inspected;
         out.seized = seized;
-        let _ = w;
     }
     sink.shipment(&out)
 }
