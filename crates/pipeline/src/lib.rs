@@ -284,7 +284,7 @@ pub fn write(
         bytes: &[],
     };
     let mut w = Written::default();
-    let done = match p {
+    let (content, issues) = match p {
         Prepared::Skipped | Prepared::Unchanged => return Ok(w),
         Prepared::Failed(issue) => {
             store.record_failure(run, issue)?;
@@ -301,15 +301,7 @@ pub fn write(
             src.bytes = bytes;
             src.published = published.as_deref();
             w.claims = claims.len();
-            w.issues = issues.len();
-            store.ingest(
-                run,
-                &src,
-                Content::Claims(claims),
-                issues,
-                borderwatch_extract::VERSION,
-                now,
-            )?
+            (Content::Claims(claims), issues)
         }
         Prepared::Shipments {
             media,
@@ -323,17 +315,18 @@ pub fn write(
             src.bytes = bytes;
             w.shipments = rows.len();
             w.rejected = rejected.len();
-            w.issues = issues.len();
-            store.ingest(
-                run,
-                &src,
-                Content::Shipments(rows),
-                issues,
-                borderwatch_extract::VERSION,
-                now,
-            )?
+            (Content::Shipments(rows), issues)
         }
     };
+    w.issues = issues.len();
+    let done = store.ingest(
+        run,
+        &src,
+        content,
+        issues,
+        borderwatch_extract::VERSION,
+        now,
+    )?;
     match done {
         Ingested::New(id) => {
             w.source = Some(id);
