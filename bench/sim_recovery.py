@@ -17,9 +17,9 @@ Truth, per detector (units in brackets):
 - warehousing [crossing]: loads waited at it (20 or more at the end of a day, or any load stored
   7 days or more before crossing).
 - transshipment [origin city × port]: loads trucked 100 km or more to a port and shipped on.
-- displacement [tightened crossing × receiving crossing] (with --change): after the change the
-  tightened crossing's prohibited loads a day fall by half or more and the receiving crossing's
-  rise by 20% or more.
+- displacement [tightened crossing × receiving crossing × direction] (with --change): after the
+  change the tightened crossing's prohibited loads a day fall by half or more and the receiving
+  crossing's rise by 20% or more (30 loads or more after).
 """
 import csv
 import json
@@ -169,30 +169,33 @@ def main():
     found = [f for f in findings if f["kind"] == "displacement"]
     truth = set()
     if change:
-        days_before = defaultdict(set)
         before = defaultdict(int)
         after = defaultdict(int)
         for s in shipments:
-            if not s["crossing"] or s["direction"] != "inbound" or s["truth_class"] != "prohibited":
+            if not s["crossing"] or s["truth_class"] != "prohibited":
                 continue
-            (before if s["date"] < change else after)[s["crossing"]] += 1
+            (before if s["date"] < change else after)[(s["crossing"], s["direction"])] += 1
         dates = sorted({s["date"] for s in shipments})
         nb = sum(1 for d in dates if d < change) or 1
         na = sum(1 for d in dates if d >= change) or 1
-        rate = lambda m, c, n: m[c] / n
-        if rate(after, tightened, na) <= 0.5 * rate(before, tightened, nb):
-            for c in set(before) | set(after):
-                if c != tightened and rate(after, c, na) >= 1.2 * rate(before, c, nb) and after[c] >= 30:
-                    truth.add((tightened, c))
+        for d in ("inbound", "outbound"):
+            t = (tightened, d)
+            if after[t] / na > 0.5 * before[t] / nb:
+                continue
+            for (c, d2) in set(before) | set(after):
+                k = (c, d2)
+                if d2 == d and c != tightened and after[k] >= 30 and after[k] / na >= 1.2 * before[k] / nb:
+                    truth.add((tightened, c, d))
     tp = 0
     hits = set()
     for f in found:
-        if len(f["corridors"]) >= 2 and (f["corridors"][0], f["corridors"][1]) in truth:
+        d = "inbound" if " into the DPRK " in f["title"] else "outbound"
+        if len(f["corridors"]) >= 2 and (f["corridors"][0], f["corridors"][1], d) in truth:
             tp += 1
-            hits.add((f["corridors"][0], f["corridors"][1]))
+            hits.add((f["corridors"][0], f["corridors"][1], d))
     report("displacement", len(found), tp, len(truth), len(hits),
-           "tightened crossing x crossing whose prohibited loads a day rose 20%+ while the "
-           "tightened one's fell by half (only with --change)")
+           "tightened crossing x crossing x direction: prohibited loads a day rose 20%+ (30+ "
+           "after the change) while the tightened one's fell by half (only with --change)")
 
     for r in out:
         print(json.dumps(r))

@@ -189,3 +189,26 @@ fn the_development_corpus_gives_the_expected_findings() {
         .iter()
         .any(|e| e.quote.contains("seaweed"))));
 }
+
+#[test]
+fn displacement_by_rates_after_a_reported_tightening() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/displacement-rates");
+    // Quanhe carries refrigerators until May, is reported strictly inspected from 1 July, and
+    // Tumen, which carried them once before, carries them five times after.
+    let a = run(&files(&dir, &[]));
+    let moved: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "displacement")
+        .collect();
+    assert_eq!(moved.len(), 1, "{:#?}", a.findings);
+    assert_eq!(moved[0].corridors, ["quanhe-wonjong", "tumen-namyang"]);
+    assert!(
+        moved[0].summary.contains("tightened on 2023-07-01"),
+        "{}",
+        moved[0].summary
+    );
+    // Without the reported tightening the counts alone say nothing.
+    let a = run(&files(&dir, &["q", "t"]));
+    assert!(!kinds(&a).contains(&"displacement"), "{:?}", kinds(&a));
+}

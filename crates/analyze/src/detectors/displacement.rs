@@ -6,6 +6,12 @@
 //! Needs dated claims on both sides: every prohibited claim on A before the first on B. Score:
 //! independent sources × (0.5, +0.25 when A's tightening is reported between the two, +0.25 when
 //! A still reports permitted trade afterwards — the trade went on, the prohibited part moved).
+//!
+//! Also fires when the shift is in rates rather than clean cut: A is first reported tightened
+//! (strict inspection, a closure) on a date T; before T it has at least three dated prohibited
+//! reports over at least 30 days, and after T its prohibited reports a day fall by half or more,
+//! while B's (sharing an HS chapter) rise by half or more, with at least three after T. Score:
+//! independent sources × 0.75 (the tightening is reported; the move is in the counts).
 
 use std::collections::BTreeSet;
 
@@ -28,17 +34,8 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         .filter(|k| ctx.gazetteer.crossing(k).is_some())
         .collect();
     for dir in [Direction::Inbound, Direction::Outbound] {
-        // Dated prohibited claims per crossing.
-        let dated = |k: &str| -> Vec<(&ClaimIn, Date)> {
-            let mut v: Vec<(&ClaimIn, Date)> = ctx
-                .on(k)
-                .into_iter()
-                .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
-                .filter_map(|c| Context::date(c).map(|d| (c, d)))
-                .collect();
-            v.sort_by_key(|x| x.1);
-            v
-        };
+        let dated = |k: &str| prohibited_dated(ctx, k, dir);
+        let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
         for a in &crossings {
             let on_a = dated(a);
             let Some(a_last) = on_a.last().map(|x| x.1) else {
@@ -96,6 +93,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 claims.extend(tightening.iter().take(3));
                 claims.extend(still_trading.iter().take(2));
                 claims.extend(on_b.iter().take(3).map(|x| x.0));
+                pairs.insert((a.to_string(), b.to_string()));
                 out.push(finding(
                     ctx,
                     "displacement",
@@ -119,6 +117,115 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                         + if still_trading.is_empty() { 0.0 } else { 0.25 },
                 ));
             }
+        }
+        out.extend(by_rates(ctx, dir, &crossings, &pairs));
+    }
+    out
+}
+
+/// Dated prohibited claims of a crossing in a direction, oldest first.
+fn prohibited_dated<'a>(ctx: &Context<'a>, k: &str, dir: Direction) -> Vec<(&'a ClaimIn, Date)> {
+    let mut v: Vec<(&ClaimIn, Date)> = ctx
+        .on(k)
+        .into_iter()
+        .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
+        .filter_map(|c| Context::date(c).map(|d| (c, d)))
+        .collect();
+    v.sort_by_key(|x| x.1);
+    v
+}
+
+/// The rate rule (see the header): a reported tightening of A on T, A's prohibited reports a day
+/// halving after T, B's rising by half.
+fn by_rates(
+    ctx: &Context,
+    dir: Direction,
+    crossings: &[&str],
+    done: &BTreeSet<(String, String)>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let all: Vec<Date> = ctx.claims.iter().filter_map(|c| Context::date(c)).collect();
+    let (Some(&start), Some(&end)) = (all.iter().min(), all.iter().max()) else {
+        return out;
+    };
+    let per_day = |v: &[(&ClaimIn, Date)], from: Date, to: Date| -> f64 {
+        let n = v.iter().filter(|x| x.1 >= from && x.1 < to).count();
+        n as f64 / ((to - from).num_days().max(1)) as f64
+    };
+    for a in crossings {
+        let on_a = prohibited_dated(ctx, a, dir);
+        // The first reported tightening of A.
+        let tightened = ctx
+            .on(a)
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    c.claim.status,
+                    Some(RouteStatus::Closed | RouteStatus::Suspended)
+                ) && c.claim.polarity == Polarity::Affirmed
+                    || condition(c, "inspection").as_deref() == Some("strict")
+            })
+            .filter_map(|c| Context::date(c).map(|d| (c, d)))
+            .min_by_key(|x| x.1);
+        let Some((tc, t)) = tightened else { continue };
+        let before: Vec<_> = on_a.iter().filter(|x| x.1 < t).collect();
+        if before.len() < 3 || (t - before[0].1).num_days() < 30 || t >= end {
+            continue;
+        }
+        let (a_before, a_after) = (
+            per_day(&on_a, start, t),
+            per_day(&on_a, t, end.succ_opt().unwrap_or(end)),
+        );
+        if a_after > 0.5 * a_before {
+            continue;
+        }
+        for b in crossings {
+            if a == b || done.contains(&(a.to_string(), b.to_string())) {
+                continue;
+            }
+            let on_b = prohibited_dated(ctx, b, dir);
+            let after_b: Vec<_> = on_b.iter().filter(|x| x.1 >= t).collect();
+            let (b_before, b_after) = (
+                per_day(&on_b, start, t),
+                per_day(&on_b, t, end.succ_opt().unwrap_or(end)),
+            );
+            if after_b.len() < 3 || b_after < 1.5 * b_before.max(1e-9) {
+                continue;
+            }
+            let ca: BTreeSet<String> = on_a.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
+            let cb: BTreeSet<String> = after_b
+                .iter()
+                .flat_map(|x| prohibited_chapters(x.0))
+                .collect();
+            if ca.is_disjoint(&cb) {
+                continue;
+            }
+            let (na, nb) = (ctx.corridor_name(a), ctx.corridor_name(b));
+            let mut claims: Vec<&ClaimIn> = before.iter().rev().take(3).map(|x| x.0).collect();
+            claims.push(tc);
+            claims.extend(after_b.iter().take(3).map(|x| x.0));
+            out.push(finding(
+                ctx,
+                "displacement",
+                format!(
+                    "Prohibited goods {} moved from {na} to {nb}",
+                    dir_words(dir)
+                ),
+                format!(
+                    "{na} was reported tightened on {t}; its reports of prohibited goods went from \
+                     {:.2} to {:.2} a day, while {nb}'s went from {:.2} to {:.2} a day ({}).",
+                    a_before,
+                    a_after,
+                    b_before,
+                    b_after,
+                    super::and_list(
+                        &ca.intersection(&cb).map(|c| format!("HS {c}")).collect::<Vec<_>>()
+                    )
+                ),
+                vec![a.to_string(), b.to_string()],
+                &claims,
+                0.75,
+            ));
         }
     }
     out
