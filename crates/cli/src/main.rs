@@ -202,20 +202,7 @@ pub fn today() -> borderwatch_model::Date {
     epoch + chrono::Days::new(secs / 86_400)
 }
 
-/// mimalloc's `purge_delay` option (its index in mimalloc 3's `mi_option_e`, the version
-/// libmimalloc-sys 0.1.49 builds; `allocator_keeps_freed_memory_a_second` checks it).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 fn main() -> ExitCode {
-    // mimalloc gives freed memory back to the OS after 10 ms by default. Analysing a large store
-    // frees and reallocates gigabytes between stages, and every page given back is zeroed by the
-    // kernel again when reused: 40% of a million-claim analysis went to that. A second keeps it
-    // for the next stage and still returns it to the OS when the process idles (`serve`).
-    // MIMALLOC_PURGE_DELAY, when set, still wins.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: called before any other thread exists; the option index is checked by a test.
-        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };
-    }
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Command::Places(a) => places::run(&cli.data, a),
@@ -265,22 +252,6 @@ fn data_check(data: &Option<PathBuf>) -> Outcome {
             code: 2,
             lines: problems,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn allocator_keeps_freed_memory_a_second() {
-        // The index names purge_delay: its default is 10 (ms), and setting it reads back.
-        let was = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        unsafe { libmimalloc_sys::mi_option_set(super::MI_OPTION_PURGE_DELAY, 1000) };
-        let now = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
-        assert!(
-            was == 10 || was == 1000,
-            "purge_delay default is 10 ms, got {was}"
-        );
-        assert_eq!(now, 1000);
     }
 }
 

@@ -168,27 +168,6 @@ pub struct ClaimFilter {
 /// quote.
 type RawClaim = (i64, i64, String, String, String, Option<String>);
 
-/// Decodes a batch of claim rows (on a decoding thread).
-fn decode_claims(batch: Vec<RawClaim>) -> Result<Vec<StoredClaim>> {
-    let mut out = Vec::with_capacity(batch.len());
-    for (id, source_id, source_name, extractor_version, json, quote) in batch {
-        let mut claim: Claim = serde_json::from_str(&json)
-            .map_err(|e| StoreError(format!("claim {id}: stored JSON unreadable: {e}")))?;
-        // Since schema 2 the quote and the verdicts live in their tables.
-        if claim.evidence.text.is_empty() {
-            claim.evidence.text = quote.unwrap_or_default();
-        }
-        out.push(StoredClaim {
-            id,
-            source_id,
-            source_name,
-            extractor_version,
-            claim,
-        });
-    }
-    Ok(out)
-}
-
 /// A stored claim with its ids.
 #[derive(Debug, Clone)]
 pub struct StoredClaim {
@@ -588,61 +567,7 @@ impl Store {
                 r.get::<_, Option<String>>(5)?,
             ))
         })?;
-        // JSON decoding is the bulk of a large read: rows go in batches to decoding threads
-        // while SQLite reads on, so the raw JSON of a million claims is never all in memory (and
-        // its memory is reused, not faulted in afresh).
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        const BATCH: usize = 4096;
-        let (to_work, work) = std::sync::mpsc::sync_channel::<(usize, Vec<RawClaim>)>(threads * 2);
-        let work = std::sync::Mutex::new(work);
-        let (to_done, done) = std::sync::mpsc::channel::<(usize, Result<Vec<StoredClaim>>)>();
-        let mut out: Vec<StoredClaim> = std::thread::scope(|sc| -> Result<Vec<StoredClaim>> {
-            for _ in 0..threads {
-                let (work, to_done) = (&work, to_done.clone());
-                sc.spawn(move || loop {
-                    let next = work.lock().ok().and_then(|w| w.recv().ok());
-                    let Some((i, batch)) = next else { return };
-                    let _ = to_done.send((i, decode_claims(batch)));
-                });
-            }
-            drop(to_done);
-            let mut batch = Vec::with_capacity(BATCH);
-            let mut n = 0;
-            let read = || -> Result<()> {
-                for r in rows {
-                    batch.push(r?);
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if to_work.send((n, full)).is_err() {
-                            return Err(StoreError("a decoding thread failed".into()));
-                        }
-                        n += 1;
-                    }
-                }
-                if !batch.is_empty() {
-                    let last = std::mem::take(&mut batch);
-                    if to_work.send((n, last)).is_err() {
-                        return Err(StoreError("a decoding thread failed".into()));
-                    }
-                }
-                Ok(())
-            };
-            let read_result = read();
-            drop(to_work);
-            let mut parts: Vec<(usize, Result<Vec<StoredClaim>>)> = done.iter().collect();
-            read_result?;
-            parts.sort_by_key(|p| p.0);
-            let mut out = Vec::new();
-            for (_, part) in parts {
-                let part = part?;
-                if out.is_empty() {
-                    out = part;
-                } else {
-                    out.extend(part);
-                }
-            }
-            Ok(out)
-        })?;
+        let raw: Vec<RawClaim> = rows.collect::<std::result::Result<_, _>>()?;
         // Verdicts: one ordered pass over the table for a whole-store read, a lookup per claim
         // for a filtered one (few rows).
         let whole = q.args.is_empty() && f.limit.is_none();
@@ -698,10 +623,66 @@ impl Store {
             let mut st = self
                 .conn
                 .prepare_cached(&format!("{VERDICT_COLS} WHERE claim_id = ?1 ORDER BY ord"))?;
-            for c in &out {
-                for v in st.query_map([c.id], verdict)? {
+            for r in &raw {
+                for v in st.query_map([r.0], verdict)? {
                     add_verdict(v?)?;
                 }
+            }
+        }
+        // JSON decoding is the bulk of a large read: spread it over the cores, each thread
+        // building finished claims for its share (no intermediate copies of large vectors).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = raw.len().div_ceil(threads).max(1);
+        let mut parts: Vec<Vec<RawClaim>> = Vec::new();
+        let mut raw = raw;
+        while raw.len() > chunk {
+            let rest = raw.split_off(chunk);
+            parts.push(raw);
+            raw = rest;
+        }
+        parts.push(raw);
+        let decoded: Vec<Result<Vec<StoredClaim>>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = parts
+                .into_iter()
+                .map(|part| {
+                    sc.spawn(move || {
+                        let mut out = Vec::with_capacity(part.len());
+                        for (id, source_id, source_name, extractor_version, json, quote) in part {
+                            let mut claim: Claim = serde_json::from_str(&json).map_err(|e| {
+                                StoreError(format!("claim {id}: stored JSON unreadable: {e}"))
+                            })?;
+                            // Since schema 2 the quote and the verdicts live in their tables.
+                            if claim.evidence.text.is_empty() {
+                                claim.evidence.text = quote.unwrap_or_default();
+                            }
+                            out.push(StoredClaim {
+                                id,
+                                source_id,
+                                source_name,
+                                extractor_version,
+                                claim,
+                            });
+                        }
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(StoreError("a decoding thread failed".into())))
+                })
+                .collect()
+        });
+        let mut out: Vec<StoredClaim> = Vec::new();
+        for part in decoded {
+            let part = part?;
+            if out.is_empty() {
+                out = part;
+                out.reserve(chunk * threads);
+            } else {
+                out.extend(part);
             }
         }
         // Since schema 2 the verdicts live in their table only (version-1 JSON carries its own).
