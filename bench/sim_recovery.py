@@ -154,11 +154,10 @@ def main():
     found = [f for f in findings if f["kind"] == "transshipment"]
     tp = 0
     hits = set()
-    city = lambda pid: pid  # legs are named by place ids as the records give them
     for f in found:
         first = f["corridors"][0] if f["corridors"] else ""
         a, _, port = first.partition(">")
-        k = (city(a), port)
+        k = (a, port)
         if k in truth:
             tp += 1
             hits.add(k)

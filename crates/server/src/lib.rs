@@ -64,6 +64,15 @@ pub struct Clock {
     pub now: fn() -> String,
 }
 
+/// A connection: read-only (nothing created or migrated), or read-write (migrated on open).
+fn open_store(path: &std::path::Path, read_only: bool) -> borderwatch_store::Result<Store> {
+    if read_only {
+        Store::open_read_only(path)
+    } else {
+        Store::open(path)
+    }
+}
+
 /// Store connections for blocking tasks: taken, used, given back.
 pub struct Pool {
     path: PathBuf,
@@ -76,12 +85,7 @@ pub struct Pool {
 
 impl Pool {
     fn open(&self) -> Result<Store, ApiError> {
-        let s = if self.read_only {
-            Store::open_read_only(&self.path)
-        } else {
-            Store::open(&self.path)
-        };
-        Ok(s?)
+        Ok(open_store(&self.path, self.read_only)?)
     }
 
     /// Runs `f` with a store connection on the blocking pool.
@@ -137,12 +141,7 @@ pub fn state(
     reference: &'static Reference,
     clock: Clock,
 ) -> Result<Arc<AppState>, String> {
-    let first = if config.read_only {
-        Store::open_read_only(&config.db)
-    } else {
-        Store::open(&config.db)
-    }
-    .map_err(|e| e.0)?;
+    let first = open_store(&config.db, config.read_only).map_err(|e| e.0)?;
     let extractor = Extractor::new(reference)?;
     Ok(Arc::new(AppState {
         reference,

@@ -132,6 +132,8 @@ struct Gate {
     ends: [String; 2],
     /// Queues by direction (inbound, outbound).
     queue: [VecDeque<Load>; 2],
+    /// What passed, by direction (the run's summary is made from these at the end).
+    totals: [Totals; 2],
 }
 
 impl Gate {
@@ -253,6 +255,7 @@ fn gates(sc: &Scenario, w: &World) -> Vec<Gate> {
                 closed: cfg.closed.clone(),
                 ends: gc.sides.clone(),
                 queue: [VecDeque::new(), VecDeque::new()],
+                totals: Default::default(),
             });
         }
     }
@@ -274,6 +277,7 @@ fn gates(sc: &Scenario, w: &World) -> Vec<Gate> {
             closed: s.closed.clone(),
             ends: [s.from.clone(), s.to.clone()],
             queue: [VecDeque::new(), VecDeque::new()],
+            totals: Default::default(),
         });
     }
     out
@@ -394,14 +398,12 @@ impl<'r> Sim<'r> {
             reference: self.reference,
         };
         let mut gates = gates(&self.sc, &w);
-        let old: HashMap<String, [VecDeque<Load>; 2]> = self
-            .gates
-            .drain(..)
-            .map(|g| (g.id.clone(), g.queue))
-            .collect();
+        let mut old: HashMap<String, Gate> =
+            self.gates.drain(..).map(|g| (g.id.clone(), g)).collect();
         for g in &mut gates {
-            if let Some(q) = old.get(&g.id) {
-                g.queue = q.clone();
+            if let Some(o) = old.remove(&g.id) {
+                g.queue = o.queue;
+                g.totals = o.totals;
             }
         }
         let streams = self
@@ -491,7 +493,21 @@ impl<'r> Sim<'r> {
             s.peak_in_flight = s.peak_in_flight.max(in_flight);
             s.in_flight_at_end = in_flight;
         }
-        Ok(day_state.summary)
+        let mut summary = day_state.summary;
+        for g in &self.gates {
+            for (t, direction) in g
+                .totals
+                .iter()
+                .zip([Direction::Inbound, Direction::Outbound])
+            {
+                if t.loads > 0 || t.empty_vehicles > 0 {
+                    summary
+                        .by_corridor
+                        .insert((g.id.clone(), direction), t.clone());
+                }
+            }
+        }
+        Ok(summary)
     }
 
     /// Dated changes: every override so far re-applied to the base scenario.
@@ -651,32 +667,30 @@ impl<'r> Sim<'r> {
                 let stream = &self.streams[l.stream];
                 if st.observer_rng.random::<f64>() < g.visibility {
                     seen.loaded[dir] += 1;
-                    let words = stream.goods[l.goods].1.clone();
-                    if stream.routes[l.route].transshipped {
+                    // The kinds of goods seen, each once (a report names a few).
+                    let words = &stream.goods[l.goods].1;
+                    if !seen.goods.iter().any(|(d, x)| *d == dir && x == words) {
+                        seen.goods.push((dir, words.clone()));
+                    }
+                    if seen.trucked_from.is_empty() && stream.routes[l.route].transshipped {
                         seen.trucked_from
                             .push((w.name(&stream.origin), words.clone()));
                     }
-                    seen.goods.push((dir, words));
                 }
                 let stored = l.waited + day.saturating_sub(l.ready);
-                let t = st
-                    .summary
-                    .by_corridor
-                    .entry((g.id.clone(), stream.direction))
-                    .or_default();
+                emit(sink, g, stream, &l, date, inspected, seized, stored)?;
+                let t = &mut self.gates[gi].totals[dir];
                 t.loads += 1;
                 t.prohibited += u64::from(l.class == Status::Prohibited);
                 t.seized += u64::from(seized);
                 t.stored_load_days += u64::from(stored);
-                emit(sink, g, stream, &l, date, inspected, seized, stored)?;
                 st.summary.shipments += 1;
             }
             self.gates[gi].queue[dir] = keep;
         }
-        let g = &self.gates[gi];
         // Vehicles that brought loads go back; those without a load for the way back go back
         // empty, counted in the direction they travel.
-        let empty = if g.mode == Mode::Sea {
+        let empty = if self.gates[gi].mode == Mode::Sea {
             [0, 0]
         } else {
             [
@@ -684,6 +698,10 @@ impl<'r> Sim<'r> {
                 crossed[0].saturating_sub(crossed[1]),
             ]
         };
+        for (t, e) in self.gates[gi].totals.iter_mut().zip(empty) {
+            t.empty_vehicles += u64::from(e);
+        }
+        let g = &self.gates[gi];
         let mut in_flight = 0u64;
         for (dir, returning_empty) in empty.into_iter().enumerate() {
             let direction = [Direction::Inbound, Direction::Outbound][dir];
@@ -693,11 +711,6 @@ impl<'r> Sim<'r> {
             seen.waiting[dir] = waiting;
             in_flight += g.queue[dir].len() as u64;
             if returning_empty > 0 {
-                st.summary
-                    .by_corridor
-                    .entry((g.id.clone(), direction))
-                    .or_default()
-                    .empty_vehicles += u64::from(returning_empty);
                 for _ in 0..returning_empty {
                     if st.observer_rng.random::<f64>() < g.visibility {
                         seen.empty[dir] += 1;

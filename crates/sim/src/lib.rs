@@ -37,12 +37,6 @@ pub fn run(
     if let Some(s) = seed {
         sets.push(format!("seed={s}"));
     }
-    let sc = scenario::load(name, text, &sets, reference)?;
-    let mut base = scenario::value_of(name, text)?;
-    for s in &sets {
-        if let Some((p, v)) = s.split_once('=') {
-            scenario::set(&mut base, p.trim(), scenario::parse_value(v.trim()))?;
-        }
-    }
+    let (sc, base) = scenario::load(name, text, &sets, reference)?;
     Sim::new(sc, base, reference).run(sink)
 }

@@ -217,13 +217,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// Parses a scenario, applies `--set` overrides (`PATH=VALUE`) and checks it against the packs.
+/// Returns it with the TOML value it came from (dated changes re-apply overrides to that).
 /// Errors name the file, the field or the value.
 pub fn load(
     name: &str,
     text: &str,
     sets: &[String],
     reference: &Reference,
-) -> Result<Scenario, String> {
+) -> Result<(Scenario, toml::Value), String> {
     let mut value = value_of(name, text)?;
     for s in sets {
         let (path, raw) = s
@@ -233,11 +234,12 @@ pub fn load(
             .map_err(|e| format!("--set {s:?}: {e}"))?;
     }
     let sc: Scenario = value
+        .clone()
         .try_into()
         .map_err(|e: toml::de::Error| format!("{name}: {}", e.to_string().trim()))?;
     let problems = validate(&sc, reference);
     if problems.is_empty() {
-        Ok(sc)
+        Ok((sc, value))
     } else {
         Err(format!("{name}: {}", problems.join("; ")))
     }
@@ -310,7 +312,7 @@ pub fn reload(
 }
 
 /// A `--set` value: a number, a boolean, else a TOML value, else a string.
-pub fn parse_value(raw: &str) -> toml::Value {
+fn parse_value(raw: &str) -> toml::Value {
     if let Ok(i) = raw.parse::<i64>() {
         return toml::Value::Integer(i);
     }
@@ -335,11 +337,8 @@ pub fn set(root: &mut toml::Value, path: &str, v: toml::Value) -> Result<(), Str
         cur = match cur {
             toml::Value::Table(t) => {
                 if last {
-                    if !t.contains_key(*part) {
-                        // New fields are allowed where the scenario's types have them (an
-                        // optional field); the typed load refuses the rest.
-                    }
-                    // Integers given where a float is written keep the float type.
+                    // A new field is inserted; the typed load refuses it unless the scenario's
+                    // types have it. Integers given where a float is written keep the float type.
                     let v = match (t.get(*part), v) {
                         (Some(toml::Value::Float(_)), toml::Value::Integer(n)) => {
                             toml::Value::Float(n as f64)

@@ -269,7 +269,7 @@ fn bad_scenarios_are_refused_with_the_field_named() {
     let e = scenario::load("x.toml", &bad, &[], &r).unwrap_err();
     assert!(e.contains("quanhe-nowhere"), "{e}");
     // An override that names a real field takes effect.
-    let sc = scenario::load(
+    let (sc, _) = scenario::load(
         "x.toml",
         text,
         &["crossing.quanhe-wonjong.inspection.prohibited=0.8".into()],

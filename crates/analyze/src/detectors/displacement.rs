@@ -33,30 +33,38 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         .into_iter()
         .filter(|k| ctx.gazetteer.crossing(k).is_some())
         .collect();
+    // The span of the dated claims: the rate rule's days.
+    let dates = ctx.claims.iter().filter_map(|c| Context::date(c));
+    let span = dates.clone().min().zip(dates.max());
     for dir in [Direction::Inbound, Direction::Outbound] {
-        let dated = |k: &str| prohibited_dated(ctx, k, dir);
+        // Each crossing's dated prohibited claims and their HS chapters, once.
+        let dated: Vec<Vec<(&ClaimIn, Date)>> = crossings
+            .iter()
+            .map(|k| prohibited_dated(ctx, k, dir))
+            .collect();
+        let chapters: Vec<BTreeSet<String>> = dated
+            .iter()
+            .map(|v| v.iter().flat_map(|x| prohibited_chapters(x.0)).collect())
+            .collect();
         let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
-        for a in &crossings {
-            let on_a = dated(a);
+        for (ai, a) in crossings.iter().enumerate() {
+            let on_a = &dated[ai];
             let Some(a_last) = on_a.last().map(|x| x.1) else {
                 continue;
             };
-            for b in &crossings {
+            for (bi, b) in crossings.iter().enumerate() {
                 if a == b {
                     continue;
                 }
-                let on_b = dated(b);
+                let on_b = &dated[bi];
                 let Some(b_first) = on_b.first().map(|x| x.1) else {
                     continue;
                 };
                 if b_first <= a_last {
                     continue;
                 }
-                let ca: BTreeSet<String> =
-                    on_a.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
-                let cb: BTreeSet<String> =
-                    on_b.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
-                if ca.is_disjoint(&cb) {
+                let (ca, cb) = (&chapters[ai], &chapters[bi]);
+                if ca.is_disjoint(cb) {
                     continue;
                 }
                 let after_a = |c: &ClaimIn| Context::date(c).is_some_and(|d| d > a_last);
@@ -88,7 +96,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                     continue;
                 }
                 let (na, nb) = (ctx.corridor_name(a), ctx.corridor_name(b));
-                let shared: Vec<String> = ca.intersection(&cb).map(|c| format!("HS {c}")).collect();
+                let shared: Vec<String> = ca.intersection(cb).map(|c| format!("HS {c}")).collect();
                 let mut claims: Vec<&ClaimIn> = on_a.iter().rev().take(3).map(|x| x.0).collect();
                 claims.extend(tightening.iter().take(3));
                 claims.extend(still_trading.iter().take(2));
@@ -118,7 +126,11 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 ));
             }
         }
-        out.extend(by_rates(ctx, dir, &crossings, &pairs));
+        if let Some(span) = span {
+            out.extend(by_rates(
+                ctx, dir, &crossings, &dated, &chapters, span, &pairs,
+            ));
+        }
     }
     out
 }
@@ -137,23 +149,23 @@ fn prohibited_dated<'a>(ctx: &Context<'a>, k: &str, dir: Direction) -> Vec<(&'a 
 
 /// The rate rule (see the header): a reported tightening of A on T, A's prohibited reports a day
 /// halving after T, B's rising by half.
+#[allow(clippy::too_many_arguments)]
 fn by_rates(
     ctx: &Context,
     dir: Direction,
     crossings: &[&str],
+    dated: &[Vec<(&ClaimIn, Date)>],
+    chapters: &[BTreeSet<String>],
+    (start, end): (Date, Date),
     done: &BTreeSet<(String, String)>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let all: Vec<Date> = ctx.claims.iter().filter_map(|c| Context::date(c)).collect();
-    let (Some(&start), Some(&end)) = (all.iter().min(), all.iter().max()) else {
-        return out;
-    };
     let per_day = |v: &[(&ClaimIn, Date)], from: Date, to: Date| -> f64 {
         let n = v.iter().filter(|x| x.1 >= from && x.1 < to).count();
         n as f64 / ((to - from).num_days().max(1)) as f64
     };
-    for a in crossings {
-        let on_a = prohibited_dated(ctx, a, dir);
+    for (ai, a) in crossings.iter().enumerate() {
+        let on_a = &dated[ai];
         // The first reported tightening of A.
         let tightened = ctx
             .on(a)
@@ -173,26 +185,26 @@ fn by_rates(
             continue;
         }
         let (a_before, a_after) = (
-            per_day(&on_a, start, t),
-            per_day(&on_a, t, end.succ_opt().unwrap_or(end)),
+            per_day(on_a, start, t),
+            per_day(on_a, t, end.succ_opt().unwrap_or(end)),
         );
         if a_after > 0.5 * a_before {
             continue;
         }
-        for b in crossings {
+        for (bi, b) in crossings.iter().enumerate() {
             if a == b || done.contains(&(a.to_string(), b.to_string())) {
                 continue;
             }
-            let on_b = prohibited_dated(ctx, b, dir);
+            let on_b = &dated[bi];
             let after_b: Vec<_> = on_b.iter().filter(|x| x.1 >= t).collect();
             let (b_before, b_after) = (
-                per_day(&on_b, start, t),
-                per_day(&on_b, t, end.succ_opt().unwrap_or(end)),
+                per_day(on_b, start, t),
+                per_day(on_b, t, end.succ_opt().unwrap_or(end)),
             );
             if after_b.len() < 3 || b_after < 1.5 * b_before.max(1e-9) {
                 continue;
             }
-            let ca: BTreeSet<String> = on_a.iter().flat_map(|x| prohibited_chapters(x.0)).collect();
+            let ca = &chapters[ai];
             let cb: BTreeSet<String> = after_b
                 .iter()
                 .flat_map(|x| prohibited_chapters(x.0))
