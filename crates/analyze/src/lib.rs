@@ -11,6 +11,7 @@
 //! gazetteer, the period) and goes out as values; the same input gives the same output.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use borderwatch_model::{
     Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, Shipment,
@@ -29,11 +30,35 @@ pub use corroborate::Independence;
 pub struct ClaimIn {
     pub id: i64,
     pub source_id: i64,
-    /// The source's name (file) as stored.
-    pub source: String,
+    /// The source's name (file) as stored, shared by the source's claims.
+    pub source: std::sync::Arc<str>,
     /// The source's publication date, when known (dates an undated claim's period).
     pub published: Option<Date>,
-    pub claim: Claim,
+    /// Boxed: a large store holds a million of these, and moving the vector of them should
+    /// not move every claim.
+    pub claim: Box<Claim>,
+    /// The quote's sentence key for telling copies from independent sources (see
+    /// `corroborate`), computed once with the claim, where its text is at hand.
+    story: Option<u64>,
+}
+
+impl ClaimIn {
+    pub fn new(
+        id: i64,
+        source_id: i64,
+        source: std::sync::Arc<str>,
+        published: Option<Date>,
+        claim: Claim,
+    ) -> ClaimIn {
+        ClaimIn {
+            id,
+            source_id,
+            source,
+            published,
+            story: corroborate::sentence_key(&claim.evidence.text),
+            claim: Box::new(claim),
+        }
+    }
 }
 
 /// A stored, screened shipment as analysis needs it.
@@ -59,6 +84,9 @@ pub struct Options {
     /// Units that count conveyances (the cue pack's `quantity.conveyances`): their rates imply
     /// volumes.
     pub conveyances: Vec<String>,
+    /// Threads to run the corridor picture and the detectors on (0 and 1: the calling thread
+    /// only). The result does not depend on it.
+    pub threads: usize,
 }
 
 /// The result: the corridor picture and the findings.
@@ -156,9 +184,9 @@ pub struct Context<'a> {
     pub independence: Independence,
     pub options: &'a Options,
     /// Corridor id per claim id (claims with no corridor are absent).
-    pub corridor_of: HashMap<i64, String>,
+    corridor_of: HashMap<i64, Arc<str>>,
     /// The claims on each corridor, in input order.
-    by_corridor: BTreeMap<String, Vec<&'a ClaimIn>>,
+    by_corridor: HashMap<Arc<str>, Vec<&'a ClaimIn>>,
     /// The shipments on each corridor, in input order.
     shipments_on: BTreeMap<String, Vec<&'a ShipmentIn>>,
 }
@@ -173,7 +201,7 @@ impl<'a> Context<'a> {
     pub fn cite(&self, c: &ClaimIn) -> Cited {
         let e = &c.claim.evidence;
         Cited {
-            source: c.source.clone(),
+            source: c.source.to_string(),
             claim: Some(c.id),
             span: e.span,
             quote: if self.options.include_attribution {
@@ -209,19 +237,24 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The corridor a claim is on, if any.
+    pub fn corridor(&self, c: &ClaimIn) -> Option<&str> {
+        self.corridor_of.get(&c.id).map(|k| &**k)
+    }
+
     /// A display name for a corridor id.
     pub fn corridor_name(&self, id: &str) -> String {
         corridor_name(self.gazetteer, id)
     }
 
     /// The claims on a corridor.
-    pub fn on(&self, corridor: &str) -> Vec<&'a ClaimIn> {
-        self.by_corridor.get(corridor).cloned().unwrap_or_default()
+    pub fn on(&self, corridor: &str) -> &[&'a ClaimIn] {
+        self.by_corridor.get(corridor).map_or(&[], Vec::as_slice)
     }
 
     /// The shipments on a corridor.
-    pub fn shipments_on(&self, corridor: &str) -> Vec<&'a ShipmentIn> {
-        self.shipments_on.get(corridor).cloned().unwrap_or_default()
+    pub fn shipments_on(&self, corridor: &str) -> &[&'a ShipmentIn] {
+        self.shipments_on.get(corridor).map_or(&[], Vec::as_slice)
     }
 
     /// The date a claim is about: its own time, else its source's publication date.
@@ -235,7 +268,7 @@ impl<'a> Context<'a> {
 
     /// Every distinct corridor id of a claim, in order.
     pub fn corridors(&self) -> BTreeSet<&str> {
-        self.by_corridor.keys().map(String::as_str).collect()
+        self.by_corridor.keys().map(|k| &**k).collect()
     }
 }
 
@@ -250,12 +283,25 @@ pub fn period_of(claims: &[&ClaimIn]) -> Period {
 
 /// The corridor of a claim: its crossing; else, with both ends named, the leg between them.
 pub fn corridor_of_claim(c: &Claim) -> Option<String> {
+    corridor_key(c).map(corridor_id)
+}
+
+/// A claim's crossing, or the two ends of its leg.
+fn corridor_key(c: &Claim) -> Option<(&str, Option<&str>)> {
     if let Some(v) = &c.via {
-        return Some(v.clone());
+        return Some((v, None));
     }
     match (&c.from, &c.to) {
-        (Some(a), Some(b)) if a != b => Some(format!("{a}>{b}")),
+        (Some(a), Some(b)) if a != b => Some((a, Some(b))),
         _ => None,
+    }
+}
+
+/// A corridor id: the crossing's id, or `from>to` for a leg.
+fn corridor_id((a, b): (&str, Option<&str>)) -> String {
+    match b {
+        Some(b) => format!("{a}>{b}"),
+        None => a.to_string(),
     }
 }
 
@@ -299,6 +345,29 @@ fn in_period(d: (Option<Date>, Option<Date>), o: &Options) -> bool {
     after_since && before_until
 }
 
+/// Corridor id per claim id, and the claims on each corridor in input order. Each corridor id
+/// is built once and shared (a million claims name a few hundred corridors).
+#[allow(clippy::type_complexity)]
+fn index_corridors<'a>(
+    claims: &[&'a ClaimIn],
+) -> (HashMap<i64, Arc<str>>, HashMap<Arc<str>, Vec<&'a ClaimIn>>) {
+    let mut ids: HashMap<(&str, Option<&str>), Arc<str>> = HashMap::new();
+    let mut corridor_of: HashMap<i64, Arc<str>> = HashMap::with_capacity(claims.len());
+    let mut by_corridor: HashMap<Arc<str>, Vec<&ClaimIn>> = HashMap::new();
+    for c in claims {
+        let Some(key) = corridor_key(&c.claim) else {
+            continue;
+        };
+        let id = ids
+            .entry(key)
+            .or_insert_with(|| Arc::from(corridor_id(key)))
+            .clone();
+        by_corridor.entry(id.clone()).or_default().push(c);
+        corridor_of.insert(c.id, id);
+    }
+    (corridor_of, by_corridor)
+}
+
 /// Runs the analysis: the corridor picture, then every detector.
 pub fn analyze(
     claims: &[ClaimIn],
@@ -323,17 +392,19 @@ pub fn analyze(
         .iter()
         .filter(|s| in_period((Some(s.shipment.date), Some(s.shipment.date)), options))
         .collect();
-    let independence = Independence::new(&claims);
-    let corridor_of: HashMap<i64, String> = claims
-        .iter()
-        .filter_map(|c| corridor_of_claim(&c.claim).map(|k| (c.id, k)))
-        .collect();
-    let mut by_corridor: BTreeMap<String, Vec<&ClaimIn>> = BTreeMap::new();
-    for c in &claims {
-        if let Some(k) = corridor_of.get(&c.id) {
-            by_corridor.entry(k.clone()).or_default().push(c);
-        }
-    }
+    // Who copies whom, and which claims lie on which corridor: independent, so side by side.
+    let (independence, (corridor_of, by_corridor)) = if options.threads > 1 {
+        std::thread::scope(|s| {
+            let h = s.spawn(|| Independence::new(&claims));
+            let index = index_corridors(&claims);
+            (
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                index,
+            )
+        })
+    } else {
+        (Independence::new(&claims), index_corridors(&claims))
+    };
     let mut shipments_on: BTreeMap<String, Vec<&ShipmentIn>> = BTreeMap::new();
     for s in &shipments {
         if let Some(k) = corridor_of_shipment(&s.shipment) {
@@ -350,8 +421,45 @@ pub fn analyze(
         by_corridor,
         shipments_on,
     };
-    let corridors = corridors(&ctx);
-    let findings = detectors::run(&ctx);
+    // The corridor picture and the detectors only read the context: they run side by side,
+    // and their results are put together in a fixed order, so the threads change nothing.
+    enum Job {
+        Corridors,
+        Detect(detectors::Detector),
+    }
+    enum Done {
+        Corridors(Vec<Corridor>),
+        Findings(Vec<Finding>),
+    }
+    // The longest first, so the threads finish together. The order of the findings does not
+    // depend on it: `finish` sorts them by score, kind and title, and each detector emits its
+    // own in a fixed order.
+    let mut jobs: Vec<Job> = std::iter::once(Job::Corridors)
+        .chain(detectors::DETECTORS.into_iter().map(Job::Detect))
+        .collect();
+    jobs.sort_by_key(|j| match j {
+        Job::Corridors => 0,
+        Job::Detect((id, _)) => {
+            detectors::COST_RANK
+                .iter()
+                .position(|k| k == id)
+                .unwrap_or(99)
+                + 1
+        }
+    });
+    let done = parallel(&jobs, options.threads, |job| match job {
+        Job::Corridors => Done::Corridors(corridors(&ctx)),
+        Job::Detect((_, detect)) => Done::Findings(detect(&ctx)),
+    });
+    let mut corridors = Vec::new();
+    let mut findings = Vec::new();
+    for d in done {
+        match d {
+            Done::Corridors(c) => corridors = c,
+            Done::Findings(f) => findings.extend(f),
+        }
+    }
+    let findings = finish(findings);
     let sources: BTreeSet<i64> = ctx
         .claims
         .iter()
@@ -376,8 +484,8 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
     let ids: BTreeSet<String> = ctx
         .by_corridor
         .keys()
-        .chain(ctx.shipments_on.keys())
-        .cloned()
+        .map(|k| k.to_string())
+        .chain(ctx.shipments_on.keys().cloned())
         .collect();
     let mut out = Vec::new();
     for id in ids {
@@ -393,7 +501,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
         // Flows: movements and storage by direction × mode × period, plus shipments.
         type Key = (Direction, Option<Mode>, String);
         let mut flows: BTreeMap<Key, (Vec<&ClaimIn>, Vec<&ShipmentIn>)> = BTreeMap::new();
-        for c in &claims {
+        for c in claims {
             if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
                 && c.claim.direction != Direction::Unknown
             {
@@ -405,7 +513,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 flows.entry(key).or_default().0.push(c);
             }
         }
-        for s in &ships {
+        for s in ships {
             let key = (
                 s.shipment.direction,
                 s.shipment.mode,
@@ -422,7 +530,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
         let mut conds: BTreeMap<(String, String), Vec<&ClaimIn>> = BTreeMap::new();
         type Event = (Option<Date>, Option<Mode>, String, bool, bool);
         let mut events: BTreeMap<Event, (i64, usize)> = BTreeMap::new();
-        for c in &claims {
+        for c in claims {
             if let (ClaimKind::Condition, Some(v)) = (c.claim.kind, &c.claim.condition) {
                 if c.claim.polarity == Polarity::Affirmed {
                     conds
@@ -476,7 +584,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
             flows,
             conditions,
             timeline,
-            independent_sources: ctx.independent(&claims),
+            independent_sources: ctx.independent(claims),
             claims: claims.len(),
         });
     }
@@ -622,6 +730,42 @@ fn quantity_figures<'q>(qs: impl Iterator<Item = &'q borderwatch_model::Quantity
             format!("{range}{unit}{per} ({n} reports)")
         })
         .collect()
+}
+
+/// `work` over every item on up to `threads` threads (each takes the next item not yet
+/// taken), the results in item order.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, work(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panicking job is a bug: let it surface as the panic it is.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Numbers a list of findings `{kind}-{n}` in order and sorts by score, strongest first.

@@ -21,6 +21,10 @@ fn examples() -> PathBuf {
 
 /// Extracts every file (sources numbered in name order) and analyses the claims.
 fn run(files: &[PathBuf]) -> Analysis {
+    run_with(files, 2)
+}
+
+fn run_with(files: &[PathBuf], threads: usize) -> Analysis {
     let x = Extractor::new(reference()).expect("matcher compiles");
     let opts = XOptions::new(borderwatch_model::parse_date("2024-01-01").unwrap());
     let mut claims = Vec::new();
@@ -30,17 +34,18 @@ fn run(files: &[PathBuf]) -> Analysis {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         for c in x.extract(&name, &bytes, &opts).unwrap().claims {
             id += 1;
-            claims.push(ClaimIn {
+            claims.push(ClaimIn::new(
                 id,
-                source_id: n as i64 + 1,
-                source: name.clone(),
-                published: None,
-                claim: c,
-            });
+                n as i64 + 1,
+                name.as_str().into(),
+                None,
+                c,
+            ));
         }
     }
     let options = Options {
         conveyances: reference().cues.quantity.conveyances.clone(),
+        threads,
         ..Options::default()
     };
     analyze(&claims, &[], &reference().gazetteer, &options)
@@ -211,4 +216,75 @@ fn displacement_by_rates_after_a_reported_tightening() {
     // Without the reported tightening the counts alone say nothing.
     let a = run(&files(&dir, &["q", "t"]));
     assert!(!kinds(&a).contains(&"displacement"), "{:?}", kinds(&a));
+}
+
+#[test]
+fn a_transfer_place_and_a_policy_make_one_finding_each() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hubs");
+    // Steel pipes reach Longkou by road from Dandong and from Tonghua, then go on by sea to
+    // Nampo: one transshipment finding for Longkou naming both routes.
+    let a = run(&files(&dir, &[]));
+    let via: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "transshipment")
+        .collect();
+    assert_eq!(via.len(), 1, "{:#?}", via);
+    let f = via[0];
+    assert!(
+        f.title
+            .starts_with("Goods reach the DPRK through Longkou: ")
+            && f.title.ends_with(" and 1 more route"),
+        "{}",
+        f.title
+    );
+    assert!(
+        f.summary
+            .contains("Dandong by road → Longkou by sea → Nampo")
+            && f.summary
+                .contains("Tonghua by road → Longkou by sea → Nampo")
+            && f.summary.starts_with("3 report(s)"),
+        "{}",
+        f.summary
+    );
+    // Each leg is quoted before the rest.
+    assert_eq!(f.evidence.len(), 3, "{:#?}", f.evidence);
+    // Two reports of the quarantine period shortened, with different figures: one finding
+    // listing both.
+    let policy: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "policy-change")
+        .collect();
+    assert_eq!(policy.len(), 1, "{:#?}", policy);
+    assert!(
+        policy[0]
+            .title
+            .starts_with("Quarantine period shortened from ")
+            && policy[0].summary.contains("also reported shortened: from "),
+        "{} / {}",
+        policy[0].title,
+        policy[0].summary
+    );
+    assert_eq!(policy[0].independent_sources, 2);
+    // One route alone keeps the plain title.
+    let a = run(&files(&dir, &["a-", "c-"]));
+    let titles: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "transshipment")
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Goods reach the DPRK through Longkou: Dandong by road → Longkou by sea → Nampo"]
+    );
+}
+
+#[test]
+fn threads_change_nothing() {
+    let all = files(&examples(), &[]);
+    let one = serde_json::to_string(&run_with(&all, 1)).unwrap();
+    let four = serde_json::to_string(&run_with(&all, 4)).unwrap();
+    assert_eq!(one, four);
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use borderwatch_analyze::{analyze as run_analysis, Analysis, Options};
-use borderwatch_pipeline::Inputs;
+use borderwatch_pipeline::{Detail, Inputs};
 use borderwatch_report::export;
 use clap::ValueEnum;
 
@@ -81,8 +81,13 @@ fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date
         .transpose()
 }
 
-fn load(db: &Option<PathBuf>) -> Result<Inputs, Failure> {
-    borderwatch_pipeline::load(&open(db)?).map_err(store_err)
+fn load(db: &Option<PathBuf>, detail: Detail) -> Result<Inputs, Failure> {
+    borderwatch_pipeline::load(&open(db)?, detail).map_err(store_err)
+}
+
+/// Every core: the analysis gives the same result on any number.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {
@@ -119,10 +124,21 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         until: date("--until", &a.until)?,
         include_attribution: a.include_attribution,
         conveyances: reference.cues.quantity.conveyances.clone(),
+        threads: cores(),
     };
-    let l = load(db)?;
+    let l = load(
+        db,
+        Detail::Analysis {
+            attribution: a.include_attribution,
+        },
+    )?;
     let analysis = run_analysis(&l.claims, &l.shipments, &reference.gazetteer, &options);
-    write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format))
+    let o = write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format));
+    // The process ends after this command: freeing a million claims one allocation at a time
+    // would take longer than the analysis of some of them, and the OS takes it all back anyway.
+    std::mem::forget(l);
+    std::mem::forget(analysis);
+    o
 }
 
 pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> Outcome {
@@ -132,8 +148,9 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
         until: date("--until", &a.until)?,
         include_attribution: false,
         conveyances: reference.cues.quantity.conveyances.clone(),
+        threads: cores(),
     };
-    let l = load(db)?;
+    let l = load(db, Detail::Full)?;
     let gz = &reference.gazetteer;
     let analysis = run_analysis(&l.claims, &l.shipments, gz, &options);
     let text = match (a.format, a.what) {
@@ -192,13 +209,14 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
     let ingest = crate::store_cmd::IngestArgs::for_paths(a.paths.clone());
     let code = crate::store_cmd::ingest(data, db, &ingest)?;
     let reference = load_reference(data)?;
-    let l = load(db)?;
+    let l = load(db, Detail::Analysis { attribution: false })?;
     let analysis = run_analysis(
         &l.claims,
         &l.shipments,
         &reference.gazetteer,
         &Options {
             conveyances: reference.cues.quantity.conveyances.clone(),
+            threads: cores(),
             ..Options::default()
         },
     );

@@ -1714,11 +1714,11 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
         };
         let mut c = self.claim(base, ClaimKind::Policy, &[], None);
-        c.change = Some(Change {
+        c.change = Some(Box::new(Change {
             subject: clean[ss..se].to_string(),
             before,
             after,
-        });
+        }));
         c.mode = f.mode;
         let s = self.sents[base.si];
         c.when = self.when(base.clause.0, base.clause.1, s.start, s.end);

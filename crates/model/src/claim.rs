@@ -231,7 +231,7 @@ pub struct Claim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<ConditionValue>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<Change>,
+    pub change: Option<Box<Change>>,
     pub evidence: Evidence,
     pub verdicts: Vec<ClaimVerdict>,
 }

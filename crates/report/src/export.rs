@@ -78,7 +78,7 @@ pub fn geojson(
 
 fn claim_props(c: &ClaimIn, include_attribution: bool) -> Value {
     let mut v = json!({
-        "layer": "claim", "claim": c.id, "source": c.source, "kind": c.claim.kind.as_str(),
+        "layer": "claim", "claim": c.id, "source": &*c.source, "kind": c.claim.kind.as_str(),
         "direction": c.claim.direction.as_str(), "via": c.claim.via, "from": c.claim.from, "to": c.claim.to,
         "mode": c.claim.mode.map(|m| m.as_str()),
         "goods": c.claim.goods.iter().map(|g| format!("{}:{}", g.text, g.hs.as_deref().unwrap_or(""))).collect::<Vec<_>>(),

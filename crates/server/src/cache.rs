@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use borderwatch_analyze::{analyze, corridor_of_claim, Analysis, Options};
 use borderwatch_model::Date;
+use borderwatch_pipeline::Detail;
 use tokio::sync::OnceCell;
 
 use crate::{ApiError, AppState};
@@ -92,12 +93,14 @@ impl AppState {
             state
                 .pool
                 .with(move |s| {
-                    let inputs = borderwatch_pipeline::load(s)?;
+                    let inputs =
+                        borderwatch_pipeline::load(s, Detail::Analysis { attribution: false })?;
                     let options = Options {
                         since,
                         until,
                         include_attribution: false,
                         conveyances: reference.cues.quantity.conveyances.clone(),
+                        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
                     };
                     let analysis = analyze(
                         &inputs.claims,

@@ -16,6 +16,7 @@ use borderwatch_model::{Claim, ClaimVerdict, Issue, Shipment, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+mod bulk;
 mod schema;
 
 pub use schema::SCHEMA_VERSION;
@@ -26,6 +27,16 @@ pub mod testing {
     pub fn set_schema_version(path: &std::path::Path, v: i64) -> crate::Result<()> {
         let c = rusqlite::Connection::open(path)?;
         c.pragma_update(None, "user_version", v)?;
+        Ok(())
+    }
+
+    /// Overwrites a claim's stored JSON (to test that unreadable rows are reported).
+    pub fn set_claim_json(path: &std::path::Path, id: i64, json: &str) -> crate::Result<()> {
+        let c = rusqlite::Connection::open(path)?;
+        c.execute(
+            "UPDATE claims SET json = ?1 WHERE id = ?2",
+            rusqlite::params![json, id],
+        )?;
         Ok(())
     }
 }

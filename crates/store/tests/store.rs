@@ -440,3 +440,81 @@ fn a_batch_commits_whole_or_not_at_all() {
     assert!(s.check().unwrap().is_empty());
     assert_eq!(s.source_hashes().unwrap().len(), 2);
 }
+
+#[test]
+fn the_analysis_read_is_the_whole_read_less_what_it_leaves_out() {
+    let d = tmp("lean");
+    let path = d.join("b.db");
+    let mut s = Store::open(&path).unwrap();
+    let run = s.begin_run("test", "t").unwrap();
+    let v = ClaimVerdict {
+        hs: "8418".into(),
+        status: Status::Prohibited,
+        measures: vec!["unsc-2397-op7".into(), "unsc-2397-op8".into()],
+        date: borderwatch_model::parse_date("2023-05-10").unwrap(),
+        reason: "prohibited: HS 8418 into the DPRK [unsc-2397-op7]".into(),
+    };
+    // Enough claims for several batches on several threads, some with verdicts, attribution
+    // and an earlier sentence, over three sources.
+    for n in 0..3 {
+        let claims: Vec<Claim> = (0..5000)
+            .map(|i| {
+                let mut c = claim(ClaimKind::Movement, "dandong-sinuiju", "8418", "2023-05-10");
+                if i % 3 == 0 {
+                    c.verdicts = vec![v.clone()];
+                }
+                if i % 4 == 0 {
+                    c.evidence.attribution = Some("Trucks".into());
+                    c.evidence.attribution_span = Some([0, 6]);
+                    c.evidence.context = Some(borderwatch_model::Context {
+                        span: [0, 6],
+                        text: "Trucks".into(),
+                    });
+                }
+                c.quantities = vec![borderwatch_model::Quantity {
+                    value: i as f64,
+                    max: None,
+                    unit: Some("truck".into()),
+                    per: Some("day".into()),
+                    qualifier: borderwatch_model::Qualifier::Exact,
+                    text: format!("{i} trucks a day"),
+                    span: [0, 0],
+                }];
+                c
+            })
+            .collect();
+        let bytes = format!("{TEXT} {n}");
+        put(&mut s, run, bytes.as_bytes(), &claims, "x");
+    }
+    let whole = s.claims(&ClaimFilter::default()).unwrap();
+    for attribution in [false, true] {
+        let lean = s
+            .claims_for_analysis(attribution, |id, source, c| (id, source, c))
+            .unwrap();
+        assert_eq!(lean.len(), whole.len());
+        for (w, (id, source, c)) in whole.iter().zip(&lean) {
+            assert_eq!((w.id, w.source_id), (*id, *source));
+            let mut want = w.claim.clone();
+            want.source.clear();
+            want.places.clear();
+            want.evidence.context = None;
+            if !attribution {
+                want.evidence.attribution = None;
+            }
+            for v in &mut want.verdicts {
+                v.reason.clear();
+            }
+            assert_eq!(c, &want, "claim {id}");
+        }
+    }
+    // An unreadable row is an error naming the claim, not a panic or a hang.
+    drop(s);
+    borderwatch_store::testing::set_claim_json(&path, 7000, "{not json").unwrap();
+    let s = Store::open(&path).unwrap();
+    let e = s.claims_for_analysis(false, |id, _, _| id).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("claim 7000: stored JSON unreadable"),
+        "{e}"
+    );
+}

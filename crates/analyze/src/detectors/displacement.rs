@@ -70,21 +70,23 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 let after_a = |c: &ClaimIn| Context::date(c).is_some_and(|d| d > a_last);
                 let tightening: Vec<&ClaimIn> = ctx
                     .on(a)
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|c| {
                         after_a(c)
                             && (matches!(
                                 c.claim.status,
                                 Some(RouteStatus::Closed | RouteStatus::Suspended)
                             ) && c.claim.polarity == Polarity::Affirmed
-                                || condition(c, "inspection").as_deref() == Some("strict")
+                                || condition(c, "inspection") == Some("strict")
                                 || (c.claim.kind == ClaimKind::Movement
                                     && c.claim.polarity == Polarity::Negated))
                     })
                     .collect();
                 let still_trading: Vec<&ClaimIn> = ctx
                     .on(a)
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|c| {
                         after_a(c)
                             && moving(c, dir)
@@ -139,7 +141,8 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
 fn prohibited_dated<'a>(ctx: &Context<'a>, k: &str, dir: Direction) -> Vec<(&'a ClaimIn, Date)> {
     let mut v: Vec<(&ClaimIn, Date)> = ctx
         .on(k)
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
         .filter_map(|c| Context::date(c).map(|d| (c, d)))
         .collect();
@@ -169,13 +172,14 @@ fn by_rates(
         // The first reported tightening of A.
         let tightened = ctx
             .on(a)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|c| {
                 matches!(
                     c.claim.status,
                     Some(RouteStatus::Closed | RouteStatus::Suspended)
                 ) && c.claim.polarity == Polarity::Affirmed
-                    || condition(c, "inspection").as_deref() == Some("strict")
+                    || condition(c, "inspection") == Some("strict")
             })
             .filter_map(|c| Context::date(c).map(|d| (c, d)))
             .min_by_key(|x| x.1);

@@ -6,7 +6,7 @@
 //!
 //! Score: independent sources × (0.6; 1.0 when the corridor is called clean).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
@@ -21,7 +21,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             && has_goods_with(c, &[Status::Prohibited, Status::Review])
         {
             groups
-                .entry((ctx.corridor_of.get(&c.id).cloned(), c.claim.direction))
+                .entry((ctx.corridor(c).map(str::to_string), c.claim.direction))
                 .or_default()
                 .push(c);
         }
@@ -45,12 +45,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         if claims.is_empty() {
             continue;
         }
-        let goods: Vec<String> = claims
-            .iter()
-            .flat_map(|c| goods_with(c, want))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let goods = goods_with(&claims, want, 24);
         let planned = claims.iter().all(|c| c.claim.planned);
         let name = corridor
             .as_deref()

@@ -28,7 +28,8 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             }
             let prohibited: Vec<&ClaimIn> = ctx
                 .on(k)
-                .into_iter()
+                .iter()
+                .copied()
                 .filter(|c| moving(c, dir) && has_goods_with(c, &[Status::Prohibited]))
                 .collect();
             if !prohibited.is_empty() || !ch.loose.is_empty() {
@@ -43,13 +44,11 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         };
         let leaky_ids: Vec<String> = leaky.iter().map(|l| l.0.clone()).collect();
         let clean_ids: Vec<String> = clean.iter().map(|c| c.0.clone()).collect();
-        let goods: Vec<String> = leaky
+        let prohibited: Vec<&ClaimIn> = leaky
             .iter()
-            .flat_map(|(_, p, _)| p.iter().flat_map(|c| goods_with(c, &[Status::Prohibited])))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .take(8)
+            .flat_map(|(_, p, _)| p.iter().copied())
             .collect();
+        let goods = goods_with(&prohibited, &[Status::Prohibited], 8);
         let loose_reported = leaky.iter().any(|l| !l.2.is_empty());
         let strict_reported = clean.iter().any(|c| {
             c.1.iter()

@@ -14,8 +14,8 @@ use crate::{ClaimIn, Context};
 
 /// The corridor, else the country pair the claim's places span ("cn-kp", "ru-kp").
 fn subject(ctx: &Context, c: &ClaimIn) -> String {
-    if let Some(k) = ctx.corridor_of.get(&c.id) {
-        return k.clone();
+    if let Some(k) = ctx.corridor(c) {
+        return k.to_string();
     }
     let has = |p: &str| {
         c.claim

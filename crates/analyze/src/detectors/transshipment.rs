@@ -7,14 +7,14 @@
 //! their goods share an HS chapter (or one of them names none). Score: independent sources ×
 //! (0.5, +0.25 for shared goods, +0.25 for dates that fit).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Mode, PlaceKind, Polarity};
 
 use super::finding;
 use crate::{ClaimIn, Context};
 
-fn city<'g>(ctx: &'g Context, id: &'g str) -> &'g str {
+fn city<'g>(ctx: &Context<'g>, id: &'g str) -> &'g str {
     ctx.gazetteer
         .ancestry(id)
         .into_iter()
@@ -23,12 +23,11 @@ fn city<'g>(ctx: &'g Context, id: &'g str) -> &'g str {
         .unwrap_or(id)
 }
 
-fn chapters(c: &ClaimIn) -> BTreeSet<String> {
+fn chapters(c: &ClaimIn) -> impl Iterator<Item = &str> {
     c.claim
         .goods
         .iter()
-        .filter_map(|g| g.hs.as_ref().and_then(|h| h.get(..2)).map(str::to_string))
-        .collect()
+        .filter_map(|g| g.hs.as_ref().and_then(|h| h.get(..2)))
 }
 
 fn country(ctx: &Context, id: &str) -> Option<String> {
@@ -40,7 +39,7 @@ fn country(ctx: &Context, id: &str) -> Option<String> {
 /// Reports of one leg: from a city to a city by one mode, in one direction.
 struct Legs<'a> {
     claims: Vec<&'a ClaimIn>,
-    chapters: BTreeSet<String>,
+    chapters: BTreeSet<&'a str>,
     /// A report names no goods: it joins with any goods.
     any_without_goods: bool,
     dates: Option<(Date, Date)>,
@@ -52,22 +51,13 @@ struct Legs<'a> {
     corridor: String,
 }
 
-pub fn detect(ctx: &Context) -> Vec<Finding> {
+pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
     // The city of each place, looked up once per place rather than once per report.
-    let mut cities: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    let mut city = |id: &str| -> String {
-        if let Some(c) = cities.get(id) {
-            return c.clone();
-        }
-        let c = city(ctx, id).to_string();
-        if let Some(p) = ctx.gazetteer.place(id) {
-            cities.insert(p.id.as_str(), c.clone());
-        }
-        c
-    };
+    let mut cities: HashMap<&str, &str> = HashMap::new();
+    let mut city = |id: &'a str| -> &'a str { cities.entry(id).or_insert_with(|| city(ctx, id)) };
     // Legs grouped by (from city, to city, mode, direction): joining groups, not report pairs,
     // keeps this linear in the reports.
-    type Key = (String, String, Option<Mode>, Direction);
+    type Key<'k> = (&'k str, &'k str, Option<Mode>, Direction);
     let mut groups: BTreeMap<Key, Legs> = BTreeMap::new();
     for c in &ctx.claims {
         if c.claim.kind != ClaimKind::Movement || c.claim.polarity != Polarity::Affirmed {
@@ -89,9 +79,12 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             corridor: format!("{f}>{t}"),
         });
         g.claims.push(c);
-        let ch = chapters(c);
-        g.any_without_goods |= ch.is_empty();
-        g.chapters.extend(ch);
+        let mut named = false;
+        for ch in chapters(c) {
+            named = true;
+            g.chapters.insert(ch);
+        }
+        g.any_without_goods |= !named;
         match Context::date(c) {
             Some(d) => {
                 g.dates = Some(g.dates.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
@@ -109,15 +102,22 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             .and_then(|p| p.names.first().cloned())
             .unwrap_or_else(|| id.to_string())
     };
-    let mut out = Vec::new();
+    // Chains are gathered per transfer place and way: a port that goods pass through on many
+    // routes is one finding listing its routes, not one finding per pair of routes.
+    struct Chain<'l, 'a> {
+        a: &'l Legs<'a>,
+        b: &'l Legs<'a>,
+        path: String,
+        shared: bool,
+        strength: f64,
+    }
+    let mut hubs: BTreeMap<(&str, &str), Vec<Chain>> = BTreeMap::new();
     for ((af, at, _, _), a) in &groups {
         // The first leg stays outside the DPRK.
         if country(ctx, af).as_deref() == Some("kp") || country(ctx, at).as_deref() == Some("kp") {
             continue;
         }
-        for ((bf, bt, _, _), b) in
-            groups.range((at.clone(), String::new(), None, Direction::Inbound)..)
-        {
+        for ((bf, bt, _, _), b) in groups.range((*at, "", None, Direction::Inbound)..) {
             if bf != at {
                 break;
             }
@@ -157,33 +157,111 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             } else {
                 "into"
             };
-            let mut claims = a.claims.clone();
-            claims.extend(&b.claims);
-            out.push(finding(
-                ctx,
-                "transshipment",
-                format!("Goods reach the DPRK through {}: {path}", name(at)),
-                format!(
-                    "{} report(s) of two legs joining at {}: goods go {into} the DPRK through a \
-                     third place{}.",
-                    claims.len(),
-                    name(at),
-                    if shared {
-                        ", with the same goods on both legs"
-                    } else {
-                        ""
-                    }
-                ),
-                vec![a.corridor.clone(), b.corridor.clone()],
-                &claims,
-                0.5 + if shared { 0.25 } else { 0.0 }
-                    + if a.dates.is_some() && b.dates.is_some() {
-                        0.25
-                    } else {
-                        0.0
-                    },
-            ));
+            let strength = 0.5
+                + if shared { 0.25 } else { 0.0 }
+                + if a.dates.is_some() && b.dates.is_some() {
+                    0.25
+                } else {
+                    0.0
+                };
+            hubs.entry((*at, into)).or_default().push(Chain {
+                a,
+                b,
+                path,
+                shared,
+                strength,
+            });
         }
+    }
+    let mut out = Vec::new();
+    for ((at, into), mut chains) in hubs {
+        // The strongest, best-reported route names the finding.
+        chains.sort_by(|x, y| {
+            y.strength
+                .total_cmp(&x.strength)
+                .then_with(|| {
+                    (y.a.claims.len() + y.b.claims.len())
+                        .cmp(&(x.a.claims.len() + x.b.claims.len()))
+                })
+                .then_with(|| x.path.cmp(&y.path))
+        });
+        let top = &chains[0];
+        // Evidence opens with a report of each leg, route by route, then the rest.
+        let mut claims: Vec<&ClaimIn> = Vec::new();
+        for ch in &chains {
+            claims.extend(ch.a.claims.first());
+            claims.extend(ch.b.claims.first());
+        }
+        let mut corridors: Vec<String> = Vec::new();
+        for ch in &chains {
+            claims.extend(&ch.a.claims);
+            claims.extend(&ch.b.claims);
+            for k in [&ch.a.corridor, &ch.b.corridor] {
+                if !corridors.contains(k) {
+                    corridors.push(k.clone());
+                }
+            }
+        }
+        let mut f = finding(
+            ctx,
+            "transshipment",
+            String::new(),
+            String::new(),
+            corridors,
+            &claims,
+            top.strength,
+        );
+        // Each leg's reports once, however many routes the leg is part of.
+        let mut counted: Vec<&Legs> = Vec::new();
+        for l in chains.iter().flat_map(|ch| [ch.a, ch.b]) {
+            if !counted.iter().any(|c| std::ptr::eq(*c, l)) {
+                counted.push(l);
+            }
+        }
+        let reports: usize = counted.iter().map(|l| l.claims.len()).sum();
+        let shared = if top.shared {
+            ", with the same goods on both legs"
+        } else {
+            ""
+        };
+        const LISTED: usize = 8;
+        (f.title, f.summary) = match chains.len() {
+            1 => (
+                format!("Goods reach the DPRK through {}: {}", name(at), top.path),
+                format!(
+                    "{reports} report(s) of two legs joining at {}: goods go {into} the DPRK \
+                     through a third place{shared}.",
+                    name(at)
+                ),
+            ),
+            k => {
+                let mut routes: Vec<&str> = chains
+                    .iter()
+                    .take(LISTED)
+                    .map(|c| c.path.as_str())
+                    .collect();
+                let more = format!("{} more", k - LISTED.min(k));
+                if k > LISTED {
+                    routes.push(&more);
+                }
+                (
+                    format!(
+                        "Goods reach the DPRK through {}: {} and {} more route{}",
+                        name(at),
+                        top.path,
+                        k - 1,
+                        if k == 2 { "" } else { "s" }
+                    ),
+                    format!(
+                        "{reports} report(s) of legs joining at {} on {k} routes: goods go \
+                         {into} the DPRK through a third place{shared} on the first. Routes: {}.",
+                        name(at),
+                        routes.join("; ")
+                    ),
+                )
+            }
+        };
+        out.push(f);
     }
     out
 }

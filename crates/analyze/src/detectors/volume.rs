@@ -117,7 +117,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 });
             groups
                 .entry((
-                    ctx.corridor_of.get(&c.id).cloned(),
+                    ctx.corridor(c).map(str::to_string),
                     c.claim.direction,
                     unit,
                     per,

@@ -21,7 +21,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 .at
                 .clone()
                 .or_else(|| c.claim.from.clone())
-                .or_else(|| ctx.corridor_of.get(&c.id).cloned())
+                .or_else(|| ctx.corridor(c).map(str::to_string))
                 .unwrap_or_else(|| "unplaced".into());
             groups.entry(at).or_default().push(c);
         }
@@ -53,7 +53,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         };
         let corridors = claims
             .iter()
-            .filter_map(|c| ctx.corridor_of.get(&c.id).cloned())
+            .filter_map(|c| ctx.corridor(c).map(str::to_string))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
