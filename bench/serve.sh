@@ -5,8 +5,8 @@
 # pause at all, to show the headroom.
 #
 # usage: bench/serve.sh [RATE] [SECONDS]   (default 200 and 60)
-# The store is built once into bench/out/serve.db from the generated corpus (bench/store.sh
-# makes the claims; this reuses them), so later runs start at once.
+# The store of a million claims is built once by bench/million_store.sh, so later runs start at
+# once.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root="$here/.."
@@ -16,18 +16,8 @@ command -v wrk >/dev/null || {
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >/dev/null
 }
-cargo build --release --locked --manifest-path "$root/Cargo.toml" -q
-cargo build --release --locked --manifest-path "$root/Cargo.toml" -q -p borderwatch-store --example store_bench
+db=$("$here/million_store.sh")
 bin="$root/target/release/borderwatch"
-corpus="$here/out/reports"
-db="$here/out/serve.db"
-if [ ! -f "$db" ]; then
-  [ -d "$corpus" ] || python3 "$here/gen_reports.py" "$corpus" 60
-  [ -f "$here/out/claims.jsonl" ] || (cd "$corpus" && ls | xargs "$bin" extract --date 2024-01-01 2>/dev/null) > "$here/out/claims.jsonl"
-  (cd "$corpus" && "$root/target/release/examples/store_bench" "$here/out/claims.jsonl" "$db" 1000000 >/dev/null)
-fi
-# Bring the store to this binary's schema (serve --read-only refuses to migrate).
-"$bin" --db "$db" query claims --limit 1 >/dev/null
 port=18391
 "$bin" --db "$db" serve --read-only --addr "127.0.0.1:$port" > "$here/out/serve.log" 2>&1 &
 pid=$!

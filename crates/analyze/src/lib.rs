@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use borderwatch_model::{
-    Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, Shipment,
-    Status,
+    Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, RouteStatus,
+    Shipment, Status,
 };
 use borderwatch_reference::Gazetteer;
 use serde::Serialize;
@@ -474,9 +474,20 @@ pub fn analyze(
     }
 }
 
-fn period_label(d: Option<Date>) -> String {
-    d.map(|d| d.format("%Y").to_string())
-        .unwrap_or_else(|| "undated".into())
+/// A flow's period as it sorts: years in order, undated last.
+type PeriodKey = (bool, i32);
+
+fn period_key(d: Option<Date>) -> PeriodKey {
+    use chrono::Datelike;
+    d.map_or((true, 0), |d| (false, d.year()))
+}
+
+fn period_label((undated, year): PeriodKey) -> String {
+    if undated {
+        "undated".into()
+    } else {
+        format!("{year:04}")
+    }
 }
 
 /// The corridor picture.
@@ -499,7 +510,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
             }
         };
         // Flows: movements and storage by direction × mode × period, plus shipments.
-        type Key = (Direction, Option<Mode>, String);
+        type Key = (Direction, Option<Mode>, PeriodKey);
         let mut flows: BTreeMap<Key, (Vec<&ClaimIn>, Vec<&ShipmentIn>)> = BTreeMap::new();
         for c in claims {
             if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
@@ -508,7 +519,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 let key = (
                     c.claim.direction,
                     c.claim.mode,
-                    period_label(Context::date(c)),
+                    period_key(Context::date(c)),
                 );
                 flows.entry(key).or_default().0.push(c);
             }
@@ -517,18 +528,18 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
             let key = (
                 s.shipment.direction,
                 s.shipment.mode,
-                period_label(Some(s.shipment.date)),
+                period_key(Some(s.shipment.date)),
             );
             flows.entry(key).or_default().1.push(s);
         }
         let flows = flows
             .into_iter()
             .map(|((direction, mode, period), (cs, ss))| {
-                flow(ctx, direction, mode, period, &cs, &ss)
+                flow(ctx, direction, mode, period_label(period), &cs, &ss)
             })
             .collect();
         let mut conds: BTreeMap<(String, String), Vec<&ClaimIn>> = BTreeMap::new();
-        type Event = (Option<Date>, Option<Mode>, String, bool, bool);
+        type Event = (Option<Date>, Option<Mode>, RouteStatus, bool, bool);
         let mut events: BTreeMap<Event, (i64, usize)> = BTreeMap::new();
         for c in claims {
             if let (ClaimKind::Condition, Some(v)) = (c.claim.kind, &c.claim.condition) {
@@ -543,7 +554,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 let key = (
                     Context::date(c),
                     c.claim.mode,
-                    format!("{s:?}").to_lowercase(),
+                    s,
                     c.claim.planned,
                     c.claim.polarity == Polarity::Negated,
                 );
@@ -558,7 +569,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 |((date, mode, status, planned, negated), (claim, n))| StatusEvent {
                     date,
                     mode,
-                    status,
+                    status: format!("{status:?}").to_lowercase(),
                     planned,
                     negated,
                     claim,
@@ -591,19 +602,19 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
     out
 }
 
-fn flow(
+fn flow<'c>(
     ctx: &Context,
     direction: Direction,
     mode: Option<Mode>,
     period: String,
-    claims: &[&ClaimIn],
-    ships: &[&ShipmentIn],
+    claims: &[&'c ClaimIn],
+    ships: &[&'c ShipmentIn],
 ) -> Flow {
-    let mut chapters: BTreeMap<String, ChapterFigure> = BTreeMap::new();
-    let mut count = |hs: &str, status: Option<Status>, text: &str| {
-        let ch = hs.get(..2).unwrap_or(hs).to_string();
-        let f = chapters.entry(ch.clone()).or_insert_with(|| ChapterFigure {
-            chapter: ch,
+    let mut chapters: BTreeMap<&str, ChapterFigure> = BTreeMap::new();
+    let mut count = |hs: &'c str, status: Option<Status>, text: &str| {
+        let ch = hs.get(..2).unwrap_or(hs);
+        let f = chapters.entry(ch).or_insert_with(|| ChapterFigure {
+            chapter: ch.to_string(),
             items: 0,
             prohibited: 0,
             capped: 0,
@@ -689,10 +700,14 @@ fn flow(
 fn quantity_figures<'q>(qs: impl Iterator<Item = &'q borderwatch_model::Quantity>) -> Vec<String> {
     const AS_WRITTEN: usize = 6;
     let qs: Vec<&borderwatch_model::Quantity> = qs.collect();
+    // Distinct texts, up to one more than are listed as written (that many say "sum up").
     let mut texts: Vec<String> = Vec::new();
     for q in &qs {
         if !texts.contains(&q.text) {
             texts.push(q.text.clone());
+            if texts.len() > AS_WRITTEN {
+                break;
+            }
         }
     }
     if texts.len() <= AS_WRITTEN {

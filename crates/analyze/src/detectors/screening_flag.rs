@@ -14,14 +14,14 @@ use super::{and_list, character, dir_words, finding, goods_with, has_goods_with}
 use crate::{ClaimIn, Context};
 
 pub fn detect(ctx: &Context) -> Vec<Finding> {
-    let mut groups: BTreeMap<(Option<String>, Direction), Vec<&ClaimIn>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Option<&str>, Direction), Vec<&ClaimIn>> = BTreeMap::new();
     for c in &ctx.claims {
         if matches!(c.claim.kind, ClaimKind::Movement | ClaimKind::Storage)
             && c.claim.polarity == Polarity::Affirmed
             && has_goods_with(c, &[Status::Prohibited, Status::Review])
         {
             groups
-                .entry((ctx.corridor(c).map(str::to_string), c.claim.direction))
+                .entry((ctx.corridor(c), c.claim.direction))
                 .or_default()
                 .push(c);
         }
@@ -29,10 +29,8 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for ((corridor, dir), claims) in groups {
         // A contradiction needs a direction: "clean" is said of goods going one way.
-        let clean = dir != Direction::Unknown
-            && corridor
-                .as_deref()
-                .is_some_and(|k| character(ctx, k, dir).clean());
+        let clean =
+            dir != Direction::Unknown && corridor.is_some_and(|k| character(ctx, k, dir).clean());
         let want: &[Status] = if clean {
             &[Status::Prohibited, Status::Review]
         } else {
@@ -48,7 +46,6 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         let goods = goods_with(&claims, want, 24);
         let planned = claims.iter().all(|c| c.claim.planned);
         let name = corridor
-            .as_deref()
             .map(|k| ctx.corridor_name(k))
             .unwrap_or_else(|| "no named corridor".into());
         let title = if clean {
@@ -77,15 +74,12 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 },
                 and_list(&goods)
             ),
-            corridor.iter().cloned().collect(),
+            corridor.iter().map(|k| k.to_string()).collect(),
             &claims,
             if clean { 1.0 } else { 0.6 },
         );
         // Shipment records on the same corridor and direction with a prohibited verdict.
-        let ships = corridor
-            .as_deref()
-            .map(|k| ctx.shipments_on(k))
-            .unwrap_or_default();
+        let ships = corridor.map(|k| ctx.shipments_on(k)).unwrap_or_default();
         for s in ships
             .iter()
             .filter(|s| s.status == Status::Prohibited && s.shipment.direction == dir)

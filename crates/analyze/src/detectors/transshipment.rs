@@ -4,8 +4,10 @@
 //!
 //! Legs join when the second starts where the first ends (the same place, or places in the same
 //! city), their dates lie within 90 days of each other (undated legs join on place alone) and
-//! their goods share an HS chapter (or one of them names none). Score: independent sources ×
-//! (0.5, +0.25 for shared goods, +0.25 for dates that fit).
+//! their goods share an HS chapter (or one of them names none). The chains through one transfer
+//! place, in one way, make one finding: titled by the strongest route, listing the others, with
+//! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
+//! +0.25 for dates that fit) of the strongest route.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
