@@ -155,12 +155,11 @@ def main():
     tp = 0
     hits = set()
     for f in found:
-        first = f["corridors"][0] if f["corridors"] else ""
-        a, _, port = first.partition(">")
-        k = (a, port)
-        if k in truth:
+        # A finding names every leg through its transfer place: its first legs end at the port.
+        legs = {(a, port) for a, _, port in (c.partition(">") for c in f["corridors"])}
+        if legs & truth:
             tp += 1
-            hits.add(k)
+            hits |= legs & truth
     report("transshipment", len(found), tp, len(truth), len(hits),
            "origin x port pairs with loads trucked 100+ km to the port and shipped on")
 
