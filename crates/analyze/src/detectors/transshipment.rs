@@ -256,8 +256,13 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
                     ),
                     format!(
                         "{reports} report(s) of legs joining at {} on {k} routes: goods go \
-                         {into} the DPRK through a third place{shared} on the first. Routes: {}.",
+                         {into} the DPRK through a third place{}. Routes: {}.",
                         name(at),
+                        if top.shared {
+                            " (the first route with the same goods on both legs)"
+                        } else {
+                            ""
+                        },
                         routes.join("; ")
                     ),
                 )
