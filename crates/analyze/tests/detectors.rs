@@ -227,7 +227,7 @@ fn a_transfer_place_and_a_policy_make_one_finding_each() {
     let via: Vec<_> = a
         .findings
         .iter()
-        .filter(|f| f.kind == "transshipment")
+        .filter(|f| f.kind == "transshipment" && f.title.starts_with("Goods reach"))
         .collect();
     assert_eq!(via.len(), 1, "{:#?}", via);
     let f = via[0];
@@ -249,6 +249,17 @@ fn a_transfer_place_and_a_policy_make_one_finding_each() {
     );
     // Each leg is quoted before the rest.
     assert_eq!(f.evidence.len(), 3, "{:#?}", f.evidence);
+    // Coal trucked inside the DPRK to Nampo and shipped from there to Longkou: the mirror.
+    let out: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "transshipment" && f.title.starts_with("Goods leave"))
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(
+        out,
+        ["Goods leave the DPRK through Nampo: Sinuiju by road → Nampo by sea → Longkou"]
+    );
     // Two reports of the quarantine period shortened, with different figures: one finding
     // listing both.
     let policy: Vec<_> = a

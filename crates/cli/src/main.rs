@@ -202,8 +202,24 @@ pub fn today() -> borderwatch_model::Date {
     epoch + chrono::Days::new(secs / 86_400)
 }
 
+/// A closed pipe ends the command quietly, as it ends `cat` or `grep`, instead of failing the
+/// next `println!`. The server keeps Rust's default (ignored): a client that hangs up must not
+/// end it.
+fn quiet_on_closed_pipe(command: &Command) {
+    #[cfg(unix)]
+    if !matches!(command, Command::Serve(_)) {
+        // SAFETY: called before any thread starts; SIG_DFL is a valid disposition for SIGPIPE.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = command;
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    quiet_on_closed_pipe(&cli.command);
     let outcome = match &cli.command {
         Command::Places(a) => places::run(&cli.data, a),
         Command::Rules(a) => rules::run(&cli.data, a),

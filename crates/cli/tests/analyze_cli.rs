@@ -228,3 +228,52 @@ fn report_text_is_escaped() {
     );
     assert!(!html.contains("<b>steel"));
 }
+
+#[test]
+fn shipment_records_are_legs_of_a_transshipment() {
+    // Pipes trucked from Dandong and from Tonghua to Longkou, then shipped from Longkou port to
+    // Nampo: records alone, no report.
+    let d = tmp("records-legs");
+    let csv = d.join("legs.csv");
+    std::fs::write(
+        &csv,
+        "shipment_id,leg,date,hs_code,description,direction,quantity,unit,value_usd,origin,destination,crossing,mode\n\
+         S-1,1,2023-06-02,730419,steel pipes,inbound,20,t,30000,Dandong,Longkou,,road\n\
+         S-2,1,2023-06-03,730419,steel pipes,inbound,18,t,27000,Tonghua,Longkou,,road\n\
+         S-1,2,2023-06-20,730419,steel pipes,inbound,38,t,57000,Longkou port,Nampo,,sea\n",
+    )
+    .unwrap();
+    let db = d.join("t.db");
+    assert!(bw(&db, &["ingest", csv.to_str().unwrap()]).status.success());
+    let o = bw(&db, &["analyze", "--format", "json"]);
+    assert!(o.status.success());
+    let a: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    let via: Vec<&serde_json::Value> = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "transshipment")
+        .collect();
+    assert_eq!(via.len(), 1, "{via:#?}");
+    let f = via[0];
+    assert_eq!(
+        f["title"],
+        "Goods reach the DPRK through Longkou: Dandong by road → Longkou by sea → Nampo and 1 more route"
+    );
+    assert!(f["summary"]
+        .as_str()
+        .unwrap()
+        .starts_with("3 shipment record(s) of legs joining at Longkou on 2 routes"));
+    assert_eq!(f["hs"], serde_json::json!(["730419"]));
+    assert_eq!(f["period"]["start"], "2023-06-02");
+    // Each record is cited by its line in the file.
+    let quotes: Vec<&str> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["quote"].as_str().unwrap())
+        .collect();
+    assert_eq!(quotes.len(), 3, "{quotes:?}");
+    assert!(quotes.iter().all(|q| q.starts_with("line ")), "{quotes:?}");
+    assert_eq!(f["independent_sources"], 1);
+}

@@ -505,3 +505,35 @@ fn extract_bad_input_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing.txt: cannot read"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    // `run` says what it did on stdout; the reader has gone away before it does.
+    let d = tmp("pipe");
+    let report = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/reports/01_dandong_january.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(d.join("p.db"))
+        .arg("run")
+        .arg(&report)
+        .arg("--out")
+        .arg(d.join("r.html"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    // Ended by SIGPIPE (as `cat` would be), or done before the pipe closed.
+    assert!(
+        o.status.signal() == Some(13) || o.status.success(),
+        "{:?} {err}",
+        o.status
+    );
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
-use crate::{period_of, score, ClaimIn, Context};
+use crate::{period_of, score, ClaimIn, Context, ShipmentIn};
 
 mod displacement;
 mod empty_backhaul;
@@ -106,6 +106,49 @@ pub(crate) fn finding(
             .map(|c| ctx.cite(c))
             .collect(),
     }
+}
+
+/// Adds shipment records to a finding made from claims: their files and lines cited (the first
+/// `limit`), their places, HS codes and dates, and their sources counted among the independent
+/// sources (and so in the score).
+pub(crate) fn with_records(
+    ctx: &Context,
+    mut f: Finding,
+    claims: &[&ClaimIn],
+    ships: &[&ShipmentIn],
+    strength: f64,
+    limit: usize,
+) -> Finding {
+    let mut seen = std::collections::HashSet::new();
+    let ships: Vec<&ShipmentIn> = ships
+        .iter()
+        .copied()
+        .filter(|s| seen.insert(s.id))
+        .collect();
+    if ships.is_empty() {
+        return f;
+    }
+    let mut places: BTreeSet<String> = std::mem::take(&mut f.places).into_iter().collect();
+    let mut hs: BTreeSet<String> = std::mem::take(&mut f.hs).into_iter().collect();
+    for s in &ships {
+        let sh = &s.shipment;
+        places.extend(sh.origin.iter().chain(&sh.destination).cloned());
+        hs.extend(sh.hs.iter().map(|h| h.as_str().to_string()));
+        f.period.start = Some(f.period.start.map_or(sh.date, |d| d.min(sh.date)));
+        f.period.end = Some(f.period.end.map_or(sh.date, |d| d.max(sh.date)));
+    }
+    f.places = places.into_iter().collect();
+    f.hs = hs.into_iter().collect();
+    f.independent_sources = ctx.independence.count(
+        claims
+            .iter()
+            .map(|c| c.source_id)
+            .chain(ships.iter().map(|s| s.source_id)),
+    );
+    f.score = score(f.independent_sources, strength);
+    f.evidence
+        .extend(ships.iter().take(limit).map(|s| ctx.cite_shipment(s)));
+    f
 }
 
 /// An affirmed movement or storage claim in this direction.

@@ -1,10 +1,14 @@
-//! `transshipment` — fires for a chain of two reported legs that reaches the DPRK (or leaves it)
-//! through a third place: goods moved from A to B, then from B on to the DPRK, with a change of
-//! mode or B a sea port (Dandong → Longkou by road, then Longkou → Nampo by sea).
+//! `transshipment` — fires for a chain of two reported legs that reaches the DPRK through a third
+//! place: goods moved from A to B, then from B on to the DPRK, with a change of mode or B a sea
+//! port (Dandong → Longkou by road, then Longkou → Nampo by sea); and for its mirror, goods
+//! leaving the DPRK: moved inside it to B, then from B abroad by sea or another mode (Sinuiju →
+//! Nampo by road, then Nampo → Longkou by sea).
 //!
 //! Legs join when the second starts where the first ends (the same place, or places in the same
 //! city), their dates lie within 90 days of each other (undated legs join on place alone) and
-//! their goods share an HS chapter (or one of them names none). The chains through one transfer
+//! their goods share an HS chapter (or one of them names none). Shipment records whose origin
+//! and destination the gazetteer knows are legs too, cited by file and line, their sources
+//! counted with the reports'. The chains through one transfer
 //! place, in one way, make one finding: titled by the strongest route, listing the others, with
 //! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
 //! +0.25 for dates that fit) of the strongest route.
@@ -13,14 +17,19 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Mode, PlaceKind, Polarity};
 
-use super::finding;
-use crate::{ClaimIn, Context};
+use super::{finding, with_records};
 
+/// Shipment records quoted per finding, after its reports.
+const MAX_RECORDS: usize = 6;
+use crate::{ClaimIn, Context, ShipmentIn};
+
+/// The city a place lies in: its nearest city, else its special city (Nampo's port lies in
+/// Nampo, a province-level city), else the place itself.
 fn city<'g>(ctx: &Context<'g>, id: &'g str) -> &'g str {
-    ctx.gazetteer
-        .ancestry(id)
-        .into_iter()
-        .find(|p| p.kind == PlaceKind::City)
+    let ancestry = ctx.gazetteer.ancestry(id);
+    let of = |kind: PlaceKind| ancestry.iter().find(|p| p.kind == kind);
+    of(PlaceKind::City)
+        .or_else(|| of(PlaceKind::SpecialCity))
         .map(|p| p.id.as_str())
         .unwrap_or(id)
 }
@@ -38,9 +47,10 @@ fn country(ctx: &Context, id: &str) -> Option<String> {
         .map(|p| p.country.to_ascii_lowercase())
 }
 
-/// Reports of one leg: from a city to a city by one mode, in one direction.
+/// Reports and records of one leg: from a city to a city by one mode, in one direction.
 struct Legs<'a> {
     claims: Vec<&'a ClaimIn>,
+    shipments: Vec<&'a ShipmentIn>,
     chapters: BTreeSet<&'a str>,
     /// A report names no goods: it joins with any goods.
     any_without_goods: bool,
@@ -48,9 +58,54 @@ struct Legs<'a> {
     undated: bool,
     from_port: bool,
     mode: Option<Mode>,
-    direction: Direction,
-    /// The leg as the first report names it (the corridor table's id).
+    /// The leg as the first report or record names it (the corridor table's id).
     corridor: String,
+}
+
+impl<'a> Legs<'a> {
+    fn new(f: &str, t: &str, mode: Option<Mode>) -> Legs<'a> {
+        Legs {
+            claims: Vec::new(),
+            shipments: Vec::new(),
+            chapters: BTreeSet::new(),
+            any_without_goods: false,
+            dates: None,
+            undated: false,
+            from_port: false,
+            mode,
+            corridor: format!("{f}>{t}"),
+        }
+    }
+
+    /// Takes in one report's or record's goods chapters, date and starting place.
+    fn add(
+        &mut self,
+        ctx: &Context,
+        from: &str,
+        chapters: impl Iterator<Item = &'a str>,
+        date: Option<Date>,
+    ) {
+        let mut named = false;
+        for ch in chapters {
+            named = true;
+            self.chapters.insert(ch);
+        }
+        self.any_without_goods |= !named;
+        match date {
+            Some(d) => {
+                self.dates = Some(self.dates.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+            }
+            None => self.undated = true,
+        }
+        self.from_port |= ctx
+            .gazetteer
+            .place(from)
+            .is_some_and(|p| p.kind == PlaceKind::Port);
+    }
+
+    fn size(&self) -> usize {
+        self.claims.len() + self.shipments.len()
+    }
 }
 
 pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
@@ -69,34 +124,31 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             continue;
         };
         let key = (city(f), city(t), c.claim.mode, c.claim.direction);
-        let g = groups.entry(key).or_insert_with(|| Legs {
-            claims: Vec::new(),
-            chapters: BTreeSet::new(),
-            any_without_goods: false,
-            dates: None,
-            undated: false,
-            from_port: false,
-            mode: c.claim.mode,
-            direction: c.claim.direction,
-            corridor: format!("{f}>{t}"),
-        });
+        let g = groups
+            .entry(key)
+            .or_insert_with(|| Legs::new(f, t, c.claim.mode));
         g.claims.push(c);
-        let mut named = false;
-        for ch in chapters(c) {
-            named = true;
-            g.chapters.insert(ch);
+        g.add(ctx, f, chapters(c), Context::date(c));
+    }
+    // Shipment records are legs too, when both their ends are places the gazetteer knows.
+    for s in &ctx.shipments {
+        let sh = &s.shipment;
+        let (Some(f), Some(t)) = (&sh.origin, &sh.destination) else {
+            continue;
+        };
+        if ctx.gazetteer.place(f).is_none() || ctx.gazetteer.place(t).is_none() {
+            continue;
         }
-        g.any_without_goods |= !named;
-        match Context::date(c) {
-            Some(d) => {
-                g.dates = Some(g.dates.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-            }
-            None => g.undated = true,
+        let key = (city(f), city(t), sh.mode, sh.direction);
+        if key.0 == key.1 {
+            continue;
         }
-        g.from_port |= ctx
-            .gazetteer
-            .place(f)
-            .is_some_and(|p| p.kind == PlaceKind::Port);
+        let g = groups
+            .entry(key)
+            .or_insert_with(|| Legs::new(f, t, sh.mode));
+        g.shipments.push(s);
+        let chapter = sh.hs.as_ref().and_then(|h| h.as_str().get(..2));
+        g.add(ctx, f, chapter.into_iter(), Some(sh.date));
     }
     let name = |id: &str| {
         ctx.gazetteer
@@ -113,17 +165,22 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         shared: bool,
         strength: f64,
     }
-    let mut hubs: BTreeMap<(&str, &str), Vec<Chain>> = BTreeMap::new();
+    let mut hubs: BTreeMap<(&str, bool), Vec<Chain>> = BTreeMap::new();
+    let in_dprk = |id: &str| country(ctx, id).as_deref() == Some("kp");
     for ((af, at, _, _), a) in &groups {
-        // The first leg stays outside the DPRK.
-        if country(ctx, af).as_deref() == Some("kp") || country(ctx, at).as_deref() == Some("kp") {
-            continue;
-        }
+        // Into the DPRK: the first leg stays outside it and the second ends inside. Out of it:
+        // the first leg stays inside (to a port or a change of mode) and the second ends abroad.
+        let into = match (in_dprk(af), in_dprk(at)) {
+            (false, false) => true,
+            (true, true) => false,
+            _ => continue,
+        };
         for ((bf, bt, _, _), b) in groups.range((*at, "", None, Direction::Inbound)..) {
             if bf != at {
                 break;
             }
-            if country(ctx, bt).as_deref() != Some("kp") {
+            let ends_abroad = country(ctx, bt).is_some_and(|c| c != "kp");
+            if (into && !in_dprk(bt)) || (!into && !ends_abroad) {
                 continue;
             }
             let mode_change = matches!((a.mode, b.mode), (Some(x), Some(y)) if x != y);
@@ -154,11 +211,6 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
                 by(b.mode),
                 name(bt)
             );
-            let into = if b.direction == Direction::Outbound {
-                "out of"
-            } else {
-                "into"
-            };
             let strength = 0.5
                 + if shared { 0.25 } else { 0.0 }
                 + if a.dates.is_some() && b.dates.is_some() {
@@ -177,34 +229,41 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for ((at, into), mut chains) in hubs {
+        let (verb, way, via) = if into {
+            ("reach", "into", "a third place")
+        } else {
+            ("leave", "out of", "a port or a change of mode")
+        };
         // The strongest, best-reported route names the finding.
         chains.sort_by(|x, y| {
             y.strength
                 .total_cmp(&x.strength)
-                .then_with(|| {
-                    (y.a.claims.len() + y.b.claims.len())
-                        .cmp(&(x.a.claims.len() + x.b.claims.len()))
-                })
+                .then_with(|| (y.a.size() + y.b.size()).cmp(&(x.a.size() + x.b.size())))
                 .then_with(|| x.path.cmp(&y.path))
         });
         let top = &chains[0];
-        // Evidence opens with a report of each leg, route by route, then the rest.
+        // Evidence opens with a report (and a record) of each leg, route by route, then the rest.
         let mut claims: Vec<&ClaimIn> = Vec::new();
+        let mut ships: Vec<&ShipmentIn> = Vec::new();
         for ch in &chains {
             claims.extend(ch.a.claims.first());
             claims.extend(ch.b.claims.first());
+            ships.extend(ch.a.shipments.first());
+            ships.extend(ch.b.shipments.first());
         }
         let mut corridors: Vec<String> = Vec::new();
         for ch in &chains {
             claims.extend(&ch.a.claims);
             claims.extend(&ch.b.claims);
+            ships.extend(&ch.a.shipments);
+            ships.extend(&ch.b.shipments);
             for k in [&ch.a.corridor, &ch.b.corridor] {
                 if !corridors.contains(k) {
                     corridors.push(k.clone());
                 }
             }
         }
-        let mut f = finding(
+        let f = finding(
             ctx,
             "transshipment",
             String::new(),
@@ -213,6 +272,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             &claims,
             top.strength,
         );
+        let mut f = with_records(ctx, f, &claims, &ships, top.strength, MAX_RECORDS);
         // Each leg's reports once, however many routes the leg is part of.
         let mut counted: Vec<&Legs> = Vec::new();
         for l in chains.iter().flat_map(|ch| [ch.a, ch.b]) {
@@ -221,42 +281,52 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             }
         }
         let reports: usize = counted.iter().map(|l| l.claims.len()).sum();
+        let records: usize = counted.iter().map(|l| l.shipments.len()).sum();
+        let reports = match (reports, records) {
+            (n, 0) => format!("{n} report(s)"),
+            (0, m) => format!("{m} shipment record(s)"),
+            (n, m) => format!("{n} report(s) and {m} shipment record(s)"),
+        };
         let shared = if top.shared {
             ", with the same goods on both legs"
         } else {
             ""
         };
         const LISTED: usize = 8;
-        (f.title, f.summary) = match chains.len() {
+        // Routes as a reader sees them: legs told apart only by their direction label read the
+        // same, and are listed once.
+        let mut paths: Vec<&str> = Vec::new();
+        for c in &chains {
+            if !paths.contains(&c.path.as_str()) {
+                paths.push(&c.path);
+            }
+        }
+        (f.title, f.summary) = match paths.len() {
             1 => (
-                format!("Goods reach the DPRK through {}: {}", name(at), top.path),
+                format!("Goods {verb} the DPRK through {}: {}", name(at), top.path),
                 format!(
-                    "{reports} report(s) of two legs joining at {}: goods go {into} the DPRK \
-                     through a third place{shared}.",
+                    "{reports} of two legs joining at {}: goods go {way} the DPRK \
+                     through {via}{shared}.",
                     name(at)
                 ),
             ),
             k => {
-                let mut routes: Vec<&str> = chains
-                    .iter()
-                    .take(LISTED)
-                    .map(|c| c.path.as_str())
-                    .collect();
+                let mut routes: Vec<&str> = paths.iter().take(LISTED).copied().collect();
                 let more = format!("{} more", k - LISTED.min(k));
                 if k > LISTED {
                     routes.push(&more);
                 }
                 (
                     format!(
-                        "Goods reach the DPRK through {}: {} and {} more route{}",
+                        "Goods {verb} the DPRK through {}: {} and {} more route{}",
                         name(at),
                         top.path,
                         k - 1,
                         if k == 2 { "" } else { "s" }
                     ),
                     format!(
-                        "{reports} report(s) of legs joining at {} on {k} routes: goods go \
-                         {into} the DPRK through a third place{}. Routes: {}.",
+                        "{reports} of legs joining at {} on {k} routes: goods go \
+                         {way} the DPRK through {via}{}. Routes: {}.",
                         name(at),
                         if top.shared {
                             " (the first route with the same goods on both legs)"
