@@ -31,14 +31,15 @@ pub struct ClaimIn {
     pub id: i64,
     pub source_id: i64,
     /// The source's name (file) as stored, shared by the source's claims.
-    pub source: std::sync::Arc<str>,
+    pub source: Arc<str>,
     /// The source's publication date, when known (dates an undated claim's period).
     pub published: Option<Date>,
     /// Boxed: a large store holds a million of these, and moving the vector of them should
     /// not move every claim.
     pub claim: Box<Claim>,
     /// The quote's sentence key for telling copies from independent sources (see
-    /// `corroborate`), computed once with the claim, where its text is at hand.
+    /// `corroborate`), computed once with the claim, where its text is at hand. Private, so
+    /// only [`ClaimIn::new`] makes one and the key always matches the quote it was made from.
     story: Option<u64>,
 }
 
@@ -46,7 +47,7 @@ impl ClaimIn {
     pub fn new(
         id: i64,
         source_id: i64,
-        source: std::sync::Arc<str>,
+        source: Arc<str>,
         published: Option<Date>,
         claim: Claim,
     ) -> ClaimIn {

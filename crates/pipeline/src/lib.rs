@@ -364,6 +364,11 @@ pub enum Detail {
 /// Reads every claim, shipment and source from the store for analysis. A claim's source
 /// publication date dates it when the claim has no time of its own.
 pub fn load(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
+    // One snapshot: the sources named by the claims are the sources read.
+    store.snapshot(|store| load_now(store, detail))
+}
+
+fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
     let sources = store.sources()?;
     let published: std::collections::HashMap<i64, Date> = sources
         .iter()

@@ -299,6 +299,21 @@ impl Store {
         })
     }
 
+    /// Runs `f` in one read transaction, so every query in it sees the same state of the store
+    /// even while another process ingests (WAL). Inside an open transaction, `f` simply joins it.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        if !self.conn.is_autocommit() {
+            return f(self);
+        }
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let out = f(self);
+        // A read transaction has nothing to keep: ending it can only fail if the connection has.
+        let end = self.conn.execute_batch("COMMIT");
+        let out = out?;
+        end?;
+        Ok(out)
+    }
+
     /// Changes whenever sources, claims or shipments are added or replaced: the largest id of
     /// each, and of the ingest runs (every write — ingest, reprocess, upload — starts a run, so a
     /// replacement that reuses ids still changes it). Cheap: four index lookups.

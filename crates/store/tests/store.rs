@@ -518,3 +518,33 @@ fn the_analysis_read_is_the_whole_read_less_what_it_leaves_out() {
         "{e}"
     );
 }
+
+#[test]
+fn a_snapshot_sees_one_state_while_another_process_writes() {
+    let d = tmp("snapshot");
+    let path = d.join("b.db");
+    let mut w = Store::open(&path).unwrap();
+    let run = w.begin_run("test", "t").unwrap();
+    let c = vec![claim(
+        ClaimKind::Movement,
+        "dandong-sinuiju",
+        "1006",
+        "2023-05-10",
+    )];
+    put(&mut w, run, b"first", &c, "x");
+    let r = Store::open(&path).unwrap();
+    let (before, during) = r
+        .snapshot(|s| {
+            let before = s.counts()?;
+            // Another connection commits a second source in the middle of the snapshot.
+            put(&mut w, run, b"second", &c, "x");
+            Ok((before, s.counts()?))
+        })
+        .unwrap();
+    assert_eq!(before, counts(1, 1, 0, 0));
+    assert_eq!(
+        during, before,
+        "the snapshot saw a write made after it began"
+    );
+    assert_eq!(r.counts().unwrap(), counts(2, 2, 0, 0));
+}
