@@ -8,7 +8,7 @@
 //! claim refers back to, the verdict reasons and, unless asked for, who said it.
 
 use std::borrow::Cow;
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use borderwatch_model::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Direction, Evidence, GoodsItem, Load,
@@ -188,12 +188,14 @@ impl Store {
     ) -> Result<Vec<T>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (tx, rx) = mpsc::sync_channel::<Batch>(2 * threads);
-        let rx = Mutex::new(rx);
+        // Only the decoders hold the receiver: should they all stop, it is dropped, and the
+        // reader's next send fails instead of waiting for ever.
+        let rx = Arc::new(Mutex::new(rx));
         let make = &make;
         let (read, decoded) = std::thread::scope(|s| {
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
-                    let rx = &rx;
+                    let rx = Arc::clone(&rx);
                     s.spawn(move || {
                         let mut done = Vec::new();
                         let mut failed = None;
@@ -218,6 +220,7 @@ impl Store {
                     })
                 })
                 .collect();
+            drop(rx);
             let read = self.read_batches(tx);
             let decoded: Vec<Result<Decoded<T>>> = workers
                 .into_iter()
