@@ -88,6 +88,35 @@ pub struct Options {
     /// Threads to run the corridor picture and the detectors on (0 and 1: the calling thread
     /// only). The result does not depend on it.
     pub threads: usize,
+    /// Unit → its plural, as the cue pack writes it ("truck" → "trucks", "yuan" → "yuan");
+    /// a unit not listed takes an "s".
+    pub plurals: BTreeMap<String, String>,
+}
+
+impl Options {
+    /// Options whose units come from the cue pack: the conveyances and the units' plurals.
+    pub fn with_units(quantity: &borderwatch_reference::cues::QuantityCues) -> Options {
+        Options {
+            conveyances: quantity.conveyances.clone(),
+            plurals: quantity
+                .units
+                .keys()
+                .map(|u| (u.clone(), quantity.plural(u).to_string()))
+                .collect(),
+            ..Options::default()
+        }
+    }
+
+    /// "3 days", "1 day", "120 yuan".
+    pub fn units(&self, value: &str, one: bool, unit: &str) -> String {
+        if one {
+            return format!("{value} {unit}");
+        }
+        match self.plurals.get(unit) {
+            Some(p) => format!("{value} {p}"),
+            None => format!("{value} {unit}s"),
+        }
+    }
 }
 
 /// The result: the corridor picture and the findings.

@@ -44,9 +44,8 @@ fn run_with(files: &[PathBuf], threads: usize) -> Analysis {
         }
     }
     let options = Options {
-        conveyances: reference().cues.quantity.conveyances.clone(),
         threads,
-        ..Options::default()
+        ..Options::with_units(&reference().cues.quantity)
     };
     analyze(&claims, &[], &reference().gazetteer, &options)
 }
@@ -266,6 +265,16 @@ fn a_transfer_place_and_a_policy_make_one_finding_each() {
         .findings
         .iter()
         .filter(|f| f.kind == "policy-change")
+        .collect();
+    // A fee in yuan keeps the unit as the cue pack writes it: no "yuans".
+    let titles: Vec<&str> = policy.iter().map(|f| f.title.as_str()).collect();
+    assert!(
+        titles.contains(&"Handling fee increased from 100 yuan to 150 yuan"),
+        "{titles:?}"
+    );
+    let policy: Vec<_> = policy
+        .into_iter()
+        .filter(|f| f.title.starts_with("Quarantine"))
         .collect();
     assert_eq!(policy.len(), 1, "{:#?}", policy);
     assert!(

@@ -123,8 +123,8 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         since: date("--since", &a.since)?,
         until: date("--until", &a.until)?,
         include_attribution: a.include_attribution,
-        conveyances: reference.cues.quantity.conveyances.clone(),
         threads: cores(),
+        ..Options::with_units(&reference.cues.quantity)
     };
     let l = load(
         db,
@@ -147,8 +147,8 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
         since: date("--since", &a.since)?,
         until: date("--until", &a.until)?,
         include_attribution: false,
-        conveyances: reference.cues.quantity.conveyances.clone(),
         threads: cores(),
+        ..Options::with_units(&reference.cues.quantity)
     };
     let l = load(db, Detail::Full)?;
     let gz = &reference.gazetteer;
@@ -215,9 +215,8 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
         &l.shipments,
         &reference.gazetteer,
         &Options {
-            conveyances: reference.cues.quantity.conveyances.clone(),
             threads: cores(),
-            ..Options::default()
+            ..Options::with_units(&reference.cues.quantity)
         },
     );
     let html = render(&analysis, &reference.gazetteer, ReportFormat::Html);

@@ -143,6 +143,23 @@ pub struct QuantityCues {
     pub conveyances: Vec<String>,
 }
 
+impl QuantityCues {
+    /// A unit's plural as the pack writes it: the unit's own word with "s" or "es" when the
+    /// pack lists that form ("truck" → "trucks", "box" → "boxes"), else the unit itself
+    /// ("yuan", "kg").
+    pub fn plural<'a>(&'a self, unit: &'a str) -> &'a str {
+        self.units
+            .get(unit)
+            .and_then(|words| {
+                words.iter().find(|w| {
+                    w.strip_prefix(unit)
+                        .is_some_and(|rest| rest == "s" || rest == "es")
+                })
+            })
+            .map_or(unit, String::as_str)
+    }
+}
+
 /// The whole cue pack.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

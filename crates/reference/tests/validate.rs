@@ -73,3 +73,17 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn unit_plurals_come_from_the_cue_pack() {
+    let r = borderwatch_reference::Reference::embedded().unwrap();
+    let q = &r.cues.quantity;
+    let got: Vec<&str> = ["truck", "box", "tonne", "day", "yuan", "kg", "unknown"]
+        .iter()
+        .map(|u| q.plural(u))
+        .collect();
+    assert_eq!(
+        got,
+        ["trucks", "boxes", "tonnes", "days", "yuan", "kg", "unknown"]
+    );
+}

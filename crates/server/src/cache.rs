@@ -99,8 +99,8 @@ impl AppState {
                         since,
                         until,
                         include_attribution: false,
-                        conveyances: reference.cues.quantity.conveyances.clone(),
                         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+                        ..Options::with_units(&reference.cues.quantity)
                     };
                     let analysis = analyze(
                         &inputs.claims,

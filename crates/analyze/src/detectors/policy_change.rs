@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use borderwatch_model::{Change, ClaimKind, Finding, Polarity, Quantity};
 
 use super::finding;
-use crate::{ClaimIn, Context};
+use crate::{ClaimIn, Context, Options};
 
-fn amount(q: &Quantity) -> String {
+fn amount(q: &Quantity, o: &Options) -> String {
     let n = |v: f64| {
         if v.fract() == 0.0 {
             format!("{v:.0}")
@@ -25,7 +25,7 @@ fn amount(q: &Quantity) -> String {
         None => n(q.value),
     };
     match &q.unit {
-        Some(u) => format!("{v} {u}s"),
+        Some(u) => o.units(&v, q.max.is_none() && q.value == 1.0, u),
         None => v,
     }
 }
@@ -60,7 +60,10 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             groups
                 .entry((ch.subject.to_lowercase(), verb(ch)))
                 .or_default()
-                .entry((amount(&ch.before), amount(&ch.after)))
+                .entry((
+                    amount(&ch.before, ctx.options),
+                    amount(&ch.after, ctx.options),
+                ))
                 .or_default()
                 .push(c);
         }
