@@ -23,7 +23,8 @@ use crate::{parse_status, split_measures, Result, Store, StoreError};
 /// Rows per batch handed to a decoding thread.
 const BATCH: usize = 4096;
 
-/// What the lean read keeps of a stored claim's JSON; everything else is skipped unread.
+/// What the lean read keeps of a stored claim's JSON; the parser steps over everything else
+/// without keeping it.
 #[derive(Deserialize)]
 struct LeanClaim<'a> {
     kind: ClaimKind,
