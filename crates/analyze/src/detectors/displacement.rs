@@ -26,6 +26,14 @@ fn prohibited_chapters(c: &ClaimIn) -> BTreeSet<String> {
         .collect()
 }
 
+/// The title both rules give: "Prohibited goods into the DPRK moved from A to B".
+fn moved(dir: Direction, from: &str, to: &str) -> String {
+    format!(
+        "Prohibited goods {} moved from {from} to {to}",
+        dir_words(dir)
+    )
+}
+
 pub fn detect(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     let crossings: Vec<&str> = ctx
@@ -107,10 +115,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 out.push(finding(
                     ctx,
                     "displacement",
-                    format!(
-                        "Prohibited goods {} moved from {na} to {nb}",
-                        dir_words(dir)
-                    ),
+                    moved(dir, &na, &nb),
                     format!(
                         "Prohibited goods ({}) went through {na} until {a_last}; {}from {b_first} \
                          they are reported through {nb}.",
@@ -223,10 +228,7 @@ fn by_rates(
             out.push(finding(
                 ctx,
                 "displacement",
-                format!(
-                    "Prohibited goods {} moved from {na} to {nb}",
-                    dir_words(dir)
-                ),
+                moved(dir, &na, &nb),
                 format!(
                     "{na} was reported tightened on {t}; its reports of prohibited goods went from \
                      {:.2} to {:.2} a day, while {nb}'s went from {:.2} to {:.2} a day ({}).",

@@ -61,6 +61,9 @@ pub(crate) const DETECTORS: [Detector; 9] = [
 /// Most claims quoted per finding (the count of supporting sources is always complete).
 const MAX_EVIDENCE: usize = 12;
 
+/// Most shipment records quoted per finding, after its claims.
+const MAX_RECORDS: usize = 6;
+
 /// A finding from its claims: places, goods codes, period, independent sources, score, evidence.
 pub(crate) fn finding(
     ctx: &Context,
@@ -109,15 +112,14 @@ pub(crate) fn finding(
 }
 
 /// Adds shipment records to a finding made from claims: their files and lines cited (the first
-/// `limit`), their places, HS codes and dates, and their sources counted among the independent
-/// sources (and so in the score).
+/// [`MAX_RECORDS`]), their places, HS codes and dates, and their sources counted among the
+/// independent sources (and so in the score).
 pub(crate) fn with_records(
     ctx: &Context,
     mut f: Finding,
     claims: &[&ClaimIn],
     ships: &[&ShipmentIn],
     strength: f64,
-    limit: usize,
 ) -> Finding {
     let mut seen = std::collections::HashSet::new();
     let ships: Vec<&ShipmentIn> = ships
@@ -147,7 +149,7 @@ pub(crate) fn with_records(
     );
     f.score = score(f.independent_sources, strength);
     f.evidence
-        .extend(ships.iter().take(limit).map(|s| ctx.cite_shipment(s)));
+        .extend(ships.iter().take(MAX_RECORDS).map(|s| ctx.cite_shipment(s)));
     f
 }
 

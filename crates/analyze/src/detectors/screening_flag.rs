@@ -2,16 +2,17 @@
 //! are reported moving or stored (planned movements included and marked), and for prohibited or
 //! review goods on a corridor the reports call clean (strictly inspected, or "no sanctioned items
 //! are transported") — a contradiction worth an analyst's time. Shipment records with prohibited
-//! verdicts on the corridor are cited with their file and line.
+//! verdicts on the corridor and direction are cited with their file and line (the first six).
 //!
-//! Score: independent sources × (0.6; 1.0 when the corridor is called clean).
+//! Score: independent sources — reports and shipment files — × (0.6; 1.0 when the corridor is
+//! called clean).
 
 use std::collections::BTreeMap;
 
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
-use super::{and_list, character, dir_words, finding, goods_with, has_goods_with};
-use crate::{ClaimIn, Context};
+use super::{and_list, character, dir_words, finding, goods_with, has_goods_with, with_records};
+use crate::{ClaimIn, Context, ShipmentIn};
 
 pub fn detect(ctx: &Context) -> Vec<Finding> {
     let mut groups: BTreeMap<(Option<&str>, Direction), Vec<&ClaimIn>> = BTreeMap::new();
@@ -44,6 +45,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         let goods = goods_with(&claims, want, 24);
+        let strength = if clean { 1.0 } else { 0.6 };
         let planned = claims.iter().all(|c| c.claim.planned);
         let name = corridor
             .map(|k| ctx.corridor_name(k))
@@ -61,7 +63,7 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
         } else {
             format!("Prohibited goods reported {} ({name})", dir_words(dir))
         };
-        let mut f = finding(
+        let f = finding(
             ctx,
             "screening-flag",
             title,
@@ -76,16 +78,17 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
             ),
             corridor.iter().map(|k| k.to_string()).collect(),
             &claims,
-            if clean { 1.0 } else { 0.6 },
+            strength,
         );
         // Shipment records on the same corridor and direction with a prohibited verdict.
-        let ships = corridor.map(|k| ctx.shipments_on(k)).unwrap_or_default();
-        for s in ships
+        let ships: Vec<&ShipmentIn> = corridor
+            .map(|k| ctx.shipments_on(k))
+            .unwrap_or_default()
             .iter()
+            .copied()
             .filter(|s| s.status == Status::Prohibited && s.shipment.direction == dir)
-        {
-            f.evidence.push(ctx.cite_shipment(s));
-        }
+            .collect();
+        let f = with_records(ctx, f, &claims, &ships, strength);
         out.push(f);
     }
     out

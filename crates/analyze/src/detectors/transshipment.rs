@@ -18,9 +18,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Mode, PlaceKind, Polarity};
 
 use super::{finding, with_records};
-
-/// Shipment records quoted per finding, after its reports.
-const MAX_RECORDS: usize = 6;
 use crate::{ClaimIn, Context, ShipmentIn};
 
 /// The city a place lies in: its nearest city, else its special city (Nampo's port lies in
@@ -272,7 +269,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             &claims,
             top.strength,
         );
-        let mut f = with_records(ctx, f, &claims, &ships, top.strength, MAX_RECORDS);
+        let mut f = with_records(ctx, f, &claims, &ships, top.strength);
         // Each leg's reports once, however many routes the leg is part of.
         let mut counted: Vec<&Legs> = Vec::new();
         for l in chains.iter().flat_map(|ch| [ch.a, ch.b]) {
