@@ -308,3 +308,23 @@ fn threads_change_nothing() {
     let four = serde_json::to_string(&run_with(&all, 4)).unwrap();
     assert_eq!(one, four);
 }
+
+#[test]
+fn a_parked_train_unloaded_onto_trucks_and_shipped_on_is_a_transshipment() {
+    // The project's own report: goods stored in a train at Dandong, trucked to Longkou and
+    // shipped to Nampo (three sentences, each leg with its own verb and vehicle).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/reports");
+    let a = run(&files(&dir, &["105_"]));
+    let titles: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind == "transshipment")
+        .map(|f| f.title.as_str())
+        .collect();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(
+        titles[0].contains("Dandong") && titles[0].contains("by road → Longkou by sea → Nampo"),
+        "{}",
+        titles[0]
+    );
+}

@@ -24,8 +24,13 @@ use crate::decode::Text;
 use crate::matcher::{Hit, Role};
 use crate::numbers::{numbers, words, Num};
 use crate::segment::{sentences, Sentence};
+use crate::tagger::{self, Tagged};
 use crate::time::{times, TimeExpr};
 use crate::{Extractor, Options};
+
+mod endpoints;
+mod frames;
+mod noun_phrase;
 
 /// Most routes one clause can make claims for.
 const MAX_ROUTES: usize = 24;
@@ -52,6 +57,8 @@ enum PRole {
     From,
     To,
     Via,
+    /// One of two ends named in no order ("between Dandong and Sinuiju").
+    Between,
     At,
     None,
 }
@@ -123,6 +130,11 @@ pub(crate) struct Doc<'a, 'r> {
     cur_times: Vec<TimeExpr>,
     cur_nums: Vec<Num>,
     cur_places: Vec<String>,
+    /// Parts of speech of the sentence being read (tagged only when it names goods).
+    cur_tags: Tagged,
+    /// The latest storage claim's place, with its sentence: goods "unloaded" from a parked
+    /// train leave from where it stands.
+    last_storage: Option<(usize, String)>,
     claim_keys: HashSet<String>,
     crossing_memo: std::cell::RefCell<CrossingMemo>,
     /// (sentence that named it, direction, crossing) of movements with a known direction.
@@ -146,7 +158,12 @@ struct Facts {
     mode: Option<Mode>,
     /// Every mode cue with its position (for the legs of a chain).
     modes: Vec<(usize, Mode)>,
+    /// Modes implied by the clause's verbs (frames), weaker than a vehicle or mode word.
+    frame_modes: Vec<(usize, Mode)>,
+    frame_direction: Option<Direction>,
     negation: Option<usize>,
+    /// A rule or decision that forbids or halts the flow ("banned exports of").
+    ban: Option<usize>,
     exception: Option<usize>,
     ref_vehicle: bool,
     ref_cargo: bool,
@@ -155,6 +172,11 @@ struct Facts {
     status: Vec<(RouteStatus, usize, usize)>,
     planned: Vec<usize>,
     status_subject: bool,
+    /// Where the status subjects are ("smuggling … suspended").
+    subjects: Vec<usize>,
+    /// A country other than the DPRK that is the subject of an import or export word ("China
+    /// has suspended imports"): the trade is seen from its side.
+    trading_country: Option<String>,
     conditions: Vec<(&'static str, &'static str)>,
     policy_subject: Option<(usize, usize)>,
     to_country: Option<String>,
@@ -187,6 +209,8 @@ impl<'a, 'r> Doc<'a, 'r> {
             cur_times: Vec::new(),
             cur_nums: Vec::new(),
             cur_places: Vec::new(),
+            cur_tags: Tagged::default(),
+            last_storage: None,
             crossing_memo: Default::default(),
             recent_directions: Vec::new(),
             claim_keys: HashSet::new(),
@@ -485,6 +509,14 @@ impl<'a, 'r> Doc<'a, 'r> {
         self.cur_times = times(&self.text.clean, s.start, s.end);
         self.cur_nums = numbers(&self.text.clean, s.start, s.end);
         self.cur_places = self.sentence_places(si);
+        self.cur_tags = if self.toks[r.clone()]
+            .iter()
+            .any(|t| matches!(t.tk, Tk::Goods(_)))
+        {
+            tagger::tag(&self.x.reference.pos, &self.text.clean, s.start, s.end)
+        } else {
+            Tagged::default()
+        };
         // "May" in "early May" is a month, not a hedge.
         let time_spans: Vec<(usize, usize)> =
             self.cur_times.iter().map(|t| (t.start, t.end)).collect();
@@ -656,7 +688,9 @@ impl<'a, 'r> Doc<'a, 'r> {
             let inherited = !routes.is_empty() && !own_places && ci > 0;
             // Through a named crossing with goods or a denial, direction unsaid: still a movement.
             let through = mentions.iter().any(|m| {
-                (m.crossing || m.role == PRole::Via || self.is_crossing_part(&m.id))
+                (m.crossing
+                    || matches!(m.role, PRole::Via | PRole::Between)
+                    || self.is_crossing_part(&m.id))
                     && !m.qualifier
                     && !m.compared
             });
@@ -704,7 +738,31 @@ impl<'a, 'r> Doc<'a, 'r> {
                     leg: false,
                 });
             }
+            // "banned exports of coal", "imports … were suspended", "exports have stopped": the
+            // flow the clause names is halted.
+            // The halting word must govern a trade word near it, not a gate or a meeting.
+            let trade_words: Vec<usize> = facts
+                .import
+                .into_iter()
+                .chain(facts.export)
+                .chain(facts.subjects.iter().copied())
+                .collect();
+            // A ban governs an import or export word near it ("banned exports of", "a ban on
+            // coal imports", "imports were banned"), not goods ("coal, which is banned").
+            let banned = facts.ban.is_some_and(|b| {
+                trade_words
+                    .iter()
+                    .any(|&w| (b < w && w - b < 60) || (w < b && b - w < 30))
+            });
+            let halted = banned
+                || facts.status.iter().any(|&(st, a, b)| {
+                    matches!(st, RouteStatus::Closed | RouteStatus::Suspended)
+                        && trade_words
+                            .iter()
+                            .any(|&w| (w < a && a - w < 60) || (w >= b && w - b < 30))
+                });
             let negated = match (facts.negation, facts.exception) {
+                _ if halted && facts.negation.is_none() => true,
                 (Some(_), Some(_)) => false,
                 // A denial governs a movement word after it: "nothing goes", "did not
                 // export"; not "goods entering X are not subject to sanctions".
@@ -726,6 +784,12 @@ impl<'a, 'r> Doc<'a, 'r> {
                 prev_clause_routes = routes.into_iter().filter(has_place).collect();
                 prev_direction = direction;
                 continue;
+            }
+            // Traffic denied on a route with no direction said: denied both ways.
+            // Later sentences that refer back take the route as named, not both directions.
+            let as_named = (negated && direction == Direction::Unknown).then(|| routes.clone());
+            if as_named.is_some() {
+                routes = self.both_ways(routes);
             }
             let mut made = Vec::new();
             for route in &routes {
@@ -767,10 +831,26 @@ impl<'a, 'r> Doc<'a, 'r> {
                     let origin = claim_context.unwrap_or(si);
                     self.recent_directions.push((origin, dir, v.clone()));
                 }
+                let (from, to) = self.country_ends(&route, &facts, dir);
+                let corridor = match (&from, &to) {
+                    (Some(a), Some(b)) => self.corridor_between(si, a, b, route.mode),
+                    _ => None,
+                };
+                let (from, to, via, claim_context) = match corridor {
+                    Some((r, j)) => (r.from, r.to, r.via.or(route.via.clone()), Some(j)),
+                    None => (from, to, route.via.clone(), claim_context),
+                };
+                let (from, claim_context, dir) = match (from, self.stored_origin(si, &facts)) {
+                    (None, Some((j, at))) if to.as_deref() != Some(at.as_str()) => {
+                        let d = self.direction_between(&at, to.as_deref()).unwrap_or(dir);
+                        (Some(at), claim_context.or(Some(j)), d)
+                    }
+                    (from, _) => (from, claim_context, dir),
+                };
                 let mut c = self.claim(&base, ClaimKind::Movement, &mentions, claim_context);
-                c.from = route.from.clone();
-                c.to = route.to.clone();
-                c.via = route.via.clone();
+                c.from = from;
+                c.to = to;
+                c.via = via;
                 c.direction = dir;
                 c.mode = route.mode;
                 c.load = facts.load;
@@ -789,6 +869,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                 c.when = self.when(cs, ce, s.start, s.end);
                 self.screen(&mut c);
                 self.push(c);
+            }
+            if let Some(named) = as_named {
+                made = named;
             }
             prev_direction = made.first().map_or(direction, |r| r.direction);
             let placed: Vec<Route> = made.iter().filter(|r| has_place(r)).cloned().collect();
@@ -863,6 +946,9 @@ impl<'a, 'r> Doc<'a, 'r> {
     fn facts(&self, toks: &[Tok]) -> Facts {
         let mut f = Facts::default();
         for (k, t) in toks.iter().enumerate() {
+            if let Tk::Cue(role) = t.tk {
+                self.frame_of(role, t, &mut f);
+            }
             let Tk::Cue(role) = t.tk else {
                 if let Tk::Place(id) = &t.tk {
                     if self.is_country(id) {
@@ -874,6 +960,9 @@ impl<'a, 'r> Doc<'a, 'r> {
                                 let before = &self.text.clean[..t.start];
                                 if ends_with_ci(before.trim_end(), "with") {
                                     f.with_country = Some(id.to_string());
+                                }
+                                if self.trades_as_subject(toks, k) {
+                                    f.trading_country = Some(id.to_string());
                                 }
                             }
                         }
@@ -909,13 +998,19 @@ impl<'a, 'r> Doc<'a, 'r> {
                 Role::Exception => {
                     f.exception.get_or_insert(t.start);
                 }
+                Role::Ban => {
+                    f.ban.get_or_insert(t.start);
+                }
                 Role::RefVehicle => f.ref_vehicle = true,
                 Role::RefCargo => f.ref_cargo = true,
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
                 Role::Planned => f.planned.push(t.start),
-                Role::StatusSubject => f.status_subject = true,
+                Role::StatusSubject => {
+                    f.status_subject = true;
+                    f.subjects.push(t.start);
+                }
                 Role::Condition(a, v) if !f.conditions.contains(&(a, v)) => {
                     f.conditions.push((a, v))
                 }
@@ -933,6 +1028,15 @@ impl<'a, 'r> Doc<'a, 'r> {
                 _ => {}
             }
         }
+        // A verb's mode counts where no vehicle or mode word says otherwise: per leg (its
+        // position among the modes) and for the clause.
+        if f.mode.is_none() {
+            f.mode = f.frame_modes.first().map(|x| x.1);
+        }
+        for &(p, m) in &f.frame_modes {
+            f.modes.push((p, m));
+        }
+        f.modes.sort_by_key(|x| x.0);
         f
     }
 
@@ -985,6 +1089,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                         Some(Role::To) => PRole::To,
                         Some(Role::Via) | Some(Role::Exception) => PRole::Via,
                         Some(Role::At) => PRole::At,
+                        Some(Role::Between) => PRole::Between,
                         _ => PRole::None,
                     };
                     if role == PRole::None {
@@ -1079,6 +1184,14 @@ impl<'a, 'r> Doc<'a, 'r> {
             (Some(false), None) => return Direction::Inbound,
             _ => {}
         }
+        // "China imports coal": out of the DPRK; "Russia exports oil": into it.
+        if f.trading_country.as_deref().is_some_and(|c| c != "kp") {
+            match (f.import, f.export) {
+                (Some(_), None) => return Direction::Outbound,
+                (None, Some(_)) => return Direction::Inbound,
+                _ => {}
+            }
+        }
         match (f.import, f.export) {
             (Some(i), Some(e)) => {
                 if i < e {
@@ -1172,6 +1285,11 @@ impl<'a, 'r> Doc<'a, 'r> {
             .filter(|m| f.exception.is_none() || m.excepted || m.role != PRole::Via)
             .collect();
         let by = |r: PRole| usable.iter().copied().filter(move |m| m.role == r);
+        if let [a, b, ..] = by(PRole::Between).collect::<Vec<_>>()[..] {
+            if let Some(r) = self.route_between(a, b, mode) {
+                return vec![r];
+            }
+        }
         let from: Option<&Mention> = by(PRole::From).next();
         let to: Option<&Mention> = by(PRole::To).next();
         let mut out = Vec::new();
@@ -1434,8 +1552,13 @@ impl<'a, 'r> Doc<'a, 'r> {
         let goods_count = toks.iter().filter(|t| matches!(t.tk, Tk::Goods(_))).count();
         for t in toks {
             let Tk::Goods(i) = t.tk else { continue };
+            if self.not_goods_here(toks, t) {
+                continue;
+            }
+            // "oil tankers", "coal trucks" as one phrase: its head is the vehicle.
+            let vehicle_head = self.ends_in_vehicle(t);
             // "cargo trucks carried rice": the trucks are the mode. "imported trucks": goods.
-            if span_has(t, |r| matches!(r, Role::Mode(_) | Role::Unit(_))) {
+            if vehicle_head || span_has(t, |r| matches!(r, Role::Mode(_) | Role::Unit(_))) {
                 // Traded: an import/export word right before ("imported trucks"), or a trade
                 // noun and "of" ("shipments of trucks").
                 let before = clean[..t.start].trim_end();
@@ -1485,6 +1608,15 @@ impl<'a, 'r> Doc<'a, 'r> {
                 }
             }
             if !seen.insert(text.to_lowercase()) {
+                continue;
+            }
+            // "the pipes" after "steel pipes": the goods named just before, by their head noun.
+            if let Some(prev) = self.antecedent(t, &text) {
+                out.push(GoodsItem {
+                    text,
+                    span: self.text.span(t.start, t.end),
+                    ..prev
+                });
                 continue;
             }
             let k = e.hs.len() as f64;
@@ -1559,6 +1691,10 @@ impl<'a, 'r> Doc<'a, 'r> {
                 k += 1;
                 continue;
             };
+            if self.x.reference.cues.quantity.measures.contains(&unit) {
+                k += 1;
+                continue;
+            }
             let qualifier = match (after.map(|a| a.0).or(before), max) {
                 (_, Some(_)) => Qualifier::Range,
                 (Some(Role::AtLeast), _) => Qualifier::AtLeast,
@@ -1857,6 +1993,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             return;
         };
         let mut c = self.claim(base, ClaimKind::Storage, subject, None);
+        self.last_storage = Some((base.si, at.id.clone()));
         c.at = Some(at.id.clone());
         c.via = self.crossing_for(&at.id, None);
         c.mode = f.mode.or(sentence_mode);
@@ -2165,7 +2302,7 @@ fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
         last_start = t.start;
         match &t.tk {
             Tk::Cue(r @ (Role::From | Role::To)) => return Some(*r),
-            Tk::Cue(r @ (Role::Via | Role::At | Role::Exception)) => {
+            Tk::Cue(r @ (Role::Via | Role::At | Role::Exception | Role::Between)) => {
                 if near.is_none() {
                     near = Some(*r);
                 }

@@ -21,6 +21,7 @@ pub mod decode;
 mod matcher;
 pub mod numbers;
 pub mod segment;
+mod tagger;
 pub mod time;
 
 use borderwatch_model::{Claim, Date, Issue};
@@ -75,6 +76,8 @@ pub struct Extractor<'r> {
     /// Every place's strict ancestors and lower-case country, computed once.
     ancestors: std::collections::HashMap<String, Vec<String>>,
     countries: std::collections::HashMap<String, String>,
+    /// Each frame verb (folded), by frame index: a cue whose first word is one takes its frame.
+    frame_words: std::collections::HashMap<String, u16>,
 }
 
 impl<'r> Extractor<'r> {
@@ -100,7 +103,16 @@ impl<'r> Extractor<'r> {
             .iter()
             .map(|p| (p.id.clone(), p.country.to_ascii_lowercase()))
             .collect();
+        let mut frame_words = std::collections::HashMap::new();
+        for (i, fr) in reference.frames.frames.iter().enumerate() {
+            for v in &fr.verbs {
+                frame_words
+                    .entry(borderwatch_reference::text::fold(v))
+                    .or_insert(i as u16);
+            }
+        }
         Ok(Extractor {
+            frame_words,
             reference,
             matcher: matcher::Matcher::new(reference)?,
             screener: Screener::new(&reference.rulebook, &reference.hs),

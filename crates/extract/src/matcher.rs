@@ -21,6 +21,8 @@ pub enum Role {
     From,
     To,
     Via,
+    /// "between": the two places after it are the route's ends, in no order.
+    Between,
     At,
     Of,
     MoveVerb,
@@ -29,6 +31,12 @@ pub enum Role {
     LoadEmpty,
     LoadFull,
     Packaging,
+    /// A verb of `data/extract/frames.toml`, by index.
+    Frame(u16),
+    /// A noun that a goods word before it still names goods for ("coal exports").
+    Carrier,
+    /// A rule that forbids or halts a flow.
+    Ban,
     Storage,
     Mode(Mode),
     Negation,
@@ -94,6 +102,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "prep.from" => From,
         "prep.to" => To,
         "prep.via" => Via,
+        "prep.between" => Between,
         "prep.at" => At,
         "prep.of" => Of,
         "movement.verbs" => MoveVerb,
@@ -102,6 +111,8 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "movement.load_empty" => LoadEmpty,
         "movement.load_full" => LoadFull,
         "movement.packaging" => Packaging,
+        "movement.carriers" => Carrier,
+        "policy.ban" => Ban,
         "movement.storage" => Storage,
         "mode.rail" => Mode(borderwatch_model::Mode::Rail),
         "mode.road" => Mode(borderwatch_model::Mode::Road),
@@ -206,6 +217,19 @@ impl Matcher {
             let v = map.entry(k).or_default();
             if !v.contains(&Hit::Cue(role)) {
                 v.push(Hit::Cue(role));
+            }
+        }
+        for (i, fr) in r.frames.frames.iter().enumerate() {
+            for v in &fr.verbs {
+                let k = fold(v);
+                if k.is_empty() {
+                    continue;
+                }
+                let v = map.entry(k).or_default();
+                let hit = Hit::Cue(Role::Frame(i as u16));
+                if !v.contains(&hit) {
+                    v.push(hit);
+                }
             }
         }
         let mut keys: Vec<String> = map.keys().cloned().collect();

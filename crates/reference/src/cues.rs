@@ -28,6 +28,9 @@ pub struct PrepCues {
     pub via: Phrases,
     pub at: Phrases,
     pub of: Phrases,
+    /// Both ends of a route, in no order: "between Dandong and Sinuiju".
+    #[serde(default)]
+    pub between: Phrases,
     /// Postpositions glued after a place name (Korean).
     #[serde(default)]
     pub from_after: Phrases,
@@ -45,6 +48,8 @@ pub struct MovementCues {
     pub load_empty: Phrases,
     pub load_full: Phrases,
     pub packaging: Phrases,
+    /// Nouns a goods word may modify and still name the goods: "coal exports", "rice shipments".
+    pub carriers: Phrases,
     pub storage: Phrases,
 }
 
@@ -111,6 +116,8 @@ pub struct ConditionCues {
 pub struct PolicyCues {
     pub subjects: Phrases,
     pub change: Phrases,
+    /// A rule that forbids or halts a flow: "banned exports of", "suspended imports of".
+    pub ban: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -141,6 +148,10 @@ pub struct QuantityCues {
     /// applies to them, and their rates imply volumes.
     #[serde(default)]
     pub conveyances: Vec<String>,
+    /// Units of size or distance ("a ship 130 meters long", "10 km off Nampo"): they keep a
+    /// goods word from reading as goods but measure no goods, so they make no quantity.
+    #[serde(default)]
+    pub measures: Vec<String>,
 }
 
 impl QuantityCues {
@@ -198,9 +209,10 @@ impl Cues {
             };
         }
         section!(direction, import => "import", export => "export");
-        section!(prep, from => "from", to => "to", via => "via", at => "at", of => "of");
+        section!(prep, from => "from", to => "to", via => "via", at => "at", of => "of",
+            between => "between");
         section!(movement, verbs => "verbs", return_ => "return", reverse => "reverse",
-            load_empty => "load_empty", load_full => "load_full", packaging => "packaging", storage => "storage");
+            load_empty => "load_empty", load_full => "load_full", packaging => "packaging", carriers => "carriers", storage => "storage");
         section!(mode, rail => "rail", road => "road", sea => "sea", air => "air",
             pipeline => "pipeline");
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");
@@ -212,7 +224,7 @@ impl Cues {
         section!(condition, inspection_strict => "inspection_strict",
             inspection_loose => "inspection_loose", fees_high => "fees_high",
             fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");
-        section!(policy, subjects => "subjects", change => "change");
+        section!(policy, subjects => "subjects", change => "change", ban => "ban");
         section!(attribution, heads => "heads", verbs => "verbs");
         section!(place, not_after => "not_after");
         section!(quantity, at_least => "at_least", at_most => "at_most", about => "about",
@@ -236,10 +248,15 @@ impl Cues {
                 ));
             }
         }
-        for c in &self.quantity.conveyances {
+        for c in self
+            .quantity
+            .conveyances
+            .iter()
+            .chain(&self.quantity.measures)
+        {
             if !self.quantity.units.contains_key(c) {
                 out.push(format!(
-                    "extract/cues.toml: quantity.conveyances: {c:?} is not a unit in [quantity.units]"
+                    "extract/cues.toml: quantity.conveyances/measures: {c:?} is not a unit in [quantity.units]"
                 ));
             }
         }

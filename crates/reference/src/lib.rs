@@ -13,14 +13,18 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub mod cues;
+pub mod frames;
 pub mod gazetteer;
 pub mod hs;
+pub mod pos;
 pub mod rulebook;
 pub mod text;
 
 pub use cues::Cues;
+pub use frames::Frames;
 pub use gazetteer::{Crossing, Gazetteer, Place};
 pub use hs::{HsPack, LexEntry};
+pub use pos::PosPack;
 pub use rulebook::{Measure, Rulebook};
 
 /// The reference data a run works with.
@@ -30,6 +34,10 @@ pub struct Reference {
     pub hs: HsPack,
     pub rulebook: Rulebook,
     pub cues: Cues,
+    /// English parts of speech, for the extractor's noun phrases.
+    pub pos: PosPack,
+    /// The verbs that move goods, with the mode and direction each implies.
+    pub frames: Frames,
 }
 
 /// A pack file that could not be read or parsed: names the file and the cause.
@@ -76,6 +84,22 @@ pub const PACK_FILES: &[(&str, &str)] = &[
     (
         "extract/cues.toml",
         include_str!("../../../data/extract/cues.toml"),
+    ),
+    (
+        "extract/frames.toml",
+        include_str!("../../../data/extract/frames.toml"),
+    ),
+    (
+        "extract/lexicon/lexicon.txt",
+        include_str!("../../../data/extract/lexicon/lexicon.txt"),
+    ),
+    (
+        "extract/lexicon/morphology.txt",
+        include_str!("../../../data/extract/lexicon/morphology.txt"),
+    ),
+    (
+        "extract/lexicon/context.txt",
+        include_str!("../../../data/extract/lexicon/context.txt"),
     ),
     (
         "regimes/unsc-dprk.toml",
@@ -133,11 +157,15 @@ impl Reference {
         }
         let rulebook = Rulebook::load(&src, "regimes/unsc-dprk.toml")?;
         let cues = Cues::load(&src)?;
+        let pos = PosPack::load(&src)?;
+        let frames = Frames::load(&src)?;
         Ok(Reference {
             gazetteer,
             hs,
             rulebook,
             cues,
+            pos,
+            frames,
         })
     }
 

@@ -1,0 +1,181 @@
+//! Endpoints named only as countries: "sent on to North Korea", "imported from China", "the
+//! empty wagons went back to China".
+//!
+//! A movement whose clause names a country after a `to` or `from` cue, and no place for that
+//! end, takes the country as the end (a country id such as `kp`), so the corridor has both ends.
+//! Refuses: inventing a country the text does not name; a country equal to the other end's
+//! country (that would make an international movement domestic).
+
+use borderwatch_model::Direction;
+
+use super::{Doc, Facts, Route};
+
+impl Doc<'_, '_> {
+    pub(super) fn country_ends(
+        &self,
+        route: &Route,
+        f: &Facts,
+        dir: Direction,
+    ) -> (Option<String>, Option<String>) {
+        let mut from = route.from.clone();
+        let mut to = route.to.clone();
+        // A crossing carries both sides; its ends are already known.
+        if route.via.is_some() && (from.is_none() || to.is_none()) {
+            return (from, to);
+        }
+        let country_of = |id: &Option<String>| id.as_deref().and_then(|i| self.country(i));
+        let fits = |c: &str, dir_end_kp: Option<bool>| match dir_end_kp {
+            Some(kp) => (c == "kp") == kp,
+            None => true,
+        };
+        // Which end is the DPRK for the direction said: inbound → to, outbound → from.
+        let (from_kp, to_kp) = match dir {
+            Direction::Inbound => (Some(false), Some(true)),
+            Direction::Outbound => (Some(true), Some(false)),
+            _ => (None, None),
+        };
+        if to.is_none() {
+            if let Some(c) = f.to_country.as_deref() {
+                if fits(c, to_kp) && country_of(&from).as_deref() != Some(c) {
+                    to = Some(c.to_string());
+                }
+            }
+        }
+        if from.is_none() {
+            if let Some(c) = f.from_country.as_deref() {
+                if fits(c, from_kp) && country_of(&to).as_deref() != Some(c) {
+                    from = Some(c.to_string());
+                }
+            }
+        }
+        (from, to)
+    }
+}
+
+impl Doc<'_, '_> {
+    /// A movement between two countries by a named mode ("freight trains return to China from
+    /// North Korea") on a document that already named a corridor between them by that mode: the
+    /// corridor is the one meant. Returns it, oriented from `from` to `to`, with the sentence
+    /// that named it.
+    pub(super) fn corridor_between(
+        &self,
+        si: usize,
+        from: &str,
+        to: &str,
+        mode: Option<borderwatch_model::Mode>,
+    ) -> Option<(Route, usize)> {
+        let mode = mode?;
+        if !(self.is_country(from) && self.is_country(to)) {
+            return None;
+        }
+        let cty = |id: &Option<String>| id.as_deref().and_then(|i| self.country(i));
+        (0..si).rev().find_map(|j| {
+            let f = self.sentence_frame[j].as_ref()?;
+            f.routes.iter().find_map(|r| {
+                if r.mode != Some(mode) || r.from.is_none() || r.to.is_none() {
+                    return None;
+                }
+                let (a, b) = (cty(&r.from)?, cty(&r.to)?);
+                if a == from && b == to {
+                    Some((r.clone(), f.sentence))
+                } else if a == to && b == from {
+                    Some((super::reversed(r), f.sentence))
+                } else {
+                    None
+                }
+            })
+        })
+    }
+}
+
+impl Doc<'_, '_> {
+    /// Where goods a clause refers back to were held: "its cargo was unloaded and driven to
+    /// Longkou" after "a train parked at Dandong station". Within two sentences.
+    pub(super) fn stored_origin(&self, si: usize, f: &Facts) -> Option<(usize, String)> {
+        if !(f.ref_cargo || f.ref_vehicle) {
+            return None;
+        }
+        let (j, at) = self.last_storage.clone()?;
+        (j < si && si - j <= 2).then_some((j, at))
+    }
+
+    /// The direction of a movement between two known places, by their countries.
+    pub(super) fn direction_between(&self, from: &str, to: Option<&str>) -> Option<Direction> {
+        let a = self.country(from)?;
+        let b = self.country(to?)?;
+        Some(match (a.as_str(), b.as_str()) {
+            (x, y) if x == y => Direction::Domestic,
+            (_, "kp") => Direction::Inbound,
+            ("kp", _) => Direction::Outbound,
+            _ => return None,
+        })
+    }
+}
+
+impl Doc<'_, '_> {
+    /// The route "between A and B": A to B through their crossing, direction from their countries.
+    pub(super) fn route_between(
+        &self,
+        a: &super::Mention,
+        b: &super::Mention,
+        mode: Option<borderwatch_model::Mode>,
+    ) -> Option<Route> {
+        if a.crossing || b.crossing || a.id == b.id {
+            return None;
+        }
+        let direction = self.direction_between(&a.id, Some(&b.id))?;
+        Some(Route {
+            from: Some(a.id.clone()),
+            to: Some(b.id.clone()),
+            via: self.crossing_for(&a.id, Some(&b.id)),
+            direction: Direction::Unknown,
+            mode,
+            named: None,
+            named_other: None,
+            leg: direction == Direction::Domestic,
+        })
+    }
+
+    /// Each route with no direction of its own that names a crossing or both ends, once inbound
+    /// and once outbound (as legs, so each keeps its own direction).
+    pub(super) fn both_ways(&self, routes: Vec<Route>) -> Vec<Route> {
+        let mut out = Vec::with_capacity(routes.len() * 2);
+        for r in routes {
+            let international = r.via.is_some() || (r.from.is_some() && r.to.is_some());
+            if r.direction != Direction::Unknown || r.leg || !international {
+                out.push(r);
+                continue;
+            }
+            for d in [Direction::Inbound, Direction::Outbound] {
+                out.push(Route {
+                    direction: d,
+                    leg: true,
+                    ..r.clone()
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Doc<'_, '_> {
+    /// A country token followed closely by an import or export word with nothing but auxiliaries
+    /// and adverbs between ("China has suspended imports", "Russia's exports", "China imports").
+    pub(super) fn trades_as_subject(&self, toks: &[super::Tok], k: usize) -> bool {
+        let t = &toks[k];
+        let clean = &self.text.clean;
+        toks[k + 1..]
+            .iter()
+            .take_while(|u| u.start - t.end <= 30)
+            .find(|u| {
+                matches!(
+                    u.tk,
+                    super::Tk::Cue(crate::matcher::Role::Import | crate::matcher::Role::Export)
+                )
+            })
+            .is_some_and(|u| {
+                let gap = &clean[t.end..u.start];
+                !gap.contains([',', ';', '.']) && gap.split_whitespace().count() <= 3
+            })
+    }
+}

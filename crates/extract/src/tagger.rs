@@ -1,0 +1,294 @@
+//! Parts of speech: the words of a sentence with their Penn Treebank tags.
+//!
+//! Owns: splitting a sentence into word tokens (byte ranges) and tagging them with Brill's
+//! rule-based tagger as the pattern library applies it — the lexicon's most frequent tag; for a
+//! word the lexicon lacks, NNP when capitalised, CD when numeric, else NN refined by the
+//! morphological rules; then every contextual rule in order over the whole sentence. The rules
+//! and lexicon are reference data (`data/extract/lexicon/`, read by `borderwatch_reference::pos`).
+//!
+//! Refuses: deciding anything about trade. It says which words are nouns, verbs and modifiers;
+//! the goods stage decides what that means for a goods phrase.
+
+use borderwatch_reference::pos::{ContextRule, MorphRule, MorphTest, PosPack, Tag};
+
+/// A sentence's word tokens and their tags.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tagged {
+    pub spans: Vec<(usize, usize)>,
+    pub tags: Vec<Tag>,
+}
+
+impl Tagged {
+    /// The token that starts at or covers byte `at`.
+    pub fn index_at(&self, at: usize) -> Option<usize> {
+        let i = self.spans.partition_point(|s| s.1 <= at);
+        (i < self.spans.len() && self.spans[i].0 <= at).then_some(i)
+    }
+
+    /// The token that ends at byte `end` (the last word of a phrase ending there).
+    pub fn index_ending(&self, end: usize) -> Option<usize> {
+        let i = self.spans.partition_point(|s| s.1 < end);
+        (i < self.spans.len() && self.spans[i].1 == end).then_some(i)
+    }
+}
+
+/// Word tokens of `text[start..end]`: runs of letters and digits (with inner `.`, `,`, `'`, `-`
+/// between alphanumerics), the clitics `'s` and `n't` apart, and each other symbol alone.
+pub(crate) fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let s = &text[start..end];
+    let mut out = Vec::new();
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            // "’s" and "'s" after a word are the possessive.
+            let rest = &s[i + c.len_utf8()..];
+            if matches!(c, '\'' | '’')
+                && rest.starts_with(['s', 'S'])
+                && !rest[1..].starts_with(char::is_alphanumeric)
+            {
+                it.next();
+                out.push((start + i, start + i + c.len_utf8() + 1));
+            } else {
+                out.push((start + i, start + i + c.len_utf8()));
+            }
+            continue;
+        }
+        let mut e = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                e = j + d.len_utf8();
+                it.next();
+            } else if matches!(d, '.' | ',' | '-' | '\'' | '’') {
+                // Inner punctuation joins only between alphanumerics ("U.S", "1,000", "Sin-uiju").
+                let after = s[j + d.len_utf8()..].chars().next();
+                let joins = match d {
+                    '\'' | '’' => {
+                        let r = &s[j + d.len_utf8()..];
+                        let possessive =
+                            r.starts_with(['s', 'S']) && !r[1..].starts_with(char::is_alphanumeric);
+                        after.is_some_and(char::is_alphanumeric) && !possessive
+                    }
+                    ',' => c.is_ascii_digit() && after.is_some_and(|a| a.is_ascii_digit()),
+                    _ => after.is_some_and(char::is_alphanumeric),
+                };
+                if !joins {
+                    break;
+                }
+                it.next();
+            } else {
+                break;
+            }
+        }
+        // "didn't" → "did" + "n't".
+        if e >= i + 4 && s[i..e].to_ascii_lowercase().ends_with("n't") {
+            out.push((start + i, start + e - 3));
+            out.push((start + e - 3, start + e));
+        } else {
+            out.push((start + i, start + e));
+        }
+    }
+    out
+}
+
+/// Tags the words of `text[start..end]`.
+pub(crate) fn tag(pack: &PosPack, text: &str, start: usize, end: usize) -> Tagged {
+    let spans = words(text, start, end);
+    let toks: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+    let tags = tag_words(pack, &toks);
+    Tagged { spans, tags }
+}
+
+fn lookup(pack: &PosPack, w: &str, first: bool) -> Option<Tag> {
+    if let Some(t) = pack.lexicon.get(w) {
+        return Some(*t);
+    }
+    let norm = w.replace('’', "'");
+    if let Some(t) = pack.lexicon.get(norm.as_str()) {
+        return Some(*t);
+    }
+    // A sentence's first word is looked up lower-cased too ("Trucks carried …").
+    first
+        .then(|| pack.lexicon.get(norm.to_lowercase().as_str()).copied())
+        .flatten()
+}
+
+/// The tags of a sequence of words.
+pub(crate) fn tag_words(pack: &PosPack, words: &[&str]) -> Vec<Tag> {
+    let nn = Tag::of("NN").expect("NN");
+    let nnp = Tag::of("NNP").expect("NNP");
+    let cd = Tag::of("CD").expect("CD");
+    let known: Vec<Option<Tag>> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| lookup(pack, w, i == 0))
+        .collect();
+    let mut tags: Vec<Tag> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let t = match known[i] {
+            Some(t) => t,
+            None if is_title(w) => nnp,
+            None if is_number(w) => cd,
+            None => {
+                let prev = i.checked_sub(1).map(|p| words[p]);
+                let next = words.get(i + 1).copied();
+                morph(pack, w, nn, prev, next)
+            }
+        };
+        tags.push(t);
+    }
+    context(&pack.context, words, &mut tags);
+    tags
+}
+
+fn is_title(w: &str) -> bool {
+    let mut cs = w.chars().filter(|c| c.is_alphabetic());
+    cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase)
+}
+
+fn is_number(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit())
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '/' | ':' | '%'))
+}
+
+fn morph(pack: &PosPack, w: &str, mut tag: Tag, prev: Option<&str>, next: Option<&str>) -> Tag {
+    let has = |s: &str| pack.lexicon.contains_key(s);
+    for MorphRule { from, test, to } in &pack.morphology {
+        if from.is_some_and(|f| f != tag) {
+            continue;
+        }
+        let hit = match test {
+            MorphTest::Char(x) => w.contains(x.as_str()),
+            MorphTest::HasPrefix(x) => w.starts_with(x.as_str()),
+            MorphTest::HasSuffix(x) => w.ends_with(x.as_str()),
+            MorphTest::AddPrefix(x) => has(&format!("{x}{w}")),
+            MorphTest::AddSuffix(x) => has(&format!("{w}{x}")),
+            MorphTest::DeletePrefix(x) => w.strip_prefix(x.as_str()).is_some_and(has),
+            MorphTest::DeleteSuffix(x) => w.strip_suffix(x.as_str()).is_some_and(has),
+            MorphTest::WordBefore(x) => prev == Some(x.as_str()),
+            MorphTest::WordAfter(x) => next == Some(x.as_str()),
+        };
+        if hit {
+            tag = *to;
+        }
+    }
+    tag
+}
+
+/// Applies the contextual rules in order, each over the whole sentence, as Brill's
+/// transformation-based tagger does: a rule sees every change the rules before it made.
+fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
+    const PAD: &str = "STAART";
+    let n = words.len();
+    let w = |i: isize| -> &str {
+        if i < 0 || i as usize >= n {
+            PAD
+        } else {
+            words[i as usize]
+        }
+    };
+    for r in rules {
+        for i in 0..n {
+            if r.from.is_some_and(|f| f != tags[i]) {
+                continue;
+            }
+            let t = |d: isize, tags: &[Tag]| -> &'static str {
+                let j = i as isize + d;
+                if j < 0 || j as usize >= n {
+                    PAD
+                } else {
+                    tags[j as usize].name()
+                }
+            };
+            let ii = i as isize;
+            let (x, y) = (r.x.as_str(), r.y.as_str());
+            let hit = match r.template {
+                "prevtag" => x == t(-1, tags),
+                "nexttag" => x == t(1, tags),
+                "prev2tag" => x == t(-2, tags),
+                "next2tag" => x == t(2, tags),
+                "prev1or2tag" => x == t(-1, tags) || x == t(-2, tags),
+                "next1or2tag" => x == t(1, tags) || x == t(2, tags),
+                "prev1or2or3tag" => (1..=3).any(|d| x == t(-d, tags)),
+                "next1or2or3tag" => (1..=3).any(|d| x == t(d, tags)),
+                "surroundtag" => x == t(-1, tags) && y == t(1, tags),
+                "curwd" => x == w(ii),
+                "prevwd" => x == w(ii - 1),
+                "nextwd" => x == w(ii + 1),
+                "prev1or2wd" => x == w(ii - 1) || x == w(ii - 2),
+                "next1or2wd" => x == w(ii + 1) || x == w(ii + 2),
+                "prev1or2or3wd" => (1..=3).any(|d| x == w(ii - d)),
+                "next1or2or3wd" => (1..=3).any(|d| x == w(ii + d)),
+                "prevwdtag" => x == w(ii - 1) && y == t(-1, tags),
+                "nextwdtag" => x == w(ii + 1) && y == t(1, tags),
+                "wdprevtag" => x == t(-1, tags) && y == w(ii),
+                "wdnexttag" => x == w(ii) && y == t(1, tags),
+                "wdand2aft" => x == w(ii) && y == w(ii + 2),
+                "wdand2tagbfr" => x == t(-2, tags) && y == w(ii),
+                "wdand2tagaft" => x == w(ii) && y == t(2, tags),
+                "lbigram" => x == w(ii - 1) && y == w(ii),
+                "rbigram" => x == w(ii) && y == w(ii + 1),
+                "prevbigram" => x == t(-2, tags) && y == t(-1, tags),
+                "nextbigram" => x == t(1, tags) && y == t(2, tags),
+                _ => false,
+            };
+            if hit {
+                tags[i] = r.to;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use borderwatch_reference::Reference;
+
+    /// `check("We will watch", "PRP MD VB")`: the tags of the words of a sentence.
+    fn check(sentence: &str, expect: &str) {
+        let r = Reference::embedded().unwrap();
+        let t = tag(&r.pos, sentence, 0, sentence.len());
+        let got: Vec<String> = t
+            .spans
+            .iter()
+            .zip(&t.tags)
+            .map(|(&(a, b), g)| format!("{}/{}", &sentence[a..b], g.name()))
+            .collect();
+        assert_eq!(got.join(" "), expect, "{sentence}");
+    }
+
+    #[test]
+    fn verbs_that_are_also_goods_words_are_verbs() {
+        check(
+            "We will closely watch the market.",
+            "We/PRP will/MD closely/RB watch/VB the/DT market/NN ./.",
+        );
+    }
+
+    #[test]
+    fn a_material_before_a_noun_is_a_modifier() {
+        check(
+            "They built an iron gate.",
+            "They/PRP built/VBD an/DT iron/NN gate/NN ./.",
+        );
+    }
+
+    #[test]
+    fn clitics_and_numbers_are_tokens_of_their_own() {
+        check(
+            "The port's cranes didn't load 1,200 tons.",
+            "The/DT port/NN 's/POS cranes/NNS did/VBD n't/RB load/VB 1,200/CD tons/NNS ./.",
+        );
+    }
+
+    #[test]
+    fn unknown_words_take_their_tag_from_shape() {
+        check(
+            "Trucks reached Quanhe with briquettes.",
+            "Trucks/NNS reached/VBD Quanhe/NNP with/IN briquettes/NNS ./.",
+        );
+    }
+}
