@@ -1,9 +1,10 @@
 //! The reference packs: the gazetteer, the HS pack and the rulebooks, as typed, validated data.
 //!
 //! Owns: the file formats under `data/`, embedding them in the binary, overriding them file by
-//! file from a directory (`--data DIR`), merging the generated gazetteer pack into the hand one, importing the official HS nomenclature, and the
-//! validation rules every pack must pass (unique ids, parents exist, declared ambiguity, country
-//! boxes, well-formed and known HS codes, cited measures).
+//! file from a directory (`--data DIR`), merging the generated gazetteer pack into the hand one,
+//! importing the official HS nomenclature, and the validation rules every pack must pass (unique
+//! ids, parents exist, declared ambiguity, country boxes, well-formed and known HS codes, cited
+//! measures).
 //!
 //! Refuses: the network, and any decision made *with* the data (screening, matching text,
 //! aggregation belong to the stages that use it). Knowledge lives in `data/`; this crate holds
