@@ -406,7 +406,11 @@ def main():
         if cc != "CN":
             return False
         near = min(distance_to_polyline_km(r["latitude"], r["longitude"], rv["points"]) for rv in rivers)
-        return near <= sel["border_km"] or r["population"] >= sel["city_population"]
+        return (
+            near <= sel["border_km"]
+            or near <= sel["county_town_km"] and r["population"] >= sel["county_town_population"]
+            or r["population"] >= sel["city_population"]
+        )
 
     dropped = defaultdict(set)  # reason → names
     lower_case = set()  # GeoNames search keys (counted, not listed)

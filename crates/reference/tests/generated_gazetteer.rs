@@ -38,6 +38,21 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("Cheongjin", "kp.chongjin"),
     ("Najin", "kp.rajin"),
     ("Kimjongsuk", "kp.sinpa"),
+    // The Khasan district and the ports on the routes.
+    ("Khasan", "ru.khasan"),
+    ("Zarubino", "ru.zarubino"),
+    ("Posyet", "ru.posyet"),
+    ("Nakhodka", "ru.nakhodka"),
+    ("Vladivostok", "ru.vladivostok"),
+    ("Haeju", "kp.haeju"),
+    ("Wonsan", "kp.wonsan"),
+    ("Songnim", "kp.songnim"),
+    ("Sonbong", "kp.sonbong"),
+    ("Longkou", "cn.longkou"),
+    ("Dalian", "cn.dalian"),
+    ("Yantai", "cn.yantai"),
+    ("Qingdao", "cn.qingdao"),
+    ("Weihai", "cn.weihai"),
 ];
 
 #[test]
@@ -65,7 +80,12 @@ fn hand_places_keep_their_display_name_and_ids_stay_unique() {
     assert_eq!(s.name(), "Sinuiju");
     assert!(s.names.iter().any(|n| n == "Shinuiju"));
     // GeoNames places that are hand places add no second entry.
-    let geonames: Vec<u64> = r.gazetteer.places.iter().filter_map(|p| p.geonames).collect();
+    let geonames: Vec<u64> = r
+        .gazetteer
+        .places
+        .iter()
+        .filter_map(|p| p.geonames)
+        .collect();
     let unique: BTreeSet<u64> = geonames.iter().copied().collect();
     assert_eq!(geonames.len(), unique.len(), "a GeoNames id appears twice");
     assert!(
@@ -80,7 +100,9 @@ fn hand_places_keep_their_display_name_and_ids_stay_unique() {
 fn precision_rules_hold() {
     let r = Reference::embedded().unwrap();
     let hand: BTreeSet<String> = hand_ids();
-    for word in ["post", "bridge", "long", "kim", "dong", "li", "nam", "new", "river"] {
+    for word in [
+        "post", "bridge", "long", "kim", "dong", "li", "nam", "new", "river",
+    ] {
         let got: Vec<_> = r
             .gazetteer
             .resolve(word)
@@ -136,7 +158,10 @@ fn generated_pack_is_what_the_script_makes() {
         PathBuf::from("/work/shared/data/geonames-border-region/places_cn_kp_ru_kr_bbox.csv")
     };
     if !source.exists() {
-        println!("skipped: the GeoNames extract is not here ({})", source.display());
+        println!(
+            "skipped: the GeoNames extract is not here ({})",
+            source.display()
+        );
         return;
     }
     if !Path::new("/usr/share/dict/words").exists() {
