@@ -262,11 +262,11 @@ def strip_suffix(name, suffixes):
                 parts = name.replace("-", " ").split()
                 if len(parts) <= cut:
                     continue
-                bare = " ".join(parts[:-cut]) if " " in name else "-".join(name.split("-")[:-cut])
-                bare = bare.strip(" -")
-                if "-" in name and " " not in name:
-                    bare = "-".join(name.split("-")[: len(name.split("-")) - cut])
-                return bare, kind
+                if " " in name:
+                    bare = " ".join(parts[:-cut])
+                else:
+                    bare = "-".join(name.split("-")[:-cut])
+                return bare.strip(" -"), kind
     return None, None
 
 
@@ -557,8 +557,6 @@ def main():
             if pop >= kinds_cfg["city_population"]
             else "town" if pop >= kinds_cfg["town_population"] else "village"
         )
-        if kind in ("district",) and pop >= kinds_cfg["city_population"]:
-            kind = "district"
         e["kind"] = kind
     entries = [e for e in entries if e["id"]]
 
