@@ -1,9 +1,14 @@
 //! The gazetteer pack: places (countries down to stations, bridges and ports), crossings, and the
 //! aliases that name them.
 //!
-//! Files: `gazetteer/places.toml` (`[[place]]` and `[[ambiguous]]` tables) and
-//! `gazetteer/crossings.toml` (`[[crossing]]`). Unknown fields are refused so a typo in a key
-//! fails the load instead of silently dropping a fact.
+//! Files: `gazetteer/places.toml` (`[[place]]` and `[[ambiguous]]` tables, made by hand),
+//! `gazetteer/crossings.toml` (`[[crossing]]`) and `gazetteer/generated/geonames.toml` (made by
+//! `scripts/gen-gazetteer.py` from GeoNames: `[[place]]`, `[[ambiguous]]` and `[[alias]]`, which
+//! adds names to a hand place). Hand entries win: the generated pack only adds places and names,
+//! and the names it adds to a hand place come after the hand names (the display name stays).
+//! The generated pack is read from where `places.toml` is read: a data directory that replaces
+//! `places.toml` brings its own generated pack or none. Unknown fields are refused so a typo in a
+//! key fails the load instead of silently dropping a fact.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -112,6 +117,32 @@ struct PlacesFile {
     ambiguous: Vec<Ambiguity>,
 }
 
+/// Extra names for a hand place, from the generated pack.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Alias {
+    place: String,
+    /// The GeoNames ids whose names these are (provenance only).
+    #[serde(default)]
+    #[allow(dead_code)]
+    geonames: Vec<u64>,
+    names: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeneratedFile {
+    #[serde(default)]
+    place: Vec<Place>,
+    #[serde(default)]
+    alias: Vec<Alias>,
+    #[serde(default)]
+    ambiguous: Vec<Ambiguity>,
+}
+
+/// The generated pack, relative to the data directory.
+pub const GENERATED: &str = "gazetteer/generated/geonames.toml";
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CrossingsFile {
@@ -146,8 +177,18 @@ impl Gazetteer {
     pub fn load(src: &Sources) -> Result<Gazetteer, LoadError> {
         let (pf, ptext) = src.read("gazetteer/places.toml")?;
         let (cf, ctext) = src.read("gazetteer/crossings.toml")?;
-        let places: PlacesFile = parse_toml(&pf, &ptext)?;
+        let mut places: PlacesFile = parse_toml(&pf, &ptext)?;
         let crossings: CrossingsFile = parse_toml(&cf, &ctext)?;
+        // The generated pack was made against one places.toml: it comes from the same place.
+        let generated = if pf.starts_with("<embedded>") {
+            Some(src.read(GENERATED)?)
+        } else {
+            src.read_from_dir(GENERATED)?
+        };
+        if let Some((gf, gtext)) = generated {
+            let g: GeneratedFile = parse_toml(&gf, &gtext)?;
+            merge_generated(&mut places, g, &gf)?;
+        }
         Ok(Gazetteer::new(
             places.place,
             crossings.crossing,
@@ -396,6 +437,47 @@ impl Gazetteer {
             Named::Place(id) => c.bridges.contains(id) || c.facilities.contains(id),
         })
     }
+}
+
+/// Adds the generated pack to the hand places: its places after them, its names after theirs
+/// (a name the place already has, folded, is not added twice), its ambiguities beside theirs.
+fn merge_generated(hand: &mut PlacesFile, g: GeneratedFile, file: &str) -> Result<(), LoadError> {
+    let index: HashMap<String, usize> = hand
+        .place
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    for a in g.alias {
+        let Some(&i) = index.get(&a.place) else {
+            return Err(LoadError {
+                file: file.to_string(),
+                message: format!("[[alias]] names place {:?}, which does not exist", a.place),
+            });
+        };
+        let p = &mut hand.place[i];
+        let mut have: BTreeSet<String> = p.names.iter().map(|n| fold(n)).collect();
+        for n in a.names {
+            if have.insert(fold(&n)) {
+                p.names.push(n);
+            }
+        }
+    }
+    hand.place.extend(g.place);
+    for a in g.ambiguous {
+        let key = fold(&a.name);
+        match hand.ambiguous.iter_mut().find(|h| fold(&h.name) == key) {
+            Some(h) => {
+                for c in a.candidates {
+                    if !h.candidates.contains(&c) {
+                        h.candidates.push(c);
+                    }
+                }
+            }
+            None => hand.ambiguous.push(a),
+        }
+    }
+    Ok(())
 }
 
 fn build_alias_index(

@@ -1,9 +1,10 @@
 //! The reference packs: the gazetteer, the HS pack and the rulebooks, as typed, validated data.
 //!
 //! Owns: the file formats under `data/`, embedding them in the binary, overriding them file by
-//! file from a directory (`--data DIR`), importing the official HS nomenclature, and the
-//! validation rules every pack must pass (unique ids, parents exist, declared ambiguity, country
-//! boxes, well-formed and known HS codes, cited measures).
+//! file from a directory (`--data DIR`), merging the generated gazetteer pack into the hand one,
+//! importing the official HS nomenclature, and the validation rules every pack must pass (unique
+//! ids, parents exist, declared ambiguity, country boxes, well-formed and known HS codes, cited
+//! measures).
 //!
 //! Refuses: the network, and any decision made *with* the data (screening, matching text,
 //! aggregation belong to the stages that use it). Knowledge lives in `data/`; this crate holds
@@ -66,6 +67,10 @@ pub const PACK_FILES: &[(&str, &str)] = &[
         include_str!("../../../data/gazetteer/crossings.toml"),
     ),
     (
+        "gazetteer/generated/geonames.toml",
+        include_str!("../../../data/gazetteer/generated/geonames.toml"),
+    ),
+    (
         "hs/chapters.csv",
         include_str!("../../../data/hs/chapters.csv"),
     ),
@@ -115,6 +120,15 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Reads one pack file from the override directory only: `None` when there is no directory
+    /// or it lacks the file.
+    pub fn read_from_dir(&self, rel: &str) -> Result<Option<(String, String)>, LoadError> {
+        match &self.dir {
+            Some(dir) if dir.join(rel).exists() => self.read(rel).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// Reads one pack file, from the override directory when it has it.
     pub fn read(&self, rel: &str) -> Result<(String, String), LoadError> {
         if let Some(dir) = &self.dir {
