@@ -173,6 +173,8 @@ struct El {
     boiler: bool,
     /// This or an ancestor is `boiler`.
     in_boiler: bool,
+    /// An `h1`, `<main>` or `role=main` is inside: the element wraps the article.
+    wraps_article: bool,
     /// Class, id, role and itemprop weight (readability's ±25).
     weight: f32,
     semantic_article: bool,
@@ -320,6 +322,7 @@ fn parse(s: &str, toks: &[Token]) -> Page {
                 let good = [class, id].iter().filter(|v| h.article.names(v)).count();
                 e.weight = 25.0 * (good as f32 + f32::from(u8::from(good_tag)) - bad as f32);
                 e.semantic_article = good_tag;
+                e.wraps_article = tag == Tag::Heading1 || lname == "main" || role == "main";
                 e.boiler =
                     !matches!(tag, Tag::Body) && (bad_tag || (bad > 0 && good == 0 && !good_tag));
                 e.in_boiler = e.boiler || els[parent].in_boiler;
@@ -346,13 +349,14 @@ fn parse(s: &str, toks: &[Token]) -> Page {
     }
     // Subtree totals, children before parents.
     for i in (1..els.len()).rev() {
-        let (own, own_link, links, last) = {
+        let (own, own_link, links, last, wraps) = {
             let e = &els[i];
             (
                 e.own + e.text,
                 e.own_link + e.link,
                 e.links + u32::from(e.tag == Tag::Link),
                 e.last,
+                e.wraps_article,
             )
         };
         let e = &mut els[i];
@@ -365,6 +369,17 @@ fn parse(s: &str, toks: &[Token]) -> Page {
         pe.link += own_link;
         pe.links += links;
         pe.last = pe.last.max(last);
+        pe.wraps_article |= wraps;
+    }
+    // A navigation-like element that holds the headline or the main content is a wrapper of
+    // the whole page (a form around everything, a body class), not boilerplate.
+    for i in 1..els.len() {
+        let e = &els[i];
+        let boiler = e.boiler && !e.wraps_article;
+        let in_boiler = boiler || els[e.parent].in_boiler;
+        let e = &mut els[i];
+        e.boiler = boiler;
+        e.in_boiler = in_boiler;
     }
     let root = &mut els[0];
     root.text += root.own;
@@ -627,6 +642,37 @@ fn merge(mut v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn kept(s: &str) -> String {
+        let toks = crate::html::tokenize(s);
+        let mut out = String::new();
+        let mut at = 0;
+        for (a, z) in outside_article(s, &toks) {
+            out.push_str(&s[at..a]);
+            at = z;
+        }
+        out.push_str(&s[at..]);
+        out
+    }
+
+    #[test]
+    fn a_form_around_the_whole_page_is_not_boilerplate() {
+        let p = "<p>Trucks carried flour from Dandong to Sinuiju, a trader said, and came back \
+                 empty in the evening, as they have done all week.</p>";
+        let s = format!(
+            "<html><body><form id=\"page\"><nav><a href=/>Home</a></nav><h1>Flour trucks</h1>\
+             <div>{p}{p}{p}</div><div class=\"comments\"><p>First! A long comment that says \
+             nothing at all about the border, or trade, or anything.</p></div></form></body></html>"
+        );
+        let k = kept(&s);
+        assert!(
+            k.contains("Flour trucks") && k.matches("Trucks carried").count() == 3,
+            "{k}"
+        );
+        assert!(!k.contains("Home") && !k.contains("First!"), "{k}");
+    }
+
     #[test]
     fn hints_pack_parses() {
         let h = super::hints();
