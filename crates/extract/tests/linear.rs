@@ -5,12 +5,11 @@
 //! hundred times or more. The bound, forty times the fastest of three short runs, leaves room
 //! for a busy machine without letting a quadratic step through.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use borderwatch_extract::decode::{decode, Format};
 use borderwatch_extract::segment::sentences;
+use borderwatch_reference::Reference;
 
 const SMALL: usize = 100_000;
 const LARGE: usize = 1_000_000;
@@ -75,8 +74,10 @@ fn decode_and_segment_are_linear() {
 #[test]
 #[ignore = "attribution of quoted sentences is quadratic in the sentences until find_attributions walks them in one pass"]
 fn extraction_is_linear() {
-    let x = borderwatch_extract::Extractor::new(common::reference()).expect("matcher compiles");
-    let mut opts = borderwatch_extract::Options::new(common::date("2024-01-01"));
+    let reference = Reference::embedded().expect("embedded packs load");
+    let x = borderwatch_extract::Extractor::new(&reference).expect("matcher compiles");
+    let date = borderwatch_model::parse_date("2024-01-01").expect("valid date");
+    let mut opts = borderwatch_extract::Options::new(date);
     opts.max_bytes = usize::MAX;
     let mut slow = Vec::new();
     for &(name, head, unit) in SHAPES {
