@@ -1,12 +1,15 @@
 //! Bytes → clean text with a map back to the bytes as read.
 //!
 //! Plain text, Markdown and HTML are reduced to plain paragraphs: HTML tags are stripped,
-//! entities decoded, and scripts, styles and navigation skipped; image `alt` text and captions
-//! are kept (photo captions are evidence too). A BOM is skipped, invalid UTF-8 is replaced and
+//! entities decoded, and scripts, styles and the page around a saved article (navigation,
+//! related stories, comments, footers: `page.rs`) skipped; image `alt` text and captions are
+//! kept (photo captions are evidence too). A BOM is skipped, invalid UTF-8 is replaced and
 //! reported with its byte offset, and binary input is refused. Every byte of the clean text maps
 //! back to a byte offset in the input, so evidence spans point into the file as read.
 
 use borderwatch_model::{Date, Issue, IssueCode};
+
+use crate::{html, page};
 
 /// The input's layout, from its name or its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,11 +324,6 @@ fn rebase(first: &Text, stage: Stage) -> Text {
     .finish(first.input_len)
 }
 
-/// Tags whose whole content is not reading text.
-const SKIP_TAGS: &[&str] = &[
-    "script", "style", "nav", "header", "footer", "noscript", "form", "aside", "template", "svg",
-    "iframe", "button", "select", "menu", "head",
-];
 /// Tags that end a paragraph.
 const BLOCK_TAGS: &[&str] = &[
     "p",
@@ -356,105 +354,56 @@ const BLOCK_TAGS: &[&str] = &[
     "hr",
     "main",
     "pre",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "address",
+    "details",
+    "summary",
 ];
 
+/// HTML to plain paragraphs: only the article's text (`page.rs` says which parts of the page
+/// are not the article), tags stripped, entities decoded, image `alt` text kept.
 fn strip_html(s: &str) -> Stage {
+    let toks = html::tokenize(s);
+    let outside = page::outside_article(s, &toks);
     let mut em = Emitter::new(s.len());
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut text_start = 0;
-    let flush = |em: &mut Emitter, from: usize, to: usize| {
-        if from < to {
-            emit_html_text(em, s, from, to);
+    let mut d = 0;
+    let mut in_gap = false;
+    for t in &toks {
+        while d < outside.len() && outside[d].1 <= t.start {
+            d += 1;
         }
-    };
-    while i < b.len() {
-        if b[i] != b'<' {
-            i += 1;
+        if d < outside.len() && outside[d].0 <= t.start {
+            // Left out; a paragraph break keeps the text on either side apart.
+            if !in_gap {
+                em.replace("\n\n", outside[d].0, 1);
+                in_gap = true;
+            }
             continue;
         }
-        // A comment or a tag.
-        if s[i..].starts_with("<!--") {
-            flush(&mut em, text_start, i);
-            i = s[i + 4..].find("-->").map_or(b.len(), |e| i + 4 + e + 3);
-            text_start = i;
-            continue;
-        }
-        // A tag ends within a few KiB; a stray "<" is text (and never rescans the rest).
-        let window_end = (i + 4096).min(b.len());
-        let window_end = (window_end..=b.len())
-            .find(|&k| s.is_char_boundary(k))
-            .unwrap_or(b.len());
-        let Some(close) = s[i..window_end].find('>') else {
-            i += 1;
-            continue;
-        };
-        let tag = &s[i + 1..i + close];
-        let is_end = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() && !tag.starts_with('!') && !tag.starts_with('?') {
-            i += 1; // a bare "<" in text
-            continue;
-        }
-        flush(&mut em, text_start, i);
-        let mut next = i + close + 1;
-        if !is_end && SKIP_TAGS.contains(&name.as_str()) && !tag.ends_with('/') {
-            let end_tag = format!("</{name}");
-            next = find_ci(s, next, &end_tag)
-                .and_then(|e| s[e..].find('>').map(|g| e + g + 1))
-                .unwrap_or(b.len());
-        } else if BLOCK_TAGS.contains(&name.as_str()) {
-            em.replace("\n\n", i, close + 1);
-        } else if name == "img" {
-            if let Some((a, z)) = attr_span(tag, "alt") {
-                let (a, z) = (i + 1 + a, i + 1 + z);
-                em.replace("\n\n", i, 1);
-                emit_html_text(&mut em, s, a, z);
-                em.replace("\n\n", i + close, 1);
+        in_gap = false;
+        match t.kind {
+            html::Kind::Text => emit_html_text(&mut em, s, t.start, t.end),
+            html::Kind::Skip => {}
+            html::Kind::Start { .. } | html::Kind::End => {
+                let name = t.name(s);
+                if BLOCK_TAGS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+                    em.replace("\n\n", t.start, t.end - t.start);
+                } else if t.kind != html::Kind::End && name.eq_ignore_ascii_case("img") {
+                    let inner = t.inner(s);
+                    if let Some((a, z)) = html::attr_span(inner, "alt") {
+                        let (a, z) = (t.start + 1 + a, t.start + 1 + z);
+                        em.replace("\n\n", t.start, 1);
+                        emit_html_text(&mut em, s, a, z);
+                        em.replace("\n\n", t.end - 1, 1);
+                    }
+                }
             }
         }
-        i = next;
-        text_start = i;
     }
-    flush(&mut em, text_start, b.len());
     Stage { out: em }
-}
-
-/// Case-insensitive find of an ASCII needle from `from`.
-fn find_ci(s: &str, from: usize, needle: &str) -> Option<usize> {
-    let hay = s.as_bytes();
-    let n = needle.as_bytes();
-    (from..hay.len().saturating_sub(n.len() - 1))
-        .find(|&k| hay[k..k + n.len()].eq_ignore_ascii_case(n))
-}
-
-/// The value span of attribute `name` inside a tag's text.
-fn attr_span(tag: &str, name: &str) -> Option<(usize, usize)> {
-    let lower = tag.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(k) = lower[from..].find(name) {
-        let at = from + k;
-        let rest = &tag[at + name.len()..];
-        let trimmed = rest.trim_start();
-        if let Some(v) = trimmed.strip_prefix('=') {
-            let v0 = v.trim_start();
-            let q = v0.chars().next()?;
-            let base = tag.len() - v0.len();
-            if q == '"' || q == '\'' {
-                let end = v0[1..].find(q)?;
-                return Some((base + 1, base + 1 + end));
-            }
-            let end = v0.find(char::is_whitespace).unwrap_or(v0.len());
-            return Some((base, base + end));
-        }
-        from = at + name.len();
-    }
-    None
 }
 
 /// Text between tags: entities decoded, newlines folded to spaces (HTML layout is not prose).

@@ -18,8 +18,10 @@
 
 mod claims;
 pub mod decode;
+mod html;
 mod matcher;
 pub mod numbers;
+mod page;
 pub mod segment;
 mod tagger;
 pub mod time;
