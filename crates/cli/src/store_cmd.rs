@@ -19,8 +19,14 @@ pub fn db_path(explicit: &Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("borderwatch.db"))
 }
 
+/// Opens the store for a command that reads it: one that does not exist is an error.
 pub fn open(db: &Option<PathBuf>) -> Result<Store, Failure> {
-    Store::open(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+    Store::open_existing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+}
+
+/// Opens (creating when absent) the store for a command that writes: a damaged one is refused.
+pub fn open_for_writing(db: &Option<PathBuf>) -> Result<Store, Failure> {
+    Store::open_for_writing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
 }
 
 pub fn store_err(e: borderwatch_store::StoreError) -> Failure {
@@ -133,7 +139,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let map = crate::screen_cmd::parse_maps(&a.map)?;
     let mut opts = Options::new(published.unwrap_or_else(crate::today));
     opts.published = published;
-    let mut store = open(db)?;
+    let mut store = open_for_writing(db)?;
     let known = store.source_hashes().map_err(store_err)?;
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
@@ -567,8 +573,14 @@ pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
 pub enum DbCommand {
     /// Integrity, foreign keys, and every evidence span inside its archived source.
     Check,
-    /// Copy the database with SQLite's online backup.
-    Backup { path: PathBuf },
+    /// Copy the database with SQLite's online backup (written beside the target, then renamed
+    /// over it: an interrupted backup leaves the old file or nothing).
+    Backup {
+        path: PathBuf,
+        /// Replace the file at PATH if there is one.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
@@ -594,8 +606,8 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
                 })
             }
         }
-        DbCommand::Backup { path } => {
-            store.backup(path).map_err(store_err)?;
+        DbCommand::Backup { path, force } => {
+            store.backup(path, *force).map_err(store_err)?;
             println!("backed up to {}", path.display());
             Ok(0)
         }
@@ -607,7 +619,8 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
         Extractor::new(&reference).map_err(|e| Failure::input(format!("error: {e}")))?;
-    let mut store = open(db)?;
+    drop(open(db)?);
+    let mut store = open_for_writing(db)?;
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;

@@ -30,6 +30,15 @@ pub mod testing {
         Ok(())
     }
 
+    /// Writes an SQLite database of another program (to test that it is never taken for a store).
+    pub fn write_other_database(path: &std::path::Path) -> crate::Result<()> {
+        let c = rusqlite::Connection::open(path)?;
+        c.execute_batch(
+            "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('someone');",
+        )?;
+        Ok(())
+    }
+
     /// Overwrites a claim's stored JSON (to test that unreadable rows are reported).
     pub fn set_claim_json(path: &std::path::Path, id: i64, json: &str) -> crate::Result<()> {
         let c = rusqlite::Connection::open(path)?;
@@ -238,6 +247,122 @@ pub struct Store {
     in_batch: bool,
 }
 
+/// The rows of a checking pragma other than "ok" (SQLite's quick check covers pages, records
+/// and b-tree structure, not index contents); damage bad enough that SQLite stops the check is
+/// itself the finding, not a failure to check.
+fn pragma_check(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut st = conn.prepare(sql)?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        rows.filter(|r| r.as_deref().map_or(true, |r| r != "ok"))
+            .collect()
+    };
+    match run() {
+        Ok(v) => Ok(v),
+        Err(rusqlite::Error::SqliteFailure(e, msg))
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            Ok(vec![msg.unwrap_or_else(|| e.to_string())])
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts the database in WAL mode. Switching a new database's journal answers "busy" at once,
+/// without the busy timeout, while another process does the same: wait for it here instead.
+fn wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            r => return Ok(r?),
+        }
+    }
+}
+
+/// Whether two paths name one file: the same device and inode when both exist, else the same
+/// absolute path once the folder part is resolved (a file not written yet).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    let resolve = |p: &Path| -> Option<std::path::PathBuf> {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return Some(c);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    match (resolve(a), resolve(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// What lies at a path, before a command deletes or replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// Nothing there.
+    Absent,
+    /// An empty file (SQLite's own new database).
+    Empty,
+    /// A borderwatch store.
+    Store,
+    /// Anything else, and why it is not a store.
+    Other(String),
+}
+
+/// Looks at a file without changing it: the SQLite header, then the store's own tables.
+pub fn probe(path: &Path) -> Probe {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Probe::Absent,
+        Err(e) => return Probe::Other(format!("cannot be read: {e}")),
+        Ok(m) => m,
+    };
+    if !meta.is_file() {
+        return Probe::Other("not a regular file".into());
+    }
+    if meta.len() == 0 {
+        return Probe::Empty;
+    }
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if read.is_err() || &head != b"SQLite format 3\0" {
+        return Probe::Other("not an SQLite database".into());
+    }
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let ours = Connection::open_with_flags(path, flags).and_then(|c| {
+        c.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN \
+             ('sources', 'ingest_runs', 'claims', 'issues')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+    });
+    match ours {
+        Ok(4) => Probe::Store,
+        Ok(_) => Probe::Other("an SQLite database, but not a borderwatch store".into()),
+        Err(e) => Probe::Other(format!("an SQLite database that cannot be read: {e}")),
+    }
+}
+
 /// Lower-case hex SHA-256 of the bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -248,10 +373,27 @@ impl Store {
     /// Opens (creating when absent) and migrates the database at `path`. A database whose schema
     /// is newer than this binary knows is refused.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_checked(path, false)
+    }
+
+    fn open_checked(path: &Path, check: bool) -> Result<Store> {
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         let conn = Connection::open(path)
             .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        if check && existed {
+            // Before anything is written, even the switch to WAL.
+            let problems = pragma_check(&conn, "PRAGMA quick_check(5)")?;
+            if !problems.is_empty() {
+                return Err(StoreError(format!(
+                    "{}: the store is damaged ({}); nothing was written — see `borderwatch db \
+                     check`, or restore a backup",
+                    path.display(),
+                    problems.join("; ")
+                )));
+            }
+        }
+        wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // A larger page cache and rarer checkpoints: index pages stay hot across the many small
@@ -267,6 +409,25 @@ impl Store {
         schema::migrate(&mut store.conn)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
+    }
+
+    /// Opens an existing store (what read commands use): a path with no file is refused rather
+    /// than created as an empty store that answers every question with nothing.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError(format!(
+                "{}: no such store (check --db or $BORDERWATCH_DB; `ingest` creates one)",
+                path.display()
+            )));
+        }
+        Store::open(path)
+    }
+
+    /// Opens (creating when absent) for writing, after a quick check of the whole file: a
+    /// damaged store takes nothing more, since new sources written over broken pages would be
+    /// lost with them.
+    pub fn open_for_writing(path: &Path) -> Result<Store> {
+        Store::open_checked(path, true)
     }
 
     /// Opens an existing database for reading only (`serve --read-only`): nothing is created or
@@ -752,13 +913,13 @@ impl Store {
     /// Integrity and foreign-key checks plus the store's own: every claim's evidence span lies
     /// inside its archived source. Empty when all is well.
     pub fn check(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
-        for r in st.query_map([], |r| r.get::<_, String>(0))? {
-            let r = r?;
-            if r != "ok" {
-                out.push(format!("integrity: {r}"));
-            }
+        let mut out: Vec<String> = pragma_check(&self.conn, "PRAGMA integrity_check")?
+            .into_iter()
+            .map(|r| format!("integrity: {r}"))
+            .collect();
+        if !out.is_empty() {
+            // The store's own checks read the damaged tables: the integrity report is the answer.
+            return Ok(out);
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
         let n = st.query_map([], |_| Ok(()))?.count();
@@ -778,12 +939,59 @@ impl Store {
     }
 
     /// Copies the database to `path` with SQLite's online backup (readers and writers may run).
-    pub fn backup(&self, path: &Path) -> Result<()> {
-        let mut dst = Connection::open(path)
-            .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
-        let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-        b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-        Ok(())
+    /// An existing file is replaced only when `replace` is true, and never the store itself.
+    /// The copy is written to a temporary file beside the target and renamed over it when
+    /// complete, so an interrupted backup leaves the old target (or nothing), never half a copy.
+    pub fn backup(&self, path: &Path, replace: bool) -> Result<()> {
+        let shown = path.display();
+        if let Some(own) = self.conn.path().filter(|p| !p.is_empty()) {
+            if same_file(Path::new(own), path) {
+                return Err(StoreError(format!(
+                    "{shown}: is the store itself; back up to another file"
+                )));
+            }
+        }
+        if path.is_dir() {
+            return Err(StoreError(format!("{shown}: is a directory")));
+        }
+        if path.exists() && !replace {
+            return Err(StoreError(format!(
+                "{shown}: already exists (give --force to replace it)"
+            )));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| StoreError(format!("{shown}: names no file")))?;
+        let tmp = dir.join(format!(".{file}.tmp-{}", std::process::id()));
+        let copy = || -> Result<()> {
+            let mut dst = Connection::open(&tmp)
+                .map_err(|e| StoreError(format!("{}: cannot open: {e}", tmp.display())))?;
+            let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+            b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+            drop(b);
+            // A rollback journal, not WAL, while it is a temporary file: the rename must carry
+            // the whole copy, with nothing left in a side file.
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
+            dst.close().map_err(|(_, e)| StoreError::from(e))?;
+            Ok(())
+        };
+        if let Err(e) = copy() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        // Side files of a store that was at the target would be read as part of the copy.
+        for side in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            StoreError(format!("{shown}: cannot put the copy in place: {e}"))
+        })
     }
 
     /// Row counts.
