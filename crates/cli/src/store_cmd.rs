@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use borderwatch_extract::{Extractor, Options};
-use borderwatch_model::{Issue, IssueCode};
+use borderwatch_model::Issue;
 use borderwatch_pipeline::{self as pipeline, Kind, Prep, Prepared};
 use borderwatch_screen::Screener;
 use borderwatch_store::{ClaimFilter, PreparedClaim, Store};
@@ -98,31 +98,6 @@ impl IngestArgs {
     }
 }
 
-/// Files under the paths, directories walked recursively in name order.
-fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            match std::fs::read_dir(&p) {
-                Ok(rd) => {
-                    let mut kids: Vec<PathBuf> =
-                        rd.filter_map(Result::ok).map(|e| e.path()).collect();
-                    kids.sort();
-                    stack.extend(kids.into_iter().rev());
-                }
-                Err(e) => errors.push(format!("{}: cannot read directory: {e}", p.display())),
-            }
-        } else if p.exists() {
-            files.push(p);
-        } else {
-            errors.push(format!("{}: no such file or directory", p.display()));
-        }
-    }
-    (files, errors)
-}
-
 pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
@@ -144,12 +119,31 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;
-    let (files, walk_errors) = walk(&a.paths);
+    let walked = pipeline::walk::walk(&a.paths);
+    let files = walked.files;
     let mut t = Tally::default();
-    for e in &walk_errors {
-        eprintln!("error: {e}");
+    for i in &walked.failed {
+        eprintln!(
+            "error: {}: {}: {}",
+            i.file.as_deref().unwrap_or(""),
+            i.code,
+            i.message
+        );
+        store.record_failure(run, i).map_err(store_err)?;
         t.failed += 1;
     }
+    // Skipped on purpose (FIFOs, links out of the tree): said, and kept as issues.
+    for i in &walked.skipped {
+        eprintln!(
+            "warning: {}: {}: {}",
+            i.file.as_deref().unwrap_or(""),
+            i.code,
+            i.message
+        );
+        store.record_failure(run, i).map_err(store_err)?;
+        t.skipped += 1;
+    }
+    let walk_errors = &walked.failed;
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
@@ -184,14 +178,9 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
             if prep.classify(&name).is_none() {
                 return Prepared::Skipped;
             }
-            match std::fs::read(path) {
+            match pipeline::walk::read(path) {
                 Ok(bytes) => prep.prepare(&name, bytes),
-                Err(e) => {
-                    let mut i = Issue::new(IssueCode::BinaryInput, format!("cannot read: {e}"))
-                        .value(name.clone());
-                    i.file = Some(name);
-                    Prepared::Failed(i)
-                }
+                Err(i) => Prepared::Failed(i),
             }
         },
         |i, p| -> Result<(), Failure> {
@@ -227,7 +216,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     )?;
     store.commit_batch().map_err(store_err)?;
     bar.finish_and_clear();
-    let total = files.len() as i64 + walk_errors.len() as i64;
+    let total = files.len() as i64 + walk_errors.len() as i64 + walked.skipped.len() as i64;
     store
         .finish_run(run, &now(), [total, t.new, t.unchanged, t.failed])
         .map_err(store_err)?;

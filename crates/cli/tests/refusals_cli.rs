@@ -201,3 +201,75 @@ fn a_damaged_store_takes_no_new_ingest() {
     let o = bw(&db, &["db", "check"]);
     assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
 }
+
+/// Runs `borderwatch --db DB ARGS…`, killed after `secs` (a hang is a failure, not a stuck run).
+fn bw_within(db: &Path, args: &[&str], secs: u64) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t0 = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if t0.elapsed().as_secs() > secs {
+            child.kill().unwrap();
+            let o = child.wait_with_output().unwrap();
+            panic!("still running after {secs} s: {}", err(&o));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn ingest_walks_each_folder_once_and_stays_inside_the_tree() {
+    use std::os::unix::fs::symlink;
+    let d = tmp("walk");
+    let root = d.join("reports");
+    std::fs::create_dir_all(root.join("a/b")).unwrap();
+    std::fs::write(root.join("a/one.txt"), REPORT).unwrap();
+    std::fs::write(
+        root.join("a/b/two.txt"),
+        "Trains carried rice to Sinuiju.\n",
+    )
+    .unwrap();
+    let secret = d.join("secret.txt");
+    std::fs::write(&secret, "Private notes: nobody may read this.\n").unwrap();
+    for i in 0..6 {
+        symlink("..", root.join(format!("a/b/up{i}"))).unwrap();
+        symlink("../..", root.join(format!("a/b/top{i}"))).unwrap();
+    }
+    symlink(&secret, root.join("a/leak.txt")).unwrap();
+    let fifo = root.join("a/pipe.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let db = d.join("b.db");
+    let o = bw_within(&db, &["ingest", root.to_str().unwrap()], 60);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+    let s = out(&o);
+    assert!(
+        s.contains("files 4: new 2, unchanged 0, failed 0, skipped 2;"),
+        "{s}"
+    );
+    let e = err(&o);
+    assert!(e.contains("leak.txt") && e.contains("link-outside"), "{e}");
+    assert!(
+        e.contains("pipe.txt") && e.contains("not-a-regular-file"),
+        "{e}"
+    );
+    let sources = out(&bw(&db, &["query", "sources"]));
+    assert!(
+        !sources.contains("leak") && sources.lines().count() == 3,
+        "{sources}"
+    );
+    let issues = out(&bw(&db, &["query", "issues"]));
+    assert!(
+        issues.contains("link-outside") && issues.contains("not-a-regular-file"),
+        "{issues}"
+    );
+}

@@ -6,7 +6,8 @@
 //! analysis inputs (`load`).
 //!
 //! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
-//! arguments — and SQL, which stays in `store`.
+//! arguments, except for `walk`, which walks the folders an ingest is given and reads files
+//! safely — and SQL, which stays in `store`.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ use borderwatch_screen::Screener;
 use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
 };
+
+pub mod walk;
 
 /// How to take a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
