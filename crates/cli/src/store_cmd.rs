@@ -175,8 +175,11 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         jobs,
         |path| {
             let name = path.display().to_string();
-            if prep.classify(&name).is_none() {
-                return Prepared::Skipped;
+            match prep.classify(&name) {
+                None => return Prepared::Skipped,
+                // Shipment files are streamed by the writer: here only judged and hashed.
+                Some(false) => return prep.inspect_shipment_file(&name, path),
+                Some(true) => {}
             }
             match pipeline::walk::read(path) {
                 Ok(bytes) => prep.prepare(&name, bytes),
@@ -200,7 +203,39 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 }
                 _ => {}
             }
-            let w = pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?;
+            let w = match &p {
+                Prepared::ShipmentFile {
+                    path,
+                    media,
+                    format,
+                    size,
+                    sha256,
+                } => match prep
+                    .write_file(
+                        &mut store,
+                        run,
+                        &name,
+                        path,
+                        media,
+                        *format,
+                        *size,
+                        sha256,
+                        &now(),
+                    )
+                    .map_err(store_err)?
+                {
+                    Ok(w) => w,
+                    Err(issue) => {
+                        bar.suspend(|| {
+                            eprintln!("error: {name}: {}: {}", issue.code, issue.message)
+                        });
+                        t.failed += 1;
+                        store.record_failure(run, &issue).map_err(store_err)?;
+                        return Ok(());
+                    }
+                },
+                _ => pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?,
+            };
             if w.new {
                 t.new += 1;
                 in_batch += w.rows();

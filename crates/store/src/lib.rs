@@ -363,6 +363,23 @@ pub fn probe(path: &Path) -> Probe {
     }
 }
 
+/// Lower-case hex SHA-256 of everything `r` yields, and how many bytes that was (a file hashed
+/// in chunks, never held whole).
+pub fn sha256_reader(mut r: impl std::io::Read) -> std::io::Result<(String, u64)> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((h.finalize().iter().map(|b| format!("{b:02x}")).collect(), n))
+}
+
 /// Lower-case hex SHA-256 of the bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -624,6 +641,45 @@ impl Store {
             let staged = reasons.staged;
             self.reasons.extend(staged);
             Ok(done)
+        }
+    }
+
+    /// Archives a shipment file whose bytes and rows arrive as a stream, inside one savepoint
+    /// (of the open batch, or a transaction of its own): memory does not grow with the file.
+    /// `fill` pushes the file's bytes into the [`Archive`] (it hashes them and writes them into
+    /// the source's blob, sized `src.size` up front) and its rows into [`FileRows`]. If `fill`
+    /// fails, or the bytes are not the `src.size` bytes whose SHA-256 is `src.sha256`, the file
+    /// leaves nothing behind and why comes back as `Ok(Err(..))`; the batch goes on. The same
+    /// bytes archived before add nothing (known from the hash before anything is written). The
+    /// source row is never rewritten: rewriting it would read its whole blob into memory.
+    pub fn ingest_streamed<E>(
+        &mut self,
+        run: i64,
+        src: &StreamedSource,
+        now: &str,
+        fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<Ingested, Stopped<E>>> {
+        self.conn.execute_batch("SAVEPOINT streamed_file")?;
+        let mut reasons = Reasons::new(&self.reasons, &self.pending);
+        let r = stream_source(&self.conn, &mut reasons, run, src, now, fill);
+        let staged = reasons.staged;
+        let undo = |conn: &Connection| {
+            conn.execute_batch("ROLLBACK TO streamed_file; RELEASE streamed_file")
+        };
+        match r {
+            Ok(Ok(Ingested::New(id))) => {
+                self.conn.execute_batch("RELEASE streamed_file")?;
+                self.staged(staged);
+                Ok(Ok(Ingested::New(id)))
+            }
+            Ok(other) => {
+                undo(&self.conn)?;
+                Ok(other)
+            }
+            Err(e) => {
+                let _ = undo(&self.conn);
+                Err(e)
+            }
         }
     }
 
@@ -1239,6 +1295,158 @@ impl<'c> Reasons<'c> {
         self.staged.insert(text.to_string(), id);
         Ok(id)
     }
+}
+
+/// A source whose bytes are streamed into the store ([`Store::ingest_streamed`]).
+#[derive(Debug, Clone)]
+pub struct StreamedSource<'a> {
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub kind: &'a str,
+    pub published: Option<&'a str>,
+    /// The file's size: the blob is made this long before the bytes arrive.
+    pub size: u64,
+    /// The SHA-256 the bytes are expected to have (hashed once already, by whoever judged the
+    /// file); bytes that hash otherwise changed in between.
+    pub sha256: &'a str,
+}
+
+/// Why a streamed source was not stored.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// What the caller's `fill` gave.
+    Fill(E),
+    /// The bytes were not those expected: the file changed after it was first read.
+    Changed(String),
+}
+
+/// Where a streamed source's bytes go: hashed, and written into its blob in order.
+pub struct Archive<'c> {
+    blob: rusqlite::blob::Blob<'c>,
+    hasher: Sha256,
+    written: u64,
+    size: u64,
+}
+
+impl Archive<'_> {
+    /// The next bytes of the source. More bytes than the size given is an error.
+    pub fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if self.written + b.len() as u64 > self.size {
+            return Err(std::io::Error::other(format!(
+                "more than the {} bytes the file had when opened",
+                self.size
+            )));
+        }
+        use std::io::Write;
+        self.blob.write_all(b)?;
+        self.hasher.update(b);
+        self.written += b.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes archived so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+/// Where a streamed shipment file's rows and issues go, as they are read.
+pub struct FileRows<'c, 'r> {
+    tx: &'c Connection,
+    reasons: &'r mut Reasons<'c>,
+    source_id: i64,
+    run: i64,
+    pub shipments: usize,
+    pub issues: usize,
+}
+
+impl FileRows<'_, '_> {
+    pub fn shipment(&mut self, row: &ShipmentInput) -> Result<()> {
+        insert_shipments(
+            self.tx,
+            self.reasons,
+            self.source_id,
+            std::slice::from_ref(row),
+        )?;
+        self.shipments += 1;
+        Ok(())
+    }
+
+    pub fn issue(&mut self, issue: &Issue) -> Result<()> {
+        insert_issue(self.tx, Some(self.source_id), self.run, issue)?;
+        self.issues += 1;
+        Ok(())
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn stream_source<'c, E>(
+    tx: &'c Connection,
+    reasons: &mut Reasons<'c>,
+    run: i64,
+    src: &StreamedSource,
+    now: &str,
+    fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
+) -> Result<std::result::Result<Ingested, Stopped<E>>> {
+    if let Some(id) = tx
+        .prepare_cached("SELECT id FROM sources WHERE sha256 = ?1")?
+        .query_row([src.sha256], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Ok(Ingested::Unchanged(id)));
+    }
+    tx.prepare_cached(
+        "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
+         size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, zeroblob(?8))",
+    )?
+    .execute(params![
+        src.sha256,
+        src.name,
+        src.media_type,
+        src.kind,
+        src.published,
+        now,
+        run,
+        src.size as i64
+    ])?;
+    let source_id = tx.last_insert_rowid();
+    let blob = tx.blob_open(rusqlite::MAIN_DB, "sources", "bytes", source_id, false)?;
+    let mut archive = Archive {
+        blob,
+        hasher: Sha256::new(),
+        written: 0,
+        size: src.size,
+    };
+    let mut rows = FileRows {
+        tx,
+        reasons,
+        source_id,
+        run,
+        shipments: 0,
+        issues: 0,
+    };
+    if let Err(e) = fill(&mut archive, &mut rows) {
+        return Ok(Err(Stopped::Fill(e)));
+    }
+    let Archive {
+        blob,
+        hasher,
+        written,
+        ..
+    } = archive;
+    blob.close()?;
+    let sha: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if written != src.size || sha != src.sha256 {
+        return Ok(Err(Stopped::Changed(format!(
+            "{written} bytes with SHA-256 {sha}, where {} bytes with {} were read first",
+            src.size, src.sha256
+        ))));
+    }
+    Ok(Ok(Ingested::New(source_id)))
 }
 
 /// Archives one source with what it holds, inside the caller's transaction.
