@@ -254,7 +254,7 @@ fn pragma_check(conn: &Connection, sql: &str) -> Result<Vec<String>> {
     let run = || -> rusqlite::Result<Vec<String>> {
         let mut st = conn.prepare(sql)?;
         let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        rows.filter(|r| r.as_deref().map_or(true, |r| r != "ok"))
+        rows.filter(|r| r.as_deref().is_ok_and(|r| r != "ok") || r.is_err())
             .collect()
     };
     match run() {
