@@ -118,6 +118,9 @@ fn render(a: &Analysis, gz: &borderwatch_reference::Gazetteer, f: ReportFormat) 
 }
 
 pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) -> Outcome {
+    if let Some(out) = &a.out {
+        crate::guard::output("--out", out, Some(&db_path(db)), &[])?;
+    }
     let reference = load_reference(data)?;
     let options = Options {
         since: date("--since", &a.since)?,
@@ -142,6 +145,9 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
 }
 
 pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> Outcome {
+    if let Some(out) = &a.out {
+        crate::guard::output("--out", out, Some(&db_path(db)), &[])?;
+    }
     let reference = load_reference(data)?;
     let options = Options {
         since: date("--since", &a.since)?,
@@ -192,11 +198,26 @@ pub struct RunArgs {
 /// report and say where it is.
 pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome {
     let path = db_path(db);
+    let inputs: Vec<&std::path::Path> = a.paths.iter().map(PathBuf::as_path).collect();
+    crate::guard::output("--out", &a.out, Some(&path), &inputs)?;
     if a.fresh {
         if db.is_none() && std::env::var_os("BORDERWATCH_DB").is_none() {
             return Err(Failure::input(
                 "error: --fresh needs --db PATH (it deletes that file first)",
             ));
+        }
+        // Only a store is deleted: a mistyped --db naming a document or another program's
+        // database is refused before anything is touched.
+        match borderwatch_store::probe(&path) {
+            borderwatch_store::Probe::Absent
+            | borderwatch_store::Probe::Empty
+            | borderwatch_store::Probe::Store => {}
+            borderwatch_store::Probe::Other(why) => {
+                return Err(Failure::input(format!(
+                    "error: --fresh: {} is {why}; refusing to delete it",
+                    path.display()
+                )))
+            }
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod analyze_cmd;
 mod extract_cmd;
+mod guard;
 mod hs_cmd;
 mod places;
 mod pool;

@@ -280,6 +280,15 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };
+    let rejects_path = a.rejects.clone().unwrap_or_else(|| match &a.output {
+        Some(p) => PathBuf::from(format!("{}.rejects.csv", p.display())),
+        None => PathBuf::from("rejects.csv"),
+    });
+    if let Some(o) = &a.output {
+        crate::guard::output("--output", o, None, &[input])?;
+        crate::guard::distinct(("--output", o), ("--rejects", &rejects_path))?;
+    }
+    crate::guard::output("--rejects", &rejects_path, None, &[input])?;
     let out_kind = match &a.output {
         Some(p) if p.extension().is_some_and(|e| e == "jsonl") => Kind::Jsonl,
         Some(_) => Kind::Csv,
@@ -291,10 +300,6 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    let rejects_path = a.rejects.clone().unwrap_or_else(|| match &a.output {
-        Some(p) => PathBuf::from(format!("{}.rejects.csv", p.display())),
-        None => PathBuf::from("rejects.csv"),
-    });
     let rejects_file = File::create(&rejects_path)
         .map_err(|e| Failure::input(format!("error: {}: {e}", rejects_path.display())))?;
     let mut rejects = csv::Writer::from_writer(BufWriter::new(rejects_file));

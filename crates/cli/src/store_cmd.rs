@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use borderwatch_extract::{Extractor, Options};
-use borderwatch_model::{Issue, IssueCode};
+use borderwatch_model::Issue;
 use borderwatch_pipeline::{self as pipeline, Kind, Prep, Prepared};
 use borderwatch_screen::Screener;
 use borderwatch_store::{ClaimFilter, PreparedClaim, Store};
@@ -19,8 +19,14 @@ pub fn db_path(explicit: &Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("borderwatch.db"))
 }
 
+/// Opens the store for a command that reads it: one that does not exist is an error.
 pub fn open(db: &Option<PathBuf>) -> Result<Store, Failure> {
-    Store::open(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+    Store::open_existing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+}
+
+/// Opens (creating when absent) the store for a command that writes: a damaged one is refused.
+pub fn open_for_writing(db: &Option<PathBuf>) -> Result<Store, Failure> {
+    Store::open_for_writing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
 }
 
 pub fn store_err(e: borderwatch_store::StoreError) -> Failure {
@@ -92,31 +98,6 @@ impl IngestArgs {
     }
 }
 
-/// Files under the paths, directories walked recursively in name order.
-fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut stack: Vec<PathBuf> = paths.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            match std::fs::read_dir(&p) {
-                Ok(rd) => {
-                    let mut kids: Vec<PathBuf> =
-                        rd.filter_map(Result::ok).map(|e| e.path()).collect();
-                    kids.sort();
-                    stack.extend(kids.into_iter().rev());
-                }
-                Err(e) => errors.push(format!("{}: cannot read directory: {e}", p.display())),
-            }
-        } else if p.exists() {
-            files.push(p);
-        } else {
-            errors.push(format!("{}: no such file or directory", p.display()));
-        }
-    }
-    (files, errors)
-}
-
 pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
@@ -133,17 +114,36 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let map = crate::screen_cmd::parse_maps(&a.map)?;
     let mut opts = Options::new(published.unwrap_or_else(crate::today));
     opts.published = published;
-    let mut store = open(db)?;
+    let mut store = open_for_writing(db)?;
     let known = store.source_hashes().map_err(store_err)?;
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;
-    let (files, walk_errors) = walk(&a.paths);
+    let walked = pipeline::walk::walk(&a.paths);
+    let files = walked.files;
     let mut t = Tally::default();
-    for e in &walk_errors {
-        eprintln!("error: {e}");
+    for i in &walked.failed {
+        eprintln!(
+            "error: {}: {}: {}",
+            i.file.as_deref().unwrap_or(""),
+            i.code,
+            i.message
+        );
+        store.record_failure(run, i).map_err(store_err)?;
         t.failed += 1;
     }
+    // Skipped on purpose (FIFOs, links out of the tree): said, and kept as issues.
+    for i in &walked.skipped {
+        eprintln!(
+            "warning: {}: {}: {}",
+            i.file.as_deref().unwrap_or(""),
+            i.code,
+            i.message
+        );
+        store.record_failure(run, i).map_err(store_err)?;
+        t.skipped += 1;
+    }
+    let walk_errors = &walked.failed;
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(files.len() as u64)
     } else {
@@ -175,17 +175,15 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         jobs,
         |path| {
             let name = path.display().to_string();
-            if prep.classify(&name).is_none() {
-                return Prepared::Skipped;
+            match prep.classify(&name) {
+                None => return Prepared::Skipped,
+                // Shipment files are streamed by the writer: here only judged and hashed.
+                Some(false) => return prep.inspect_shipment_file(&name, path),
+                Some(true) => {}
             }
-            match std::fs::read(path) {
+            match pipeline::walk::read(path) {
                 Ok(bytes) => prep.prepare(&name, bytes),
-                Err(e) => {
-                    let mut i = Issue::new(IssueCode::BinaryInput, format!("cannot read: {e}"))
-                        .value(name.clone());
-                    i.file = Some(name);
-                    Prepared::Failed(i)
-                }
+                Err(i) => Prepared::Failed(i),
             }
         },
         |i, p| -> Result<(), Failure> {
@@ -205,7 +203,39 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 }
                 _ => {}
             }
-            let w = pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?;
+            let w = match &p {
+                Prepared::ShipmentFile {
+                    path,
+                    media,
+                    format,
+                    size,
+                    sha256,
+                } => match prep
+                    .write_file(
+                        &mut store,
+                        run,
+                        &name,
+                        path,
+                        media,
+                        *format,
+                        *size,
+                        sha256,
+                        &now(),
+                    )
+                    .map_err(store_err)?
+                {
+                    Ok(w) => w,
+                    Err(issue) => {
+                        bar.suspend(|| {
+                            eprintln!("error: {name}: {}: {}", issue.code, issue.message)
+                        });
+                        t.failed += 1;
+                        store.record_failure(run, &issue).map_err(store_err)?;
+                        return Ok(());
+                    }
+                },
+                _ => pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?,
+            };
             if w.new {
                 t.new += 1;
                 in_batch += w.rows();
@@ -221,7 +251,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     )?;
     store.commit_batch().map_err(store_err)?;
     bar.finish_and_clear();
-    let total = files.len() as i64 + walk_errors.len() as i64;
+    let total = files.len() as i64 + walk_errors.len() as i64 + walked.skipped.len() as i64;
     store
         .finish_run(run, &now(), [total, t.new, t.unchanged, t.failed])
         .map_err(store_err)?;
@@ -567,8 +597,14 @@ pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
 pub enum DbCommand {
     /// Integrity, foreign keys, and every evidence span inside its archived source.
     Check,
-    /// Copy the database with SQLite's online backup.
-    Backup { path: PathBuf },
+    /// Copy the database with SQLite's online backup (written beside the target, then renamed
+    /// over it: an interrupted backup leaves the old file or nothing).
+    Backup {
+        path: PathBuf,
+        /// Replace the file at PATH if there is one.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
@@ -594,8 +630,8 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
                 })
             }
         }
-        DbCommand::Backup { path } => {
-            store.backup(path).map_err(store_err)?;
+        DbCommand::Backup { path, force } => {
+            store.backup(path, *force).map_err(store_err)?;
             println!("backed up to {}", path.display());
             Ok(0)
         }
@@ -607,7 +643,8 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
         Extractor::new(&reference).map_err(|e| Failure::input(format!("error: {e}")))?;
-    let mut store = open(db)?;
+    drop(open(db)?);
+    let mut store = open_for_writing(db)?;
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;

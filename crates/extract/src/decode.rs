@@ -190,6 +190,15 @@ pub fn decode(
             ),
         });
     }
+    if let Some(little) = utf16_bom(bytes) {
+        let (text, issues) = decode_utf16(bytes, little)?;
+        let text = match format {
+            Format::Text => text,
+            Format::Markdown => rebase(&text, strip_markdown(&text.clean)),
+            Format::Html => rebase(&text, strip_html(&text.clean)),
+        };
+        return Ok((text, issues));
+    }
     if let Some(at) = binary_at(bytes) {
         return Err(DecodeError {
             code: IssueCode::BinaryInput,
@@ -236,6 +245,57 @@ pub fn decode(
         Format::Html => rebase(&text, strip_html(&text.clean)),
     };
     Ok((text, issues))
+}
+
+/// `Some(true)` for a UTF-16 little-endian byte order mark, `Some(false)` for big-endian.
+fn utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some(true),
+        [0xFE, 0xFF, ..] => Some(false),
+        _ => None,
+    }
+}
+
+/// UTF-16 (after its BOM) into clean UTF-8, each character mapped back to its input bytes;
+/// unpaired surrogates are replaced and reported like invalid UTF-8, and NUL characters or a
+/// trailing odd byte make it binary, as they do in UTF-8.
+fn decode_utf16(bytes: &[u8], little: bool) -> Result<(Text, Vec<Issue>), DecodeError> {
+    let body = &bytes[2..];
+    let units = body.chunks(2).map(|c| match c {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        [a] => u16::from(*a),
+        _ => 0,
+    });
+    let mut out = Emitter::new(bytes.len());
+    let mut issues = Vec::new();
+    let mut pos = 2;
+    let mut buf = [0u8; 4];
+    for r in char::decode_utf16(units) {
+        let (s, len) = match r {
+            Ok(c) => (c.encode_utf8(&mut buf) as &str, c.len_utf16() * 2),
+            Err(e) => {
+                issues.push(
+                    Issue::new(
+                        IssueCode::InvalidUtf8,
+                        format!("unpaired utf-16 surrogate at byte {pos}, replaced with U+FFFD"),
+                    )
+                    .value(format!("{:04x}", e.unpaired_surrogate())),
+                );
+                ("\u{fffd}", 2)
+            }
+        };
+        if s == "\0" || pos + len > bytes.len() {
+            return Err(DecodeError {
+                code: IssueCode::BinaryInput,
+                message: format!("not text: binary data at byte {pos} (utf-16)"),
+            });
+        }
+        out.replace(s, pos, len);
+        pos += len;
+    }
+    issues.truncate(21);
+    Ok((out.finish(bytes.len()), issues))
 }
 
 /// Offset of the first sign of binary data, if the input looks binary: a NUL byte, or more than
@@ -569,6 +629,46 @@ mod tests {
         assert_eq!(err.code, IssueCode::BinaryInput);
         let err = decode("r.txt", &b, Format::Text, 10).unwrap_err();
         assert_eq!(err.code, IssueCode::TooLarge);
+    }
+
+    /// UTF-16 with a byte order mark is read (not refused as binary for its NUL bytes), and
+    /// spans still point at the input's own bytes.
+    #[test]
+    fn utf16_with_a_bom_is_read() {
+        let text = "Trucks left Dandong for Sinuiju (신의주) in May.";
+        let units: Vec<u16> = text.encode_utf16().collect();
+        for little in [true, false] {
+            let mut b: Vec<u8> = if little {
+                vec![0xFF, 0xFE]
+            } else {
+                vec![0xFE, 0xFF]
+            };
+            for u in &units {
+                b.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            let (t, issues) = decode("r.txt", &b, Format::Text, 1 << 20).unwrap();
+            assert!(issues.is_empty(), "{issues:?}");
+            assert_eq!(t.clean, text);
+            let at = t.clean.find("Sinuiju").unwrap();
+            let [s, e] = t.span(at, at + "Sinuiju".len());
+            assert_eq!((s, e), (2 + 2 * 24, 2 + 2 * 31));
+            let at = t.clean.find("신의주").unwrap();
+            let [s, e] = t.span(at, at + "신의주".len());
+            assert_eq!(e - s, 6, "three UTF-16 units");
+        }
+        // An unpaired surrogate is replaced and reported with its byte offset.
+        let b = [0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0];
+        let (t, issues) = decode("r.txt", &b, Format::Text, 1 << 20).unwrap();
+        assert_eq!(t.clean, "a\u{fffd}b");
+        assert!(issues[0].message.contains("byte 4"), "{issues:?}");
+        // NUL characters are still binary.
+        let b = [0xFF, 0xFE, b'a', 0, 0, 0, 0, 0];
+        let err = decode("r.txt", &b, Format::Text, 1 << 20).unwrap_err();
+        assert_eq!(err.code, IssueCode::BinaryInput);
     }
 
     #[test]

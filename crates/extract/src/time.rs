@@ -120,11 +120,11 @@ impl TimeExpr {
 fn month_bounds(y: i32, m: u32, part: u8) -> Option<(Date, Date)> {
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
     let next = if m == 12 {
-        NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+        NaiveDate::from_ymd_opt(y.checked_add(1)?, 1, 1)?
     } else {
         NaiveDate::from_ymd_opt(y, m + 1, 1)?
     };
-    let last = next - Duration::days(1);
+    let last = next.pred_opt()?;
     Some(match part {
         1 => (first, NaiveDate::from_ymd_opt(y, m, 10)?),
         2 => (
@@ -145,7 +145,23 @@ fn year_for(month: u32, published: Date) -> i32 {
     }
 }
 
+/// Resolves, then keeps the result only when both ends have four-digit years: a time the
+/// calendar cannot hold (or a sum that would overflow it) is unresolved, never a panic.
 fn resolve(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precision) {
+    let r = resolve_raw(e, p);
+    let fits = |d: Option<Date>| d.is_some_and(borderwatch_model::in_calendar);
+    if r.2 != Precision::Unresolved && !(fits(r.0) && fits(r.1)) {
+        return (None, None, Precision::Unresolved);
+    }
+    r
+}
+
+/// `p` plus `days`, or `None` past the calendar's end.
+fn add_days(p: Date, days: i64) -> Option<Date> {
+    p.checked_add_signed(Duration::try_days(days)?)
+}
+
+fn resolve_raw(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precision) {
     let unresolved = (None, None, Precision::Unresolved);
     match *e {
         Expr::Date { year, month, day } => {
@@ -167,7 +183,10 @@ fn resolve(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precision)
         } => {
             let y = match (year, year_offset, p) {
                 (Some(y), _, _) => y,
-                (None, Some(o), Some(p)) => p.year() + o,
+                (None, Some(o), Some(p)) => match p.year().checked_add(o) {
+                    Some(y) => y,
+                    None => return unresolved,
+                },
                 (None, None, Some(p)) => year_for(month, p),
                 _ => return unresolved,
             };
@@ -194,14 +213,17 @@ fn resolve(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precision)
                 let back = (7 + p.weekday().num_days_from_monday() as i64
                     - wd.num_days_from_monday() as i64)
                     % 7;
-                let d = p - Duration::days(back);
-                (Some(d), Some(d), Precision::Day)
+                let d = add_days(p, -back);
+                (d, d, Precision::Day)
             }
             None => unresolved,
         },
         Expr::RelMonth(o) => match p {
             Some(p) => {
-                let idx = p.year() * 12 + p.month0() as i32 + o;
+                let idx = i64::from(p.year()) * 12 + i64::from(p.month0()) + i64::from(o);
+                let Ok(idx) = i32::try_from(idx) else {
+                    return unresolved;
+                };
                 let (y, m) = (idx.div_euclid(12), idx.rem_euclid(12) as u32 + 1);
                 match month_bounds(y, m, 0) {
                     Some((a, b)) => (Some(a), Some(b), Precision::Month),
@@ -211,22 +233,29 @@ fn resolve(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precision)
             None => unresolved,
         },
         Expr::RelYear(o) => match p {
-            Some(p) => (
-                NaiveDate::from_ymd_opt(p.year() + o, 1, 1),
-                NaiveDate::from_ymd_opt(p.year() + o, 12, 31),
-                Precision::Year,
-            ),
+            Some(p) => match p.year().checked_add(o) {
+                Some(y) => (
+                    NaiveDate::from_ymd_opt(y, 1, 1),
+                    NaiveDate::from_ymd_opt(y, 12, 31),
+                    Precision::Year,
+                ),
+                None => unresolved,
+            },
             None => unresolved,
         },
         Expr::RelDay(o) => match p {
             Some(p) => {
-                let d = p + Duration::days(o);
-                (Some(d), Some(d), Precision::Day)
+                let d = add_days(p, o);
+                (d, d, Precision::Day)
             }
             None => unresolved,
         },
         Expr::Duration(days) => match p {
-            Some(p) => (Some(p - Duration::days(days)), Some(p), Precision::Duration),
+            Some(p) => (
+                days.checked_neg().and_then(|d| add_days(p, d)),
+                Some(p),
+                Precision::Duration,
+            ),
             None => unresolved,
         },
     }
@@ -486,6 +515,60 @@ mod tests {
             })
             .collect();
         assert_eq!(got, expect, "{text}");
+    }
+
+    /// Relative words and durations near the ends of the four-digit calendar (and counts no
+    /// calendar holds) stay unresolved rather than panic or leave it.
+    #[test]
+    fn calendar_limits_leave_times_unresolved() {
+        check(
+            "Last week, trucks",
+            Some("0000-01-03"),
+            &["Last week=..:Unresolved"],
+        );
+        check(
+            "Next year, trucks",
+            Some("9999-06-01"),
+            &["Next year=..:Unresolved"],
+        );
+        check(
+            "Yesterday trucks",
+            Some("0000-01-01"),
+            &["Yesterday=..:Unresolved"],
+        );
+        check(
+            "for 90000000000000000000 years, trucks",
+            Some("2020-01-01"),
+            &["for 90000000000000000000 years=..:Unresolved"],
+        );
+        check(
+            "for 3000 years, trucks",
+            Some("2020-01-01"),
+            &["for 3000 years=..:Unresolved"],
+        );
+        check(
+            "Last week, trucks",
+            Some("9999-12-31"),
+            &["Last week=9999-12-24..9999-12-24:Day"],
+        );
+        // The extremes chrono itself holds (a published date from a caller that did not check it).
+        let max = NaiveDate::MAX;
+        let min = NaiveDate::MIN;
+        for text in [
+            "last week",
+            "next year",
+            "next month",
+            "last month",
+            "for 3 days",
+            "yesterday",
+        ] {
+            for p in [max, min] {
+                for t in times(text, 0, text.len()) {
+                    let w = t.resolve(text, Some(p), [t.start, t.end]);
+                    assert_eq!(w.precision, Precision::Unresolved, "{text} at {p}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -41,6 +41,15 @@ pub enum IssueCode {
     BadMode,
     /// A place or crossing name in a record that the gazetteer does not know (kept as written).
     UnknownPlace,
+    /// Something in a folder that is not a regular file or a folder (a FIFO, socket or device):
+    /// skipped, since reading it can block for ever.
+    NotRegularFile,
+    /// A symbolic link that leads out of the folder given (or nowhere): not followed.
+    LinkOutside,
+    /// A file that changed (size or modification time) while it was read.
+    ChangedWhileRead,
+    /// A file or folder that could not be opened or read.
+    Unreadable,
 }
 
 impl IssueCode {
@@ -61,6 +70,10 @@ impl IssueCode {
             IssueCode::TooLarge => "too-large",
             IssueCode::BadMode => "bad-mode",
             IssueCode::UnknownPlace => "unknown-place",
+            IssueCode::NotRegularFile => "not-a-regular-file",
+            IssueCode::LinkOutside => "link-outside",
+            IssueCode::ChangedWhileRead => "changed-while-read",
+            IssueCode::Unreadable => "unreadable",
         }
     }
 }

@@ -318,15 +318,80 @@ impl FromStr for HsCode {
 /// A calendar date (no time zone: the rulebook speaks in dates).
 pub type Date = chrono::NaiveDate;
 
+/// The first and last dates the project reads or writes: years have four digits everywhere, so
+/// every stored date parses again and date arithmetic never nears the calendar's limits.
+pub const FIRST_DATE: Date = match Date::from_ymd_opt(0, 1, 1) {
+    Some(d) => d,
+    None => panic!("year 0 is in the calendar"),
+};
+pub const LAST_DATE: Date = match Date::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => panic!("year 9999 is in the calendar"),
+};
+
+/// Whether a date has a four-digit year (between [`FIRST_DATE`] and [`LAST_DATE`]).
+pub fn in_calendar(d: Date) -> bool {
+    (FIRST_DATE..=LAST_DATE).contains(&d)
+}
+
 /// Parses `YYYY-MM-DD` with a precise reason on failure.
+/// The year has exactly four digits: chrono alone also takes `+262142-12-31` and `-0001-…`.
 pub fn parse_date(raw: &str) -> Result<Date, String> {
-    Date::parse_from_str(raw.trim(), "%Y-%m-%d")
+    let t = raw.trim();
+    let b = t.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        let why = if b.first().is_some_and(|c| matches!(c, b'+' | b'-'))
+            || t.split('-').next().is_some_and(|y| y.len() > 4)
+        {
+            "the year must have four digits"
+        } else {
+            "expected four-digit year, two-digit month and day"
+        };
+        return Err(format!(
+            "date {raw:?} is not a valid YYYY-MM-DD date ({why})"
+        ));
+    }
+    Date::parse_from_str(t, "%Y-%m-%d")
         .map_err(|e| format!("date {raw:?} is not a valid YYYY-MM-DD date ({e})"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_have_four_digit_years() {
+        assert_eq!(
+            parse_date(" 2023-05-01 ").unwrap().to_string(),
+            "2023-05-01"
+        );
+        assert_eq!(parse_date("9999-12-31").unwrap(), LAST_DATE);
+        assert_eq!(parse_date("0000-01-01").unwrap(), FIRST_DATE);
+        for bad in [
+            "+262142-12-31",
+            "-0001-01-01",
+            "20230-01-01",
+            "23-01-01",
+            "2023-5-1",
+            "2023-05-01x",
+        ] {
+            let e = parse_date(bad).unwrap_err();
+            assert!(e.contains(&format!("{bad:?}")), "{e}");
+        }
+        assert!(parse_date("+262142-12-31")
+            .unwrap_err()
+            .contains("four digits"));
+        assert!(parse_date("2023-02-30")
+            .unwrap_err()
+            .contains("out of range"));
+        assert!(in_calendar(LAST_DATE) && !in_calendar(LAST_DATE.succ_opt().unwrap()));
+    }
 
     #[test]
     fn hs_codes_parse_printed_forms() {

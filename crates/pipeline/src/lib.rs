@@ -6,7 +6,8 @@
 //! analysis inputs (`load`).
 //!
 //! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
-//! arguments — and SQL, which stays in `store`.
+//! arguments, except for `walk`, which walks the folders an ingest is given and reads files
+//! safely — and SQL, which stays in `store`.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ use borderwatch_screen::Screener;
 use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
 };
+
+pub mod walk;
 
 /// How to take a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,15 @@ pub enum Prepared {
         published: Option<String>,
         claims: Vec<PreparedClaim>,
         issues: Vec<Issue>,
+    },
+    /// A shipment file on disk, its header judged and its bytes hashed (not held): the writer
+    /// streams its rows inside the file's transaction ([`Prep::write_file`]).
+    ShipmentFile {
+        path: std::path::PathBuf,
+        media: &'static str,
+        format: records::Format,
+        size: u64,
+        sha256: String,
     },
     Shipments {
         media: &'static str,
@@ -163,23 +175,9 @@ impl Prep<'_> {
             };
         }
         let as_shipments = media_type(name, SHIPMENT_EXTENSIONS);
-        let format = match records::sniff(&bytes) {
-            Some(f) => f,
-            None if self.kind == Kind::Shipments || !self.map.is_empty() => {
-                if as_shipments.is_some_and(|m| m == "application/jsonl") {
-                    records::Format::Jsonl
-                } else {
-                    records::Format::Csv
-                }
-            }
-            None => {
-                return fail(
-                    IssueCode::MissingField,
-                    "not a shipment file: the first line names no goods column (hs, hs_code, \
-                     description, goods) and direction column (give --map COL=FIELD)"
-                        .into(),
-                )
-            }
+        let format = match self.shipment_format(name, &bytes) {
+            Ok(f) => f,
+            Err(i) => return Prepared::Failed(i),
         };
         let rows = match records::read_rows(&bytes, format, self.map, self.opts.as_of) {
             Ok(r) => r,
@@ -214,6 +212,204 @@ impl Prep<'_> {
             rejected,
             issues,
         }
+    }
+}
+
+impl Prep<'_> {
+    /// The layout a shipment file's first line gives, or the issue that refuses it as not a
+    /// shipment file. `head` needs to hold only the first line.
+    fn shipment_format(&self, name: &str, head: &[u8]) -> Result<records::Format, Issue> {
+        match records::sniff(head) {
+            Some(f) => Ok(f),
+            None if self.kind == Kind::Shipments || !self.map.is_empty() => Ok(
+                if media_type(name, SHIPMENT_EXTENSIONS) == Some("application/jsonl") {
+                    records::Format::Jsonl
+                } else {
+                    records::Format::Csv
+                },
+            ),
+            None => {
+                let mut i = Issue::new(
+                    IssueCode::MissingField,
+                    "not a shipment file: the first line names no goods column (hs, hs_code, \
+                     description, goods) and direction column (give --map COL=FIELD)",
+                )
+                .value(name.to_string());
+                i.file = Some(name.to_string());
+                Err(i)
+            }
+        }
+    }
+
+    /// A shipment file on disk, on a worker: its header judged from its first line (a file that
+    /// is not a shipment file is refused without reading further), then its bytes hashed in
+    /// chunks, so a file already archived is known before the writer sees it.
+    pub fn inspect_shipment_file(&self, name: &str, path: &std::path::Path) -> Prepared {
+        use std::io::{Seek, SeekFrom};
+        let read_err = |e: std::io::Error| {
+            let mut i = Issue::new(IssueCode::Unreadable, format!("cannot read: {e}"))
+                .value(name.to_string());
+            i.file = Some(name.to_string());
+            Prepared::Failed(i)
+        };
+        let (mut f, before) = match walk::open_regular(path) {
+            Ok(x) => x,
+            Err(i) => return Prepared::Failed(i),
+        };
+        let head = match records::head(&mut f) {
+            Ok(h) => h,
+            Err(e) => return read_err(e),
+        };
+        let format = match self.shipment_format(name, &head) {
+            Ok(f) => f,
+            Err(i) => return Prepared::Failed(i),
+        };
+        if let Err(e) = f.seek(SeekFrom::Start(0)) {
+            return read_err(e);
+        }
+        let (sha, n) = match borderwatch_store::sha256_reader(&mut f) {
+            Ok(x) => x,
+            Err(e) => return read_err(e),
+        };
+        if let Err(i) = walk::unchanged(path, &f, &before, n) {
+            return Prepared::Failed(i);
+        }
+        if self.known.contains(&sha) {
+            return Prepared::Unchanged;
+        }
+        Prepared::ShipmentFile {
+            path: path.to_path_buf(),
+            media: media_type(name, SHIPMENT_EXTENSIONS).unwrap_or("text/csv"),
+            format,
+            size: n,
+            sha256: sha,
+        }
+    }
+
+    /// Stores a [`Prepared::ShipmentFile`] (inside the store's open batch, if any): the file is
+    /// read again as a stream — its bytes archived and its rows read, screened and stored one at
+    /// a time inside the file's savepoint — so memory does not grow with the file. A file that
+    /// changed since it was opened, or cannot be read, leaves nothing behind: `Ok(Err(issue))`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_file(
+        &self,
+        store: &mut Store,
+        run: i64,
+        name: &str,
+        path: &std::path::Path,
+        media: &'static str,
+        format: records::Format,
+        size: u64,
+        sha256: &str,
+        now: &str,
+    ) -> Result<Result<Written, Issue>, StoreError> {
+        let at = |code: IssueCode, msg: String| {
+            let mut i = Issue::new(code, msg).value(name.to_string());
+            i.file = Some(name.to_string());
+            i
+        };
+        let (mut f, before) = match walk::open_regular(path) {
+            Ok(x) => x,
+            Err(i) => return Ok(Err(i)),
+        };
+        if before.len() != size {
+            return Ok(Err(at(
+                IssueCode::ChangedWhileRead,
+                format!(
+                    "changed while it was read ({size} bytes, then {}); not stored",
+                    before.len()
+                ),
+            )));
+        }
+        let src = borderwatch_store::StreamedSource {
+            name,
+            media_type: media,
+            kind: "shipments",
+            published: None,
+            size,
+            sha256,
+        };
+        let mut rejected = 0usize;
+        let mut counts = (0usize, 0usize);
+        let done = store.ingest_streamed(run, &src, now, |archive, sink| {
+            let tee = Tee {
+                inner: &mut f,
+                archive,
+            };
+            let mut rows = records::Rows::new(tee, format, self.map, self.opts.as_of)
+                .map_err(|e| Fill::Issue(at(IssueCode::MissingField, e)))?;
+            while let Some(r) = rows.next_row() {
+                let r = r.map_err(|e| {
+                    Fill::Issue(at(IssueCode::Unreadable, format!("cannot read: {e}")))
+                })?;
+                match r.result {
+                    Err(i) => {
+                        rejected += 1;
+                        sink.issue(&i.at(name.to_string(), r.line))
+                            .map_err(Fill::Store)?;
+                    }
+                    Ok(mut s) => {
+                        for i in resolve_places(self.gazetteer, &mut s) {
+                            sink.issue(&i.at(name.to_string(), r.line))
+                                .map_err(Fill::Store)?;
+                        }
+                        let v = self.screener.screen_shipment(&s);
+                        sink.shipment(&ShipmentInput {
+                            line: r.line,
+                            measures: v.measures.iter().map(|c| c.id.clone()).collect(),
+                            status: v.status,
+                            reason: v.reason_with_words(),
+                            shipment: s,
+                        })
+                        .map_err(Fill::Store)?;
+                    }
+                }
+            }
+            drop(rows);
+            walk::unchanged(path, &f, &before, size).map_err(Fill::Issue)?;
+            counts = (sink.shipments, sink.issues);
+            Ok::<_, Fill>(())
+        })?;
+        match done {
+            Ok(Ingested::New(id)) => Ok(Ok(Written {
+                source: Some(id),
+                new: true,
+                claims: 0,
+                shipments: counts.0,
+                rejected,
+                issues: counts.1,
+            })),
+            Ok(Ingested::Unchanged(id)) => Ok(Ok(Written {
+                source: Some(id),
+                ..Written::default()
+            })),
+            Err(borderwatch_store::Stopped::Fill(Fill::Issue(i))) => Ok(Err(i)),
+            Err(borderwatch_store::Stopped::Fill(Fill::Store(e))) => Err(e),
+            Err(borderwatch_store::Stopped::Changed(why)) => Ok(Err(at(
+                IssueCode::ChangedWhileRead,
+                format!("changed while it was read ({why}); not stored"),
+            ))),
+        }
+    }
+}
+
+/// Why streaming a file stopped: the file (recorded, the batch goes on), or the store (fatal).
+enum Fill {
+    Issue(Issue),
+    Store(StoreError),
+}
+
+/// Reads a file and hands every byte read to the store's archive on the way.
+struct Tee<'a, 'b> {
+    inner: &'a mut std::fs::File,
+    archive: &'a mut borderwatch_store::Archive<'b>,
+}
+
+impl std::io::Read for Tee<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.archive.bytes(&buf[..n])?;
+        Ok(n)
     }
 }
 
@@ -287,6 +483,12 @@ pub fn write(
     let mut w = Written::default();
     let (content, issues) = match p {
         Prepared::Skipped | Prepared::Unchanged => return Ok(w),
+        Prepared::ShipmentFile { path, .. } => {
+            return Err(StoreError(format!(
+                "{}: a shipment file on disk is stored with Prep::write_file",
+                path.display()
+            )))
+        }
         Prepared::Failed(issue) => {
             store.record_failure(run, issue)?;
             return Ok(w);

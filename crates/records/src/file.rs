@@ -1,9 +1,10 @@
-//! Whole shipment files (CSV with a header, or JSON lines) → rows, each a shipment or an issue
-//! with its line. Used by `ingest`, which archives a file's bytes anyway; `screen` streams.
+//! Shipment files (CSV with a header, or JSON lines) → rows, each a shipment or an issue with its
+//! line: recognising a file by its header (`sniff`), and all the rows of a file held in memory
+//! (`read_rows`, over the streaming reader of `stream.rs`).
 
 use borderwatch_model::{Date, Issue, IssueCode, Shipment};
 
-use crate::{json_fields, parse_row, utf8_fields, Columns, Field};
+use crate::{json_fields, parse_row, Columns, Field};
 
 /// How a shipment file is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,106 +45,20 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         .map(|_| Format::Csv)
 }
 
-/// Reads every row of a file. A header that lacks the columns screening needs fails the whole
-/// file (one line naming what was found); every other problem rejects one row. Rows read =
-/// shipments + rejected issues, always.
+/// Reads every row of a file held in memory (an upload), through the same streaming reader as
+/// a file on disk. A header that lacks the columns screening needs fails the whole file (one line
+/// naming what was found); every other problem rejects one row. Rows read = shipments + rejected
+/// issues, always.
 pub fn read_rows(
     bytes: &[u8],
     format: Format,
     overrides: &[(String, String)],
     default_date: Date,
 ) -> Result<Vec<Row>, String> {
-    match format {
-        Format::Csv => read_csv(bytes, overrides, default_date),
-        Format::Jsonl => read_jsonl(bytes, overrides, default_date),
-    }
-}
-
-fn raw_value(issue: Issue, raw: impl FnOnce() -> String) -> Issue {
-    if issue.value.is_some() {
-        issue
-    } else {
-        issue.value(raw())
-    }
-}
-
-fn read_csv(
-    bytes: &[u8],
-    overrides: &[(String, String)],
-    default_date: Date,
-) -> Result<Vec<Row>, String> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(bytes);
-    let mut rec = csv::ByteRecord::new();
-    if !rdr.read_byte_record(&mut rec).map_err(|e| e.to_string())? {
-        return Err("the file is empty (expected a header row)".into());
-    }
-    let header: Vec<String> = rec
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            std::str::from_utf8(f)
-                .map(str::to_string)
-                .map_err(|_| format!("line 1: header field {} is not utf-8", i + 1))
-        })
-        .collect::<Result<_, _>>()?;
-    let cols = Columns::from_header(&header, overrides).map_err(|e| format!("line 1: {e}"))?;
+    let mut rows = crate::Rows::new(bytes, format, overrides, default_date)?;
     let mut out = Vec::new();
-    // Lines are counted from byte offsets: the csv reader's own line numbers skip blank lines.
-    let (mut counted_to, mut line_at) = (0usize, 1u64);
-    let mut line_of = |byte: usize| {
-        let mut byte = byte.min(bytes.len());
-        // A record's position can point at the blank lines the reader skipped before it.
-        while byte < bytes.len() && matches!(bytes[byte], b'\n' | b'\r') {
-            byte += 1;
-        }
-        if byte > counted_to {
-            line_at += bytes[counted_to..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count() as u64;
-            counted_to = byte;
-        }
-        line_at
-    };
-    loop {
-        let line_guess = out.len() as u64 + 2;
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| line_of(p.byte() as usize))
-                    .unwrap_or(line_guess);
-                out.push(Row {
-                    line,
-                    result: Err(Issue::new(IssueCode::WrongFieldCount, e.to_string())),
-                });
-            }
-            Ok(true) => {
-                let line = rec
-                    .position()
-                    .map(|p| line_of(p.byte() as usize))
-                    .unwrap_or(line_guess);
-                if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                    continue;
-                }
-                let result = utf8_fields(&rec)
-                    .and_then(|fields| parse_row(&cols, &fields, default_date))
-                    .map_err(|i| {
-                        raw_value(i, || {
-                            rec.iter()
-                                .map(String::from_utf8_lossy)
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        })
-                    });
-                out.push(Row { line, result });
-            }
-        }
+    while let Some(r) = rows.next_row() {
+        out.push(r.map_err(|e| e.to_string())?);
     }
     Ok(out)
 }
@@ -198,31 +113,6 @@ pub fn parse_json_row(
     let vals = json_fields(&canon, &keys);
     let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
     parse_row(&cols, &refs, default_date).map(|s| (obj, s))
-}
-
-fn read_jsonl(
-    bytes: &[u8],
-    overrides: &[(String, String)],
-    default_date: Date,
-) -> Result<Vec<Row>, String> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let mut out = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let line = i as u64 + 1;
-        let result = match std::str::from_utf8(raw) {
-            Err(e) => Err(Issue::new(
-                IssueCode::InvalidUtf8,
-                format!("invalid utf-8 at byte {} of the line", e.valid_up_to()),
-            )),
-            Ok(text) => parse_json_row(text, overrides, default_date).map(|(_, s)| s),
-        }
-        .map_err(|i| raw_value(i, || String::from_utf8_lossy(raw).trim_end().to_string()));
-        out.push(Row { line, result });
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

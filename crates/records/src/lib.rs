@@ -4,7 +4,8 @@
 //! Owns: finding columns by header name (with `--map column=field` overrides), checking field
 //! counts, UTF-8, HS codes, directions, dates and numbers, row by row, without buffering the file.
 //!
-//! Refuses: deciding verdicts (that is `screen`), and reading whole files into memory. A row is
+//! Refuses: deciding verdicts (that is `screen`), and reading whole files into memory (`Rows`
+//! streams them, with limits on record and field sizes). A row is
 //! either a [`Shipment`] or an `Issue` — never dropped.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,9 @@ use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, M
 pub use borderwatch_model::Shipment;
 
 mod file;
+mod stream;
 pub use file::{parse_json_row, read_rows, sniff, Format, Row};
+pub use stream::{head, Rows, MAX_FIELD_BYTES, MAX_HEADER_BYTES, MAX_RECORD_BYTES};
 
 /// The fields a shipment row can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -250,6 +253,17 @@ pub fn utf8_fields(rec: &csv::ByteRecord) -> Result<Vec<&str>, Issue> {
         offset += f.len() + 1;
     }
     Ok(fields)
+}
+
+/// Every field of a split record as UTF-8, or the issue naming the first bad byte's offset.
+pub fn utf8_fields_of(fields: &[Vec<u8>]) -> Result<Vec<&str>, Issue> {
+    let mut out = Vec::with_capacity(fields.len());
+    let mut offset = 0;
+    for f in fields {
+        out.push(utf8_field(f, offset)?);
+        offset += f.len() + 1;
+    }
+    Ok(out)
 }
 
 /// Flattens a JSON object's values to strings in the order of `keys` (for JSON-lines input).

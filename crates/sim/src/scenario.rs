@@ -391,6 +391,35 @@ pub fn validate(sc: &Scenario, r: &Reference) -> Vec<String> {
     if sc.days == 0 {
         out.push("days = 0: nothing to simulate".into());
     }
+    // The last day is known before the first is run: every date the run writes has a
+    // four-digit year, and no day's date can overflow the calendar.
+    if !borderwatch_model::in_calendar(sc.start) {
+        out.push(format!(
+            "start = {}: the year must have four digits",
+            sc.start
+        ));
+    } else if sc.days > 0 {
+        let end = sc
+            .start
+            .checked_add_days(chrono::Days::new(u64::from(sc.days) - 1))
+            .filter(|d| borderwatch_model::in_calendar(*d));
+        if end.is_none() {
+            out.push(format!(
+                "start = {}, days = {}: the run would end after {}",
+                sc.start,
+                sc.days,
+                borderwatch_model::LAST_DATE
+            ));
+        }
+    }
+    for c in &sc.changes {
+        if !borderwatch_model::in_calendar(c.date) {
+            out.push(format!(
+                "change date = {}: the year must have four digits",
+                c.date
+            ));
+        }
+    }
     if sc.costs.choice_scale_usd <= 0.0 {
         out.push("costs.choice_scale_usd must be above 0".into());
     }

@@ -285,6 +285,29 @@ fn bad_scenarios_are_refused_with_the_field_named() {
 }
 
 #[test]
+fn a_run_must_end_inside_the_four_digit_calendar() {
+    let r = reference();
+    let text = scenario::DEFAULT;
+    let load = |sets: &[&str]| {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        scenario::load("x.toml", text, &sets, &r).map(|_| ())
+    };
+    let e = load(&["start=+262142-12-31", "days=2"]).unwrap_err();
+    assert!(
+        e.contains("+262142-12-31") && e.contains("four digits"),
+        "{e}"
+    );
+    let e = load(&["days=4000000000"]).unwrap_err();
+    assert!(
+        e.contains("days = 4000000000") && e.contains("9999-12-31"),
+        "{e}"
+    );
+    assert!(load(&["start=9999-12-01", "days=31"]).is_ok());
+    let e = load(&["start=9999-12-01", "days=32"]).unwrap_err();
+    assert!(e.contains("days = 32"), "{e}");
+}
+
+#[test]
 fn memory_follows_the_loads_in_flight() {
     // Four times the traffic: the peak in flight grows with the traffic per day, not with the
     // length of the run.

@@ -30,6 +30,15 @@ pub mod testing {
         Ok(())
     }
 
+    /// Writes an SQLite database of another program (to test that it is never taken for a store).
+    pub fn write_other_database(path: &std::path::Path) -> crate::Result<()> {
+        let c = rusqlite::Connection::open(path)?;
+        c.execute_batch(
+            "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('someone');",
+        )?;
+        Ok(())
+    }
+
     /// Overwrites a claim's stored JSON (to test that unreadable rows are reported).
     pub fn set_claim_json(path: &std::path::Path, id: i64, json: &str) -> crate::Result<()> {
         let c = rusqlite::Connection::open(path)?;
@@ -238,6 +247,139 @@ pub struct Store {
     in_batch: bool,
 }
 
+/// The rows of a checking pragma other than "ok" (SQLite's quick check covers pages, records
+/// and b-tree structure, not index contents); damage bad enough that SQLite stops the check is
+/// itself the finding, not a failure to check.
+fn pragma_check(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut st = conn.prepare(sql)?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        rows.filter(|r| r.as_deref().is_ok_and(|r| r != "ok") || r.is_err())
+            .collect()
+    };
+    match run() {
+        Ok(v) => Ok(v),
+        Err(rusqlite::Error::SqliteFailure(e, msg))
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
+            ) =>
+        {
+            Ok(vec![msg.unwrap_or_else(|| e.to_string())])
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Puts the database in WAL mode. Switching a new database's journal answers "busy" at once,
+/// without the busy timeout, while another process does the same: wait for it here instead.
+fn wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            r => return Ok(r?),
+        }
+    }
+}
+
+/// Whether two paths name one file: the same device and inode when both exist, else the same
+/// absolute path once the folder part is resolved (a file not written yet).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    let resolve = |p: &Path| -> Option<std::path::PathBuf> {
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return Some(c);
+        }
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+    };
+    match (resolve(a), resolve(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// What lies at a path, before a command deletes or replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// Nothing there.
+    Absent,
+    /// An empty file (SQLite's own new database).
+    Empty,
+    /// A borderwatch store.
+    Store,
+    /// Anything else, and why it is not a store.
+    Other(String),
+}
+
+/// Looks at a file without changing it: the SQLite header, then the store's own tables.
+pub fn probe(path: &Path) -> Probe {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Probe::Absent,
+        Err(e) => return Probe::Other(format!("cannot be read: {e}")),
+        Ok(m) => m,
+    };
+    if !meta.is_file() {
+        return Probe::Other("not a regular file".into());
+    }
+    if meta.len() == 0 {
+        return Probe::Empty;
+    }
+    let mut head = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head));
+    if read.is_err() || &head != b"SQLite format 3\0" {
+        return Probe::Other("not an SQLite database".into());
+    }
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let ours = Connection::open_with_flags(path, flags).and_then(|c| {
+        c.query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN \
+             ('sources', 'ingest_runs', 'claims', 'issues')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+    });
+    match ours {
+        Ok(4) => Probe::Store,
+        Ok(_) => Probe::Other("an SQLite database, but not a borderwatch store".into()),
+        Err(e) => Probe::Other(format!("an SQLite database that cannot be read: {e}")),
+    }
+}
+
+/// Lower-case hex SHA-256 of everything `r` yields, and how many bytes that was (a file hashed
+/// in chunks, never held whole).
+pub fn sha256_reader(mut r: impl std::io::Read) -> std::io::Result<(String, u64)> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((h.finalize().iter().map(|b| format!("{b:02x}")).collect(), n))
+}
+
 /// Lower-case hex SHA-256 of the bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
@@ -248,10 +390,27 @@ impl Store {
     /// Opens (creating when absent) and migrates the database at `path`. A database whose schema
     /// is newer than this binary knows is refused.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_checked(path, false)
+    }
+
+    fn open_checked(path: &Path, check: bool) -> Result<Store> {
+        let existed = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         let conn = Connection::open(path)
             .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        if check && existed {
+            // Before anything is written, even the switch to WAL.
+            let problems = pragma_check(&conn, "PRAGMA quick_check(5)")?;
+            if !problems.is_empty() {
+                return Err(StoreError(format!(
+                    "{}: the store is damaged ({}); nothing was written — see `borderwatch db \
+                     check`, or restore a backup",
+                    path.display(),
+                    problems.join("; ")
+                )));
+            }
+        }
+        wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // A larger page cache and rarer checkpoints: index pages stay hot across the many small
@@ -267,6 +426,25 @@ impl Store {
         schema::migrate(&mut store.conn)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
+    }
+
+    /// Opens an existing store (what read commands use): a path with no file is refused rather
+    /// than created as an empty store that answers every question with nothing.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError(format!(
+                "{}: no such store (check --db or $BORDERWATCH_DB; `ingest` creates one)",
+                path.display()
+            )));
+        }
+        Store::open(path)
+    }
+
+    /// Opens (creating when absent) for writing, after a quick check of the whole file: a
+    /// damaged store takes nothing more, since new sources written over broken pages would be
+    /// lost with them.
+    pub fn open_for_writing(path: &Path) -> Result<Store> {
+        Store::open_checked(path, true)
     }
 
     /// Opens an existing database for reading only (`serve --read-only`): nothing is created or
@@ -463,6 +641,45 @@ impl Store {
             let staged = reasons.staged;
             self.reasons.extend(staged);
             Ok(done)
+        }
+    }
+
+    /// Archives a shipment file whose bytes and rows arrive as a stream, inside one savepoint
+    /// (of the open batch, or a transaction of its own): memory does not grow with the file.
+    /// `fill` pushes the file's bytes into the [`Archive`] (it hashes them and writes them into
+    /// the source's blob, sized `src.size` up front) and its rows into [`FileRows`]. If `fill`
+    /// fails, or the bytes are not the `src.size` bytes whose SHA-256 is `src.sha256`, the file
+    /// leaves nothing behind and why comes back as `Ok(Err(..))`; the batch goes on. The same
+    /// bytes archived before add nothing (known from the hash before anything is written). The
+    /// source row is never rewritten: rewriting it would read its whole blob into memory.
+    pub fn ingest_streamed<E>(
+        &mut self,
+        run: i64,
+        src: &StreamedSource,
+        now: &str,
+        fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<Ingested, Stopped<E>>> {
+        self.conn.execute_batch("SAVEPOINT streamed_file")?;
+        let mut reasons = Reasons::new(&self.reasons, &self.pending);
+        let r = stream_source(&self.conn, &mut reasons, run, src, now, fill);
+        let staged = reasons.staged;
+        let undo = |conn: &Connection| {
+            conn.execute_batch("ROLLBACK TO streamed_file; RELEASE streamed_file")
+        };
+        match r {
+            Ok(Ok(Ingested::New(id))) => {
+                self.conn.execute_batch("RELEASE streamed_file")?;
+                self.staged(staged);
+                Ok(Ok(Ingested::New(id)))
+            }
+            Ok(other) => {
+                undo(&self.conn)?;
+                Ok(other)
+            }
+            Err(e) => {
+                let _ = undo(&self.conn);
+                Err(e)
+            }
         }
     }
 
@@ -752,13 +969,13 @@ impl Store {
     /// Integrity and foreign-key checks plus the store's own: every claim's evidence span lies
     /// inside its archived source. Empty when all is well.
     pub fn check(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
-        for r in st.query_map([], |r| r.get::<_, String>(0))? {
-            let r = r?;
-            if r != "ok" {
-                out.push(format!("integrity: {r}"));
-            }
+        let mut out: Vec<String> = pragma_check(&self.conn, "PRAGMA integrity_check")?
+            .into_iter()
+            .map(|r| format!("integrity: {r}"))
+            .collect();
+        if !out.is_empty() {
+            // The store's own checks read the damaged tables: the integrity report is the answer.
+            return Ok(out);
         }
         let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
         let n = st.query_map([], |_| Ok(()))?.count();
@@ -778,12 +995,59 @@ impl Store {
     }
 
     /// Copies the database to `path` with SQLite's online backup (readers and writers may run).
-    pub fn backup(&self, path: &Path) -> Result<()> {
-        let mut dst = Connection::open(path)
-            .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
-        let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
-        b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
-        Ok(())
+    /// An existing file is replaced only when `replace` is true, and never the store itself.
+    /// The copy is written to a temporary file beside the target and renamed over it when
+    /// complete, so an interrupted backup leaves the old target (or nothing), never half a copy.
+    pub fn backup(&self, path: &Path, replace: bool) -> Result<()> {
+        let shown = path.display();
+        if let Some(own) = self.conn.path().filter(|p| !p.is_empty()) {
+            if same_file(Path::new(own), path) {
+                return Err(StoreError(format!(
+                    "{shown}: is the store itself; back up to another file"
+                )));
+            }
+        }
+        if path.is_dir() {
+            return Err(StoreError(format!("{shown}: is a directory")));
+        }
+        if path.exists() && !replace {
+            return Err(StoreError(format!(
+                "{shown}: already exists (give --force to replace it)"
+            )));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| StoreError(format!("{shown}: names no file")))?;
+        let tmp = dir.join(format!(".{file}.tmp-{}", std::process::id()));
+        let copy = || -> Result<()> {
+            let mut dst = Connection::open(&tmp)
+                .map_err(|e| StoreError(format!("{}: cannot open: {e}", tmp.display())))?;
+            let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+            b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
+            drop(b);
+            // A rollback journal, not WAL, while it is a temporary file: the rename must carry
+            // the whole copy, with nothing left in a side file.
+            dst.pragma_update(None, "journal_mode", "DELETE")?;
+            dst.close().map_err(|(_, e)| StoreError::from(e))?;
+            Ok(())
+        };
+        if let Err(e) = copy() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        // Side files of a store that was at the target would be read as part of the copy.
+        for side in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{side}", path.display()));
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            StoreError(format!("{shown}: cannot put the copy in place: {e}"))
+        })
     }
 
     /// Row counts.
@@ -1031,6 +1295,158 @@ impl<'c> Reasons<'c> {
         self.staged.insert(text.to_string(), id);
         Ok(id)
     }
+}
+
+/// A source whose bytes are streamed into the store ([`Store::ingest_streamed`]).
+#[derive(Debug, Clone)]
+pub struct StreamedSource<'a> {
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub kind: &'a str,
+    pub published: Option<&'a str>,
+    /// The file's size: the blob is made this long before the bytes arrive.
+    pub size: u64,
+    /// The SHA-256 the bytes are expected to have (hashed once already, by whoever judged the
+    /// file); bytes that hash otherwise changed in between.
+    pub sha256: &'a str,
+}
+
+/// Why a streamed source was not stored.
+#[derive(Debug)]
+pub enum Stopped<E> {
+    /// What the caller's `fill` gave.
+    Fill(E),
+    /// The bytes were not those expected: the file changed after it was first read.
+    Changed(String),
+}
+
+/// Where a streamed source's bytes go: hashed, and written into its blob in order.
+pub struct Archive<'c> {
+    blob: rusqlite::blob::Blob<'c>,
+    hasher: Sha256,
+    written: u64,
+    size: u64,
+}
+
+impl Archive<'_> {
+    /// The next bytes of the source. More bytes than the size given is an error.
+    pub fn bytes(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if self.written + b.len() as u64 > self.size {
+            return Err(std::io::Error::other(format!(
+                "more than the {} bytes the file had when opened",
+                self.size
+            )));
+        }
+        use std::io::Write;
+        self.blob.write_all(b)?;
+        self.hasher.update(b);
+        self.written += b.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes archived so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
+/// Where a streamed shipment file's rows and issues go, as they are read.
+pub struct FileRows<'c, 'r> {
+    tx: &'c Connection,
+    reasons: &'r mut Reasons<'c>,
+    source_id: i64,
+    run: i64,
+    pub shipments: usize,
+    pub issues: usize,
+}
+
+impl FileRows<'_, '_> {
+    pub fn shipment(&mut self, row: &ShipmentInput) -> Result<()> {
+        insert_shipments(
+            self.tx,
+            self.reasons,
+            self.source_id,
+            std::slice::from_ref(row),
+        )?;
+        self.shipments += 1;
+        Ok(())
+    }
+
+    pub fn issue(&mut self, issue: &Issue) -> Result<()> {
+        insert_issue(self.tx, Some(self.source_id), self.run, issue)?;
+        self.issues += 1;
+        Ok(())
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn stream_source<'c, E>(
+    tx: &'c Connection,
+    reasons: &mut Reasons<'c>,
+    run: i64,
+    src: &StreamedSource,
+    now: &str,
+    fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
+) -> Result<std::result::Result<Ingested, Stopped<E>>> {
+    if let Some(id) = tx
+        .prepare_cached("SELECT id FROM sources WHERE sha256 = ?1")?
+        .query_row([src.sha256], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Ok(Ingested::Unchanged(id)));
+    }
+    tx.prepare_cached(
+        "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
+         size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, zeroblob(?8))",
+    )?
+    .execute(params![
+        src.sha256,
+        src.name,
+        src.media_type,
+        src.kind,
+        src.published,
+        now,
+        run,
+        src.size as i64
+    ])?;
+    let source_id = tx.last_insert_rowid();
+    let blob = tx.blob_open(rusqlite::MAIN_DB, "sources", "bytes", source_id, false)?;
+    let mut archive = Archive {
+        blob,
+        hasher: Sha256::new(),
+        written: 0,
+        size: src.size,
+    };
+    let mut rows = FileRows {
+        tx,
+        reasons,
+        source_id,
+        run,
+        shipments: 0,
+        issues: 0,
+    };
+    if let Err(e) = fill(&mut archive, &mut rows) {
+        return Ok(Err(Stopped::Fill(e)));
+    }
+    let Archive {
+        blob,
+        hasher,
+        written,
+        ..
+    } = archive;
+    blob.close()?;
+    let sha: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if written != src.size || sha != src.sha256 {
+        return Ok(Err(Stopped::Changed(format!(
+            "{written} bytes with SHA-256 {sha}, where {} bytes with {} were read first",
+            src.size, src.sha256
+        ))));
+    }
+    Ok(Ok(Ingested::New(source_id)))
 }
 
 /// Archives one source with what it holds, inside the caller's transaction.

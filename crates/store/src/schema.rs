@@ -190,14 +190,32 @@ pub(crate) fn migrate(conn: &mut Connection) -> crate::Result<()> {
              use a newer borderwatch"
         )));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(v as usize) {
-        let tx = conn.transaction()?;
+    if v == SCHEMA_VERSION {
+        return Ok(());
+    }
+    // Each migration takes the write lock before it reads the version again: two processes
+    // opening a fresh store at once run each migration once, the second waiting (busy timeout)
+    // and then finding it done, instead of racing to create the same tables.
+    loop {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let v = version(&tx)?;
+        if v >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        if v == 0 && tables > 0 {
+            // Another program's database: creating the store's tables in it would change a
+            // file that is not ours.
+            return Err(StoreError(
+                "an SQLite database, but not a borderwatch store; nothing was changed".into(),
+            ));
+        }
+        let sql = MIGRATIONS[v as usize];
         tx.execute_batch(sql)
-            .map_err(|e| StoreError(format!("migration {}: {e}", i + 1)))?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            .map_err(|e| StoreError(format!("migration {}: {e}", v + 1)))?;
+        tx.pragma_update(None, "user_version", v + 1)?;
         tx.commit()?;
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -293,7 +293,7 @@ fn a_newer_schema_is_refused_and_backup_copies() {
     let d = tmp("newer");
     let path = d.join("b.db");
     let s = Store::open(&path).unwrap();
-    s.backup(&d.join("copy.db")).unwrap();
+    s.backup(&d.join("copy.db"), false).unwrap();
     assert_eq!(
         Store::open(&d.join("copy.db"))
             .unwrap()
@@ -547,4 +547,134 @@ fn a_snapshot_sees_one_state_while_another_process_writes() {
         "the snapshot saw a write made after it began"
     );
     assert_eq!(r.counts().unwrap(), counts(2, 2, 0, 0));
+}
+
+/// Many processes' worth of connections opening one fresh store at once: the migrations run
+/// once, under a lock, and every opener waits for them instead of failing.
+#[test]
+fn openers_racing_on_a_fresh_store_all_succeed() {
+    for round in 0..8 {
+        let d = tmp(&format!("race-{round}"));
+        let path = d.join("b.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let s = Store::open(&path).map_err(|e| e.to_string())?;
+                    let run = s.begin_run("t", "now").map_err(|e| format!("run {e}"))?;
+                    Ok::<i64, String>(run)
+                })
+            })
+            .collect();
+        for h in handles {
+            let r = h.join().unwrap();
+            assert!(r.is_ok(), "round {round}: {r:?}");
+        }
+        assert_eq!(
+            Store::open(&path).unwrap().schema_version().unwrap(),
+            SCHEMA_VERSION
+        );
+    }
+}
+
+/// A damaged store is refused for writing (nothing more goes into it) with its path named;
+/// reading commands still open it so `db check` can say what is wrong.
+#[test]
+fn a_damaged_store_is_refused_for_writing() {
+    let d = tmp("damaged");
+    let path = d.join("b.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let run = s.begin_run("t", "now").unwrap();
+        for i in 0..300 {
+            let text = format!("{TEXT} Copy {i}.");
+            put(&mut s, run, text.as_bytes(), &[], "v");
+        }
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 8 * 4096, "{}", bytes.len());
+    // Garbage over two whole pages near the end (the schema on page 1 stays readable, so the
+    // store still opens and only a check finds the damage).
+    let n = bytes.len();
+    for b in &mut bytes[n - 3 * 4096..n - 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let e = Store::open_for_writing(&path)
+        .err()
+        .expect("a damaged store is refused");
+    assert!(
+        e.to_string().contains(&path.display().to_string()) && e.to_string().contains("damaged"),
+        "{e}"
+    );
+    let s = Store::open_existing(&path).unwrap();
+    let problems = s.check().unwrap();
+    assert!(!problems.is_empty());
+}
+
+/// Read commands open only what exists: a mistyped path is an error, not a new empty store.
+#[test]
+fn opening_an_existing_store_never_creates_one() {
+    let d = tmp("existing");
+    let path = d.join("typo.db");
+    let e = Store::open_existing(&path).err().expect("refused");
+    assert!(
+        e.to_string().contains("typo.db") && e.to_string().contains("no such store"),
+        "{e}"
+    );
+    assert!(!path.exists(), "nothing was created");
+    Store::open(&path).unwrap();
+    assert!(Store::open_existing(&path).is_ok());
+}
+
+/// What a file is, before a command deletes or replaces it.
+#[test]
+fn probe_tells_a_store_from_other_files() {
+    use borderwatch_store::Probe;
+    let d = tmp("probe");
+    assert_eq!(borderwatch_store::probe(&d.join("none.db")), Probe::Absent);
+    std::fs::write(d.join("empty.db"), b"").unwrap();
+    assert_eq!(borderwatch_store::probe(&d.join("empty.db")), Probe::Empty);
+    std::fs::write(d.join("notes.txt"), b"my notes\n").unwrap();
+    assert!(matches!(
+        borderwatch_store::probe(&d.join("notes.txt")),
+        Probe::Other(why) if why.contains("not an SQLite database")
+    ));
+    borderwatch_store::testing::write_other_database(&d.join("other.db")).unwrap();
+    assert!(matches!(
+        borderwatch_store::probe(&d.join("other.db")),
+        Probe::Other(why) if why.contains("not a borderwatch store")
+    ));
+    Store::open(&d.join("b.db")).unwrap();
+    assert_eq!(borderwatch_store::probe(&d.join("b.db")), Probe::Store);
+    assert!(matches!(borderwatch_store::probe(&d), Probe::Other(_)));
+}
+
+/// A backup never replaces a file unless forced, and is written whole or not at all.
+#[test]
+fn backup_refuses_an_existing_target_and_replaces_it_whole_when_forced() {
+    let d = tmp("backup-safe");
+    let mut s = Store::open(&d.join("b.db")).unwrap();
+    let run = s.begin_run("t", "now").unwrap();
+    put(&mut s, run, TEXT.as_bytes(), &[], "v");
+    let target = d.join("copy.db");
+    std::fs::write(&target, b"keep me").unwrap();
+    let e = s.backup(&target, false).unwrap_err();
+    assert!(
+        e.to_string().contains("copy.db") && e.to_string().contains("exists"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    let e = s.backup(&d.join("b.db"), true).unwrap_err();
+    assert!(e.to_string().contains("the store itself"), "{e}");
+    s.backup(&target, true).unwrap();
+    assert_eq!(Store::open(&target).unwrap().counts().unwrap().sources, 1);
+    let left: Vec<String> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
