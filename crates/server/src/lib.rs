@@ -10,7 +10,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use borderwatch_extract::Extractor;
 use borderwatch_model::Date;
@@ -21,6 +23,7 @@ use borderwatch_store::Store;
 pub mod api;
 mod cache;
 pub mod error;
+pub mod guard;
 mod ui;
 
 pub use error::{ApiError, Code};
@@ -34,6 +37,34 @@ pub struct Config {
     pub read_only: bool,
     /// The largest request body (uploads, extraction previews) in bytes.
     pub max_body: usize,
+    /// Names besides loopback that requests may give as their `Host` (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// How long a client has to send a request's head — from connecting, or from the end of
+    /// the previous answer on a kept-alive connection (so it is also the idle timeout).
+    pub header_timeout: Duration,
+    /// How long a client has to send a request's whole body.
+    pub body_timeout: Duration,
+    /// Connections served at once; one more is answered `busy` and closed.
+    pub max_connections: usize,
+    /// Heavy requests (extraction previews, uploads) run at once; one more is `busy`.
+    pub max_heavy: usize,
+}
+
+impl Config {
+    /// The defaults of `borderwatch serve` for a store and an address.
+    pub fn new(addr: SocketAddr, db: PathBuf) -> Config {
+        Config {
+            addr,
+            db,
+            read_only: false,
+            max_body: 16 * 1024 * 1024,
+            allow_hosts: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            max_connections: 256,
+            max_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
 }
 
 /// What every request shares.
@@ -44,6 +75,12 @@ pub struct AppState {
     pub pool: Arc<Pool>,
     pub read_only: bool,
     pub max_body: usize,
+    /// The names a request's `Host` may give.
+    pub hosts: guard::Hosts,
+    pub body_timeout: Duration,
+    /// Slots for heavy requests; a request takes one without waiting or is `busy`, and the
+    /// work holds it until it ends (not until the client leaves).
+    pub heavy: Arc<tokio::sync::Semaphore>,
     cache: cache::Cache,
     /// The store's counts at a fingerprint (counting a million rows takes a while).
     counts: Mutex<Option<([i64; 4], borderwatch_store::Counts)>>,
@@ -99,7 +136,7 @@ impl Pool {
             .await
             .map_err(|e| ApiError::new(Code::Internal, format!("store pool closed: {e}")))?;
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             let taken = pool.idle.lock().ok().and_then(|mut v| v.pop());
             let mut store = match taken {
                 Some(s) => s,
@@ -112,7 +149,46 @@ impl Pool {
             r
         })
         .await
-        .map_err(|e| ApiError::new(Code::Internal, format!("request task failed: {e}")))?
+    }
+}
+
+/// What a 500 says when the server itself failed: never the panic's text (it can quote the
+/// data it was working on); that goes to the server's log only.
+pub const FAILED: &str = "the server failed on this request (a bug; its log has the details)";
+
+/// Runs `f` on the blocking pool; a panic in it is `internal` with [`FAILED`].
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::new(Code::Internal, FAILED))?
+}
+
+/// Set when the request that started some work is gone (answered, or its client hung up):
+/// work that checks it stops early, and its result is dropped.
+#[derive(Clone, Default)]
+pub struct Gone(Arc<AtomicBool>);
+
+impl Gone {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    /// The flag the extractor checks.
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+    /// A guard that sets the flag when the request's future is dropped.
+    pub fn on_drop(&self) -> SetOnDrop {
+        SetOnDrop(self.0.clone())
+    }
+}
+
+pub struct SetOnDrop(Arc<AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -141,6 +217,15 @@ pub fn state(
     reference: &'static Reference,
     clock: Clock,
 ) -> Result<Arc<AppState>, String> {
+    let names = config
+        .allow_hosts
+        .iter()
+        .map(|n| guard::host_part(n).ok_or_else(|| format!("--allow-host {n:?}: not a host name")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let hosts = guard::Hosts {
+        names,
+        bound: Some(config.addr.ip()).filter(|ip| !ip.is_unspecified()),
+    };
     let first = open_store(&config.db, config.read_only).map_err(|e| e.0)?;
     let extractor = Extractor::new(reference)?;
     Ok(Arc::new(AppState {
@@ -157,6 +242,9 @@ pub fn state(
         }),
         read_only: config.read_only,
         max_body: config.max_body,
+        hosts,
+        body_timeout: config.body_timeout,
+        heavy: Arc::new(tokio::sync::Semaphore::new(config.max_heavy.max(1))),
         cache: cache::Cache::default(),
         counts: Mutex::new(None),
         upload: tokio::sync::Mutex::new(()),
@@ -166,6 +254,10 @@ pub fn state(
 }
 
 /// Serves until interrupted (Ctrl-C). `ready` is told the bound address (port 0 picks one).
+///
+/// Connections are served by hyper directly (not `axum::serve`) for what axum does not set:
+/// the header read timeout (which also ends a kept-alive connection that goes quiet) and the
+/// connection cap.
 pub fn serve(
     config: Config,
     reference: &'static Reference,
@@ -190,11 +282,57 @@ pub fn serve(
             let _ = warm.picture(None, None).await;
         });
         ready(addr);
-        axum::serve(listener, api::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server failed: {e}"))
+        let app = api::router(state);
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(config.header_timeout);
+        let mut full = http.clone();
+        full.keep_alive(false);
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let stop = tokio::signal::ctrl_c();
+        tokio::pin!(stop);
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(c) => c,
+                    Err(_) => {
+                        // Out of file descriptors or the like: let connections close first.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut stop => break,
+            };
+            let io = hyper_util::rt::TokioIo::new(tcp);
+            match slots.clone().try_acquire_owned() {
+                Ok(slot) => {
+                    let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+                    let conn = graceful.watch(http.serve_connection(io, svc));
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                        drop(slot);
+                    });
+                }
+                Err(_) => {
+                    // Over the cap: the request is answered `busy` and the connection closed.
+                    let svc = hyper::service::service_fn(|_req| async {
+                        Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(
+                            ApiError::new(
+                                Code::Busy,
+                                "the server has as many connections as it serves at once; try again shortly",
+                            ),
+                        ))
+                    });
+                    let conn = full.serve_connection(io, svc);
+                    tokio::spawn(async move {
+                        let _ = tokio::time::timeout(config.header_timeout * 2, conn).await;
+                    });
+                }
+            }
+        }
+        // Requests under way finish (for a while); new ones are not read.
+        let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+        Ok(())
     })
 }
