@@ -28,7 +28,8 @@ pub struct Args {
     /// stay quiet).
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     header_timeout: u64,
-    /// Seconds a client has to send a request's body.
+    /// Seconds a client has to send a request's body (and the longest it may leave an answer
+    /// unread).
     #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     body_timeout: u64,
     /// Connections served at once; more are answered "busy".

@@ -894,6 +894,22 @@ fn slow_clients_are_timed_out_and_connections_capped() {
     write!(c, "GET /api/places HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).unwrap();
     let t = seconds_until_closed(&mut c);
     assert!(t < 4.0, "idle: closed after {t}s");
+    // A client that asks and asks but never reads: once the answers fill the buffers and it
+    // takes nothing for the body timeout, the connection is closed.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    let ask = format!("GET /api/openapi.json HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr);
+    c.write_all(ask.repeat(1500).as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let mut got = Vec::new();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    // Closed (the unread requests make it a reset), not still open when the read times out.
+    let ended = match c.read_to_end(&mut got) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    let answers = got.windows(12).filter(|w| w == b"HTTP/1.1 200").count();
+    assert!(ended && answers < 1500, "{answers} answers, ended: {ended}");
     // Four silent connections fill the server; the fifth is told it is busy, at once.
     let silent: Vec<TcpStream> = (0..4)
         .map(|_| TcpStream::connect(&s.addr).unwrap())

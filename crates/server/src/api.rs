@@ -1038,7 +1038,8 @@ async fn issues(State(s): St, Q(_): Q<NoParams>) -> ApiResult<IssueList> {
 
 #[utoipa::path(post, path = "/api/screen", request_body = ScreenRequest,
     responses((status = 200, body = ScreenResponse), (status = 400, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn screen(
     State(s): St,
     Q(_): Q<NoParams>,
@@ -1118,14 +1119,19 @@ async fn screen(
 
 #[utoipa::path(post, path = "/api/extract", request_body = ExtractRequest,
     responses((status = 200, body = ExtractResponse), (status = 400, body = ErrorBody),
-              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "Busy: try again shortly")))]
 async fn extract(
     State(s): St,
     Q(_): Q<NoParams>,
     J(r): J<ExtractRequest>,
 ) -> ApiResult<ExtractResponse> {
     let published = date("published", &r.published)?;
-    let name = r.name.unwrap_or_else(|| "pasted.txt".into());
+    let name = match &r.name {
+        Some(n) => upload_name(n)?,
+        None => "pasted.txt".into(),
+    };
     let slot = heavy_slot(&s)?;
     let gone = crate::Gone::default();
     let _leaving = gone.on_drop();
@@ -1176,8 +1182,10 @@ fn heavy_slot(s: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiErro
                  description = "The file's bytes"),
     responses((status = 201, body = Uploaded, description = "Archived"),
               (status = 200, body = Uploaded, description = "The same bytes were already archived"),
-              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "Busy: try again shortly")))]
 async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Response, ApiError> {
     if s.read_only {
         return Err(ApiError::new(
@@ -1284,7 +1292,12 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         title = "borderwatch API",
         description = "The corridor picture, claims with their evidence, findings, sources, \
                        screening and extraction over a borderwatch store. Errors are \
-                       `{\"error\": {\"code\", \"message\"}}` with a code from one table."
+                       `{\"error\": {\"code\", \"message\"}}` with a code from one table. \
+                       Requests must name this server as their Host (loopback or a name given \
+                       with --allow-host); a write (POST) must come from this server's own \
+                       origin when it names one, and say what it sends with a content type a \
+                       web page cannot send to another origin (application/json, \
+                       application/octet-stream) or carry the header X-Borderwatch."
     ),
     paths(
         health, places, corridors, corridor, claims, claim, findings, sources, source, issues,

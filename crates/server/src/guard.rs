@@ -65,7 +65,7 @@ impl Hosts {
         let Some(h) = host_part(value) else {
             return false;
         };
-        if h == "localhost" || self.names.iter().any(|n| *n == h) {
+        if h == "localhost" || self.names.contains(&h) {
             return true;
         }
         match h.parse::<IpAddr>() {

@@ -8,11 +8,16 @@
 //! (through `pipeline`); SQL stays in `store`; argv and exit codes stay in `cli`. Reports are
 //! data: the API returns their text as JSON strings and the UI shows it as text, never as markup.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use borderwatch_extract::Extractor;
 use borderwatch_model::Date;
@@ -42,7 +47,8 @@ pub struct Config {
     /// How long a client has to send a request's head — from connecting, or from the end of
     /// the previous answer on a kept-alive connection (so it is also the idle timeout).
     pub header_timeout: Duration,
-    /// How long a client has to send a request's whole body.
+    /// How long a client has to send a request's whole body, and the longest it may take
+    /// nothing of an answer being written to it.
     pub body_timeout: Duration,
     /// Connections served at once; one more is answered `busy` and closed.
     pub max_connections: usize,
@@ -253,6 +259,97 @@ pub fn state(
     }))
 }
 
+/// A connection whose writes fail once the client has taken nothing for `limit`: a client that
+/// asks for a large answer and never reads it would otherwise hold its connection for ever.
+struct Stall<T> {
+    io: T,
+    limit: Duration,
+    since: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> Stall<T> {
+    fn new(io: T, limit: Duration) -> Stall<T> {
+        Stall {
+            io,
+            limit,
+            since: None,
+        }
+    }
+
+    /// Called when a write cannot proceed: pending until the limit, then an error.
+    fn stalled<R>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<R>> {
+        let limit = self.limit;
+        let t = self
+            .since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match t.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client took nothing of the answer in time",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn track<R>(
+        &mut self,
+        p: Poll<std::io::Result<R>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<R>> {
+        match p {
+            Poll::Ready(r) => {
+                self.since = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.stalled(cx),
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Stall<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Stall<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_write(cx, buf);
+        this.track(p, cx)
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        this.track(p, cx)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_flush(cx);
+        this.track(p, cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_shutdown(cx);
+        this.track(p, cx)
+    }
+}
+
 /// Serves until interrupted (Ctrl-C). `ready` is told the bound address (port 0 picks one).
 ///
 /// Connections are served by hyper directly (not `axum::serve`) for what axum does not set:
@@ -304,7 +401,7 @@ pub fn serve(
                 },
                 _ = &mut stop => break,
             };
-            let io = hyper_util::rt::TokioIo::new(tcp);
+            let io = hyper_util::rt::TokioIo::new(Stall::new(tcp, config.body_timeout));
             match slots.clone().try_acquire_owned() {
                 Ok(slot) => {
                     let svc = hyper_util::service::TowerToHyperService::new(app.clone());
