@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::response::IntoResponse;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use borderwatch_extract::Extractor;
@@ -350,6 +351,12 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Stall<T> {
     }
 }
 
+/// What a connection over the cap is told.
+const FULL: &str = "the server has as many connections as it serves at once; try again shortly";
+
+/// Connections over the cap that are answered `busy` at once; more are closed unanswered.
+const TURNED_AWAY: usize = 64;
+
 /// Serves until interrupted (Ctrl-C). `ready` is told the bound address (port 0 picks one).
 ///
 /// Connections are served by hyper directly (not `axum::serve`) for what axum does not set:
@@ -386,6 +393,7 @@ pub fn serve(
         let mut full = http.clone();
         full.keep_alive(false);
         let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+        let turning_away = Arc::new(tokio::sync::Semaphore::new(TURNED_AWAY));
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let stop = tokio::signal::ctrl_c();
         tokio::pin!(stop);
@@ -412,18 +420,19 @@ pub fn serve(
                     });
                 }
                 Err(_) => {
-                    // Over the cap: the request is answered `busy` and the connection closed.
+                    // Over the cap: the request is answered `busy` and the connection closed;
+                    // past a few of those, the connection is closed at once.
+                    let Ok(turned) = turning_away.clone().try_acquire_owned() else {
+                        continue;
+                    };
                     let svc = hyper::service::service_fn(|_req| async {
-                        Ok::<_, std::convert::Infallible>(axum::response::IntoResponse::into_response(
-                            ApiError::new(
-                                Code::Busy,
-                                "the server has as many connections as it serves at once; try again shortly",
-                            ),
-                        ))
+                        let busy = ApiError::new(Code::Busy, FULL);
+                        Ok::<_, std::convert::Infallible>(busy.into_response())
                     });
                     let conn = full.serve_connection(io, svc);
                     tokio::spawn(async move {
                         let _ = tokio::time::timeout(config.header_timeout * 2, conn).await;
+                        drop(turned);
                     });
                 }
             }
