@@ -5,7 +5,9 @@
 //! counts, UTF-8, HS codes, directions, dates and numbers, row by row, without buffering the file.
 //!
 //! Refuses: deciding verdicts (that is `screen`), and reading whole files into memory. A row is
-//! either a [`Shipment`] or an `Issue` — never dropped.
+//! either a [`Shipment`] or an `Issue` — never dropped. What is ambiguous is refused, never
+//! settled by order: a column named twice, two columns or two `--map` for one field, a JSON key
+//! given twice.
 
 use std::collections::BTreeMap;
 

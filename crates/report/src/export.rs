@@ -2,7 +2,8 @@
 //! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools).
 //!
 //! Attribution (who said it) appears only when asked for (`include_attribution`): it can identify a
-//! person.
+//! person. Every CSV cell passes through [`csv_cell`], the one guard against a spreadsheet
+//! reading report text as a formula.
 
 use std::fmt::Write as _;
 

@@ -1,8 +1,10 @@
 //! The routes, their parameters and bodies, and the OpenAPI document generated from them.
 //!
-//! Conventions: every query struct rejects unknown parameters (a typo is an error, not an
-//! ignored filter); every malformed value is a `bad-parameter` naming the parameter and the
-//! value; attribution (who said it) is left out of claims and evidence unless
+//! Conventions: every route rejects unknown query parameters (a typo is an error, not an
+//! ignored filter; routes without parameters take `NoParams`); every malformed or unknown value
+//! (an id not in the gazetteer, a detector that does not exist) is a `bad-parameter` naming the
+//! parameter and the value; bodies arrive within the body timeout; extraction and uploads take
+//! a heavy slot or are `busy`; attribution (who said it) is left out of claims and evidence unless
 //! `include_attribution=true` is given; the claim list is paged by cursor (`after` = the last
 //! id seen), so a page costs the same on a large store as on a small one.
 

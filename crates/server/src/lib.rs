@@ -2,7 +2,10 @@
 //!
 //! Owns: HTTP — routes, request parsing and limits, the one table of API error codes
 //! (`error.rs`), the OpenAPI document generated from the handlers (`api.rs`), the cache of
-//! analyses by period (`cache.rs`), and serving the built UI bundle (`ui.rs`).
+//! analyses by period (`cache.rs`), serving the built UI bundle (`ui.rs`), who may ask and who
+//! may write (`guard.rs`), and what no client may hold (here): connections served by hyper with
+//! a header timeout (also the idle limit), a stalled-write timeout and a connection cap; slots
+//! for heavy requests that their work holds until it ends; panics answered without their text.
 //!
 //! Refuses: business rules. Screening, extraction, ingest and analysis are the library crates'
 //! (through `pipeline`); SQL stays in `store`; argv and exit codes stay in `cli`. Reports are
