@@ -849,17 +849,7 @@ fn seconds_until_closed(c: &mut TcpStream) -> f64 {
 #[test]
 fn slow_clients_are_timed_out_and_connections_capped() {
     let (dir, db) = examples_db("slow");
-    let s = Server::start(
-        &db,
-        &[
-            "--header-timeout",
-            "1",
-            "--body-timeout",
-            "1",
-            "--max-connections",
-            "4",
-        ],
-    );
+    let s = Server::start(&db, &["--header-timeout", "1", "--body-timeout", "1"]);
     // A head that never ends.
     let mut c = TcpStream::connect(&s.addr).unwrap();
     write!(
@@ -910,7 +900,10 @@ fn slow_clients_are_timed_out_and_connections_capped() {
     };
     let answers = got.windows(12).filter(|w| w == b"HTTP/1.1 200").count();
     assert!(ended && answers < 1500, "{answers} answers, ended: {ended}");
-    // Four silent connections fill the server; the fifth is told it is busy, at once.
+    drop(s);
+    // Four silent connections fill the server; the fifth is told it is busy, at once (a longer
+    // head timeout, so the silent ones are still there on a slow machine).
+    let s = Server::start(&db, &["--header-timeout", "10", "--max-connections", "4"]);
     let silent: Vec<TcpStream> = (0..4)
         .map(|_| TcpStream::connect(&s.addr).unwrap())
         .collect();
@@ -922,7 +915,7 @@ fn slow_clients_are_timed_out_and_connections_capped() {
     );
     assert_eq!(sc(r.clone()), (503, "busy".into()), "{r:?}");
     assert!(r.1.to_ascii_lowercase().contains("retry-after"), "{r:?}");
-    assert!(t.elapsed().as_secs_f64() < 0.9);
+    assert!(t.elapsed().as_secs_f64() < 3.0, "{:?}", t.elapsed());
     drop(silent);
     // Once they are gone (or timed out) the server answers again.
     std::thread::sleep(std::time::Duration::from_millis(300));
