@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use borderwatch_extract::{Extraction, Extractor, Options};
 use borderwatch_model::{Claim, ClaimKind, Issue, Polarity};
+use borderwatch_report::md_escape as md;
 use clap::ValueEnum;
 
 use crate::{load_reference, Failure, Outcome};
@@ -174,21 +175,21 @@ fn one(x: &Extractor, path: &PathBuf, opts: &Options) -> FileResult {
 
 /// The review sheet: one line per claim, its evidence quoted underneath.
 fn write_md(out: &mut impl Write, name: &str, x: &Extraction) -> std::io::Result<()> {
-    writeln!(out, "# {name}\n")?;
+    writeln!(out, "# {}\n", md(name))?;
     writeln!(out, "{} claims.\n", x.claims.len())?;
     for (i, c) in x.claims.iter().enumerate() {
         writeln!(out, "{}. {}", i + 1, summary(c))?;
-        let quote = c.evidence.text.replace('\n', " ");
+        let quote = md(&c.evidence.text);
         writeln!(
             out,
             "   > {} — bytes {}–{}",
             quote, c.evidence.span[0], c.evidence.span[1]
         )?;
         if let Some(ctx) = &c.evidence.context {
-            writeln!(out, "   > (refers to) {}", ctx.text.replace('\n', " "))?;
+            writeln!(out, "   > (refers to) {}", md(&ctx.text))?;
         }
         if let Some(a) = &c.evidence.attribution {
-            writeln!(out, "   > — {a}")?;
+            writeln!(out, "   > — {}", md(a))?;
         }
     }
     writeln!(out)?;
@@ -231,7 +232,7 @@ fn summary(c: &Claim) -> String {
         }
         ClaimKind::Condition => {
             if let Some(cv) = &c.condition {
-                s.push_str(&format!(" {} {}", cv.aspect, cv.value));
+                s.push_str(&format!(" {} {}", md(&cv.aspect), md(&cv.value)));
             }
             ends(&mut s);
         }
@@ -239,7 +240,9 @@ fn summary(c: &Claim) -> String {
             if let Some(ch) = &c.change {
                 s.push_str(&format!(
                     " {}: {} → {}",
-                    ch.subject, ch.before.text, ch.after.text
+                    md(&ch.subject),
+                    md(&ch.before.text),
+                    md(&ch.after.text)
                 ));
             }
         }
@@ -254,19 +257,20 @@ fn summary(c: &Claim) -> String {
         let g: Vec<String> = c
             .goods
             .iter()
-            .map(|g| format!("{} ({})", g.text, g.hs.as_deref().unwrap_or("?")))
+            .map(|g| format!("{} ({})", md(&g.text), g.hs.as_deref().unwrap_or("?")))
             .collect();
         s.push_str(&format!("; goods: {}", g.join(", ")));
     }
     if !c.quantities.is_empty() {
-        let q: Vec<&str> = c.quantities.iter().map(|q| q.text.as_str()).collect();
+        let q: Vec<String> = c.quantities.iter().map(|q| md(&q.text)).collect();
         s.push_str(&format!("; quantities: {}", q.join(", ")));
     }
     if let Some(w) = &c.when {
+        let text = md(&w.text);
         match (w.start, w.end) {
-            (Some(a), Some(b)) if a == b => s.push_str(&format!("; when: {} ({a})", w.text)),
-            (Some(a), Some(b)) => s.push_str(&format!("; when: {} ({a}..{b})", w.text)),
-            _ => s.push_str(&format!("; when: {}", w.text)),
+            (Some(a), Some(b)) if a == b => s.push_str(&format!("; when: {text} ({a})")),
+            (Some(a), Some(b)) => s.push_str(&format!("; when: {text} ({a}..{b})")),
+            _ => s.push_str(&format!("; when: {text}")),
         }
     }
     let flagged: Vec<String> = c

@@ -107,39 +107,45 @@ fn write_csv(g: &Gazetteer, out: &mut impl Write) -> std::io::Result<()> {
     ])?;
     let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_default();
     for p in &g.places {
-        w.write_record([
-            "place",
-            &p.id,
-            p.kind.as_str(),
-            &p.country,
-            p.parent.as_deref().unwrap_or(""),
-            &f(p.lat),
-            &f(p.lon),
-            &p.names.join("|"),
-            "",
-            "",
-            p.customs_code.as_deref().unwrap_or(""),
-            p.locode.as_deref().unwrap_or(""),
-        ])?;
+        w.write_record(
+            [
+                "place",
+                &p.id,
+                p.kind.as_str(),
+                &p.country,
+                p.parent.as_deref().unwrap_or(""),
+                &f(p.lat),
+                &f(p.lon),
+                &p.names.join("|"),
+                "",
+                "",
+                p.customs_code.as_deref().unwrap_or(""),
+                p.locode.as_deref().unwrap_or(""),
+            ]
+            .map(borderwatch_report::csv_cell),
+        )?;
     }
     for c in &g.crossings {
         let coords = side_coords(g, c);
         let mid = |i: usize| (coords.len() == 2).then(|| (coords[0][i] + coords[1][i]) / 2.0);
         let modes: Vec<&str> = c.modes.iter().map(|m| m.as_str()).collect();
-        w.write_record([
-            "crossing",
-            &c.id,
-            "crossing",
-            "",
-            "",
-            &f(mid(1)),
-            &f(mid(0)),
-            &c.names.join("|"),
-            &modes.join("|"),
-            &c.sides.join("|"),
-            &c.customs_codes.join("|"),
-            "",
-        ])?;
+        w.write_record(
+            [
+                "crossing",
+                &c.id,
+                "crossing",
+                "",
+                "",
+                &f(mid(1)),
+                &f(mid(0)),
+                &c.names.join("|"),
+                &modes.join("|"),
+                &c.sides.join("|"),
+                &c.customs_codes.join("|"),
+                "",
+            ]
+            .map(borderwatch_report::csv_cell),
+        )?;
     }
     w.flush()
 }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, Status};
 use borderwatch_records::{parse_json_row, parse_row, utf8_fields, Columns, Shipment};
+use borderwatch_report::csv_cell;
 use borderwatch_screen::{CacheKey, Goods, Screener, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -43,7 +44,7 @@ pub struct Args {
     #[arg(long)]
     date: Option<String>,
     /// Value of one item in USD (luxury thresholds; batch: value ÷ quantity when the unit counts items).
-    #[arg(long)]
+    #[arg(long, value_parser = usd)]
     value: Option<f64>,
     /// Product type when HS cannot tell (e.g. condensate, crude, aviation-fuel).
     #[arg(long)]
@@ -125,7 +126,18 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         };
         vec![screener.screen(&goods, direction, date)]
     } else if let Some(text) = &a.text {
-        let vs = screener.screen_text(text, direction, date);
+        // Each candidate is screened with the value and product given, as a code would be.
+        let vs: Vec<Verdict> = screener
+            .goods_from_words(text)
+            .into_iter()
+            .map(|mut g| {
+                g.value_usd = a.value;
+                if a.product.is_some() {
+                    g.product = a.product.clone();
+                }
+                screener.screen(&g, direction, date)
+            })
+            .collect();
         if vs.is_empty() {
             return Err(Failure::input(format!(
                 "error: --text {text:?}: the goods lexicon knows none of these words; try `borderwatch hs lookup` or give --hs"
@@ -339,13 +351,16 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         |issue: Issue, line: u64, raw: &str, rejects: &mut csv::Writer<_>| -> std::io::Result<()> {
             rejected += 1;
             let issue = issue.at(name.clone(), line);
-            rejects.write_record([
-                line.to_string().as_str(),
-                issue.code.as_str(),
-                issue.message.as_str(),
-                issue.value.as_deref().unwrap_or(""),
-                raw,
-            ])?;
+            rejects.write_record(
+                [
+                    line.to_string().as_str(),
+                    issue.code.as_str(),
+                    issue.message.as_str(),
+                    issue.value.as_deref().unwrap_or(""),
+                    raw,
+                ]
+                .map(csv_cell),
+            )?;
             Ok(())
         };
     let out = BufWriter::with_capacity(1 << 20, out);
@@ -518,7 +533,8 @@ impl<W: Write> Sink<W> {
                 names
                     .iter()
                     .map(String::as_str)
-                    .chain(["verdict", "measures", "reason"]),
+                    .chain(["verdict", "measures", "reason"])
+                    .map(csv_cell),
             )?;
         }
         Ok(())
@@ -527,11 +543,13 @@ impl<W: Write> Sink<W> {
     fn row(&mut self, names: &[String], values: &[&str], r: &Rendered) -> std::io::Result<()> {
         match self {
             Sink::Csv(w) => {
-                w.write_record(values.iter().copied().chain([
-                    r.status.as_str(),
-                    r.measures.as_str(),
-                    r.reason.as_str(),
-                ]))?;
+                w.write_record(
+                    values
+                        .iter()
+                        .copied()
+                        .chain([r.status.as_str(), r.measures.as_str(), r.reason.as_str()])
+                        .map(csv_cell),
+                )?;
             }
             Sink::Json(w) => {
                 let obj = names
@@ -577,6 +595,17 @@ fn write_json_row(
     serde_json::to_writer(&mut *buf, &obj).map_err(std::io::Error::from)?;
     buf.push(b'\n');
     Ok(())
+}
+
+/// `--value`: read as the batch path reads a row's value — a negative, NaN or infinite value
+/// would pass under a luxury threshold.
+fn usd(raw: &str) -> Result<f64, String> {
+    raw.trim()
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("{raw:?} is not a non-negative number of USD"))
 }
 
 /// `--map COLUMN=FIELD` arguments as pairs.

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::store_cmd::db_path;
 use crate::{load_reference, Failure, Outcome};
@@ -18,6 +19,26 @@ pub struct Args {
     /// The largest request body (uploads, extraction previews), in MiB.
     #[arg(long, value_name = "MIB", default_value_t = 16)]
     max_body_mib: usize,
+    /// A name (besides loopback) that requests may give as their Host, e.g. the machine's name
+    /// on a team network; repeatable. Requests naming any other host are refused, so a web page
+    /// that rebinds its own name to this address cannot read the store.
+    #[arg(long, value_name = "NAME")]
+    allow_host: Vec<String>,
+    /// Seconds a client has to send a request's head (also how long a kept-alive connection may
+    /// stay quiet).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a client has to send a request's body (and the longest it may leave an answer
+    /// unread).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
+    /// Connections served at once; more are answered "busy".
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=65536))]
+    max_connections: u64,
+    /// Extraction previews and uploads run at once (default: the number of cores); more are
+    /// answered "busy".
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    max_heavy: Option<u64>,
 }
 
 pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
@@ -31,12 +52,16 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
             if a.read_only { "" } else { " and add to it" }
         );
     }
-    let config = borderwatch_server::Config {
-        addr: a.addr,
-        db: db_path(db),
-        read_only: a.read_only,
-        max_body: a.max_body_mib.saturating_mul(1024 * 1024),
-    };
+    let mut config = borderwatch_server::Config::new(a.addr, db_path(db));
+    config.read_only = a.read_only;
+    config.max_body = a.max_body_mib.saturating_mul(1024 * 1024);
+    config.allow_hosts = a.allow_host.clone();
+    config.header_timeout = Duration::from_secs(a.header_timeout);
+    config.body_timeout = Duration::from_secs(a.body_timeout);
+    config.max_connections = a.max_connections as usize;
+    if let Some(n) = a.max_heavy {
+        config.max_heavy = n as usize;
+    }
     let clock = borderwatch_server::Clock {
         today: crate::today,
         now: crate::store_cmd::now,

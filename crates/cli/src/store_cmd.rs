@@ -350,7 +350,7 @@ fn emit(format: QueryFormat, header: &[&str], rows: Vec<Vec<String>>) -> Outcome
         .from_writer(std::io::stdout());
     w.write_record(header)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(|c| borderwatch_report::csv_cell(c.as_ref())))?;
     }
     w.flush()?;
     Ok(0)

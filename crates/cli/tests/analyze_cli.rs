@@ -277,3 +277,147 @@ fn shipment_records_are_legs_of_a_transshipment() {
     assert!(quotes.iter().all(|q| q.starts_with("line ")), "{quotes:?}");
     assert_eq!(f["independent_sources"], 1);
 }
+
+/// Whether a CSV cell would start a formula in a spreadsheet (a plain number is data).
+fn formula(cell: &str) -> bool {
+    let plain_number = {
+        let t = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    };
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !plain_number
+}
+
+fn formula_cells(csv_text: &str, sep: u8) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .from_reader(csv_text.as_bytes());
+    r.records()
+        .flat_map(|rec| {
+            rec.unwrap()
+                .iter()
+                .filter(|c| formula(c))
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Markdown outputs quote report text as text (no links, markup or HTML of its own), and CSV
+/// outputs a spreadsheet opens never start a cell with a formula.
+#[test]
+fn markdown_and_csv_outputs_keep_report_text_inert() {
+    let d = tmp("inert");
+    let db = d.join("i.db");
+    let r = d.join("=HYPERLINK(1) [x](evil).txt");
+    std::fs::write(
+        &r,
+        "Trucks <img src=x onerror=alert(1)> carried rice and [steel](http://evil.example) and `tick` and **bold** | pipe from Dandong to Sinuiju on 3 May 2023.\n\
+         =cmd|'/C calc'!A0 trucks carried tires from Dandong to Sinuiju on 4 May 2023.\n",
+    )
+    .unwrap();
+    let html = d.join("i.html");
+    let o = bw(
+        &db,
+        &["run", r.to_str().unwrap(), "--out", html.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md_checks = |what: &str, md: &str| {
+        assert!(
+            md.contains("alert(1)") || md.contains("alert\\(1\\)"),
+            "{what}: the quote is kept\n{md}"
+        );
+        // Markup counts when its first character is not backslash-escaped.
+        let raw_in = |pat: &str| {
+            md.match_indices(pat)
+                .any(|(i, _)| i == 0 || md.as_bytes()[i - 1] != b'\\')
+        };
+        for raw in [
+            "<img", "](http", "`tick`", "**bold**", "[steel]", "[x]", "| pipe",
+        ] {
+            assert!(
+                !raw_in(raw),
+                "{what}: {raw:?} reached the Markdown raw\n{md}"
+            );
+        }
+    };
+    let o = bw(&db, &["analyze", "--format", "md"]);
+    assert!(o.status.success());
+    md_checks("analyze", &out(&o));
+    let o = bw(
+        &db,
+        &[
+            "extract",
+            "--format",
+            "md",
+            "--published",
+            "2023-05-10",
+            r.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    md_checks("extract", &out(&o));
+
+    for args in [
+        &["export", "--format", "csv", "--what", "claims"][..],
+        &["export", "--format", "csv"][..],
+        &["query", "claims", "--format", "csv"][..],
+        &["query", "sources", "--format", "csv"][..],
+        &["query", "issues", "--format", "csv"][..],
+    ] {
+        let o = bw(&db, args);
+        assert!(o.status.success(), "{args:?}");
+        let text = out(&o);
+        assert!(
+            text.contains("HYPERLINK") || !args.contains(&"sources"),
+            "{args:?}: {text}"
+        );
+        assert_eq!(
+            formula_cells(&text, b','),
+            Vec::<String>::new(),
+            "{args:?}\n{text}"
+        );
+    }
+    let o = bw(&db, &["query", "sources", "--format", "tsv"]);
+    assert_eq!(formula_cells(&out(&o), b'\t'), Vec::<String>::new());
+
+    let rows = d.join("rows.csv");
+    std::fs::write(
+        &rows,
+        "shipment_id,description,direction,date,value\n\
+         -2+3,=rice,inbound,2023-05-01,100\n\
+         @SUM(A1),+tires,inbound,2023-05-01,\n\
+         S-3,\ttires,inbound,2023-05-01,-5\n",
+    )
+    .unwrap();
+    let screened = d.join("screened.csv");
+    let rejects = d.join("rejects.csv");
+    let o = bw(
+        &db,
+        &[
+            "screen",
+            "--input",
+            rows.to_str().unwrap(),
+            "--output",
+            screened.to_str().unwrap(),
+            "--rejects",
+            rejects.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{o:?}"
+    );
+    for f in [&screened, &rejects] {
+        let text = std::fs::read_to_string(f).unwrap();
+        assert!(text.lines().count() >= 2, "{}: {text}", f.display());
+        assert_eq!(
+            formula_cells(&text, b','),
+            Vec::<String>::new(),
+            "{}\n{text}",
+            f.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(d);
+}

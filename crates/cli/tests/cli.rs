@@ -537,3 +537,82 @@ fn a_closed_pipe_ends_output_quietly() {
         o.status
     );
 }
+
+#[test]
+fn a_value_must_be_a_non_negative_number_and_applies_to_words_too() {
+    let one = |v: &str, goods: &[&str]| {
+        let mut args = vec!["screen"];
+        args.extend(goods);
+        let value = format!("--value={v}");
+        args.extend(["--direction", "inbound", "--date", "2023-05-01", &value]);
+        bw(&args)
+    };
+    // A negative value would put rugs under their USD 500 threshold: permitted.
+    for v in ["-1000", "-0.01", "NaN", "inf", "-inf", "1e400"] {
+        let o = one(v, &["--hs", "5701"]);
+        assert_eq!(o.status.code(), Some(2), "{v}: {}", stdout(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--value") && err.contains("non-negative"),
+            "{v}: {err}"
+        );
+    }
+    let o = one("1000", &["--hs", "5701"]);
+    assert!(stdout(&o).contains("PROHIBITED"), "{}", stdout(&o));
+    let o = one("1000", &["--text", "rugs"]);
+    assert!(stdout(&o).contains("PROHIBITED"), "{}", stdout(&o));
+    let o = one("100", &["--text", "rugs"]);
+    assert!(stdout(&o).contains("PERMITTED"), "{}", stdout(&o));
+}
+
+#[test]
+fn ambiguous_columns_keys_and_maps_are_refused() {
+    let d = tmp("ambiguous");
+    let out = d.join("out.csv");
+    let rej = d.join("rej.csv");
+    for (name, text, maps, want) in [
+        (
+            "two.csv",
+            "hs,hs_code,direction\n8418,1006,inbound\n",
+            &[][..],
+            "both give hs",
+        ),
+        (
+            "twice.csv",
+            "hs,direction,hs\n8418,inbound,1006\n",
+            &[][..],
+            "both named \"hs\"",
+        ),
+        (
+            "maps.csv",
+            "a,b,direction\n8418,1006,inbound\n",
+            &["--map", "a=hs", "--map", "b=hs"][..],
+            "both give hs",
+        ),
+    ] {
+        let input = d.join(name);
+        std::fs::write(&input, text).unwrap();
+        let o = batch(&input, &out, &rej, maps);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(want) && err.contains("ambiguous"),
+            "{name}: {err}"
+        );
+    }
+    // A JSON line with a key twice is a rejected row, kept with its reason.
+    let input = d.join("dup.jsonl");
+    std::fs::write(
+        &input,
+        "{\"hs\":\"8418\",\"direction\":\"inbound\",\"hs\":\"1006\"}\n{\"hs\":\"8418\",\"direction\":\"inbound\"}\n",
+    )
+    .unwrap();
+    let o = batch(&input, &out, &rej, &[]);
+    assert!(
+        o.status.code() == Some(0) || o.status.code() == Some(1),
+        "{o:?}"
+    );
+    let rejects = std::fs::read_to_string(&rej).unwrap();
+    assert!(rejects.contains("given twice"), "{rejects}");
+    let _ = std::fs::remove_dir_all(d);
+}

@@ -72,6 +72,24 @@ impl Server {
         (status, body)
     }
 
+    /// One request written as given (`head` without the blank line); returns the status, the
+    /// head and the body.
+    fn raw(&self, head: &str, body: &[u8]) -> (u16, String, Value) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        let _ = write!(s, "{head}\r\nConnection: close\r\n\r\n");
+        let _ = s.write_all(body);
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or_else(|| panic!("no response head for {head:?}"));
+        let h = String::from_utf8_lossy(&raw[..split]).to_string();
+        let status: u16 = h.split(' ').nth(1).unwrap().parse().unwrap();
+        let v = serde_json::from_slice(&raw[split + 4..]).unwrap_or(Value::Null);
+        (status, h, v)
+    }
+
     fn get(&self, path: &str) -> (u16, Value) {
         let (st, b) = self.call("GET", path, "text/plain", b"");
         (st, serde_json::from_slice(&b).unwrap_or(Value::Null))
@@ -439,7 +457,7 @@ fn every_error_code_is_json_from_the_table() {
         ("not-found", s.get("/api/corridors/nowhere-nothing")),
         ("not-found", s.get("/api/no-such-route")),
         ("method-not-allowed", {
-            let (st, b) = s.call("DELETE", "/api/claims", "text/plain", b"");
+            let (st, b) = s.call("DELETE", "/api/claims", "application/json", b"");
             (st, serde_json::from_slice(&b).unwrap())
         }),
         (
@@ -517,5 +535,459 @@ fn a_missing_store_or_a_busy_port_is_a_clear_error() {
         err.contains(&s.addr) && err.contains("cannot listen"),
         "{err}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `(status, code)` of a response.
+fn sc((st, _, v): (u16, String, Value)) -> (u16, String) {
+    (st, code(&v).to_string())
+}
+
+#[test]
+fn only_loopback_or_allowed_hosts_are_answered() {
+    let (dir, db) = examples_db("hosts");
+    let s = Server::start(&db, &["--allow-host", "borderwatch.lan"]);
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    for host in [
+        s.addr.clone(),
+        format!("localhost:{port}"),
+        format!("LocalHost:{port}"),
+        format!("[::1]:{port}"),
+        "127.0.0.1".to_string(),
+        "borderwatch.lan".to_string(),
+        format!("borderwatch.lan:{port}"),
+    ] {
+        let r = s.raw(&format!("GET /api/health HTTP/1.1\r\nHost: {host}"), b"");
+        assert_eq!(r.0, 200, "{host}: {r:?}");
+    }
+    // A page whose name was rebound to 127.0.0.1 sends its own name.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("borderwatch.lan.evil:{port}"),
+        "".to_string(),
+    ] {
+        for path in ["/api/health", "/api/claims", "/", "/index.html"] {
+            let r = s.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}"), b"");
+            assert_eq!(
+                sc(r.clone()),
+                (403, "host-not-allowed".into()),
+                "{host} {path}: {r:?}"
+            );
+            assert!(r.2["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("--allow-host"));
+        }
+    }
+    // No Host at all (HTTP/1.0) is refused too.
+    let r = s.raw("GET /api/health HTTP/1.0", b"");
+    assert_eq!(sc(r), (403, "host-not-allowed".into()));
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn writes_from_other_origins_or_without_a_preflighted_type_are_refused() {
+    let (dir, db) = examples_db("origin");
+    let s = Server::start(&db, &[]);
+    let host = &s.addr;
+    let screen = br#"{"hs":"8418","direction":"inbound","date":"2023-05-01"}"#;
+    let post = |path: &str, extra: &str, body: &[u8]| {
+        s.raw(
+            &format!(
+                "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}{extra}",
+                body.len()
+            ),
+            body,
+        )
+    };
+    // The UI's own requests: same origin, JSON or octet-stream.
+    let same = format!("\r\nOrigin: http://{host}");
+    let ok = post(
+        "/api/screen",
+        &format!("{same}\r\nContent-Type: application/json"),
+        screen,
+    );
+    assert_eq!(ok.0, 200, "{ok:?}");
+    let ok = post(
+        "/api/sources?name=same-origin.txt",
+        &format!("{same}\r\nContent-Type: application/octet-stream"),
+        b"Trucks carried tires from Quanhe into Wonjong on 4 May 2023.",
+    );
+    assert_eq!(ok.0, 201, "{ok:?}");
+    // Another origin, a sandboxed page (`null`), or a lookalike port: refused.
+    for origin in [
+        "http://evil.example".to_string(),
+        "null".to_string(),
+        format!("http://{host}.evil.example"),
+        "http://127.0.0.1:1".to_string(),
+        format!("file://{host}"),
+    ] {
+        for (path, ctype, body) in [
+            ("/api/screen", "application/json", &screen[..]),
+            ("/api/extract", "application/json", br#"{"text":"x"}"#),
+            (
+                "/api/sources?name=forged.txt",
+                "application/octet-stream",
+                b"Forged report.",
+            ),
+        ] {
+            let r = post(
+                path,
+                &format!("\r\nOrigin: {origin}\r\nContent-Type: {ctype}"),
+                body,
+            );
+            assert_eq!(
+                sc(r.clone()),
+                (403, "cross-origin-write".into()),
+                "{origin} {path}: {r:?}"
+            );
+        }
+    }
+    // What a form or a no-cors fetch can send without asking: a simple type (or none) and no
+    // Origin (older browsers, other tools) — refused unless the X-Borderwatch header says a
+    // program sent it.
+    for ctype in [
+        "",
+        "\r\nContent-Type: text/plain",
+        "\r\nContent-Type: text/plain; charset=utf-8",
+        "\r\nContent-Type: application/x-www-form-urlencoded",
+        "\r\nContent-Type: multipart/form-data; boundary=x",
+        "\r\nContent-Type: Text/Plain",
+    ] {
+        let r = post(
+            "/api/sources?name=form.txt",
+            ctype,
+            b"A forged report from a form.",
+        );
+        assert_eq!(
+            sc(r.clone()),
+            (403, "cross-origin-write".into()),
+            "{ctype:?}: {r:?}"
+        );
+        assert!(r.2["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("x-borderwatch"));
+    }
+    let ok = post(
+        "/api/sources?name=scripted.txt",
+        "\r\nContent-Type: text/plain\r\nX-Borderwatch: 1",
+        b"Trucks carried tires from Quanhe into Wonjong on 5 May 2023.",
+    );
+    assert_eq!(ok.0, 201, "{ok:?}");
+    // Nothing forged was stored.
+    let (_, src) = s.get("/api/sources");
+    let names: Vec<&str> = src["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("forged") || n.contains("form")),
+        "{names:?}"
+    );
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unknown_parameters_bad_values_and_ambiguous_bodies_are_refused() {
+    let (dir, db) = examples_db("params");
+    let s = Server::start(&db, &[]);
+    for path in [
+        "/api/health?verbose=1",
+        "/api/places?x=1",
+        "/api/sources?all=true",
+        "/api/issues?limit=3",
+        "/api/openapi.json?format=yaml",
+        "/api/corridors?colour=red",
+        "/api/findings?kind=garbage",
+        "/api/findings?corridor=nowhere",
+        "/api/findings?min_score=NaN",
+        "/api/claims?crossing=nowhere",
+        "/api/claims?place=atlantis",
+        "/api/claims?kind=movement&kind=storage",
+        "/api/claims?include_attribution=maybe",
+        "/api/sources/1?text=yes",
+    ] {
+        let (st, v) = s.get(path);
+        assert_eq!((st, code(&v)), (400, "bad-parameter"), "{path}: {v}");
+    }
+    // Known values still pass.
+    assert_eq!(s.get("/api/findings?kind=warehousing").0, 200);
+    assert_eq!(s.get("/api/findings?corridor=dandong-sinuiju").0, 200);
+    assert_eq!(
+        s.get("/api/claims?crossing=dandong-sinuiju&place=cn.dandong")
+            .0,
+        200
+    );
+    let screen = r#"{"hs":"8418","direction":"inbound"}"#;
+    for (path, body) in [
+        ("/api/screen?x=1", screen),
+        ("/api/extract?x=1", r#"{"text":"x"}"#),
+    ] {
+        let (st, v) = s.post_json(path, body);
+        assert_eq!((st, code(&v)), (400, "bad-parameter"), "{path}: {v}");
+    }
+    // A key given twice is ambiguous.
+    for body in [
+        r#"{"hs":"8418","direction":"inbound","direction":"outbound"}"#,
+        r#"{"text":"a","text":"b"}"#,
+    ] {
+        let path = if body.contains("text") {
+            "/api/extract"
+        } else {
+            "/api/screen"
+        };
+        let (st, v) = s.post_json(path, body);
+        assert_eq!((st, code(&v)), (400, "bad-body"), "{body}: {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("duplicate"),
+            "{v}"
+        );
+    }
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn screening_values_and_sizes_are_bounded() {
+    let (dir, db) = examples_db("screen-caps");
+    let s = Server::start(&db, &[]);
+    // A luxury item's value decides its verdict: a value that is not a non-negative number
+    // must not make it `permitted`.
+    for v in ["-1", "-0.5", "1e400"] {
+        let (st, b) = s.post_json(
+            "/api/screen",
+            &format!(
+                r#"{{"hs":"8703","direction":"inbound","date":"2023-05-01","value_usd":{v}}}"#
+            ),
+        );
+        assert!(
+            st == 400 && ["bad-parameter", "bad-body"].contains(&code(&b)),
+            "{v}: {st} {b}"
+        );
+    }
+    let (st, _) = s.post_json(
+        "/api/screen",
+        r#"{"hs":"8703","direction":"inbound","date":"2023-05-01","value_usd":0}"#,
+    );
+    assert_eq!(st, 200);
+    // Words are capped in bytes and in candidates, and the error says so.
+    let long = "rice ".repeat(4000);
+    let (st, b) = s.post_json(
+        "/api/screen",
+        &serde_json::json!({"words": long, "direction": "inbound"}).to_string(),
+    );
+    assert_eq!((st, code(&b)), (413, "payload-too-large"), "{b}");
+    let m = b["error"]["message"].as_str().unwrap();
+    assert!(m.contains("words") && m.contains("at most"), "{m}");
+    let many = "rice, tires, coal, ".repeat(100);
+    let (st, b) = s.post_json(
+        "/api/screen",
+        &serde_json::json!({"words": many, "direction": "inbound"}).to_string(),
+    );
+    assert_eq!((st, code(&b)), (422, "bad-input"), "{b}");
+    let m = b["error"]["message"].as_str().unwrap();
+    assert!(m.contains("candidates") && m.contains("at most"), "{m}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn upload_names_with_control_characters_or_too_long_are_refused() {
+    let (dir, db) = examples_db("names");
+    let s = Server::start(&db, &[]);
+    let long = format!("{}.txt", "a".repeat(300));
+    for name in [
+        "tab%09name.txt",
+        "new%0Aline.txt",
+        "bell%07.txt",
+        "del%7F.txt",
+        "c1%C2%85.txt",
+        "rtl%E2%80%AEtxt.exe",
+        long.as_str(),
+        ".",
+        "..",
+    ] {
+        let (st, v) = s.upload(&format!("name={name}"), b"Trucks crossed from Quanhe.");
+        assert_eq!((st, code(&v)), (400, "bad-parameter"), "{name}: {v}");
+    }
+    let (st, v) = s.upload(
+        "name=%ED%95%9C%EA%B8%80.txt",
+        b"Trucks carried tires from Quanhe into Wonjong on 6 May 2023.",
+    );
+    assert_eq!(st, 201, "{v}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Reads from a connection until the server closes it; the seconds it took.
+fn seconds_until_closed(c: &mut TcpStream) -> f64 {
+    let t = std::time::Instant::now();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 4096];
+    loop {
+        match c.read(&mut buf) {
+            Ok(0) | Err(_) => return t.elapsed().as_secs_f64(),
+            Ok(_) => {}
+        }
+    }
+}
+
+#[test]
+fn slow_clients_are_timed_out_and_connections_capped() {
+    let (dir, db) = examples_db("slow");
+    let s = Server::start(&db, &["--header-timeout", "1", "--body-timeout", "1"]);
+    // A head that never ends.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        c,
+        "GET /api/health HTTP/1.1\r\nHost: {}\r\nX-Slow: ",
+        s.addr
+    )
+    .unwrap();
+    let t = seconds_until_closed(&mut c);
+    assert!(t < 4.0, "head: closed after {t}s");
+    // A body that never comes: 408 from the table, then closed.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        c,
+        "POST /api/screen HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"hs\":",
+        s.addr
+    )
+    .unwrap();
+    let t = std::time::Instant::now();
+    let mut got = Vec::new();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    let _ = c.read_to_end(&mut got);
+    assert!(t.elapsed().as_secs_f64() < 4.0, "body: {:?}", t.elapsed());
+    let got = String::from_utf8_lossy(&got);
+    assert!(
+        got.starts_with("HTTP/1.1 408") && got.contains("\"timeout\""),
+        "{got}"
+    );
+    // A kept-alive connection that goes quiet.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    write!(c, "GET /api/places HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr).unwrap();
+    let t = seconds_until_closed(&mut c);
+    assert!(t < 4.0, "idle: closed after {t}s");
+    // A client that asks and asks but never reads: once the answers fill the buffers and it
+    // takes nothing for the body timeout, the connection is closed.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    let ask = format!("GET /api/openapi.json HTTP/1.1\r\nHost: {}\r\n\r\n", s.addr);
+    c.write_all(ask.repeat(1500).as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let mut got = Vec::new();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    // Closed (the unread requests make it a reset), not still open when the read times out.
+    let ended = match c.read_to_end(&mut got) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    let answers = got.windows(12).filter(|w| w == b"HTTP/1.1 200").count();
+    assert!(ended && answers < 1500, "{answers} answers, ended: {ended}");
+    drop(s);
+    // Four silent connections fill the server; the fifth is told it is busy, at once (a longer
+    // head timeout, so the silent ones are still there on a slow machine).
+    let s = Server::start(&db, &["--header-timeout", "10", "--max-connections", "4"]);
+    let silent: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let t = std::time::Instant::now();
+    let r = s.raw(
+        &format!("GET /api/health HTTP/1.1\r\nHost: {}", s.addr),
+        b"",
+    );
+    assert_eq!(sc(r.clone()), (503, "busy".into()), "{r:?}");
+    assert!(r.1.to_ascii_lowercase().contains("retry-after"), "{r:?}");
+    assert!(t.elapsed().as_secs_f64() < 3.0, "{:?}", t.elapsed());
+    drop(silent);
+    // Once they are gone (or timed out) the server answers again.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(s.get("/api/health").0, 200);
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A report long enough that extracting it takes a while.
+fn long_report() -> Vec<u8> {
+    "Freight trucks carried rice and tires from Dandong into Sinuiju on 3 May 2023, a driver said.\n"
+        .repeat(60_000)
+        .into_bytes()
+}
+
+#[test]
+fn heavy_requests_are_bounded_and_an_upload_whose_client_left_is_not_stored() {
+    let (dir, db) = examples_db("heavy");
+    let s = Server::start(&db, &["--max-heavy", "1", "--max-body-mib", "16"]);
+    let body = serde_json::json!({"text": String::from_utf8(long_report()).unwrap()}).to_string();
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        c,
+        "POST /api/extract HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        s.addr,
+        body.len()
+    )
+    .unwrap();
+    c.write_all(body.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The one heavy slot is taken: a second extraction or an upload is told to come back.
+    let (st, v) = s.post_json("/api/extract", r#"{"text":"Trucks crossed from Quanhe."}"#);
+    assert_eq!((st, code(&v)), (503, "busy"), "{v}");
+    let (st, v) = s.upload("name=while-busy.txt", b"Trucks crossed from Quanhe.");
+    assert_eq!((st, code(&v)), (503, "busy"), "{v}");
+    // Light routes are not held up.
+    assert_eq!(s.get("/api/health").0, 200);
+    drop(c);
+
+    // An upload whose client hangs up before it is answered is not stored.
+    let sources = |s: &Server| s.get("/api/sources").1["sources"].as_array().unwrap().len();
+    // Wait for the slot (the abandoned extraction ends or is cancelled).
+    let t = std::time::Instant::now();
+    while s.post_json("/api/extract", r#"{"text":"x"}"#).0 == 503 {
+        assert!(
+            t.elapsed().as_secs() < 300,
+            "the heavy slot never came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let before = sources(&s);
+    let report = long_report();
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    write!(
+        c,
+        "POST /api/sources?name=abandoned.txt HTTP/1.1\r\nHost: {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
+        s.addr,
+        report.len()
+    )
+    .unwrap();
+    c.write_all(&report).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(c);
+    let t = std::time::Instant::now();
+    while s.post_json("/api/extract", r#"{"text":"x"}"#).0 == 503 {
+        assert!(
+            t.elapsed().as_secs() < 300,
+            "the heavy slot never came back"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(sources(&s), before, "the abandoned upload was stored");
+    drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -26,6 +26,9 @@ pub mod segment;
 mod tagger;
 pub mod time;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use borderwatch_model::{Claim, Date, Issue};
 use borderwatch_reference::Reference;
 use borderwatch_screen::Screener;
@@ -48,6 +51,18 @@ pub struct Options {
     pub max_bytes: usize,
     /// Forces the input format instead of detecting it.
     pub format: Option<Format>,
+    /// Set by the caller when it no longer wants the result (the server's client hung up):
+    /// extraction stops at its next check and returns what it has, which the caller drops.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Options {
+    /// Whether the caller has given up on this run.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
 }
 
 impl Options {
@@ -57,6 +72,7 @@ impl Options {
             as_of,
             max_bytes: DEFAULT_MAX_BYTES,
             format: None,
+            cancel: None,
         }
     }
 }
@@ -132,6 +148,9 @@ impl<'r> Extractor<'r> {
     ) -> Result<Extraction, DecodeError> {
         let format = opts.format.unwrap_or_else(|| Format::detect(source, bytes));
         let (text, mut issues) = decode::decode(source, bytes, format, opts.max_bytes)?;
+        if opts.cancelled() {
+            return Ok(Extraction::default());
+        }
         for i in &mut issues {
             i.file = Some(source.to_string());
         }

@@ -32,17 +32,14 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
     if first.starts_with('{') {
         let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(first).ok()?;
         let keys: Vec<String> = obj.keys().cloned().collect();
-        return Columns::from_header(&keys, &[]).ok().map(|_| Format::Jsonl);
+        return Columns::looks_like_shipments(&keys).then_some(Format::Jsonl);
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(first.as_bytes());
     let rec = rdr.records().next()?.ok()?;
     let header: Vec<String> = rec.iter().map(str::to_string).collect();
-    (header.len() > 1)
-        .then(|| Columns::from_header(&header, &[]).ok())
-        .flatten()
-        .map(|_| Format::Csv)
+    (header.len() > 1 && Columns::looks_like_shipments(&header)).then_some(Format::Csv)
 }
 
 /// Reads every row of a file held in memory (an upload), through the same streaming reader as
@@ -97,22 +94,73 @@ pub fn parse_json_row(
         }
         Err(e) => return Err(Issue::new(IssueCode::BadJson, format!("not json: {e}"))),
     };
+    // serde_json keeps the last of two equal keys; which one was meant cannot be known.
+    if let Err(e) = serde_json::from_str::<UniqueKeys>(text) {
+        return Err(Issue::new(IssueCode::BadJson, e.to_string()));
+    }
     let keys: Vec<String> = JSON_KEYS.iter().map(|f| f.name().to_string()).collect();
     let cols = Columns::from_header(&keys, &[]).map_err(|e| Issue::new(IssueCode::BadJson, e))?;
     let mut canon = serde_json::Map::new();
+    let mapped: Vec<Field> = overrides
+        .iter()
+        .filter_map(|(_, f)| Field::parse(f))
+        .collect();
+    let mut from: std::collections::BTreeMap<Field, &str> = Default::default();
     for (k, v) in &obj {
-        let f = overrides
-            .iter()
-            .find(|(c, _)| c == k)
-            .and_then(|(_, f)| Field::parse(f))
-            .or_else(|| Field::parse(k));
+        let f = match overrides.iter().find(|(c, _)| c == k) {
+            Some((_, f)) => Field::parse(f),
+            // A field given by --map ignores the keys that name it.
+            None => Field::parse(k).filter(|f| !mapped.contains(f)),
+        };
         if let Some(f) = f {
-            canon.entry(f.name().to_string()).or_insert(v.clone());
+            if let Some(first) = from.insert(f, k) {
+                return Err(Issue::new(
+                    IssueCode::BadJson,
+                    format!(
+                        "keys {first:?} and {k:?} both give {}: ambiguous; say which with \
+                         --map KEY=FIELD",
+                        f.name()
+                    ),
+                ));
+            }
+            canon.insert(f.name().to_string(), v.clone());
         }
     }
     let vals = json_fields(&canon, &keys);
     let refs: Vec<&str> = vals.iter().map(String::as_str).collect();
     parse_row(&cols, &refs, default_date).map(|s| (obj, s))
+}
+
+/// A JSON object read only to refuse a key given twice (at the top level, where keys are
+/// fields).
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a json object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<UniqueKeys, A::Error> {
+                let mut seen = std::collections::HashSet::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                    if !seen.insert(k.clone()) {
+                        return Err(serde::de::Error::custom(format!(
+                            "key {k:?} is given twice: ambiguous"
+                        )));
+                    }
+                }
+                Ok(UniqueKeys)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 //! counts, UTF-8, HS codes, directions, dates and numbers, row by row, without buffering the file.
 //!
 //! Refuses: deciding verdicts (that is `screen`), and reading whole files into memory (`Rows`
-//! streams them, with limits on record and field sizes). A row is
-//! either a [`Shipment`] or an `Issue` — never dropped.
+//! streams them, with limits on record and field sizes). A row is either a [`Shipment`] or an
+//! `Issue` — never dropped. What is ambiguous is refused, never settled by order: a column named
+//! twice, two columns or two `--map` for one field, a JSON key given twice.
 
 use std::collections::BTreeMap;
 
@@ -96,18 +97,29 @@ pub struct Columns {
 
 impl Columns {
     /// Maps header names to fields. `overrides` are `column=field` pairs that win over the names.
-    /// Errors name the unknown field or the column that is not in the header.
+    /// Errors name the unknown field or the column that is not in the header, and refuse what
+    /// is ambiguous: a column name given twice, two columns that give one field (unless a
+    /// `--map` says which), two `--map` to one field, one column mapped twice.
     pub fn from_header(
         header: &[String],
         overrides: &[(String, String)],
     ) -> Result<Columns, String> {
-        let mut index = BTreeMap::new();
+        const CHOOSE: &str = "ambiguous: say which with --map COLUMN=FIELD, or rename one";
         for (i, h) in header.iter().enumerate() {
-            if let Some(f) = Field::parse(h) {
-                index.entry(f).or_insert(i);
+            let h = h.trim();
+            if h.is_empty() {
+                continue;
+            }
+            if let Some(j) = header[..i].iter().position(|x| x.trim() == h) {
+                return Err(format!(
+                    "columns {} and {} are both named {h:?}: {CHOOSE}",
+                    j + 1,
+                    i + 1
+                ));
             }
         }
-        for (col, field) in overrides {
+        let mut mapped: BTreeMap<Field, (usize, &str)> = BTreeMap::new();
+        for (k, (col, field)) in overrides.iter().enumerate() {
             let f = Field::parse(field).ok_or_else(|| {
                 format!("--map {col}={field}: unknown field {field:?} (hs, description, direction, date, quantity, unit, value, product, shipment_id, origin, destination, crossing, mode)")
             })?;
@@ -115,6 +127,41 @@ impl Columns {
                 .iter()
                 .position(|h| h.trim() == col.trim())
                 .ok_or_else(|| format!("--map {col}={field}: no column {col:?} in the header"))?;
+            if overrides[..k].iter().any(|(c, _)| c.trim() == col.trim()) {
+                return Err(format!("--map {col}= is given twice: ambiguous"));
+            }
+            if let Some((_, other)) = mapped.get(&f) {
+                return Err(format!(
+                    "--map {other}={} and --map {col}={field} both give {}: ambiguous",
+                    overrides
+                        .iter()
+                        .find(|(c, _)| c == other)
+                        .map_or("", |(_, f)| f.as_str()),
+                    f.name()
+                ));
+            }
+            mapped.insert(f, (i, col));
+        }
+        let mut index: BTreeMap<Field, usize> = mapped.iter().map(|(f, (i, _))| (*f, *i)).collect();
+        for (i, h) in header.iter().enumerate() {
+            // A mapped column is that field only; a field given by --map ignores its names.
+            if mapped.values().any(|(j, _)| *j == i) {
+                continue;
+            }
+            let Some(f) = Field::parse(h) else { continue };
+            if mapped.contains_key(&f) {
+                continue;
+            }
+            if let Some(&j) = index.get(&f) {
+                return Err(format!(
+                    "columns {} ({}) and {} ({}) both give {}: {CHOOSE}",
+                    j + 1,
+                    header[j].trim(),
+                    i + 1,
+                    h.trim(),
+                    f.name()
+                ));
+            }
             index.insert(f, i);
         }
         if !index.contains_key(&Field::Hs) && !index.contains_key(&Field::Description) {
@@ -134,6 +181,16 @@ impl Columns {
             index,
             names: header.to_vec(),
         })
+    }
+
+    /// Whether a header names a goods column and a direction column (ambiguous or not): the
+    /// file is a shipment file, to be read or refused as one.
+    pub fn looks_like_shipments(header: &[String]) -> bool {
+        let fields: Vec<Field> = header.iter().filter_map(|h| Field::parse(h)).collect();
+        fields
+            .iter()
+            .any(|f| matches!(f, Field::Hs | Field::Description))
+            && fields.contains(&Field::Direction)
     }
 
     fn get<'a>(&self, fields: &'a [&'a str], f: Field) -> Option<&'a str> {
@@ -378,5 +435,95 @@ mod tests {
         assert!(Columns::from_header(&h, &bad)
             .unwrap_err()
             .contains("no column \"zz\""));
+    }
+
+    fn header(h: &str) -> Vec<String> {
+        h.split(',').map(String::from).collect()
+    }
+
+    fn map(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(c, f)| (c.to_string(), f.to_string()))
+            .collect()
+    }
+
+    /// Two columns for one field, a column named twice, two `--map` to one field: which one is
+    /// meant cannot be known, so the header is refused and the message says how to choose.
+    #[test]
+    fn ambiguous_headers_and_maps_are_refused() {
+        for (h, m, want) in [
+            (
+                "hs,hs_code,direction",
+                &[][..],
+                "columns 1 (hs) and 2 (hs_code) both give hs",
+            ),
+            (
+                "hs,direction,hs",
+                &[][..],
+                "columns 1 and 3 are both named \"hs\"",
+            ),
+            (
+                "hs,direction,notes,notes",
+                &[][..],
+                "columns 3 and 4 are both named \"notes\"",
+            ),
+            ("hs,direction,to_dprk,flow", &[][..], "both give direction"),
+            (
+                "a,b,direction",
+                &[("a", "hs"), ("b", "hs")][..],
+                "--map a=hs and --map b=hs both give hs",
+            ),
+            (
+                "a,b,direction",
+                &[("a", "hs"), ("a", "description")][..],
+                "--map a= is given twice",
+            ),
+            (
+                "a,a,direction",
+                &[("a", "hs")][..],
+                "columns 1 and 2 are both named \"a\"",
+            ),
+        ] {
+            let e = Columns::from_header(&header(h), &map(m)).unwrap_err();
+            assert!(
+                e.contains(want) && e.contains("ambiguous"),
+                "{h} {m:?}: {e}"
+            );
+        }
+        // Saying which column is meant settles it; blank names (trailing commas) are no names.
+        let c = Columns::from_header(
+            &header("hs,hs_code,direction,,"),
+            &map(&[("hs_code", "hs")]),
+        )
+        .unwrap();
+        assert_eq!(c.index[&Field::Hs], 1);
+        assert!(Columns::from_header(&header("hs,direction,,"), &[]).is_ok());
+    }
+
+    #[test]
+    fn duplicate_json_keys_are_refused() {
+        let d = parse_date("2020-01-01").unwrap();
+        for (line, want) in [
+            (
+                r#"{"hs":"8418","direction":"inbound","hs":"1006"}"#,
+                "key \"hs\" is given twice",
+            ),
+            (
+                r#"{"hs":"8418","hs_code":"1006","direction":"in"}"#,
+                "keys \"hs\" and \"hs_code\" both give hs",
+            ),
+        ] {
+            let e = crate::file::parse_json_row(line, &[], d).unwrap_err();
+            assert!(
+                e.message.contains(want) && e.message.contains("ambiguous"),
+                "{line}: {e}"
+            );
+        }
+        let m = map(&[("code", "hs")]);
+        let (_, s) =
+            crate::file::parse_json_row(r#"{"code":"8418","hs":"1006","direction":"in"}"#, &m, d)
+                .unwrap();
+        assert_eq!(s.hs.unwrap().to_string(), "8418");
     }
 }

@@ -2,7 +2,8 @@
 //! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools).
 //!
 //! Attribution (who said it) appears only when asked for (`include_attribution`): it can identify a
-//! person.
+//! person. Every CSV cell passes through [`csv_cell`], the one guard against a spreadsheet
+//! reading report text as a formula.
 
 use std::fmt::Write as _;
 
@@ -144,10 +145,51 @@ pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
     s
 }
 
+/// A CSV cell a spreadsheet shows as text: one that starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula (and can run one), so it gets a leading `'`.
+/// A plain number (`-12.5`) is data and stays as it is. Every CSV the project writes for
+/// people (exports, `query`, `screen --output` and its rejects, `places`) passes each cell
+/// through here.
+pub fn csv_cell(v: &str) -> Cell<'_> {
+    let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = {
+        let t = v.strip_prefix(['-', '+']).unwrap_or(v);
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    Cell(if risky && !number {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    })
+}
+
+/// A CSV cell from [`csv_cell`]; the `csv` writer takes it as bytes.
+pub struct Cell<'a>(std::borrow::Cow<'a, str>);
+
+impl std::ops::Deref for Cell<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for Cell<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// A quoted CSV field, neutralised.
+fn q(v: &str) -> String {
+    format!("\"{}\"", csv_cell(v).replace('"', "\"\""))
+}
+
 /// One CSV row per corridor × direction × mode × period.
 pub fn corridors_csv(a: &Analysis) -> String {
     let mut s = String::from("corridor,name,direction,mode,period,claims,shipments,independent_sources,loaded,empty,negated,prohibited_share,goods\n");
-    let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     for c in &a.corridors {
         for f in &c.flows {
             let goods: Vec<String> = f
@@ -185,7 +227,6 @@ pub fn claims_csv(claims: &[ClaimIn], include_attribution: bool) -> String {
     } else {
         "\n"
     });
-    let q = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
     for c in claims {
         let k = &c.claim;
         let goods: Vec<String> = k

@@ -15,6 +15,7 @@ use borderwatch_model::Finding;
 pub mod export;
 mod html;
 
+pub use export::csv_cell;
 pub use html::html;
 
 /// Escapes text for HTML and XML.
@@ -27,6 +28,36 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for Markdown: it reads as the same words and can start nothing — no link,
+/// image, emphasis, code, table cell, HTML, entity or new block. Line breaks become spaces (a
+/// quote is one paragraph); the characters that mark up text anywhere are backslash-escaped
+/// (CommonMark lets any ASCII punctuation be), and so are those that start a block at the
+/// start of a line (`#`, `-`, `+`, `=`, `>`, a number and `.`/`)`).
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let text = s.trim_start();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '\r' | '\n' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' | '-' | '+' | '=' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if digits > 0 && i == digits => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }
@@ -113,13 +144,18 @@ pub fn markdown(a: &Analysis) -> String {
     let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
     for c in &a.corridors {
         for f in &c.flows {
-            let _ = writeln!(s, "| {} |", flow_cells(c, f).join(" | "));
+            let cells: Vec<String> = flow_cells(c, f).iter().map(|x| md_escape(x)).collect();
+            let _ = writeln!(s, "| {} |", cells.join(" | "));
         }
         for k in &c.conditions {
             let _ = writeln!(
                 s,
                 "| {} | condition | | | {} | | {} | | | | {} {} |",
-                c.name, k.claims, k.independent_sources, k.aspect, k.value
+                md_escape(&c.name),
+                k.claims,
+                k.independent_sources,
+                md_escape(&k.aspect),
+                md_escape(&k.value)
             );
         }
     }
@@ -130,9 +166,9 @@ fn finding_md(s: &mut String, f: &Finding) {
     let _ = writeln!(
         s,
         "### {} — {}\n\n{} (score {:.2}, {} independent source{})\n",
-        f.id,
-        f.title,
-        f.summary,
+        md_escape(&f.id),
+        md_escape(&f.title),
+        md_escape(&f.summary),
         f.score,
         f.independent_sources,
         if f.independent_sources == 1 { "" } else { "s" }
@@ -140,11 +176,61 @@ fn finding_md(s: &mut String, f: &Finding) {
     for e in &f.evidence {
         let _ = writeln!(
             s,
-            "> {}  \n> — {} [{}–{}]\n",
-            e.quote.replace('\n', " "),
-            e.source,
+            "> {}  \n> — {} \\[{}–{}\\]\n",
+            md_escape(&e.quote),
+            md_escape(&e.source),
             e.span[0],
             e.span[1]
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping_leaves_words_and_no_markup() {
+        for (raw, want) in [
+            ("plain words, 3.5 t on 3 May", "plain words, 3.5 t on 3 May"),
+            ("[x](http://e) ![i](j)", "\\[x\\](http://e) \\!\\[i\\](j)"),
+            (
+                "<script>a&amp;b</script>",
+                "\\<script\\>a\\&amp;b\\</script\\>",
+            ),
+            (
+                "**b** _i_ `c` ~~s~~ a|b",
+                "\\*\\*b\\*\\* \\_i\\_ \\`c\\` \\~\\~s\\~\\~ a\\|b",
+            ),
+            ("# head", "\\# head"),
+            ("- item", "\\- item"),
+            ("12. item", "12\\. item"),
+            ("1) item", "1\\) item"),
+            ("line\nbreak\r\n> quote", "line break  \\> quote"),
+            ("back\\slash", "back\\\\slash"),
+        ] {
+            assert_eq!(md_escape(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        for (raw, want) in [
+            ("=1+2", "'=1+2"),
+            ("+cmd", "'+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("-12.5", "-12.5"),
+            ("+3", "+3"),
+            ("12", "12"),
+            ("rice", "rice"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(&*csv_cell(raw), want, "{raw:?}");
+        }
     }
 }

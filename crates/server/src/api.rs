@@ -1,8 +1,10 @@
 //! The routes, their parameters and bodies, and the OpenAPI document generated from them.
 //!
-//! Conventions: every query struct rejects unknown parameters (a typo is an error, not an
-//! ignored filter); every malformed value is a `bad-parameter` naming the parameter and the
-//! value; attribution (who said it) is left out of claims and evidence unless
+//! Conventions: every route rejects unknown query parameters (a typo is an error, not an
+//! ignored filter; routes without parameters take `NoParams`); every malformed or unknown value
+//! (an id not in the gazetteer, a detector that does not exist) is a `bad-parameter` naming the
+//! parameter and the value; bodies arrive within the body timeout; extraction and uploads take
+//! a heavy slot or are `busy`; attribution (who said it) is left out of claims and evidence unless
 //! `include_attribution=true` is given; the claim list is paged by cursor (`after` = the last
 //! id seen), so a page costs the same on a large store as on a small one.
 
@@ -34,10 +36,18 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 500;
 
+/// `POST /api/screen`: the most bytes of `words`, and the most goods candidates they may name
+/// (a whole report is for `/api/extract`).
+pub const MAX_WORDS_BYTES: usize = 4096;
+pub const MAX_CANDIDATES: usize = 64;
+
+/// The longest upload name, in bytes (a file name on common file systems).
+pub const MAX_NAME_BYTES: usize = 255;
+
 /// All routes: the API under `/api/`, the UI everywhere else.
 pub fn router(state: Arc<AppState>) -> Router {
     let max_body = state.max_body;
-    Router::new()
+    let routes = Router::new()
         .route("/api/health", get(health))
         .route("/api/places", get(places))
         .route("/api/corridors", get(corridors))
@@ -54,7 +64,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/{*rest}", axum::routing::any(no_route))
         .fallback(crate::ui::asset)
         .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::max(max_body))
+        .layer(DefaultBodyLimit::max(max_body));
+    harden(routes, state)
+}
+
+/// The layers every route sits behind, innermost first: the host and write checks, a panic
+/// answered as `internal` without its text, `nosniff` on every answer.
+pub fn harden(routes: Router<Arc<AppState>>, state: Arc<AppState>) -> Router {
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::guard::guard,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::new(Code::Internal, crate::FAILED).into_response()
+            },
+        ))
         .layer(axum::middleware::map_response(nosniff))
         .with_state(state)
 }
@@ -109,14 +135,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// A JSON body; bad JSON is `bad-body`, an oversize one `payload-too-large`.
+/// No query parameters: any given is `bad-parameter`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
+/// A body that did not arrive within the server's body timeout.
+fn body_timeout(s: &AppState) -> ApiError {
+    ApiError::new(
+        Code::Timeout,
+        format!(
+            "the request body did not arrive within {} s",
+            s.body_timeout.as_secs()
+        ),
+    )
+}
+
+/// A JSON body; bad JSON (a key given twice included) is `bad-body`, an oversize one
+/// `payload-too-large`, a slow one `timeout`.
 pub struct J<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for J<T> {
+impl<T: serde::de::DeserializeOwned> FromRequest<Arc<AppState>> for J<T> {
     type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        Json::<T>::from_request(req, state)
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        tokio::time::timeout(state.body_timeout, Json::<T>::from_request(req, state))
             .await
+            .map_err(|_| body_timeout(state))?
             .map(|Json(v)| J(v))
             .map_err(|e| {
                 let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -129,20 +173,24 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for J<T> {
     }
 }
 
-/// A raw body (uploads); an oversize one is `payload-too-large`.
+/// A raw body (uploads); an oversize one is `payload-too-large`, a slow one `timeout`.
 pub struct Raw(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for Raw {
+impl FromRequest<Arc<AppState>> for Raw {
     type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        Bytes::from_request(req, state).await.map(Raw).map_err(|e| {
-            let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Code::PayloadTooLarge
-            } else {
-                Code::BadBody
-            };
-            ApiError::new(code, e.body_text().to_lowercase())
-        })
+    async fn from_request(req: Request, state: &Arc<AppState>) -> Result<Self, ApiError> {
+        let read = tokio::time::timeout(state.body_timeout, Bytes::from_request(req, state));
+        read.await
+            .map_err(|_| body_timeout(state))?
+            .map(Raw)
+            .map_err(|e| {
+                let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Code::PayloadTooLarge
+                } else {
+                    Code::BadBody
+                };
+                ApiError::new(code, e.body_text().to_lowercase())
+            })
     }
 }
 
@@ -217,6 +265,59 @@ fn kind(v: &Option<String>) -> Result<Option<String>, ApiError> {
                 })
         })
         .transpose()
+}
+
+/// A corridor id as the analysis forms them: a crossing id, or `place>place` of two places.
+fn corridor_id(s: &AppState, c: &str) -> Result<(), ApiError> {
+    let gz = &s.reference.gazetteer;
+    let known = gz.crossing(c).is_some()
+        || c.split_once('>')
+            .is_some_and(|(a, b)| gz.place(a).is_some() && gz.place(b).is_some());
+    if known {
+        Ok(())
+    } else {
+        Err(ApiError::param(
+            "corridor",
+            c,
+            "expected a crossing id or a leg `place>place` of two place ids",
+        ))
+    }
+}
+
+/// A value quoted in a message, cut to a readable length.
+fn short(v: &str) -> String {
+    match v.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_string(),
+    }
+}
+
+/// An upload's name: one file name, printable, of a sane length.
+fn upload_name(raw: &str) -> Result<String, ApiError> {
+    let name = raw.trim();
+    let bad = |why: &str| Err(ApiError::param("name", &short(raw), why));
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        return bad("expected a file name");
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return bad(&format!(
+            "{} bytes; a name has at most {MAX_NAME_BYTES}",
+            name.len()
+        ));
+    }
+    // Control characters (newlines forge log and table lines) and the bidirectional controls
+    // that make `txt.exe` read as `exe.txt`.
+    if let Some(c) = name.chars().find(|&c| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}')
+    }) {
+        return bad(&format!(
+            "it holds the control character U+{:04X}",
+            c as u32
+        ));
+    }
+    Ok(name.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -449,7 +550,7 @@ pub struct ExtractRequest {
     pub published: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
+#[derive(Serialize, ToSchema, Default)]
 pub struct ExtractResponse {
     /// Claims with byte spans into the UTF-8 of `text`.
     #[schema(value_type = Vec<Object>)]
@@ -579,7 +680,7 @@ pub struct UploadQuery {
 // Handlers.
 
 #[utoipa::path(get, path = "/api/health", responses((status = 200, body = Health)))]
-async fn health(State(s): St) -> ApiResult<Health> {
+async fn health(State(s): St, Q(_): Q<NoParams>) -> ApiResult<Health> {
     let c = s.counts().await?;
     Ok(Json(Health {
         version: env!("CARGO_PKG_VERSION"),
@@ -592,7 +693,7 @@ async fn health(State(s): St) -> ApiResult<Health> {
 }
 
 #[utoipa::path(get, path = "/api/places", responses((status = 200, body = Places)))]
-async fn places(State(s): St) -> ApiResult<Places> {
+async fn places(State(s): St, Q(_): Q<NoParams>) -> ApiResult<Places> {
     let g = &s.reference.gazetteer;
     Ok(Json(Places {
         places: serde_json::to_value(&g.places).unwrap_or_default(),
@@ -747,6 +848,17 @@ async fn claims(State(s): St, Q(q): Q<ClaimQuery>) -> ApiResult<ClaimPage> {
     }
     let since = date("since", &q.since)?;
     let until = date("until", &q.until)?;
+    let gz = &s.reference.gazetteer;
+    if let Some(c) = &q.crossing {
+        if gz.crossing(c).is_none() {
+            return Err(ApiError::param("crossing", c, "no crossing with this id"));
+        }
+    }
+    if let Some(p) = &q.place {
+        if gz.place(p).is_none() {
+            return Err(ApiError::param("place", p, "no place with this id"));
+        }
+    }
     let mut f = ClaimFilter {
         crossing: q.crossing.clone(),
         place: q.place.clone(),
@@ -803,6 +915,21 @@ async fn claim(State(s): St, Id(id): Id, Q(q): Q<AttributionQuery>) -> ApiResult
 #[utoipa::path(get, path = "/api/findings", params(FindingQuery),
     responses((status = 200, body = Findings), (status = 400, body = ErrorBody)))]
 async fn findings(State(s): St, Q(q): Q<FindingQuery>) -> ApiResult<Findings> {
+    if let Some(k) = &q.kind {
+        if !borderwatch_analyze::detectors::IDS.contains(&k.as_str()) {
+            return Err(ApiError::param(
+                "kind",
+                k,
+                format!(
+                    "expected a detector id: {}",
+                    borderwatch_analyze::detectors::IDS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(c) = &q.corridor {
+        corridor_id(&s, c)?;
+    }
     if let Some(m) = q.min_score {
         if !(0.0..=1.0).contains(&m) {
             return Err(ApiError::param(
@@ -844,7 +971,7 @@ fn meta(r: borderwatch_store::SourceRow) -> SourceMeta {
 }
 
 #[utoipa::path(get, path = "/api/sources", responses((status = 200, body = SourceList)))]
-async fn sources(State(s): St) -> ApiResult<SourceList> {
+async fn sources(State(s): St, Q(_): Q<NoParams>) -> ApiResult<SourceList> {
     let rows = s.pool.with(|st| Ok(st.sources()?)).await?;
     Ok(Json(SourceList {
         sources: rows.into_iter().map(meta).collect(),
@@ -898,7 +1025,7 @@ async fn source(State(s): St, Id(id): Id, Q(q): Q<SourceQuery>) -> ApiResult<Sou
 }
 
 #[utoipa::path(get, path = "/api/issues", responses((status = 200, body = IssueList)))]
-async fn issues(State(s): St) -> ApiResult<IssueList> {
+async fn issues(State(s): St, Q(_): Q<NoParams>) -> ApiResult<IssueList> {
     let rows = s.pool.with(|st| Ok(st.issues()?)).await?;
     Ok(Json(IssueList {
         issues: rows
@@ -913,12 +1040,40 @@ async fn issues(State(s): St) -> ApiResult<IssueList> {
 
 #[utoipa::path(post, path = "/api/screen", request_body = ScreenRequest,
     responses((status = 200, body = ScreenResponse), (status = 400, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
-async fn screen(State(s): St, J(r): J<ScreenRequest>) -> ApiResult<ScreenResponse> {
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn screen(
+    State(s): St,
+    Q(_): Q<NoParams>,
+    J(r): J<ScreenRequest>,
+) -> ApiResult<ScreenResponse> {
     let dir = Direction::parse_loose(&r.direction).ok_or_else(|| {
         ApiError::param("direction", &r.direction, "expected inbound or outbound")
     })?;
     let day = date("date", &r.date)?.unwrap_or_else(s.today);
+    // As the batch path reads a row's value: a negative value would pass under a luxury
+    // threshold.
+    if let Some(v) = r.value_usd {
+        if !(v.is_finite() && v >= 0.0) {
+            return Err(ApiError::param(
+                "value_usd",
+                &v.to_string(),
+                "expected a non-negative number",
+            ));
+        }
+    }
+    if let Some(w) = &r.words {
+        if w.len() > MAX_WORDS_BYTES {
+            return Err(ApiError::new(
+                Code::PayloadTooLarge,
+                format!(
+                    "words: {} bytes; at most {MAX_WORDS_BYTES} (screen a report with \
+                     /api/extract)",
+                    w.len()
+                ),
+            ));
+        }
+    }
     let verdicts = match (&r.hs, &r.words) {
         (Some(hs), _) => {
             let code = HsCode::parse(hs).map_err(|e| ApiError::param("hs", hs, e))?;
@@ -932,12 +1087,26 @@ async fn screen(State(s): St, J(r): J<ScreenRequest>) -> ApiResult<ScreenRespons
             vec![s.screener.screen(&goods, dir, day)]
         }
         (None, Some(words)) => {
-            let v = s.screener.screen_text(words, dir, day);
+            let goods = s.screener.goods_from_words(words);
+            if goods.len() > MAX_CANDIDATES {
+                return Err(ApiError::new(
+                    Code::BadInput,
+                    format!(
+                        "words name {} goods candidates; at most {MAX_CANDIDATES} per request",
+                        goods.len()
+                    ),
+                ));
+            }
+            let v: Vec<_> = goods
+                .iter()
+                .map(|g| s.screener.screen(g, dir, day))
+                .collect();
             if v.is_empty() {
                 return Err(ApiError::new(
                     Code::UnknownGoods,
                     format!(
-                        "words {words:?}: the goods lexicon knows none of these words; give hs"
+                        "words {:?}: the goods lexicon knows none of these words; give hs",
+                        short(words)
                     ),
                 ));
             }
@@ -952,28 +1121,62 @@ async fn screen(State(s): St, J(r): J<ScreenRequest>) -> ApiResult<ScreenRespons
 
 #[utoipa::path(post, path = "/api/extract", request_body = ExtractRequest,
     responses((status = 200, body = ExtractResponse), (status = 400, body = ErrorBody),
-              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn extract(State(s): St, J(r): J<ExtractRequest>) -> ApiResult<ExtractResponse> {
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "Busy: try again shortly")))]
+async fn extract(
+    State(s): St,
+    Q(_): Q<NoParams>,
+    J(r): J<ExtractRequest>,
+) -> ApiResult<ExtractResponse> {
     let published = date("published", &r.published)?;
-    let name = r.name.unwrap_or_else(|| "pasted.txt".into());
+    let name = match &r.name {
+        Some(n) => upload_name(n)?,
+        None => "pasted.txt".into(),
+    };
+    let slot = heavy_slot(&s)?;
+    let gone = crate::Gone::default();
+    let _leaving = gone.on_drop();
     let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(s.today));
     opts.published = published;
+    opts.cancel = Some(gone.flag());
     let state = s.clone();
-    let x = tokio::task::spawn_blocking(move || {
-        state.extractor.extract(&name, r.text.as_bytes(), &opts)
+    let x = crate::blocking(move || {
+        let _slot = slot;
+        let x = state
+            .extractor
+            .extract(&name, r.text.as_bytes(), &opts)
+            .map_err(|e| ApiError::new(Code::BadInput, format!("{}: {}", e.code, e.message)))?;
+        // The body is built here too: for a large report that is work as well.
+        Ok(gone
+            .is_set()
+            .then(ExtractResponse::default)
+            .unwrap_or_else(|| ExtractResponse {
+                claims: x
+                    .claims
+                    .iter()
+                    .map(|c| serde_json::to_value(c).unwrap_or_default())
+                    .collect(),
+                issues: x.issues,
+                published: x.published,
+            }))
     })
-    .await
-    .map_err(|e| ApiError::new(Code::Internal, format!("extraction failed: {e}")))?
-    .map_err(|e| ApiError::new(Code::BadInput, format!("{}: {}", e.code, e.message)))?;
-    Ok(Json(ExtractResponse {
-        claims: x
-            .claims
-            .iter()
-            .map(|c| serde_json::to_value(c).unwrap_or_default())
-            .collect(),
-        issues: x.issues,
-        published: x.published,
-    }))
+    .await?;
+    Ok(Json(x))
+}
+
+/// A slot for a heavy request, taken without waiting: a client that sends more heavy requests
+/// than there are slots is told to come back (`busy`) instead of queueing work without bound.
+/// The slot moves into the work and is given back when the work ends, even if the client left
+/// before.
+fn heavy_slot(s: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    s.heavy.clone().try_acquire_owned().map_err(|_| {
+        ApiError::new(
+            Code::Busy,
+            "as many extractions and uploads as the server runs at once are under way; try \
+             again shortly",
+        )
+    })
 }
 
 #[utoipa::path(post, path = "/api/sources", params(UploadQuery),
@@ -981,8 +1184,10 @@ async fn extract(State(s): St, J(r): J<ExtractRequest>) -> ApiResult<ExtractResp
                  description = "The file's bytes"),
     responses((status = 201, body = Uploaded, description = "Archived"),
               (status = 200, body = Uploaded, description = "The same bytes were already archived"),
-              (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 408, body = ErrorBody),
+              (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 503, body = ErrorBody, description = "Busy: try again shortly")))]
 async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Response, ApiError> {
     if s.read_only {
         return Err(ApiError::new(
@@ -990,10 +1195,7 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
             "the server runs with --read-only: uploads are refused",
         ));
     }
-    let name = q.name.trim().to_string();
-    if name.is_empty() || name.contains(['/', '\\', '\0']) {
-        return Err(ApiError::param("name", &q.name, "expected a file name"));
-    }
+    let name = upload_name(&q.name)?;
     let kind = match q.kind.as_deref() {
         None | Some("auto") => Kind::Auto,
         Some("report") => Kind::Report,
@@ -1007,13 +1209,18 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         }
     };
     let published = date("published", &q.published)?;
+    let slot = heavy_slot(&s)?;
+    let gone = crate::Gone::default();
+    let _leaving = gone.on_drop();
     let _one_writer = s.upload.lock().await;
     let state = s.clone();
     let written = s
         .pool
         .with(move |st| {
+            let _slot = slot;
             let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(state.today));
             opts.published = published;
+            opts.cancel = Some(gone.flag());
             let known = std::collections::HashSet::new();
             let prep = Prep {
                 extractor: &state.extractor,
@@ -1042,6 +1249,14 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                     ))
                 }
                 _ => {}
+            }
+            // The client left before the answer: store nothing it cannot know about (it will
+            // send the file again; the same bytes are archived once either way).
+            if gone.is_set() {
+                return Err(ApiError::new(
+                    Code::BadInput,
+                    "the client left; nothing stored",
+                ));
             }
             let now = (state.now)();
             let run = st.begin_run(env!("CARGO_PKG_VERSION"), &now)?;
@@ -1079,7 +1294,12 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         title = "borderwatch API",
         description = "The corridor picture, claims with their evidence, findings, sources, \
                        screening and extraction over a borderwatch store. Errors are \
-                       `{\"error\": {\"code\", \"message\"}}` with a code from one table."
+                       `{\"error\": {\"code\", \"message\"}}` with a code from one table. \
+                       Requests must name this server as their Host (loopback or a name given \
+                       with --allow-host); a write (POST) must come from this server's own \
+                       origin when it names one, and say what it sends with a content type a \
+                       web page cannot send to another origin (application/json, \
+                       application/octet-stream) or carry the header X-Borderwatch."
     ),
     paths(
         health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
@@ -1091,6 +1311,72 @@ pub struct ApiDoc;
 
 #[utoipa::path(get, path = "/api/openapi.json",
     responses((status = 200, description = "This document", content_type = "application/json")))]
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+async fn openapi(Q(_): Q<NoParams>) -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    fn state() -> Arc<AppState> {
+        let reference: &'static borderwatch_reference::Reference = Box::leak(Box::new(
+            borderwatch_reference::Reference::embedded().unwrap(),
+        ));
+        let dir = std::env::temp_dir().join(format!("bw-server-unit-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let config = crate::Config::new("127.0.0.1:0".parse().unwrap(), dir.join("unit.db"));
+        let clock = crate::Clock {
+            today: || borderwatch_model::parse_date("2024-01-01").unwrap(),
+            now: || "2024-01-01T00:00:00Z".to_string(),
+        };
+        crate::state(&config, reference, clock).unwrap()
+    }
+
+    async fn answer(app: Router, path: &str) -> (StatusCode, String) {
+        let req = axum::http::Request::get(path)
+            .header(header::HOST, "127.0.0.1")
+            .body(Body::empty())
+            .unwrap();
+        let r = app.oneshot(req).await.unwrap();
+        let st = r.status();
+        let b = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (st, String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// A handler that panics, on the async side or on the blocking pool, is `internal` from the
+    /// table and its text (which may quote the data at hand) stays out of the answer.
+    #[tokio::test]
+    async fn a_panic_is_internal_without_its_text() {
+        let s = state();
+        let routes = Router::new()
+            .route(
+                "/async",
+                get(|| async {
+                    if true {
+                        panic!("secret source text");
+                    }
+                    "unreachable"
+                }),
+            )
+            .route(
+                "/blocking",
+                get(|| async {
+                    crate::blocking(|| -> Result<&'static str, ApiError> {
+                        panic!("secret source text")
+                    })
+                    .await
+                }),
+            );
+        let app = harden(routes, s);
+        for path in ["/async", "/blocking"] {
+            let (st, body) = answer(app.clone(), path).await;
+            assert_eq!(st, StatusCode::INTERNAL_SERVER_ERROR, "{path}: {body}");
+            let v: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(v["error"]["code"], "internal", "{path}: {body}");
+            assert!(!body.contains("secret"), "{path}: {body}");
+        }
+    }
 }

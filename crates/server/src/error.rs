@@ -1,7 +1,7 @@
 //! The one table of API error codes. Every error the API returns is `{"error": {"code",
 //! "message"}}` with a code from this table; clients match on the code, never on the message.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -28,6 +28,18 @@ pub enum Code {
     UnknownGoods,
     /// The server was started with `--read-only`: nothing can be stored.
     ReadOnly,
+    /// The request's `Host` is neither loopback nor a name the server was told to answer to
+    /// (`--allow-host`): a page that rebinds its own name to this address cannot read the store.
+    HostNotAllowed,
+    /// A write (any method but GET and HEAD) from another origin, or one a web page could send
+    /// across origins without asking (no `Content-Type` other than a form's or `text/plain`, and
+    /// no `X-Borderwatch` header).
+    CrossOriginWrite,
+    /// The client was too slow: the request body did not arrive in time.
+    Timeout,
+    /// The server is at its limit of connections or of heavy requests (extraction, uploads);
+    /// try again shortly (`Retry-After`).
+    Busy,
     /// The store failed (the environment, not the request).
     StoreFailed,
     /// A bug: the server could not finish the request.
@@ -45,6 +57,10 @@ pub const CODES: &[Code] = &[
     Code::BadInput,
     Code::UnknownGoods,
     Code::ReadOnly,
+    Code::HostNotAllowed,
+    Code::CrossOriginWrite,
+    Code::Timeout,
+    Code::Busy,
     Code::StoreFailed,
     Code::Internal,
 ];
@@ -61,6 +77,10 @@ impl Code {
             Code::BadInput => "bad-input",
             Code::UnknownGoods => "unknown-goods",
             Code::ReadOnly => "read-only",
+            Code::HostNotAllowed => "host-not-allowed",
+            Code::CrossOriginWrite => "cross-origin-write",
+            Code::Timeout => "timeout",
+            Code::Busy => "busy",
             Code::StoreFailed => "store-failed",
             Code::Internal => "internal",
         }
@@ -74,7 +94,9 @@ impl Code {
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedFile => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::BadInput | Code::UnknownGoods => StatusCode::UNPROCESSABLE_ENTITY,
-            Code::ReadOnly => StatusCode::FORBIDDEN,
+            Code::ReadOnly | Code::HostNotAllowed | Code::CrossOriginWrite => StatusCode::FORBIDDEN,
+            Code::Timeout => StatusCode::REQUEST_TIMEOUT,
+            Code::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Code::StoreFailed | Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -116,8 +138,8 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A code from the error table: bad-parameter, bad-body, not-found, method-not-allowed,
-    /// payload-too-large, unsupported-file, bad-input, unknown-goods, read-only, store-failed,
-    /// internal.
+    /// payload-too-large, unsupported-file, bad-input, unknown-goods, read-only,
+    /// host-not-allowed, cross-origin-write, timeout, busy, store-failed, internal.
     pub code: &'static str,
     /// One lowercase line naming the value at fault.
     pub message: String,
@@ -131,7 +153,21 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.code.status(), Json(body)).into_response()
+        let mut r = (self.code.status(), Json(body)).into_response();
+        match self.code {
+            // A client that waits a moment is served.
+            Code::Busy => {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            // The connection is not reused after a slow body: part of it may still be coming.
+            Code::Timeout => {
+                r.headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
+        }
+        r
     }
 }
 

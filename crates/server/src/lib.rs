@@ -2,15 +2,26 @@
 //!
 //! Owns: HTTP — routes, request parsing and limits, the one table of API error codes
 //! (`error.rs`), the OpenAPI document generated from the handlers (`api.rs`), the cache of
-//! analyses by period (`cache.rs`), and serving the built UI bundle (`ui.rs`).
+//! analyses by period (`cache.rs`), serving the built UI bundle (`ui.rs`), who may ask and who
+//! may write (`guard.rs`), and what no client may hold (here): connections served by hyper with
+//! a header timeout (also the idle limit), a stalled-write timeout and a connection cap; slots
+//! for heavy requests that their work holds until it ends; panics answered without their text.
 //!
 //! Refuses: business rules. Screening, extraction, ingest and analysis are the library crates'
 //! (through `pipeline`); SQL stays in `store`; argv and exit codes stay in `cli`. Reports are
 //! data: the API returns their text as JSON strings and the UI shows it as text, never as markup.
 
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::response::IntoResponse;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use borderwatch_extract::Extractor;
 use borderwatch_model::Date;
@@ -21,6 +32,7 @@ use borderwatch_store::Store;
 pub mod api;
 mod cache;
 pub mod error;
+pub mod guard;
 mod ui;
 
 pub use error::{ApiError, Code};
@@ -34,6 +46,35 @@ pub struct Config {
     pub read_only: bool,
     /// The largest request body (uploads, extraction previews) in bytes.
     pub max_body: usize,
+    /// Names besides loopback that requests may give as their `Host` (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// How long a client has to send a request's head — from connecting, or from the end of
+    /// the previous answer on a kept-alive connection (so it is also the idle timeout).
+    pub header_timeout: Duration,
+    /// How long a client has to send a request's whole body, and the longest it may take
+    /// nothing of an answer being written to it.
+    pub body_timeout: Duration,
+    /// Connections served at once; one more is answered `busy` and closed.
+    pub max_connections: usize,
+    /// Heavy requests (extraction previews, uploads) run at once; one more is `busy`.
+    pub max_heavy: usize,
+}
+
+impl Config {
+    /// The defaults of `borderwatch serve` for a store and an address.
+    pub fn new(addr: SocketAddr, db: PathBuf) -> Config {
+        Config {
+            addr,
+            db,
+            read_only: false,
+            max_body: 16 * 1024 * 1024,
+            allow_hosts: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            max_connections: 256,
+            max_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
 }
 
 /// What every request shares.
@@ -44,6 +85,12 @@ pub struct AppState {
     pub pool: Arc<Pool>,
     pub read_only: bool,
     pub max_body: usize,
+    /// The names a request's `Host` may give.
+    pub hosts: guard::Hosts,
+    pub body_timeout: Duration,
+    /// Slots for heavy requests; a request takes one without waiting or is `busy`, and the
+    /// work holds it until it ends (not until the client leaves).
+    pub heavy: Arc<tokio::sync::Semaphore>,
     cache: cache::Cache,
     /// The store's counts at a fingerprint (counting a million rows takes a while).
     counts: Mutex<Option<([i64; 4], borderwatch_store::Counts)>>,
@@ -99,7 +146,7 @@ impl Pool {
             .await
             .map_err(|e| ApiError::new(Code::Internal, format!("store pool closed: {e}")))?;
         let pool = self.clone();
-        tokio::task::spawn_blocking(move || {
+        blocking(move || {
             let taken = pool.idle.lock().ok().and_then(|mut v| v.pop());
             let mut store = match taken {
                 Some(s) => s,
@@ -112,7 +159,46 @@ impl Pool {
             r
         })
         .await
-        .map_err(|e| ApiError::new(Code::Internal, format!("request task failed: {e}")))?
+    }
+}
+
+/// What a 500 says when the server itself failed: never the panic's text (it can quote the
+/// data it was working on); that goes to the server's log only.
+pub const FAILED: &str = "the server failed on this request (a bug; its log has the details)";
+
+/// Runs `f` on the blocking pool; a panic in it is `internal` with [`FAILED`].
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::new(Code::Internal, FAILED))?
+}
+
+/// Set when the request that started some work is gone (answered, or its client hung up):
+/// work that checks it stops early, and its result is dropped.
+#[derive(Clone, Default)]
+pub struct Gone(Arc<AtomicBool>);
+
+impl Gone {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+    /// The flag the extractor checks.
+    pub fn flag(&self) -> Arc<AtomicBool> {
+        self.0.clone()
+    }
+    /// A guard that sets the flag when the request's future is dropped.
+    pub fn on_drop(&self) -> SetOnDrop {
+        SetOnDrop(self.0.clone())
+    }
+}
+
+pub struct SetOnDrop(Arc<AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -141,6 +227,15 @@ pub fn state(
     reference: &'static Reference,
     clock: Clock,
 ) -> Result<Arc<AppState>, String> {
+    let names = config
+        .allow_hosts
+        .iter()
+        .map(|n| guard::host_part(n).ok_or_else(|| format!("--allow-host {n:?}: not a host name")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let hosts = guard::Hosts {
+        names,
+        bound: Some(config.addr.ip()).filter(|ip| !ip.is_unspecified()),
+    };
     let first = open_store(&config.db, config.read_only).map_err(|e| e.0)?;
     let extractor = Extractor::new(reference)?;
     Ok(Arc::new(AppState {
@@ -157,6 +252,9 @@ pub fn state(
         }),
         read_only: config.read_only,
         max_body: config.max_body,
+        hosts,
+        body_timeout: config.body_timeout,
+        heavy: Arc::new(tokio::sync::Semaphore::new(config.max_heavy.max(1))),
         cache: cache::Cache::default(),
         counts: Mutex::new(None),
         upload: tokio::sync::Mutex::new(()),
@@ -165,7 +263,108 @@ pub fn state(
     }))
 }
 
+/// A connection whose writes fail once the client has taken nothing for `limit`: a client that
+/// asks for a large answer and never reads it would otherwise hold its connection for ever.
+struct Stall<T> {
+    io: T,
+    limit: Duration,
+    since: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> Stall<T> {
+    fn new(io: T, limit: Duration) -> Stall<T> {
+        Stall {
+            io,
+            limit,
+            since: None,
+        }
+    }
+
+    /// Called when a write cannot proceed: pending until the limit, then an error.
+    fn stalled<R>(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<R>> {
+        let limit = self.limit;
+        let t = self
+            .since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match t.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client took nothing of the answer in time",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn track<R>(
+        &mut self,
+        p: Poll<std::io::Result<R>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<R>> {
+        match p {
+            Poll::Ready(r) => {
+                self.since = None;
+                Poll::Ready(r)
+            }
+            Poll::Pending => self.stalled(cx),
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for Stall<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for Stall<T> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_write(cx, buf);
+        this.track(p, cx)
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        this.track(p, cx)
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_flush(cx);
+        this.track(p, cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let p = Pin::new(&mut this.io).poll_shutdown(cx);
+        this.track(p, cx)
+    }
+}
+
+/// What a connection over the cap is told.
+const FULL: &str = "the server has as many connections as it serves at once; try again shortly";
+
+/// Connections over the cap that are answered `busy` at once; more are closed unanswered.
+const TURNED_AWAY: usize = 64;
+
 /// Serves until interrupted (Ctrl-C). `ready` is told the bound address (port 0 picks one).
+///
+/// Connections are served by hyper directly (not `axum::serve`) for what axum does not set:
+/// the header read timeout (which also ends a kept-alive connection that goes quiet) and the
+/// connection cap.
 pub fn serve(
     config: Config,
     reference: &'static Reference,
@@ -190,11 +389,59 @@ pub fn serve(
             let _ = warm.picture(None, None).await;
         });
         ready(addr);
-        axum::serve(listener, api::router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server failed: {e}"))
+        let app = api::router(state);
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(config.header_timeout);
+        let mut full = http.clone();
+        full.keep_alive(false);
+        let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+        let turning_away = Arc::new(tokio::sync::Semaphore::new(TURNED_AWAY));
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let stop = tokio::signal::ctrl_c();
+        tokio::pin!(stop);
+        loop {
+            let (tcp, _) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(c) => c,
+                    Err(_) => {
+                        // Out of file descriptors or the like: let connections close first.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut stop => break,
+            };
+            let io = hyper_util::rt::TokioIo::new(Stall::new(tcp, config.body_timeout));
+            match slots.clone().try_acquire_owned() {
+                Ok(slot) => {
+                    let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+                    let conn = graceful.watch(http.serve_connection(io, svc));
+                    tokio::spawn(async move {
+                        let _ = conn.await;
+                        drop(slot);
+                    });
+                }
+                Err(_) => {
+                    // Over the cap: the request is answered `busy` and the connection closed;
+                    // past a few of those, the connection is closed at once.
+                    let Ok(turned) = turning_away.clone().try_acquire_owned() else {
+                        continue;
+                    };
+                    let svc = hyper::service::service_fn(|_req| async {
+                        let busy = ApiError::new(Code::Busy, FULL);
+                        Ok::<_, std::convert::Infallible>(busy.into_response())
+                    });
+                    let conn = full.serve_connection(io, svc);
+                    tokio::spawn(async move {
+                        let _ = tokio::time::timeout(config.header_timeout * 2, conn).await;
+                        drop(turned);
+                    });
+                }
+            }
+        }
+        // Requests under way finish (for a while); new ones are not read.
+        let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+        Ok(())
     })
 }
