@@ -292,6 +292,9 @@ pub struct QueryArgs {
     limit: Option<usize>,
     #[arg(long, value_enum, default_value = "table")]
     format: QueryFormat,
+    /// Keep who said it in the claims' JSON (it can identify a person).
+    #[arg(long)]
+    include_attribution: bool,
 }
 
 /// Writes rows as a tab-separated table, CSV, or a JSON array of objects keyed by the header.
@@ -414,7 +417,12 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                 let v: Vec<serde_json::Value> = rows
                     .iter()
                     .map(|r| {
-                        let mut c = serde_json::to_value(&r.claim).unwrap_or_default();
+                        let mut c = if a.include_attribution {
+                            serde_json::to_value(&r.claim)
+                        } else {
+                            serde_json::to_value(r.claim.redacted())
+                        }
+                        .unwrap_or_default();
                         if let Some(o) = c.as_object_mut() {
                             o.insert("id".into(), r.id.into());
                             o.insert("source_id".into(), r.source_id.into());
@@ -540,15 +548,26 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
 #[derive(Subcommand)]
 pub enum ShowCommand {
     /// A stored claim with its evidence quoted.
-    Claim { id: i64 },
+    Claim {
+        id: i64,
+        /// Keep who said it (it can identify a person).
+        #[arg(long)]
+        include_attribution: bool,
+    },
 }
 
 pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
     let store = open(db)?;
-    let ShowCommand::Claim { id } = c;
-    let Some(r) = store.claim(*id).map_err(store_err)? else {
+    let ShowCommand::Claim {
+        id,
+        include_attribution,
+    } = c;
+    let Some(mut r) = store.claim(*id).map_err(store_err)? else {
         return Err(Failure::input(format!("error: no claim {id}")));
     };
+    if !include_attribution {
+        r.claim = r.claim.redacted();
+    }
     let v = serde_json::to_string_pretty(&r.claim).unwrap_or_default();
     println!(
         "claim {} from source {} ({}), {}",

@@ -20,6 +20,7 @@ mod claims;
 pub mod decode;
 mod matcher;
 pub mod numbers;
+pub mod redact;
 pub mod segment;
 pub mod time;
 
