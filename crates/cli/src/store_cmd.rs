@@ -92,6 +92,27 @@ impl IngestArgs {
     }
 }
 
+/// A source's name: its path inside the folder given, parts joined by `/` (a file given by
+/// itself: its file name), so no output shows the analyst's own folders. The paths as given are
+/// kept in the ingest run's record only.
+fn source_name(given: &[PathBuf], file: &std::path::Path) -> String {
+    let inside = given
+        .iter()
+        .filter_map(|g| file.strip_prefix(g).ok())
+        .find(|rel| !rel.as_os_str().is_empty());
+    match inside {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
 /// Files under the paths, directories walked recursively in name order.
 fn walk(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let mut files = Vec::new();
@@ -138,6 +159,8 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;
+    let given: Vec<String> = a.paths.iter().map(|p| p.display().to_string()).collect();
+    store.record_run_paths(run, &given).map_err(store_err)?;
     let (files, walk_errors) = walk(&a.paths);
     let mut t = Tally::default();
     for e in &walk_errors {
@@ -174,7 +197,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         &files,
         jobs,
         |path| {
-            let name = path.display().to_string();
+            let name = source_name(&a.paths, path);
             if prep.classify(&name).is_none() {
                 return Prepared::Skipped;
             }
@@ -195,7 +218,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 store.begin_batch().map_err(store_err)?;
                 in_batch = 0;
             }
-            let name = files[i].display().to_string();
+            let name = source_name(&a.paths, &files[i]);
             match &p {
                 Prepared::Skipped => t.skipped += 1,
                 Prepared::Unchanged => t.unchanged += 1,
