@@ -64,13 +64,17 @@ fn words() -> &'static Words {
     })
 }
 
+/// Words that open a description of someone ("a clerk in Dandong").
+const ARTICLES: &[&str] = &["a", "an", "the", "one", "two", "three", "another"];
+
 /// Words that may open a clause before its speaker.
 const CONJUNCTIONS: &[&str] = &["and", "but", "while", "whereas", "as", "so"];
 
 #[derive(Debug, Clone, Copy)]
 enum Tok {
     Word(usize, usize),
-    Break,
+    /// True at a sentence end or a blank line; false inside a sentence (a comma, a dash).
+    Break(bool),
 }
 
 /// Words and clause breaks (commas, semicolons, colons, brackets, quotation marks, dashes,
@@ -93,18 +97,20 @@ fn tokens(text: &str) -> Vec<Tok> {
         }
         let brk = match ch {
             ',' | ';' | ':' | '(' | ')' | '[' | ']' | '“' | '”' | '"' | '—' | '–' | '«' | '»' => {
-                true
+                Some(false)
             }
             '.' | '!' | '?' => it
                 .peek()
-                .is_none_or(|&(_, n)| n.is_whitespace() || n == '”'),
+                .is_none_or(|&(_, n)| n.is_whitespace() || n == '”')
+                .then_some(true),
             '\n' => text[i + 1..]
                 .trim_start_matches([' ', '\t', '\r'])
-                .starts_with('\n'),
-            _ => false,
+                .starts_with('\n')
+                .then_some(true),
+            _ => None,
         };
-        if brk {
-            out.push(Tok::Break);
+        if let Some(strong) = brk {
+            out.push(Tok::Break(strong));
         }
     }
     if let Some(s) = start {
@@ -126,18 +132,30 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
         list.iter().any(|x| *x == t)
     };
     let heads: Vec<&str> = w.heads.iter().map(String::as_str).collect();
-    // Words of the clause on each side of token k, nearest first.
-    let side = |k: usize, step: isize| -> Vec<(usize, usize)> {
+    // Words of the clause on each side of token k, nearest first, and the break that ends it:
+    // its index and whether it ends the sentence (the text's ends count as sentence ends).
+    let walk = |k: usize, step: isize| -> (Vec<(usize, usize)>, usize, bool) {
         let mut v = Vec::new();
         let mut j = k as isize + step;
         while j >= 0 && (j as usize) < toks.len() {
             match toks[j as usize] {
                 Tok::Word(s, e) => v.push((s, e)),
-                Tok::Break => break,
+                Tok::Break(strong) => return (v, j as usize, strong),
             }
             j += step;
         }
-        v
+        (v, j.max(0) as usize, true)
+    };
+    let side = |k: usize, step: isize| walk(k, step).0;
+    // "…, said Kim, a clerk in Dandong." / "according to Kim, a clerk in Dandong.": a short
+    // clause that closes the sentence after the speaker describes the speaker.
+    let apposition_after = |k: usize| -> Option<usize> {
+        let (_, stop, strong) = walk(k, 1);
+        if strong {
+            return None;
+        }
+        let (next, _, ends) = walk(stop, 1);
+        (ends && !next.is_empty() && next.len() <= 8).then(|| next[next.len() - 1].1)
     };
     let mut out = Vec::new();
     for (k, t) in toks.iter().enumerate() {
@@ -148,7 +166,11 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
             if let Some(Tok::Word(ts, te)) = toks.get(k + 1).copied() {
                 if lower(ts, te) == "to" && w.verbs.iter().any(|v| v == "according to") {
                     let right = side(k + 1, 1);
-                    let end = right.iter().take(10).last().map_or(te, |r| r.1);
+                    let mut end = right.iter().take(10).last().map_or(te, |r| r.1);
+                    // Closing the sentence ("…, according to Kim, a clerk."), not opening it.
+                    if right.len() <= 10 && !walk(k, -1).2 {
+                        end = apposition_after(k + 1).unwrap_or(end);
+                    }
                     out.push(vs..end);
                 }
             }
@@ -166,8 +188,26 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
                 continue;
             }
         }
+        if left.is_empty() && right.is_empty() {
+            // "…, Kim, a clerk in Dandong, said.": the speaker is the clause or two before.
+            let (_, stop, _) = walk(k, -1);
+            let (seg1, stop1, _) = walk(stop, -1);
+            let mut start = vs;
+            if let Some(&(fs, fe)) = seg1.last().filter(|_| seg1.len() <= 8) {
+                start = fs;
+                let seg2 = side(stop1, -1);
+                if is(ARTICLES, fs, fe) && !seg2.is_empty() && seg2.len() <= 4 {
+                    start = seg2[seg2.len() - 1].0;
+                }
+            }
+            out.push(start..ve);
+            continue;
+        }
         if left.is_empty() {
-            let end = right.iter().take(10).last().map_or(ve, |r| r.1);
+            let mut end = right.iter().take(10).last().map_or(ve, |r| r.1);
+            if right.len() <= 10 && !walk(k, -1).2 {
+                end = apposition_after(k).unwrap_or(end);
+            }
             out.push(vs..end);
             continue;
         }
@@ -429,6 +469,18 @@ mod tests {
             (
                 "According to a merchant in Hunchun, seafood left by road.",
                 "[source withheld], seafood left by road.",
+            ),
+            (
+                "Steel went by sea, according to Kim Sol, a smuggler in Dandong.",
+                "Steel went by sea, [source withheld].",
+            ),
+            (
+                "A train left Dandong on Monday, Kim Sol, a clerk in Dandong, said.",
+                "A train left Dandong on Monday, [source withheld].",
+            ),
+            (
+                "Coal left, said Kim Sol, a clerk in Dandong.",
+                "Coal left, [source withheld].",
             ),
             // No speech: nothing to withhold, even with a weak verb used as a noun.
             (

@@ -307,7 +307,12 @@ mod tests {
             tx.commit().unwrap();
         }
         let store = crate::Store::open(&path).unwrap();
-        let names: Vec<String> = store.sources().unwrap().into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(names, ["r.txt", "s.txt", "plain.md"]);
         let back = store.claims(&crate::ClaimFilter::default()).unwrap();
         assert_eq!(back[0].claim.source, "r.txt");
