@@ -530,3 +530,16 @@ fn include_attribution_shows_who_said_it() {
     let spans = &h.spans["reports/02_dandong_crackdown.md"];
     assert!(!spans.is_empty());
 }
+
+#[test]
+fn no_default_output_names_a_speaker_of_the_shared_corpus() {
+    let corpus = manifest().join("../../../shared/corpus/reports");
+    if !corpus.is_dir() {
+        println!("skipping: {} is absent", corpus.display());
+        return;
+    }
+    let (work, root) = private_corpus("shared");
+    copy_dir(&corpus, &root.join("reports"));
+    let h = hidden(&root);
+    assert_nothing_leaks(&root, &work, &h);
+}
