@@ -188,7 +188,12 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
                 continue;
             }
         }
-        if left.is_empty() && right.is_empty() {
+        // "…, said a trader", "…, said Kim": a speaker follows the verb; "…, said textiles
+        // were…" names none there.
+        let speaker_after = right.first().is_some_and(|&(s, e)| {
+            is(ARTICLES, s, e) || is(&heads, s, e) || text[s..].starts_with(char::is_uppercase)
+        });
+        if left.is_empty() && !speaker_after {
             // "…, Kim, a clerk in Dandong, said.": the speaker is the clause or two before.
             let (_, stop, _) = walk(k, -1);
             let (seg1, stop1, _) = walk(stop, -1);
@@ -326,7 +331,16 @@ pub fn quote(
 ) -> String {
     let mut ranges = Vec::new();
     if let Some(a) = attribution.map(str::trim).filter(|a| !a.is_empty()) {
-        ranges.extend(text.match_indices(a).map(|(i, m)| i..i + m.len()));
+        // Whole words only: "he" is not in "the".
+        let bounded = |i: usize, j: usize| {
+            !text[..i].ends_with(char::is_alphanumeric)
+                && !text[j..].starts_with(char::is_alphanumeric)
+        };
+        ranges.extend(
+            text.match_indices(a)
+                .map(|(i, m)| i..i + m.len())
+                .filter(|r| bounded(r.start, r.end)),
+        );
     }
     match required {
         Some(_) if !ranges.is_empty() => {}
@@ -430,6 +444,19 @@ mod tests {
     }
 
     #[test]
+    fn a_known_attribution_matches_whole_words_only() {
+        let e = ev(
+            "The route was watched, he explained.",
+            [0, 36],
+            Some(("he", [23, 25])),
+        );
+        assert_eq!(
+            e.redacted_text(),
+            "The route was watched, [source withheld]."
+        );
+    }
+
+    #[test]
     fn an_attribution_that_cannot_be_placed_withholds_the_quote() {
         // The pronoun names an earlier speaker; the quote is not the input byte for byte.
         let e = ev(
@@ -481,6 +508,10 @@ mod tests {
             (
                 "Coal left, said Kim Sol, a clerk in Dandong.",
                 "Coal left, [source withheld].",
+            ),
+            (
+                "Kim Sol, a clerk, said textiles went from Hyesan to Changbai.",
+                "[source withheld] textiles went from Hyesan to Changbai.",
             ),
             // No speech: nothing to withhold, even with a weak verb used as a noun.
             (
