@@ -41,6 +41,9 @@ pub struct Args {
     /// Largest report accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = borderwatch_extract::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+    /// Keep who said it in the claims (it can identify a person).
+    #[arg(long)]
+    include_attribution: bool,
 }
 
 fn parse_date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date>, Failure> {
@@ -81,13 +84,18 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
         &a.files,
         jobs,
         |path| one(&extractor, path, &opts),
-        |_, (name, r)| -> std::io::Result<()> {
-            match &r {
+        |_, (name, mut r)| -> std::io::Result<()> {
+            match &mut r {
                 Err(e) => {
                     eprintln!("error: {name}: {e}");
                     failed = true;
                 }
                 Ok(x) => {
+                    if !a.include_attribution {
+                        for c in &mut x.claims {
+                            *c = c.redacted();
+                        }
+                    }
                     for i in &x.issues {
                         if warned < MAX_WARNINGS {
                             eprintln!("warning: {i}");

@@ -98,6 +98,27 @@ impl IngestArgs {
     }
 }
 
+/// A source's name: its path inside the folder given, parts joined by `/` (a file given by
+/// itself: its file name), so no output shows the analyst's own folders. The paths as given are
+/// kept in the ingest run's record only.
+fn source_name(given: &[PathBuf], file: &std::path::Path) -> String {
+    let inside = given
+        .iter()
+        .filter_map(|g| file.strip_prefix(g).ok())
+        .find(|rel| !rel.as_os_str().is_empty());
+    match inside {
+        Some(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    }
+}
+
 pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> Outcome {
     let reference = load_reference(data)?;
     let extractor =
@@ -119,6 +140,8 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let run = store
         .begin_run(env!("CARGO_PKG_VERSION"), &now())
         .map_err(store_err)?;
+    let given: Vec<String> = a.paths.iter().map(|p| p.display().to_string()).collect();
+    store.record_run_paths(run, &given).map_err(store_err)?;
     let walked = pipeline::walk::walk(&a.paths);
     let files = walked.files;
     let mut t = Tally::default();
@@ -174,7 +197,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         &files,
         jobs,
         |path| {
-            let name = path.display().to_string();
+            let name = source_name(&a.paths, path);
             match prep.classify(&name) {
                 None => return Prepared::Skipped,
                 // Shipment files are streamed by the writer: here only judged and hashed.
@@ -193,7 +216,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 store.begin_batch().map_err(store_err)?;
                 in_batch = 0;
             }
-            let name = files[i].display().to_string();
+            let name = source_name(&a.paths, &files[i]);
             match &p {
                 Prepared::Skipped => t.skipped += 1,
                 Prepared::Unchanged => t.unchanged += 1,
@@ -322,6 +345,9 @@ pub struct QueryArgs {
     limit: Option<usize>,
     #[arg(long, value_enum, default_value = "table")]
     format: QueryFormat,
+    /// Keep who said it in the claims' JSON (it can identify a person).
+    #[arg(long)]
+    include_attribution: bool,
 }
 
 /// Writes rows as a tab-separated table, CSV, or a JSON array of objects keyed by the header.
@@ -444,7 +470,12 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                 let v: Vec<serde_json::Value> = rows
                     .iter()
                     .map(|r| {
-                        let mut c = serde_json::to_value(&r.claim).unwrap_or_default();
+                        let mut c = if a.include_attribution {
+                            serde_json::to_value(&r.claim)
+                        } else {
+                            serde_json::to_value(r.claim.redacted())
+                        }
+                        .unwrap_or_default();
                         if let Some(o) = c.as_object_mut() {
                             o.insert("id".into(), r.id.into());
                             o.insert("source_id".into(), r.source_id.into());
@@ -570,15 +601,26 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
 #[derive(Subcommand)]
 pub enum ShowCommand {
     /// A stored claim with its evidence quoted.
-    Claim { id: i64 },
+    Claim {
+        id: i64,
+        /// Keep who said it (it can identify a person).
+        #[arg(long)]
+        include_attribution: bool,
+    },
 }
 
 pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
     let store = open(db)?;
-    let ShowCommand::Claim { id } = c;
-    let Some(r) = store.claim(*id).map_err(store_err)? else {
+    let ShowCommand::Claim {
+        id,
+        include_attribution,
+    } = c;
+    let Some(mut r) = store.claim(*id).map_err(store_err)? else {
         return Err(Failure::input(format!("error: no claim {id}")));
     };
+    if !include_attribution {
+        r.claim = r.claim.redacted();
+    }
     let v = serde_json::to_string_pretty(&r.claim).unwrap_or_default();
     println!(
         "claim {} from source {} ({}), {}",

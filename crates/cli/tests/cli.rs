@@ -445,6 +445,24 @@ fn extract_jsonl_keeps_the_design_contract() {
     assert_eq!(c["goods"][0]["hs"], "8418");
     assert_eq!(c["when"]["start"], "2023-05-01");
     assert_eq!(c["verdicts"][0]["status"], "prohibited");
+    // Who said it is left out unless asked for; the span still points at the whole sentence.
+    assert!(c["evidence"]["attribution"].is_null(), "{c}");
+    assert!(c["evidence"].get("attribution_span").is_none(), "{c}");
+    assert_eq!(
+        c["evidence"]["text"],
+        "In early May, cargo trucks loaded with refrigerators entered North Korea's Rason through Hunchun, [source withheld]."
+    );
+    let o = bw_stdin(
+        &[
+            "extract",
+            "--published",
+            "2023-05-24",
+            "--include-attribution",
+            "-",
+        ],
+        text.as_bytes(),
+    );
+    let c: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
     assert_eq!(c["evidence"]["attribution"], "a source in China");
     let [s, e] = [
         c["evidence"]["span"][0].as_u64().unwrap() as usize,

@@ -240,12 +240,27 @@ fn the_shared_corpus_ingests_once_and_traces_back() {
     // Same claims as before the second run, and every evidence span inside its archived bytes.
     let o = bw(&db, &["db", "check"]);
     assert!(o.status.success(), "{}", out(&o));
-    let claims: serde_json::Value =
-        serde_json::from_slice(&bw(&db, &["query", "claims", "--format", "json"]).stdout).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(
+        &bw(
+            &db,
+            &[
+                "query",
+                "claims",
+                "--format",
+                "json",
+                "--include-attribution",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
     let first_claims = claims_in(&first);
     assert_eq!(claims.as_array().unwrap().len(), first_claims);
     for c in claims.as_array().unwrap() {
-        let file = std::fs::read(c["source"].as_str().unwrap()).unwrap();
+        // Named by its path inside the folder ingested.
+        let name = c["source"].as_str().unwrap();
+        assert!(!name.contains('/'), "{name}");
+        let file = std::fs::read(corpus.join(name)).unwrap();
         let (a, b) = (
             c["evidence"]["span"][0].as_u64().unwrap() as usize,
             c["evidence"]["span"][1].as_u64().unwrap() as usize,

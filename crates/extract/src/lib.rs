@@ -22,6 +22,7 @@ mod html;
 mod matcher;
 pub mod numbers;
 mod page;
+pub mod redact;
 pub mod segment;
 mod tagger;
 pub mod time;

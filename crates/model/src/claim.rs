@@ -150,23 +150,6 @@ pub struct Evidence {
     pub context: Option<Context>,
 }
 
-impl Evidence {
-    /// The quote with the attribution replaced by "[source]", for output that must not name
-    /// who said it. Falls back to the plain text when the attribution is not inside the quote.
-    pub fn redacted_text(&self) -> String {
-        match self.attribution_span {
-            Some([s, e]) if s >= self.span[0] && e <= self.span[1] => {
-                let (a, b) = (s - self.span[0], e - self.span[0]);
-                match (self.text.get(..a), self.text.get(b..)) {
-                    (Some(head), Some(tail)) => format!("{head}[source]{tail}"),
-                    _ => self.text.clone(),
-                }
-            }
-            _ => self.text.clone(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Context {
     pub span: [usize; 2],

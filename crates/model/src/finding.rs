@@ -14,7 +14,7 @@ pub struct Cited {
     pub claim: Option<i64>,
     /// Byte span in the source as read (for a shipment: the line, twice).
     pub span: [usize; 2],
-    /// The quote; attribution is replaced by "[source]" unless it was asked for.
+    /// The quote; who said it is replaced by `redact::MARKER` unless it was asked for.
     pub quote: String,
     /// Who said it: only present when attribution was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 mod claim;
 mod finding;
 mod issue;
+pub mod redact;
 mod shipment;
 pub use claim::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,

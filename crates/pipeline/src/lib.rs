@@ -558,8 +558,9 @@ pub enum Detail {
     /// Every field, for exports of the claims themselves.
     Full,
     /// What the analysis looks at: no mentioned places, no earlier-sentence context, no verdict
-    /// reasons, and who said it only when `attribution` is true. Several times faster and
-    /// smaller on a large store.
+    /// reasons. Several times faster and smaller on a large store. Who said it is read even
+    /// when `attribution` is false: redaction needs its words to find them in the quote, and
+    /// the analysis's `include_attribution` decides whether an output shows them.
     Analysis { attribution: bool },
 }
 
@@ -597,7 +598,7 @@ fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
         )
     };
     let claims = match detail {
-        Detail::Analysis { attribution } => store.claims_for_analysis(attribution, claim_in)?,
+        Detail::Analysis { .. } => store.claims_for_analysis(true, claim_in)?,
         Detail::Full => store
             .claims(&ClaimFilter {
                 skip_reasons: true,

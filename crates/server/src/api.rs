@@ -505,6 +505,8 @@ pub struct SourceDetail {
     pub source: SourceMeta,
     pub evidence: Vec<EvidenceSpan>,
     /// The archived bytes as UTF-8 (invalid bytes replaced); spans are offsets into the bytes.
+    /// Unless attribution was asked for, who said it is overwritten in place (same byte
+    /// length), and a text that cannot be decoded is left out.
     pub text: Option<String>,
 }
 
@@ -548,6 +550,8 @@ pub struct ExtractRequest {
     pub name: Option<String>,
     /// YYYY-MM-DD: resolves relative times ("on Monday").
     pub published: Option<String>,
+    /// Keep who said it in the claims (it can identify a person).
+    pub include_attribution: Option<bool>,
 }
 
 #[derive(Serialize, ToSchema, Default)]
@@ -819,12 +823,11 @@ async fn corridor(
 /// A stored claim as the API gives it: the claim with the store's ids, attribution left out
 /// unless asked for.
 fn claim_json(r: StoredClaim, attribution: bool) -> Value {
-    let mut c = r.claim;
-    if !attribution {
-        c.evidence.text = c.evidence.redacted_text();
-        c.evidence.attribution = None;
-        c.evidence.attribution_span = None;
-    }
+    let c = if attribution {
+        r.claim
+    } else {
+        r.claim.redacted()
+    };
     let mut v = serde_json::to_value(&c).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.insert("id".into(), r.id.into());
@@ -983,7 +986,7 @@ async fn sources(State(s): St, Q(_): Q<NoParams>) -> ApiResult<SourceList> {
 async fn source(State(s): St, Id(id): Id, Q(q): Q<SourceQuery>) -> ApiResult<SourceDetail> {
     let with_text = q.text.unwrap_or(false);
     let attribution = q.include_attribution.unwrap_or(false);
-    let (row, claims, bytes) = s
+    let (row, claims, text) = s
         .pool
         .with(move |st| {
             let Some(row) = st.source(id)? else {
@@ -999,7 +1002,19 @@ async fn source(State(s): St, Id(id): Id, Q(q): Q<SourceQuery>) -> ApiResult<Sou
             } else {
                 None
             };
-            Ok((row, claims, bytes))
+            // Withheld in the text too: every claim's attribution by its span in the bytes,
+            // and every likely speaker (decoding is work for this blocking thread).
+            let text = bytes.and_then(|b| {
+                if attribution {
+                    return Some(String::from_utf8_lossy(&b).into_owned());
+                }
+                let spans: Vec<[usize; 2]> = claims
+                    .iter()
+                    .filter_map(|r| r.claim.evidence.attribution_span)
+                    .collect();
+                borderwatch_extract::redact::source_text(&row.name, &b, &spans)
+            });
+            Ok((row, claims, text))
         })
         .await?;
     Ok(Json(SourceDetail {
@@ -1020,7 +1035,7 @@ async fn source(State(s): St, Id(id): Id, Q(q): Q<SourceQuery>) -> ApiResult<Sou
                 }
             })
             .collect(),
-        text: bytes.map(|b| String::from_utf8_lossy(&b).into_owned()),
+        text,
     }))
 }
 
@@ -1140,6 +1155,7 @@ async fn extract(
     let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(s.today));
     opts.published = published;
     opts.cancel = Some(gone.flag());
+    let attribution = r.include_attribution.unwrap_or(false);
     let state = s.clone();
     let x = crate::blocking(move || {
         let _slot = slot;
@@ -1155,7 +1171,14 @@ async fn extract(
                 claims: x
                     .claims
                     .iter()
-                    .map(|c| serde_json::to_value(c).unwrap_or_default())
+                    .map(|c| {
+                        if attribution {
+                            serde_json::to_value(c)
+                        } else {
+                            serde_json::to_value(c.redacted())
+                        }
+                        .unwrap_or_default()
+                    })
                     .collect(),
                 issues: x.issues,
                 published: x.published,

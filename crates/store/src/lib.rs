@@ -525,6 +525,17 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
+    /// Records the paths a run was given, as given: only here, never in a source's name.
+    pub fn record_run_paths(&self, run: i64, paths: &[String]) -> Result<()> {
+        let json = serde_json::to_string(paths)
+            .map_err(|e| StoreError(format!("cannot serialise paths: {e}")))?;
+        self.conn.execute(
+            "UPDATE ingest_runs SET paths = ?2 WHERE id = ?1",
+            params![run, json],
+        )?;
+        Ok(())
+    }
+
     /// Closes a run with its counts.
     pub fn finish_run(&self, run: i64, now: &str, counts: [i64; 4]) -> Result<()> {
         self.conn.execute(
@@ -898,6 +909,9 @@ impl Store {
                             if claim.evidence.text.is_empty() {
                                 claim.evidence.text = quote.unwrap_or_default();
                             }
+                            // The stored name, not the path the JSON may have been written
+                            // with before schema 4.
+                            claim.source.clone_from(&source_name);
                             out.push(StoredClaim {
                                 id,
                                 source_id,

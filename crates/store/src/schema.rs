@@ -173,6 +173,17 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX claim_places_place;
     CREATE INDEX claim_places_place ON claim_places(place, kind);
     ",
+    // 4: a source's name is its path inside the folder ingested, so outputs never show the
+    // analyst's folders; the paths as given stay in the run's record. Earlier stores did not
+    // record the folder ingested: their names keep the file name alone (everything after the
+    // last '/' or '\').
+    r"
+    ALTER TABLE ingest_runs ADD COLUMN paths TEXT;
+    UPDATE sources SET name = replace(name, rtrim(name, replace(name, '/', '')), '')
+      WHERE name LIKE '%/%';
+    UPDATE sources SET name = replace(name, rtrim(name, replace(name, '\', '')), '')
+      WHERE name LIKE '%\%';
+    ",
 ];
 
 /// The schema version this binary writes.
@@ -284,5 +295,44 @@ mod tests {
             .map(Result::unwrap)
             .collect();
         assert_eq!(goods, [(0, "fridges".into()), (1, "rice".into())]);
+    }
+
+    /// Names stored as the paths given lose their folders; the claim read back names its
+    /// source by the stored name, not by the path its JSON was written with.
+    #[test]
+    fn version_3_names_lose_their_folders() {
+        let dir = std::env::temp_dir().join(format!("bw-schema3-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v3.db");
+        let json = r#"{"source":"/home/ana/cases/../x/r.txt","kind":"movement","from":null,"to":null,"via":null,"direction":"inbound","mode":null,"load":null,"polarity":"affirmed","hedged":false,"goods":[],"quantities":[],"when":null,"places":[],"evidence":{"span":[0,4],"text":"","attribution":null},"verdicts":[]}"#;
+        {
+            let mut c = Connection::open(&path).unwrap();
+            for (i, m) in MIGRATIONS[..3].iter().enumerate() {
+                c.execute_batch(m).unwrap();
+                c.pragma_update(None, "user_version", i as i64 + 1).unwrap();
+            }
+            let tx = c.transaction().unwrap();
+            tx.execute_batch(&format!(
+                "INSERT INTO sources VALUES (1, 'h', '/home/ana/cases/../x/r.txt', 'text/plain', 'report', NULL, 't', NULL, 4, x'00');
+                 INSERT INTO sources VALUES (2, 'i', 'C:\\Users\\ana\\s.txt', 'text/plain', 'report', NULL, 't', NULL, 4, x'00');
+                 INSERT INTO sources VALUES (3, 'j', 'plain.md', 'text/markdown', 'report', NULL, 't', NULL, 4, x'00');
+                 INSERT INTO claims (id, source_id, kind, direction, polarity, extractor_version, json)
+                   VALUES (1, 1, 'movement', 'inbound', 'affirmed', 'v1', '{json}');
+                 INSERT INTO evidence VALUES (1, 0, 4, 'Coal', NULL);"
+            ))
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let store = crate::Store::open(&path).unwrap();
+        let names: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, ["r.txt", "s.txt", "plain.md"]);
+        let back = store.claims(&crate::ClaimFilter::default()).unwrap();
+        assert_eq!(back[0].claim.source, "r.txt");
     }
 }
