@@ -228,6 +228,10 @@ impl<'a, 'r> Doc<'a, 'r> {
         self.find_attributions();
         self.sentence_frame = vec![None; self.sents.len()];
         for i in 0..self.sents.len() {
+            // A request whose client has gone stops here rather than running to the end.
+            if i % 256 == 0 && self.opts.cancelled() {
+                break;
+            }
             self.sentence(i);
         }
         std::mem::take(&mut self.claims)
@@ -445,29 +449,40 @@ impl<'a, 'r> Doc<'a, 'r> {
             });
             out.push(att);
         }
-        // Sentences inside a quotation take the attribution of the quote's paragraph.
-        for i in 0..self.sents.len() {
+        // Sentences inside a quotation take the attribution of the quote's paragraph. One pass
+        // each way keeps this linear in the sentences: the quote marks before a sentence are
+        // counted on from the sentence before, and the next attributed sentence of the same
+        // paragraph is found from the end.
+        let n = self.sents.len();
+        let mut next_attributed: Vec<Option<usize>> = vec![None; n];
+        for i in (0..n.saturating_sub(1)).rev() {
+            if self.sents[i + 1].paragraph == self.sents[i].paragraph {
+                next_attributed[i] = if out[i + 1].is_some() {
+                    Some(i + 1)
+                } else {
+                    next_attributed[i + 1]
+                };
+            }
+        }
+        let (mut opens, mut closes, mut counted_to) = (0usize, 0usize, 0usize);
+        for i in 0..n {
+            let s = self.sents[i];
+            if i == 0 || self.sents[i - 1].paragraph != s.paragraph {
+                (opens, closes, counted_to) = (0, 0, s.start);
+            }
+            let before = &clean[counted_to..s.start];
+            opens += before.matches(['“', '"']).count();
+            closes += before.matches('”').count();
+            counted_to = s.start;
             if out[i].is_some() {
                 continue;
             }
-            let p = self.sents[i].paragraph;
-            let para_start = self
-                .sents
-                .iter()
-                .find(|s| s.paragraph == p)
-                .map_or(0, |s| s.start);
-            let opened = clean[para_start..self.sents[i].start]
-                .matches(['“', '"'])
-                .count()
-                > clean[para_start..self.sents[i].start].matches('”').count();
-            let starts_quote = clean[self.sents[i].start..].starts_with(['“', '"']);
+            let opened = opens > closes;
+            let starts_quote = clean[s.start..].starts_with(['“', '"']);
             if !(opened || starts_quote) {
                 continue;
             }
-            let next = (i + 1..self.sents.len())
-                .take_while(|&j| self.sents[j].paragraph == p)
-                .find_map(|j| out[j].clone());
-            if let Some((t, _, _)) = next {
+            if let Some((t, _, _)) = next_attributed[i].and_then(|j| out[j].clone()) {
                 // Borrowed attribution has no span inside this sentence.
                 out[i] = Some((t, usize::MAX, usize::MAX));
             }

@@ -72,7 +72,6 @@ fn decode_and_segment_are_linear() {
 
 /// The whole extraction, claims included.
 #[test]
-#[ignore = "attribution of quoted sentences is quadratic in the sentences until find_attributions walks them in one pass"]
 fn extraction_is_linear() {
     let reference = Reference::embedded().expect("embedded packs load");
     let x = borderwatch_extract::Extractor::new(&reference).expect("matcher compiles");
