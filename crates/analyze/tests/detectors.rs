@@ -98,6 +98,15 @@ fn check_golden(name: &str, got: &str) {
     assert_eq!(got, want, "{} differs (BLESS=1 to accept)", path.display());
 }
 
+/// The titles of the findings of one kind.
+fn titles_of<'a>(a: &'a Analysis, kind: &str) -> Vec<&'a str> {
+    a.findings
+        .iter()
+        .filter(|f| f.kind == kind)
+        .map(|f| f.title.as_str())
+        .collect()
+}
+
 fn kinds(a: &Analysis) -> Vec<&str> {
     a.findings.iter().map(|f| f.kind.as_str()).collect()
 }
@@ -289,12 +298,7 @@ fn a_transfer_place_and_a_policy_make_one_finding_each() {
     assert_eq!(policy[0].independent_sources, 2);
     // One route alone keeps the plain title.
     let a = run(&files(&dir, &["a-", "c-"]));
-    let titles: Vec<&str> = a
-        .findings
-        .iter()
-        .filter(|f| f.kind == "transshipment")
-        .map(|f| f.title.as_str())
-        .collect();
+    let titles = titles_of(&a, "transshipment");
     assert_eq!(
         titles,
         ["Goods reach the DPRK through Longkou: Dandong by road → Longkou by sea → Nampo"]
@@ -315,12 +319,7 @@ fn a_parked_train_unloaded_onto_trucks_and_shipped_on_is_a_transshipment() {
     // shipped to Nampo (three sentences, each leg with its own verb and vehicle).
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/reports");
     let a = run(&files(&dir, &["105_"]));
-    let titles: Vec<&str> = a
-        .findings
-        .iter()
-        .filter(|f| f.kind == "transshipment")
-        .map(|f| f.title.as_str())
-        .collect();
+    let titles = titles_of(&a, "transshipment");
     assert_eq!(titles.len(), 1, "{titles:?}");
     assert!(
         titles[0].contains("Dandong") && titles[0].contains("by road → Longkou by sea → Nampo"),

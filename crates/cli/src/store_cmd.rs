@@ -145,27 +145,17 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let walked = pipeline::walk::walk(&a.paths);
     let files = walked.files;
     let mut t = Tally::default();
-    for i in &walked.failed {
-        eprintln!(
-            "error: {}: {}: {}",
-            i.file.as_deref().unwrap_or(""),
-            i.code,
-            i.message
-        );
-        store.record_failure(run, i).map_err(store_err)?;
-        t.failed += 1;
+    // Failures, and entries skipped on purpose (FIFOs, links out of the tree): said, and kept
+    // as issues.
+    for (level, list) in [("error", &walked.failed), ("warning", &walked.skipped)] {
+        for i in list {
+            let file = i.file.as_deref().unwrap_or("");
+            eprintln!("{level}: {file}: {}: {}", i.code, i.message);
+            store.record_failure(run, i).map_err(store_err)?;
+        }
     }
-    // Skipped on purpose (FIFOs, links out of the tree): said, and kept as issues.
-    for i in &walked.skipped {
-        eprintln!(
-            "warning: {}: {}: {}",
-            i.file.as_deref().unwrap_or(""),
-            i.code,
-            i.message
-        );
-        store.record_failure(run, i).map_err(store_err)?;
-        t.skipped += 1;
-    }
+    t.failed += walked.failed.len() as i64;
+    t.skipped += walked.skipped.len() as i64;
     let walk_errors = &walked.failed;
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(files.len() as u64)

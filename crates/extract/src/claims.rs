@@ -160,7 +160,6 @@ struct Facts {
     modes: Vec<(usize, Mode)>,
     /// Modes implied by the clause's verbs (frames), weaker than a vehicle or mode word.
     frame_modes: Vec<(usize, Mode)>,
-    frame_direction: Option<Direction>,
     negation: Option<usize>,
     /// A rule or decision that forbids or halts the flow ("banned exports of").
     ban: Option<usize>,

@@ -1,10 +1,11 @@
-//! Verb frames (`data/extract/frames.toml`): the verbs that move goods, with the mode and
-//! direction each implies when its clause says nothing more specific.
+//! Verb frames (`data/extract/frames.toml`): the verbs that move goods, with the mode each
+//! implies when its clause names no vehicle. Verbs that say a direction are the `[direction]`
+//! cues of cues.toml (one list, not two).
 //!
-//! Owns: reading and checking the file (known modes and directions, no empty verb). Refuses:
-//! matching text — the extractor compiles the verbs into its matcher.
+//! Owns: reading and checking the file (known modes, no empty verb). Refuses: matching text —
+//! the extractor compiles the verbs into its matcher.
 
-use borderwatch_model::{Direction, Mode};
+use borderwatch_model::Mode;
 use serde::Deserialize;
 
 use crate::{parse_toml, LoadError, Sources};
@@ -13,10 +14,7 @@ use crate::{parse_toml, LoadError, Sources};
 #[serde(deny_unknown_fields)]
 pub struct Frame {
     pub verbs: Vec<String>,
-    #[serde(default)]
-    pub mode: Option<Mode>,
-    #[serde(default)]
-    pub direction: Option<Direction>,
+    pub mode: Mode,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -31,20 +29,10 @@ impl Frames {
         let (f, t) = src.read("extract/frames.toml")?;
         let frames: Frames = parse_toml(&f, &t)?;
         for (i, fr) in frames.frames.iter().enumerate() {
-            if fr.verbs.iter().any(|v| v.trim().is_empty()) || fr.verbs.is_empty() {
+            if fr.verbs.is_empty() || fr.verbs.iter().any(|v| v.trim().is_empty()) {
                 return Err(LoadError {
                     file: f,
                     message: format!("frame {}: a verb list is empty or has an empty verb", i + 1),
-                });
-            }
-            if fr.mode.is_none() && fr.direction.is_none() {
-                return Err(LoadError {
-                    file: f,
-                    message: format!(
-                        "frame {} ({:?}): says neither mode nor direction",
-                        i + 1,
-                        fr.verbs[0]
-                    ),
                 });
             }
         }
@@ -64,13 +52,12 @@ mod tests {
             .iter()
             .find(|f| f.verbs.iter().any(|v| v == "shipped"))
             .unwrap();
-        assert_eq!(sea.mode, Some(Mode::Sea));
+        assert_eq!(sea.mode, Mode::Sea);
     }
 
     #[test]
-    fn a_frame_that_says_nothing_is_refused() {
-        let e: Frames = toml::from_str("[[frame]]\nverbs = [\"carted\"]\n").unwrap();
-        assert!(e.frames[0].mode.is_none());
+    fn a_frame_without_a_known_mode_is_refused() {
+        assert!(toml::from_str::<Frames>("[[frame]]\nverbs = [\"carted\"]\n").is_err());
         let bad = toml::from_str::<Frames>("[[frame]]\nverbs = [\"x\"]\nmode = \"teleport\"\n");
         assert!(bad.is_err());
     }

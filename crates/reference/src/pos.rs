@@ -31,12 +31,6 @@ impl Tag {
     pub fn is_noun(self) -> bool {
         self.name().starts_with("NN")
     }
-    pub fn is_verb(self) -> bool {
-        self.name().starts_with("VB") || self.name() == "MD"
-    }
-    pub fn is_adjective(self) -> bool {
-        self.name().starts_with("JJ")
-    }
 }
 
 /// What a morphological rule tests on an unknown word.
