@@ -30,7 +30,10 @@ use crate::{Extractor, Options};
 
 mod endpoints;
 mod frames;
+mod halt;
 mod noun_phrase;
+
+use halt::halted;
 
 /// Most routes one clause can make claims for.
 const MAX_ROUTES: usize = 24;
@@ -752,29 +755,7 @@ impl<'a, 'r> Doc<'a, 'r> {
                     leg: false,
                 });
             }
-            // "banned exports of coal", "imports … were suspended", "exports have stopped": the
-            // flow the clause names is halted.
-            // The halting word must govern a trade word near it, not a gate or a meeting.
-            let trade_words: Vec<usize> = facts
-                .import
-                .into_iter()
-                .chain(facts.export)
-                .chain(facts.subjects.iter().copied())
-                .collect();
-            // A ban governs an import or export word near it ("banned exports of", "a ban on
-            // coal imports", "imports were banned"), not goods ("coal, which is banned").
-            let banned = facts.ban.is_some_and(|b| {
-                trade_words
-                    .iter()
-                    .any(|&w| (b < w && w - b < 60) || (w < b && b - w < 30))
-            });
-            let halted = banned
-                || facts.status.iter().any(|&(st, a, b)| {
-                    matches!(st, RouteStatus::Closed | RouteStatus::Suspended)
-                        && trade_words
-                            .iter()
-                            .any(|&w| (w < a && a - w < 60) || (w >= b && w - b < 30))
-                });
+            let halted = halted(&facts);
             let negated = match (facts.negation, facts.exception) {
                 _ if halted && facts.negation.is_none() => true,
                 (Some(_), Some(_)) => false,
