@@ -1,0 +1,104 @@
+//! Clause splitting and small token helpers: where a clause ends, the window of tokens between
+//! two positions.
+//!
+//! Refuses: meaning; these are positions only.
+
+use super::*;
+
+/// Clause ranges of a sentence: breaks at clause cues, at a comma before a negation ("…, nothing
+/// goes the other way"), and between an import and a later export ("imports from China and
+/// exports of …").
+pub(super) fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut seen_dir: Option<Role> = None;
+    let opener = clean[s..e].trim_start_matches(['“', '"', '‘', '\'', ' ']);
+    let opener_at = e - opener.len();
+    if toks
+        .iter()
+        .any(|t| t.tk == Tk::Cue(Role::Subordinator) && t.start == opener_at)
+    {
+        if let Some(c) = clean[opener_at..e].find(',') {
+            cuts.push(opener_at + c + 1);
+        }
+    }
+    for t in toks {
+        match t.tk {
+            Tk::Cue(Role::Reverse) => {
+                let w = clean[t.start..t.end].to_ascii_lowercase();
+                if w.starts_with("in ") && t.start > s + 2 {
+                    cuts.push(t.start);
+                }
+            }
+            Tk::Cue(Role::Break) if t.start > s + 2 => cuts.push(t.start),
+            Tk::Cue(Role::Negation)
+                if clean[..t.start].trim_end().ends_with(',') && t.start > s + 2 =>
+            {
+                cuts.push(t.start)
+            }
+            Tk::Cue(r @ (Role::Import | Role::Export)) => {
+                if let Some(prev) = seen_dir {
+                    if prev != r {
+                        // Cut before "and"/"," preceding the second direction word.
+                        let before = clean[..t.start].trim_end();
+                        let cut = if before.ends_with(" and") {
+                            before.len() - 3
+                        } else {
+                            t.start
+                        };
+                        cuts.push(cut.max(s + 1));
+                    }
+                }
+                seen_dir = Some(r);
+            }
+            _ => {}
+        }
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut a = s;
+    for c in cuts {
+        if c > a {
+            out.push((a, c));
+            a = c;
+        }
+    }
+    out.push((a, e));
+    out
+}
+
+/// Where the noun phrase ending at `head` begins: after the last comma, closing quote, colon or
+/// "that" before it in the sentence.
+pub(super) fn boundary_before(clean: &str, sentence_start: usize, head: usize) -> usize {
+    let seg = &clean[sentence_start..head];
+    let mut b = sentence_start;
+    for (i, c) in seg.char_indices() {
+        if matches!(c, ',' | '”' | '"' | ':' | ';' | '—') {
+            b = sentence_start + i + c.len_utf8();
+        }
+    }
+    let lower = clean[b..head].to_ascii_lowercase();
+    if let Some(k) = lower.rfind(" that ") {
+        b += k + 6;
+    }
+    b
+}
+
+/// Case-insensitive `ends_with` that looks only at the tail (never copies the prefix).
+pub(super) fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// The tokens starting in `[a, b]` (tokens are sorted by start): a window, not a scan.
+pub(super) fn window(toks: &[Tok], a: usize, b: usize) -> &[Tok] {
+    let i = toks.partition_point(|t| t.start < a);
+    let j = toks.partition_point(|t| t.start <= b);
+    &toks[i..j.max(i)]
+}
+
+pub(super) fn possessive_between(clean: &str, a: usize, b: usize) -> bool {
+    let g = &clean[a..b];
+    g.starts_with("'s") || g.starts_with("’s") || g.starts_with('\'') || g.starts_with('’')
+}

@@ -1,0 +1,163 @@
+//! Clause facts: what the cue tokens of one clause say (import or export word, verb, mode,
+//! load, negation, ban, statuses, references back, countries named after to/from).
+//!
+//! Refuses: places and routes (mentions and routes), goods (goods).
+
+use super::*;
+
+impl Doc<'_, '_> {
+    pub(super) fn facts(&self, toks: &[Tok]) -> Facts {
+        let mut f = Facts::default();
+        for (k, t) in toks.iter().enumerate() {
+            if let Tk::Cue(role) = t.tk {
+                self.frame_of(role, t, &mut f);
+            }
+            let Tk::Cue(role) = t.tk else {
+                if let Tk::Place(id) = &t.tk {
+                    if self.is_country(id) {
+                        let prev = prev_cue(toks, k, &self.text.clean);
+                        match prev {
+                            Some(Role::To) => f.to_country = Some(id.to_string()),
+                            Some(Role::From) => f.from_country = Some(id.to_string()),
+                            _ => {
+                                let before = &self.text.clean[..t.start];
+                                if ends_with_ci(before.trim_end(), "with") {
+                                    f.with_country = Some(id.to_string());
+                                }
+                                if self.trades_as_subject(toks, k) {
+                                    f.trading_country = Some(id.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+                continue;
+            };
+            match role {
+                Role::Import => {
+                    f.import.get_or_insert(t.start);
+                    f.triggers.push(t.start);
+                }
+                Role::Export => {
+                    f.export.get_or_insert(t.start);
+                    f.triggers.push(t.start);
+                }
+                Role::MoveVerb => {
+                    f.move_verb.get_or_insert(t.start);
+                    f.triggers.push(t.start);
+                }
+                Role::Return => f.ret = true,
+                Role::Reverse => f.reverse = true,
+                Role::LoadEmpty => f.load = Some(Load::Empty),
+                Role::LoadFull if f.load.is_none() => f.load = Some(Load::Loaded),
+                Role::Storage => f.storage = true,
+                Role::Mode(m) => {
+                    f.mode.get_or_insert(m);
+                    f.modes.push((t.start, m));
+                }
+                Role::Negation => {
+                    f.negation.get_or_insert(t.start);
+                }
+                Role::Exception => {
+                    f.exception.get_or_insert(t.start);
+                }
+                Role::Ban => {
+                    f.ban.get_or_insert(t.start);
+                }
+                Role::RefVehicle => f.ref_vehicle = true,
+                Role::RefCargo => f.ref_cargo = true,
+                Role::RefRoute => f.ref_route = true,
+                Role::OtherRoute => f.other_route = true,
+                Role::Status(s) => f.status.push((s, t.start, t.end)),
+                Role::Planned => f.planned.push(t.start),
+                Role::StatusSubject => {
+                    f.status_subject = true;
+                    f.subjects.push(t.start);
+                }
+                Role::Condition(a, v) if !f.conditions.contains(&(a, v)) => {
+                    f.conditions.push((a, v))
+                }
+                Role::PolicySubject => {
+                    f.policy_subject.get_or_insert((t.start, t.end));
+                }
+                Role::To | Role::From => {
+                    // "entered", "departed" move things too.
+                    let w = &self.text.clean[t.start..t.end];
+                    if w.len() > 4 {
+                        f.move_verb.get_or_insert(t.start);
+                        f.triggers.push(t.start);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A verb's mode counts where no vehicle or mode word says otherwise: per leg (its
+        // position among the modes) and for the clause.
+        if f.mode.is_none() {
+            f.mode = f.frame_modes.first().map(|x| x.1);
+        }
+        for &(p, m) in &f.frame_modes {
+            f.modes.push((p, m));
+        }
+        f.modes.sort_by_key(|x| x.0);
+        f
+    }
+}
+
+/// The role cue right before token `k`: the nearest from/to cue within a short reach, else
+/// the nearest via/at cue, skipping country names, "of" and determiners ("departed China's
+/// border city of Dandong").
+pub(super) fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
+    let here = toks[k].start;
+    let mut near: Option<Role> = None;
+    let mut j = k;
+    let mut last_start = here;
+    let mut last_span = (here, toks[k].end);
+    while j > 0 {
+        j -= 1;
+        let t = &toks[j];
+        let same_span = (t.start, t.end) == last_span;
+        if t.end > last_start && !same_span {
+            continue; // overlaps the token after it
+        }
+        last_span = (t.start, t.end);
+        if here - t.end > 60 {
+            break;
+        }
+        // Words between this token and the last one: too many and the link is lost.
+        if !same_span {
+            let gap_words = clean[t.end.min(last_start)..last_start]
+                .split_whitespace()
+                .count();
+            if gap_words > 4 {
+                break;
+            }
+        }
+        last_start = t.start;
+        match &t.tk {
+            Tk::Cue(r @ (Role::From | Role::To)) => return Some(*r),
+            Tk::Cue(r @ (Role::Via | Role::At | Role::Exception | Role::Between)) => {
+                if near.is_none() {
+                    near = Some(*r);
+                }
+            }
+            Tk::Cue(Role::Of) | Tk::Cue(Role::Return) => {}
+            Tk::Place(_) | Tk::Crossing(_) => {
+                // Only a country or a qualifier may stand between a cue and its place.
+                let w = &clean[t.start..t.end];
+                let country_like =
+                    w.split_whitespace().count() <= 2 && clean[t.end..].starts_with(['\'', '’']);
+                if !country_like {
+                    break;
+                }
+            }
+            Tk::Cue(Role::Break) => break,
+            _ => {
+                if near.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    near
+}

@@ -1,0 +1,348 @@
+//! Movement claims of one clause: a direction signal plus goods, a route, a load or a mode.
+//!
+//! The route is the clause's own, else its sibling clause's, else the way back of the route
+//! just named (returns), else the frame a reference word points to; each route (or leg of a
+//! chain) gives one claim with its ends, mode, load, polarity, goods, quantities and time.
+//! Traffic denied with no direction is denied both ways.
+//!
+//! Refuses: statements of rules (policy), halts without a flow (status), storage.
+
+use super::*;
+
+/// What the clauses of one sentence hand on to the next clause and to the sentence's frame.
+pub(super) struct Walk {
+    /// Routes with places the sentence named (its frame).
+    pub(super) sentence_routes: Vec<Route>,
+    /// The frame the sentence borrowed, when it named none.
+    pub(super) frame_used: Option<Frame>,
+    pub(super) prev_clause_routes: Vec<Route>,
+    pub(super) prev_direction: Direction,
+}
+
+/// One clause as the movement builder reads it.
+pub(super) struct Clause<'c> {
+    pub(super) si: usize,
+    /// Position of the clause in its sentence.
+    pub(super) ci: usize,
+    pub(super) clause: (usize, usize),
+    pub(super) sentence: Sentence,
+    pub(super) base: &'c ClaimBase,
+    pub(super) facts: &'c Facts,
+    pub(super) mentions: &'c [Mention],
+    pub(super) toks: &'c [Tok],
+    /// The sentence's places outside this clause, when the clause names none.
+    pub(super) sibling: &'c [Mention],
+    pub(super) own_places: bool,
+    pub(super) sentence_mode: Option<Mode>,
+}
+
+impl Default for Walk {
+    fn default() -> Walk {
+        Walk {
+            sentence_routes: Vec::new(),
+            frame_used: None,
+            prev_clause_routes: Vec::new(),
+            prev_direction: Direction::Unknown,
+        }
+    }
+}
+
+impl Doc<'_, '_> {
+    pub(super) fn movement(&mut self, w: &mut Walk, c: &Clause) {
+        let &Clause {
+            si,
+            ci,
+            clause: (cs, ce),
+            sentence: s,
+            base,
+            facts,
+            mentions,
+            toks: ctoks,
+            sibling,
+            own_places,
+            sentence_mode,
+        } = c;
+        let mode = facts.mode.or(sentence_mode);
+        let mut routes = self.routes(facts, mentions, mode, false);
+        let mut context: Option<usize> = None;
+        let has_signal = facts.import.is_some()
+            || facts.export.is_some()
+            || facts.ret
+            || facts.reverse
+            || facts.to_country.is_some()
+            || facts.from_country.is_some()
+            || mentions
+                .iter()
+                .any(|m| matches!(m.role, PRole::From | PRole::To) && !m.qualifier);
+        let triggered = facts.move_verb.is_some()
+            || facts.import.is_some()
+            || facts.export.is_some()
+            || facts.ret
+            || facts.load.is_some()
+            || facts.mode.is_some();
+        let mut goods = self.goods(ctoks);
+        if goods.is_empty() && facts.ref_cargo {
+            // "The cargo is trucked from …": the goods of a sentence just before.
+            if let Some((j, g)) = self
+                .last_goods
+                .clone()
+                .filter(|(j, _)| *j < si && si - j <= 2)
+            {
+                goods = g;
+                context = Some(j);
+            }
+        }
+        if !goods.is_empty() && context.is_none() {
+            self.last_goods = Some((si, goods.clone()));
+        }
+        if routes.is_empty() && !facts.other_route {
+            if facts.ret || facts.reverse {
+                // "…but come back empty", "nothing goes the other way": the route just named.
+                let back = if w.prev_clause_routes.is_empty() {
+                    // The way back of a route named in the sentence just before, in the same
+                    // paragraph ("Wagons coming back to Russia …").
+                    let prev = si
+                        .checked_sub(1)
+                        .filter(|&p| self.sents[p].paragraph == s.paragraph);
+                    match prev.and_then(|p| self.sentence_frame[p].clone().map(|f| (p, f))) {
+                        Some((p, f)) if f.routes.iter().any(has_place) => {
+                            context = Some(f.sentence);
+                            // The sentence before was itself the way back (its frame keeps
+                            // the route it borrowed, already turned round).
+                            if self.returning.contains(&f.sentence) || self.returning.contains(&p) {
+                                // Already the way back: "They return empty. Nothing comes back."
+                                f.routes.iter().map(reversed).collect()
+                            } else {
+                                f.routes
+                            }
+                        }
+                        _ => Vec::new(),
+                    }
+                } else {
+                    w.prev_clause_routes.clone()
+                };
+                let back = if back.is_empty()
+                    && (facts.ref_vehicle || facts.ref_cargo || facts.ref_route)
+                {
+                    // "The trucks return to China empty": the frame the trucks came from.
+                    match self.refer_back(si, facts) {
+                        Some(f) => {
+                            context = Some(f.sentence);
+                            f.routes
+                        }
+                        None => Vec::new(),
+                    }
+                } else {
+                    back
+                };
+                routes = back.iter().map(reversed).collect();
+                if !routes.is_empty() {
+                    self.returning.insert(si);
+                }
+            } else if !sibling.is_empty() && ci > 0 {
+                routes = w.prev_clause_routes.clone();
+            } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
+                if let Some(f) = self.refer_back(si, facts) {
+                    context = Some(f.sentence);
+                    routes = f.routes.clone();
+                    w.frame_used = Some(f);
+                }
+            } else if !goods.is_empty() && !has_signal && !facts.storage {
+                // A goods list continued from the sentence before ("There were also …").
+                if let Some(f) = si
+                    .checked_sub(1)
+                    .and_then(|p| self.sentence_frame[p].clone())
+                {
+                    context = Some(f.sentence);
+                    routes = f.routes.clone();
+                    w.frame_used = Some(f);
+                }
+            }
+        }
+        let borrowed = context.is_some();
+        let inherited = !routes.is_empty() && !own_places && ci > 0;
+        // Through a named crossing with goods or a denial, direction unsaid: still a movement.
+        let through = mentions.iter().any(|m| {
+            (m.crossing
+                || matches!(m.role, PRole::Via | PRole::Between)
+                || self.is_crossing_part(&m.id))
+                && !m.qualifier
+                && !m.compared
+        });
+        let routed = through
+            && routes.iter().any(|r| r.via.is_some())
+            && facts.move_verb.is_some()
+            && (facts.negation.is_some() || !goods.is_empty());
+        let has_signal = has_signal || (inherited && triggered) || routed;
+        if !(has_signal || borrowed) || !(triggered || !goods.is_empty() || borrowed) {
+            if !routes.is_empty() && facts.mode.is_some() {
+                // A vehicle on a named route, direction unsaid: later sentences may refer to
+                // it. When it refers back to a frame on the same crossing, that frame says
+                // which way it goes.
+                let back = (facts.ref_vehicle || facts.ref_cargo)
+                    .then(|| self.refer_back(si, facts))
+                    .flatten()
+                    .filter(|f| {
+                        f.routes
+                            .iter()
+                            .any(|r| r.via.is_some() && routes.iter().any(|q| q.via == r.via))
+                    });
+                match back {
+                    Some(f) => w.sentence_routes.extend(f.routes),
+                    None => w.sentence_routes.extend(routes.iter().cloned()),
+                }
+            }
+            return;
+        }
+        let mut direction = self.direction(facts, mentions);
+        if direction == Direction::Unknown && facts.reverse {
+            direction = flip(w.prev_direction);
+        } else if direction == Direction::Unknown && inherited {
+            direction = routes[0].direction;
+        }
+        let quantities = self.quantities(ctoks, cs, ce);
+        if routes.is_empty() {
+            routes.push(Route {
+                from: None,
+                to: None,
+                via: None,
+                direction,
+                mode,
+                named: None,
+                named_other: None,
+                leg: false,
+            });
+        }
+        let halted = halted(facts);
+        let negated = match (facts.negation, facts.exception) {
+            _ if halted && facts.negation.is_none() => true,
+            (Some(_), Some(_)) => false,
+            // A denial governs a movement word after it: "nothing goes", "did not
+            // export"; not "goods entering X are not subject to sanctions".
+            (Some(n), None) => {
+                let after = facts.triggers.iter().any(|&t| t > n)
+                    || mentions.iter().any(|m| m.role == PRole::To && m.start > n);
+                after || facts.triggers.is_empty()
+            }
+            _ => false,
+        };
+        let concrete = !goods.is_empty()
+            || facts.load.is_some()
+            || !quantities.is_empty()
+            || routes.iter().any(has_place);
+        // A borrowed route adds nothing without goods, numbers, a load or a denial of its own.
+        let adds = !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
+        if !concrete || (borrowed && !adds) {
+            w.prev_clause_routes = routes.into_iter().filter(has_place).collect();
+            w.prev_direction = direction;
+            return;
+        }
+        // Traffic denied on a route with no direction said: denied both ways.
+        // Later sentences that refer back take the route as named, not both directions.
+        let as_named = (negated && direction == Direction::Unknown).then(|| routes.clone());
+        if as_named.is_some() {
+            routes = self.both_ways(routes);
+        }
+        let mut made = Vec::new();
+        for route in &routes {
+            // A leg, a borrowed route with nothing said of direction, or the way back of a
+            // route keeps the route's own direction.
+            let own = route.direction != Direction::Unknown;
+            let keep = (route.leg && own)
+                || (borrowed && direction == Direction::Unknown)
+                || ((facts.ret || facts.reverse) && own);
+            let mut dir = if keep { route.direction } else { direction };
+            let mut claim_context = context;
+            if dir == Direction::Unknown {
+                // Direction unsaid on a crossing just written about: the way the last
+                // movement on it went ("… exports clothing through Dandong. Twenty trucks
+                // loaded with textiles cross the bridge every day.").
+                let last = route.via.as_ref().and_then(|v| {
+                    self.recent_directions
+                        .iter()
+                        .rev()
+                        .find(|(j, _, rv)| rv == v && j + 3 >= si && *j < si)
+                        .map(|(j, d, _)| (*j, *d))
+                });
+                if let Some((j, d)) = last {
+                    dir = d;
+                    claim_context = claim_context.or(Some(j));
+                }
+            }
+            let route = orient(self.gz(), route, dir);
+            let route = Route {
+                mode: if route.leg {
+                    route.mode.or(mode)
+                } else {
+                    mode.or(route.mode)
+                },
+                ..route
+            };
+            made.push(route.clone());
+            if let (Some(v), false) = (&route.via, dir == Direction::Unknown) {
+                let origin = claim_context.unwrap_or(si);
+                self.recent_directions.push((origin, dir, v.clone()));
+            }
+            let (from, to) = self.country_ends(&route, facts, dir);
+            let corridor = match (&from, &to) {
+                (Some(a), Some(b)) => self.corridor_between(si, a, b, route.mode),
+                _ => None,
+            };
+            let (from, to, via, claim_context) = match corridor {
+                Some((r, j)) => (r.from, r.to, r.via.or(route.via.clone()), Some(j)),
+                None => (from, to, route.via.clone(), claim_context),
+            };
+            let (from, claim_context, dir) = match (from, self.stored_origin(si, facts)) {
+                (None, Some((j, at))) if to.as_deref() != Some(at.as_str()) => {
+                    let d = self.direction_between(&at, to.as_deref()).unwrap_or(dir);
+                    (Some(at), claim_context.or(Some(j)), d)
+                }
+                (from, _) => (from, claim_context, dir),
+            };
+            let mut c = self.claim(base, ClaimKind::Movement, mentions, claim_context);
+            c.from = from;
+            c.to = to;
+            c.via = via;
+            c.direction = dir;
+            c.mode = route.mode;
+            c.load = facts.load;
+            // "agreed … to export", "will carry": intended, not done.
+            c.planned = facts
+                .planned
+                .iter()
+                .any(|&p| facts.triggers.iter().any(|&t| p < t && t - p < 60));
+            c.polarity = if negated {
+                Polarity::Negated
+            } else {
+                Polarity::Affirmed
+            };
+            c.goods = goods.clone();
+            c.quantities = quantities.clone();
+            c.when = self.when(cs, ce, s.start, s.end);
+            self.screen(&mut c);
+            self.push(c);
+        }
+        if let Some(named) = as_named {
+            made = named;
+        }
+        w.prev_direction = made.first().map_or(direction, |r| r.direction);
+        let placed: Vec<Route> = made.iter().filter(|r| has_place(r)).cloned().collect();
+        if let Some(origin) = context.filter(|_| borrowed) {
+            // A borrowed route keeps pointing at the sentence that named it, so a chain of
+            // references ("the train" … "the cargo" … "there were also") cites the origin.
+            w.prev_clause_routes = placed;
+            w.frame_used = Some(Frame {
+                routes: made.clone(),
+                sentence: origin,
+            });
+        } else if !placed.is_empty() {
+            w.sentence_routes.extend(placed.iter().cloned());
+            w.prev_clause_routes = placed;
+        } else if w.frame_used.is_none() {
+            w.frame_used = Some(Frame {
+                routes: made.clone(),
+                sentence: si,
+            });
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Tokens of a document: the matcher's hits become places, crossings, goods and cues, with
+//! ambiguous names settled by the places around them.
+//!
+//! Refuses: roles and claims; a token only says what a span is.
+
+use super::*;
+
+impl Doc<'_, '_> {
+    pub(super) fn tokenize(&mut self) {
+        let clean = &self.text.clean;
+        let found = self.x.matcher.scan(clean);
+        let mut toks = Vec::with_capacity(found.len() * 2);
+        let mut ambiguous: Vec<(usize, Vec<Named>)> = Vec::new();
+        for f in &found {
+            for hit in &self.x.matcher.payloads[f.pattern] {
+                let tk = match hit {
+                    Hit::Goods(i) => Tk::Goods(*i),
+                    Hit::Cue(r) => Tk::Cue(*r),
+                    Hit::Place(named) => match self.one_thing(named) {
+                        Some(n) => named_tk(&n),
+                        None => {
+                            ambiguous.push((toks.len(), named.clone()));
+                            Tk::Place(Rc::from(""))
+                        }
+                    },
+                };
+                toks.push(Tok {
+                    start: f.start,
+                    end: f.end,
+                    tk,
+                });
+            }
+        }
+        // Ambiguous names: the candidate whose neighbourhood the document mentions wins.
+        let mentioned: BTreeSet<String> = toks
+            .iter()
+            .filter_map(|t| match &t.tk {
+                Tk::Place(id) if !id.is_empty() => Some(id.to_string()),
+                Tk::Crossing(id) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect();
+        for (k, named) in ambiguous {
+            let scored: Vec<(usize, &Named)> = named
+                .iter()
+                .map(|n| (self.neighbourhood(n).intersection(&mentioned).count(), n))
+                .collect();
+            let best = scored.iter().map(|s| s.0).max().unwrap_or(0);
+            let winners: Vec<&Named> = scored
+                .iter()
+                .filter(|s| s.0 == best && best > 0)
+                .map(|s| s.1)
+                .collect();
+            if winners.len() == 1 {
+                toks[k].tk = named_tk(winners[0]);
+            } else {
+                let t = &toks[k];
+                let [s, _] = self.text.span(t.start, t.end);
+                self.issues.push(
+                    Issue::new(
+                        IssueCode::AmbiguousPlace,
+                        format!(
+                            "byte {s}: {:?} names {} and the report does not say which",
+                            &clean[t.start..t.end],
+                            named.iter().map(Named::id).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .value(&clean[t.start..t.end]),
+                );
+                if let Some(i) = self.issues.last_mut() {
+                    i.file = Some(self.source.into());
+                }
+            }
+        }
+        toks.retain(|t| !matches!(&t.tk, Tk::Place(id) if id.is_empty()));
+        // "Tumen River" is not Tumen.
+        let not_after: Vec<(usize, usize)> = toks
+            .iter()
+            .filter(|t| t.tk == Tk::Cue(Role::NotAfterPlace))
+            .map(|t| (t.start, t.end))
+            .collect();
+        toks.retain(|t| {
+            !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_))
+                || !not_after.iter().any(|&(s, _)| s > t.end && s <= t.end + 1)
+        });
+        self.toks = toks;
+    }
+
+    /// The one thing a set of names means, when it is one (a crossing with its own bridge).
+    pub(super) fn one_thing(&self, named: &[Named]) -> Option<Named> {
+        if named.len() == 1 {
+            return Some(named[0].clone());
+        }
+        let crossings: Vec<&Named> = named
+            .iter()
+            .filter(|n| matches!(n, Named::Crossing(_)))
+            .collect();
+        if crossings.len() == 1 {
+            let c = self.gz().crossing(crossings[0].id())?;
+            let all = named.iter().all(|n| match n {
+                Named::Crossing(_) => true,
+                Named::Place(id) => c.bridges.contains(id) || c.facilities.contains(id),
+            });
+            if all {
+                return Some(crossings[0].clone());
+            }
+        }
+        None
+    }
+
+    /// Places that make a candidate likely: its ancestors below country level, and the sides
+    /// of its crossings with their ancestors.
+    pub(super) fn neighbourhood(&self, n: &Named) -> BTreeSet<String> {
+        let gz = self.gz();
+        let mut seeds: Vec<String> = vec![n.id().to_string()];
+        match n {
+            Named::Crossing(id) => {
+                if let Some(c) = gz.crossing(id) {
+                    seeds.extend(c.sides.iter().cloned());
+                }
+            }
+            Named::Place(id) => {
+                for c in gz.crossings_at(id) {
+                    seeds.extend(c.sides.iter().cloned());
+                    seeds.push(c.id.clone());
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        for s in seeds {
+            out.insert(s.clone());
+            for p in gz.ancestry(&s) {
+                if !matches!(p.kind, PlaceKind::Country | PlaceKind::Province) {
+                    out.insert(p.id.clone());
+                }
+            }
+        }
+        out.remove(n.id());
+        out
+    }
+
+    pub(super) fn toks_in(&self, s: usize, e: usize) -> std::ops::Range<usize> {
+        let a = self.toks.partition_point(|t| t.start < s);
+        let b = self.toks.partition_point(|t| t.start < e);
+        a..b.max(a)
+    }
+}
+
+pub(super) fn named_tk(n: &Named) -> Tk {
+    match n {
+        Named::Place(id) => Tk::Place(Rc::from(id.as_str())),
+        Named::Crossing(id) => Tk::Crossing(Rc::from(id.as_str())),
+    }
+}
