@@ -52,7 +52,7 @@ mod when;
 
 use clauses::{boundary_before, ends_with_ci, possessive_between, split_clauses, window};
 use facts::prev_cue;
-use halt::halted;
+use halt::{halt_denied, halted};
 use movement::{Clause, Walk};
 use routes::{dedup, flip, has_place, orient, reversed};
 
@@ -185,6 +185,8 @@ struct Facts {
     /// Modes implied by the clause's verbs (frames), weaker than a vehicle or mode word.
     frame_modes: Vec<(usize, Mode)>,
     negation: Option<usize>,
+    /// Every negation word (start, end): "no suspension of trade" denies the halt.
+    negations: Vec<(usize, usize)>,
     /// A rule or decision that forbids or halts the flow ("banned exports of").
     ban: Option<usize>,
     exception: Option<usize>,
@@ -197,6 +199,8 @@ struct Facts {
     status_subject: bool,
     /// Where the status subjects are ("smuggling … suspended").
     subjects: Vec<usize>,
+    /// Where the flows of goods among them are ("smuggling", "trade"; not "the border").
+    flows: Vec<usize>,
     /// A country other than the DPRK that is the subject of an import or export word ("China
     /// has suspended imports"): the trade is seen from its side.
     trading_country: Option<String>,

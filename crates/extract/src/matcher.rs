@@ -53,6 +53,8 @@ pub enum Role {
     Status(RouteStatus),
     Planned,
     StatusSubject,
+    /// A status subject that is a flow of goods ("trade", "smuggling").
+    FlowSubject,
     /// (aspect, value) of a condition, e.g. ("inspection", "strict").
     Condition(&'static str, &'static str),
     PolicySubject,
@@ -136,6 +138,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "status.suspended" => Status(RouteStatus::Suspended),
         "status.planned" => Planned,
         "status.subjects" => StatusSubject,
+        "status.flows" => FlowSubject,
         "condition.inspection_strict" => Condition("inspection", "strict"),
         "condition.inspection_loose" => Condition("inspection", "loose"),
         "condition.fees_high" => Condition("fees", "high"),

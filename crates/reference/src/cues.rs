@@ -98,6 +98,10 @@ pub struct StatusCues {
     pub suspended: Phrases,
     pub planned: Phrases,
     pub subjects: Phrases,
+    /// Subjects that are flows of goods ("trade", "smuggling"), not places or infrastructure
+    /// ("the border", "the bridge"): halting one denies movement.
+    #[serde(default)]
+    pub flows: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -220,7 +224,8 @@ impl Cues {
             other_route => "other_route");
         section!(clause, subordinators => "subordinators", breaks => "breaks", comparison => "comparison", reason => "reason");
         section!(status, opened => "opened", resumed => "resumed", closed => "closed",
-            suspended => "suspended", planned => "planned", subjects => "subjects");
+            suspended => "suspended", planned => "planned", subjects => "subjects",
+            flows => "flows");
         section!(condition, inspection_strict => "inspection_strict",
             inspection_loose => "inspection_loose", fees_high => "fees_high",
             fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");

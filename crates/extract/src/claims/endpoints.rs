@@ -3,8 +3,11 @@
 //!
 //! A movement whose clause names a country after a `to` or `from` cue, and no place for that
 //! end, takes the country as the end (a country id such as `kp`), so the corridor has both ends.
-//! Refuses: inventing a country the text does not name; a country equal to the other end's
-//! country (that would make an international movement domestic).
+//! The trading country of "China has suspended imports" is the end opposite the DPRK, and a
+//! movement with a known direction and one known end outside the DPRK takes the DPRK as its
+//! other end (inbound means into it, outbound out of it).
+//! Refuses: inventing a country the text does not name or the direction does not imply; a country
+//! equal to the other end's country (that would make an international movement domestic).
 
 use borderwatch_model::Direction;
 
@@ -48,11 +51,51 @@ impl Doc<'_, '_> {
                 }
             }
         }
+        // "China has suspended imports": the trading country is the end opposite the DPRK.
+        if let Some(c) = f.trading_country.as_deref().filter(|c| *c != "kp") {
+            match dir {
+                Direction::Inbound if from.is_none() && country_of(&to).as_deref() != Some(c) => {
+                    from = Some(c.to_string())
+                }
+                Direction::Outbound if to.is_none() && country_of(&from).as_deref() != Some(c) => {
+                    to = Some(c.to_string())
+                }
+                _ => {}
+            }
+        }
         (from, to)
     }
 }
 
 impl Doc<'_, '_> {
+    /// The DPRK end a direction implies: inbound goes into the DPRK, outbound leaves it. Fills
+    /// the missing end of a movement of goods or a load whose other end is known and outside the
+    /// DPRK — a place, or a country only when the flow is denied ("China has suspended imports"
+    /// denies every corridor). A ship or a person going somewhere is not a corridor of trade, and
+    /// "imported from China" names no corridor.
+    pub(super) fn dprk_end(
+        &self,
+        ends: (Option<String>, Option<String>),
+        dir: Direction,
+        cargo: bool,
+        negated: bool,
+    ) -> (Option<String>, Option<String>) {
+        let (mut from, mut to) = ends;
+        let outside = |id: &Option<String>| {
+            id.as_deref().is_some_and(|i| {
+                self.country(i).is_some_and(|c| c != "kp") && (negated || !self.is_country(i))
+            })
+        };
+        if cargo {
+            match dir {
+                Direction::Inbound if to.is_none() && outside(&from) => to = Some("kp".into()),
+                Direction::Outbound if from.is_none() && outside(&to) => from = Some("kp".into()),
+                _ => {}
+            }
+        }
+        (from, to)
+    }
+
     /// A movement between two countries by a named mode ("freight trains return to China from
     /// North Korea") on a document that already named a corridor between them by that mode: the
     /// corridor is the one meant. Returns it, oriented from `from` to `to`, with the sentence

@@ -57,6 +57,7 @@ impl Doc<'_, '_> {
                 }
                 Role::Negation => {
                     f.negation.get_or_insert(t.start);
+                    f.negations.push((t.start, t.end));
                 }
                 Role::Exception => {
                     f.exception.get_or_insert(t.start);
@@ -70,6 +71,7 @@ impl Doc<'_, '_> {
                 Role::OtherRoute => f.other_route = true,
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
                 Role::Planned => f.planned.push(t.start),
+                Role::FlowSubject => f.flows.push(t.start),
                 Role::StatusSubject => {
                     f.status_subject = true;
                     f.subjects.push(t.start);

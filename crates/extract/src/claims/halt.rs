@@ -3,9 +3,12 @@
 //! names is denied, not done.
 //!
 //! A ban word (`policy.ban`) or a closing or suspending status word must govern a trade word
-//! near it (an import or export word, or a status subject such as "trade" or "smuggling"):
+//! near it (an import or export word, or a flow such as "trade" or "smuggling", `status.flows`):
 //! "coal, which is banned" or "an iron gate closes" halt nothing. Refuses: deciding the claim's
 //! other fields.
+//!
+//! A negation just before the halting word denies the halt itself ("there has been no
+//! suspension of trade", "they will not stop trade"): nothing is halted then.
 
 use borderwatch_model::RouteStatus;
 
@@ -17,12 +20,39 @@ use super::Facts;
 const NEAR: usize = 60;
 const OTHER_SIDE: usize = 30;
 
+/// Most words between a negation and the halting word it denies ("not been officially
+/// suspended").
+const DENIAL_GAP_WORDS: usize = 4;
+
+/// Start of every word that halts a flow: a ban word, a closing or suspending status.
+fn halt_words(f: &Facts) -> impl Iterator<Item = usize> + '_ {
+    f.ban.into_iter().chain(
+        f.status
+            .iter()
+            .filter(|(st, ..)| matches!(st, RouteStatus::Closed | RouteStatus::Suspended))
+            .map(|&(_, a, _)| a),
+    )
+}
+
+/// A negation right before a halting word, in the same stretch of words.
+pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
+    halt_words(f).any(|h| {
+        f.negations.iter().any(|&(_, e)| {
+            e <= h && {
+                let gap = &clean[e..h];
+                !gap.contains([',', ';', '.', ':'])
+                    && gap.split_whitespace().count() <= DENIAL_GAP_WORDS
+            }
+        })
+    })
+}
+
 pub(super) fn halted(f: &Facts) -> bool {
     let trade: Vec<usize> = f
         .import
         .into_iter()
         .chain(f.export)
-        .chain(f.subjects.iter().copied())
+        .chain(f.flows.iter().copied())
         .collect();
     // A trade word within `after` bytes after `end`, or within `before` bytes before `start`.
     let governs = |start: usize, end: usize, before: usize, after: usize| {

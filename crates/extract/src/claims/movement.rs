@@ -169,10 +169,17 @@ impl Doc<'_, '_> {
                 && !m.qualifier
                 && !m.compared
         });
-        let routed = through
-            && routes.iter().any(|r| r.via.is_some())
+        let on_crossing = routes.iter().any(|r| r.via.is_some());
+        // "Smuggling at Hyesan has been suspended": trade halted on a crossing is traffic
+        // denied there.
+        let halt_denied = halt_denied(facts, &self.text.clean);
+        let halted_trade = on_crossing && !facts.flows.is_empty() && halted(facts) && !halt_denied;
+        let routed = (through
+            && on_crossing
             && facts.move_verb.is_some()
-            && (facts.negation.is_some() || !goods.is_empty());
+            && (facts.negation.is_some() || !goods.is_empty()))
+            || halted_trade;
+        let triggered = triggered || halted_trade;
         let has_signal = has_signal || (inherited && triggered) || routed;
         if !(has_signal || borrowed) || !(triggered || !goods.is_empty() || borrowed) {
             if !routes.is_empty() && facts.mode.is_some() {
@@ -215,6 +222,15 @@ impl Doc<'_, '_> {
         }
         let halted = halted(facts);
         let negated = match (facts.negation, facts.exception) {
+            // "No suspension of trade": the denial is of the halt, the flow goes on.
+            _ if halt_denied
+                && facts
+                    .triggers
+                    .iter()
+                    .all(|&t| facts.negation.is_some_and(|n| t < n)) =>
+            {
+                false
+            }
             _ if halted && facts.negation.is_none() => true,
             (Some(_), Some(_)) => false,
             // A denial governs a movement word after it: "nothing goes", "did not
@@ -279,7 +295,10 @@ impl Doc<'_, '_> {
                 ..route
             };
             made.push(route.clone());
-            if let (Some(v), false) = (&route.via, dir == Direction::Unknown) {
+            // Traffic denied both ways says nothing of the way the traffic goes.
+            if let (Some(v), false, true) =
+                (&route.via, dir == Direction::Unknown, as_named.is_none())
+            {
                 let origin = claim_context.unwrap_or(si);
                 self.recent_directions.push((origin, dir, v.clone()));
             }
@@ -298,6 +317,12 @@ impl Doc<'_, '_> {
                     (Some(at), claim_context.or(Some(j)), d)
                 }
                 (from, _) => (from, claim_context, dir),
+            };
+            let cargo = !goods.is_empty() || facts.load.is_some();
+            let (from, to) = if via.is_none() {
+                self.dprk_end((from, to), dir, cargo, negated)
+            } else {
+                (from, to)
             };
             let mut c = self.claim(base, ClaimKind::Movement, mentions, claim_context);
             c.from = from;
