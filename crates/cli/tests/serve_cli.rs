@@ -538,6 +538,41 @@ fn a_missing_store_or_a_busy_port_is_a_clear_error() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// An upload is preceded by the quick check `ingest` runs: damage done to the store while the
+/// server runs is found before the upload is written over it (`store-failed`, nothing stored).
+#[test]
+fn an_upload_into_a_store_damaged_since_start_is_refused() {
+    let (dir, db) = examples_db("damaged");
+    let copy = dir.join("copy.db");
+    assert!(bw(&db, &["db", "backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let s = Server::start(&copy, &[]);
+    assert_eq!(s.get("/api/health").0, 200);
+    // Garbage over two pages near the end: the store still opens, a check finds the damage.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let n = bytes.len();
+    assert!(n > 8 * 4096, "{n}");
+    for b in &mut bytes[n - 3 * 4096..n - 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", copy.display()));
+    let wal_len = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let before = wal_len();
+    let (st, b) = s.upload(
+        "name=new.txt",
+        b"Trains carried rice from Dandong to Sinuiju in May 2023.\n",
+    );
+    assert_eq!((st, code(&b)), (500, "store-failed"), "{b}");
+    let msg = b["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("damaged") && msg.contains("copy.db"), "{msg}");
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes, "nothing was written");
+    assert_eq!(wal_len(), before, "nothing was logged");
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `(status, code)` of a response.
 fn sc((st, _, v): (u16, String, Value)) -> (u16, String) {
     (st, code(&v).to_string())

@@ -1281,6 +1281,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                     "the client left; nothing stored",
                 ));
             }
+            // Damage done to the store since it was opened is found before this write adds
+            // to it (and would be lost with it).
+            borderwatch_store::Store::check_before_writing(&state.pool.path)?;
             let now = (state.now)();
             let run = st.begin_run(env!("CARGO_PKG_VERSION"), &now)?;
             let w = borderwatch_pipeline::write(st, run, &name, &p, &now)?;
@@ -1350,7 +1353,9 @@ mod tests {
         ));
         let dir = std::env::temp_dir().join(format!("bw-server-unit-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
-        let config = crate::Config::new("127.0.0.1:0".parse().unwrap(), dir.join("unit.db"));
+        let db = dir.join("unit.db");
+        drop(borderwatch_store::Store::open(&db).unwrap());
+        let config = crate::Config::new("127.0.0.1:0".parse().unwrap(), db);
         let clock = crate::Clock {
             today: || borderwatch_model::parse_date("2024-01-01").unwrap(),
             now: || "2024-01-01T00:00:00Z".to_string(),
