@@ -428,6 +428,25 @@ fn every_route_answers_over_the_examples() {
         );
     }
     assert!(paths["/api/sources"].get("post").is_some());
+    // Every operation documents the errors any route can give (an unknown parameter, a Host
+    // not allowed, the store failing, the server at its limit), writes also a slow or large
+    // body: a client generated from the document knows every status it may be answered.
+    for (p, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let mut want = vec!["400", "403", "500", "503"];
+            if method == "post" {
+                want.extend(["408", "413"]);
+            }
+            for status in want {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {p} does not document {status}: {:?}",
+                    responses.keys().collect::<Vec<_>>()
+                );
+            }
+        }
+    }
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -747,6 +766,8 @@ fn unknown_parameters_bad_values_and_ambiguous_bodies_are_refused() {
         "/api/findings?corridor=nowhere",
         "/api/findings?min_score=NaN",
         "/api/claims?crossing=nowhere",
+        "/api/claims?corridor=nowhere",
+        "/api/claims?corridor=",
         "/api/claims?place=atlantis",
         "/api/claims?kind=movement&kind=storage",
         "/api/claims?include_attribution=maybe",
@@ -755,8 +776,11 @@ fn unknown_parameters_bad_values_and_ambiguous_bodies_are_refused() {
         let (st, v) = s.get(path);
         assert_eq!((st, code(&v)), (400, "bad-parameter"), "{path}: {v}");
     }
-    // Known values still pass.
+    // Known values still pass; a well-formed corridor the store has no claims on has none.
     assert_eq!(s.get("/api/findings?kind=warehousing").0, 200);
+    let (st, v) = s.get("/api/claims?corridor=kp.kaesong%3Ekp.nampo");
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["claims"].as_array().map(Vec::len), Some(0), "{v}");
     assert_eq!(s.get("/api/findings?corridor=dandong-sinuiju").0, 200);
     assert_eq!(
         s.get("/api/claims?crossing=dandong-sinuiju&place=cn.dandong")

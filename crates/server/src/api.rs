@@ -880,11 +880,10 @@ async fn claims(State(s): St, Q(q): Q<ClaimQuery>) -> ApiResult<ClaimPage> {
         if s.reference.gazetteer.crossing(c).is_some() {
             f.crossing = Some(c.clone());
         } else {
+            // A malformed id is an error; a corridor the store has no claims on has none.
+            corridor_id(&s, c)?;
             let p = s.picture(None, None).await?;
-            let ids = p.claims_on.get(c).ok_or_else(|| {
-                ApiError::new(Code::NotFound, format!("no corridor {c:?} in the store"))
-            })?;
-            f.ids = Some(ids.clone());
+            f.ids = Some(p.claims_on.get(c).cloned().unwrap_or_default());
         }
     }
     let attribution = q.include_attribution.unwrap_or(false);
@@ -1331,9 +1330,58 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
         screen, extract, upload, openapi
     ),
-    components(schemas(ErrorBody, Corridors))
+    components(schemas(ErrorBody, Corridors)),
+    modifiers(&EveryRoute)
 )]
 pub struct ApiDoc;
+
+/// The error answers any route can give, added to each operation the document lists: a client
+/// generated from the document then knows every status it may see, not only a route's own.
+struct EveryRoute;
+
+impl utoipa::Modify for EveryRoute {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        // Every route: unknown or malformed parameters, a Host not allowed, the connection cap,
+        // the store failing. Writes also: a cross-origin or simple-typed write, a slow or
+        // oversize body.
+        const ANY: &[(&str, &str)] = &[
+            ("400", "bad-parameter: a parameter is unknown or malformed"),
+            ("403", "host-not-allowed: the request names another host"),
+            ("500", "store-failed or internal"),
+            ("503", "busy: the server is at its limit; try again shortly"),
+        ];
+        const WRITE: &[(&str, &str)] = &[
+            ("400", "bad-parameter or bad-body"),
+            ("403", "host-not-allowed, cross-origin-write or read-only"),
+            ("408", "timeout: the body did not arrive in time"),
+            ("413", "payload-too-large"),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            let ops = [(&mut item.get, ANY), (&mut item.post, WRITE)];
+            for (op, extra) in ops {
+                let Some(op) = op else { continue };
+                for (status, what) in ANY.iter().chain(extra.iter()) {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(*what)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
 
 #[utoipa::path(get, path = "/api/openapi.json",
     responses((status = 200, description = "This document", content_type = "application/json")))]
