@@ -521,16 +521,21 @@ pub struct IssueList {
 #[serde(deny_unknown_fields)]
 pub struct ScreenRequest {
     /// 2 to 10 digits.
+    #[schema(pattern = "^[0-9]{2,10}$")]
     pub hs: Option<String>,
     /// Goods in plain words ("rice cookers and tires"); used when `hs` is absent.
+    #[schema(max_length = 4096)]
     pub words: Option<String>,
     /// `inbound` (into the DPRK) or `outbound`.
+    #[schema(pattern = "^(inbound|outbound)$")]
     pub direction: String,
     /// YYYY-MM-DD; default today.
+    #[schema(format = Date)]
     pub date: Option<String>,
     /// A product type finer than HS (e.g. `condensate`).
     pub product: Option<String>,
     /// Value per item in USD (luxury thresholds).
+    #[schema(minimum = 0)]
     pub value_usd: Option<f64>,
 }
 
@@ -549,6 +554,7 @@ pub struct ExtractRequest {
     /// A file name: its extension says plain text, Markdown or HTML (default `pasted.txt`).
     pub name: Option<String>,
     /// YYYY-MM-DD: resolves relative times ("on Monday").
+    #[schema(format = Date)]
     pub published: Option<String>,
     /// Keep who said it in the claims (it can identify a person).
     pub include_attribution: Option<bool>,
@@ -586,8 +592,10 @@ pub struct Uploaded {
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// Leave out what ended before this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub since: Option<String>,
     /// Leave out what started after this date.
+    #[param(format = Date)]
     pub until: Option<String>,
 }
 
@@ -595,7 +603,9 @@ pub struct PeriodQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CorridorQuery {
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// Only flows in this direction (`inbound`, `outbound`).
     pub direction: Option<String>,
@@ -625,7 +635,9 @@ pub struct ClaimQuery {
     pub hs: Option<String>,
     /// movement, storage, condition, status or policy.
     pub kind: Option<String>,
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// A source name or id.
     pub source: Option<String>,
@@ -648,7 +660,9 @@ pub struct AttributionQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FindingQuery {
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// A detector id (`segregation`, `empty-backhaul`, …).
     pub kind: Option<String>,
@@ -673,10 +687,13 @@ pub struct SourceQuery {
 pub struct UploadQuery {
     /// The file name: its extension says report (.txt .md .html) or shipment file (.csv
     /// .jsonl); it names the source.
+    #[param(min_length = 1, max_length = 255)]
     pub name: String,
     /// YYYY-MM-DD: the report's publication date (else the date it states, else none).
+    #[param(format = Date)]
     pub published: Option<String>,
     /// `auto` (default), `report` or `shipments`.
+    #[param(pattern = "^(auto|report|shipments)$")]
     pub kind: Option<String>,
 }
 
