@@ -9,17 +9,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("dist"));
     println!("cargo:rerun-if-env-changed=BORDERWATCH_UI_DIST");
-    // Cargo scans a watched directory recursively; watch the bundle when it exists, else the
-    // file the build script writes last, so a first build of the UI is noticed.
-    if dist.is_dir() {
-        println!("cargo:rerun-if-changed={}", dist.display());
-    } else {
-        println!(
-            "cargo:rerun-if-changed={}",
-            root.join("package.json").display()
-        );
-        println!("cargo:rerun-if-changed={}", root.display());
-    }
+    println!("cargo:rerun-if-changed={}", watched(&dist).display());
     let mut files = Vec::new();
     if dist.join("index.html").is_file() {
         walk(&dist, &dist, &mut files);
@@ -35,6 +25,26 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("assets.rs");
     std::fs::write(dest, out).expect("write assets.rs");
+}
+
+/// What to watch so that the bundle is embedded again whenever it changes, and once it is
+/// built: the bundle itself when it exists (Cargo scans a watched folder recursively, so a file
+/// added, changed or removed is seen; the bundle removed is a missing path, which reruns this
+/// too); else the nearest folder on the way to it that exists, whose contents change when the
+/// bundle is made there. Never a path that does not exist: Cargo would rerun this script, and
+/// rebuild the server, on every build.
+fn watched(dist: &Path) -> PathBuf {
+    if dist.is_dir() {
+        return dist.to_path_buf();
+    }
+    let mut at = dist.parent();
+    while let Some(dir) = at {
+        if dir.is_dir() {
+            return dir.to_path_buf();
+        }
+        at = dir.parent();
+    }
+    PathBuf::from(".")
 }
 
 fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {

@@ -292,6 +292,8 @@ fn batch(screener: &Screener, a: &Args, input: &Path, date: Date) -> Outcome {
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };
+    // A file saved as UTF-16 (with its byte order mark) is read as the UTF-8 it holds.
+    let reader = borderwatch_records::Utf8Reader::new(reader);
     let rejects_path = a.rejects.clone().unwrap_or_else(|| match &a.output {
         Some(p) => PathBuf::from(format!("{}.rejects.csv", p.display())),
         None => PathBuf::from("rejects.csv"),

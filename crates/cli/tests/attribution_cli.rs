@@ -361,6 +361,47 @@ fn default_outputs(root: &Path, work: &Path) -> Vec<(String, String)> {
             server.call("POST", "/api/extract", &body.to_string()),
         );
     }
+    drop(server);
+    // Uploads into a store that holds none of them yet: what each upload answers, and what the
+    // store then serves of them.
+    let empty = work.join("nothing-yet");
+    std::fs::create_dir_all(&empty).unwrap();
+    let up_db = work.join("uploads.db");
+    let o = bw_in(
+        work,
+        &[
+            "--db",
+            up_db.to_str().unwrap(),
+            "ingest",
+            empty.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let server = Server::start(&up_db);
+    for f in &files {
+        let name = Path::new(f).file_name().unwrap().to_str().unwrap();
+        let path = format!("/api/sources?name={}", name.replace(' ', "%20"));
+        let body = std::fs::read_to_string(root.join(f)).unwrap();
+        add(&format!("POST {path}"), server.call("POST", &path, &body));
+    }
+    let sources: Value = serde_json::from_str(&server.call("GET", "/api/sources", "")).unwrap();
+    let n = sources["sources"].as_array().unwrap().len();
+    assert!(
+        n > 0 && n <= files.len(),
+        "{n} sources from {} uploads",
+        files.len()
+    );
+    add(
+        "uploads: GET /api/claims",
+        server.call("GET", "/api/claims?limit=500", ""),
+    );
+    for s in sources["sources"].as_array().unwrap() {
+        let path = format!("/api/sources/{}?text=true", s["id"]);
+        add(
+            &format!("uploads: GET {path}"),
+            server.call("GET", &path, ""),
+        );
+    }
     out
 }
 

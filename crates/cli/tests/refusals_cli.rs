@@ -166,9 +166,9 @@ fn read_commands_refuse_a_store_that_does_not_exist() {
     }
 }
 
-#[test]
-fn a_damaged_store_takes_no_new_ingest() {
-    let d = tmp("damaged");
+/// A store of 200 reports, folded into one file (no WAL) with two pages near its end broken:
+/// it still opens, and only a check finds the damage. Returns the damaged file and its bytes.
+fn damaged_store(d: &Path) -> (PathBuf, Vec<u8>) {
     let reports = d.join("reports");
     std::fs::create_dir_all(&reports).unwrap();
     for i in 0..200 {
@@ -194,12 +194,34 @@ fn a_damaged_store_takes_no_new_ingest() {
         *b = 0x5a;
     }
     std::fs::write(&db, &bytes).unwrap();
+    (db, bytes)
+}
+
+#[test]
+fn a_damaged_store_takes_no_new_ingest() {
+    let d = tmp("damaged");
+    let (db, bytes) = damaged_store(&d);
     std::fs::write(d.join("new.txt"), "Trains carried rice to Sinuiju.\n").unwrap();
     let o = bw(&db, &["ingest", d.join("new.txt").to_str().unwrap()]);
     refused(&o, &["copy.db", "damaged"]);
     assert_eq!(std::fs::read(&db).unwrap(), bytes, "nothing was written");
     let o = bw(&db, &["db", "check"]);
     assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+}
+
+/// `serve` takes uploads, so it opens the store as `ingest` does: a mistyped path is not made
+/// into an empty store, and a damaged store is refused before the server starts.
+#[test]
+fn serve_starts_only_on_an_existing_sound_store() {
+    let d = tmp("serve");
+    let typo = d.join("typo.db");
+    let o = bw_within(&typo, &["serve", "--addr", "127.0.0.1:0"], 30);
+    refused(&o, &["typo.db", "no such store"]);
+    assert!(!typo.exists(), "serve created the store");
+    let (db, bytes) = damaged_store(&d);
+    let o = bw_within(&db, &["serve", "--addr", "127.0.0.1:0"], 30);
+    refused(&o, &["copy.db", "damaged"]);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes, "nothing was written");
 }
 
 /// Runs `borderwatch --db DB ARGS…`, killed after `secs` (a hang is a failure, not a stuck run).

@@ -428,6 +428,25 @@ fn every_route_answers_over_the_examples() {
         );
     }
     assert!(paths["/api/sources"].get("post").is_some());
+    // Every operation documents the errors any route can give (an unknown parameter, a Host
+    // not allowed, the store failing, the server at its limit), writes also a slow or large
+    // body: a client generated from the document knows every status it may be answered.
+    for (p, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let mut want = vec!["400", "403", "500", "503"];
+            if method == "post" {
+                want.extend(["408", "413"]);
+            }
+            for status in want {
+                assert!(
+                    responses.contains_key(status),
+                    "{method} {p} does not document {status}: {:?}",
+                    responses.keys().collect::<Vec<_>>()
+                );
+            }
+        }
+    }
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -535,6 +554,41 @@ fn a_missing_store_or_a_busy_port_is_a_clear_error() {
         err.contains(&s.addr) && err.contains("cannot listen"),
         "{err}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An upload is preceded by the quick check `ingest` runs: damage done to the store while the
+/// server runs is found before the upload is written over it (`store-failed`, nothing stored).
+#[test]
+fn an_upload_into_a_store_damaged_since_start_is_refused() {
+    let (dir, db) = examples_db("damaged");
+    let copy = dir.join("copy.db");
+    assert!(bw(&db, &["db", "backup", copy.to_str().unwrap()])
+        .status
+        .success());
+    let s = Server::start(&copy, &[]);
+    assert_eq!(s.get("/api/health").0, 200);
+    // Garbage over two pages near the end: the store still opens, a check finds the damage.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let n = bytes.len();
+    assert!(n > 8 * 4096, "{n}");
+    for b in &mut bytes[n - 3 * 4096..n - 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&copy, &bytes).unwrap();
+    let wal = PathBuf::from(format!("{}-wal", copy.display()));
+    let wal_len = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    let before = wal_len();
+    let (st, b) = s.upload(
+        "name=new.txt",
+        b"Trains carried rice from Dandong to Sinuiju in May 2023.\n",
+    );
+    assert_eq!((st, code(&b)), (500, "store-failed"), "{b}");
+    let msg = b["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("damaged") && msg.contains("copy.db"), "{msg}");
+    assert_eq!(std::fs::read(&copy).unwrap(), bytes, "nothing was written");
+    assert_eq!(wal_len(), before, "nothing was logged");
+    drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -712,6 +766,8 @@ fn unknown_parameters_bad_values_and_ambiguous_bodies_are_refused() {
         "/api/findings?corridor=nowhere",
         "/api/findings?min_score=NaN",
         "/api/claims?crossing=nowhere",
+        "/api/claims?corridor=nowhere",
+        "/api/claims?corridor=",
         "/api/claims?place=atlantis",
         "/api/claims?kind=movement&kind=storage",
         "/api/claims?include_attribution=maybe",
@@ -720,8 +776,11 @@ fn unknown_parameters_bad_values_and_ambiguous_bodies_are_refused() {
         let (st, v) = s.get(path);
         assert_eq!((st, code(&v)), (400, "bad-parameter"), "{path}: {v}");
     }
-    // Known values still pass.
+    // Known values still pass; a well-formed corridor the store has no claims on has none.
     assert_eq!(s.get("/api/findings?kind=warehousing").0, 200);
+    let (st, v) = s.get("/api/claims?corridor=kp.kaesong%3Ekp.nampo");
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["claims"].as_array().map(Vec::len), Some(0), "{v}");
     assert_eq!(s.get("/api/findings?corridor=dandong-sinuiju").0, 200);
     assert_eq!(
         s.get("/api/claims?crossing=dandong-sinuiju&place=cn.dandong")

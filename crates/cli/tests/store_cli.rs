@@ -360,3 +360,68 @@ fn shipment_places_resolve_to_ids_or_are_reported() {
     let o = bw(&db, &["query", "issues", "--format", "csv"]);
     assert!(out(&o).contains("unknown-place"), "{}", out(&o));
 }
+
+/// `text` as UTF-16 with its byte order mark (how spreadsheet programs save "Unicode text").
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut b = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        b.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    b
+}
+
+/// A shipment file saved as UTF-16 (either byte order) is ingested and screened as the same
+/// file in UTF-8 is: the same shipments, the same rejected rows on the same lines.
+#[test]
+fn utf16_shipment_files_are_read_like_utf8() {
+    let d = tmp("utf16");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shipments.csv");
+    let text = std::fs::read_to_string(examples).unwrap();
+    let mut seen = Vec::new();
+    for (variant, bytes) in [
+        ("utf8", text.as_bytes().to_vec()),
+        ("le", utf16(&text, true)),
+        ("be", utf16(&text, false)),
+    ] {
+        let dir = d.join(variant);
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("shipments.csv");
+        std::fs::write(&f, &bytes).unwrap();
+        let db = dir.join("b.db");
+        let ingest = bw(&db, &["ingest", f.to_str().unwrap()]);
+        let ingest = format!("{:?} {}", ingest.status.code(), out(&ingest));
+        let shipments = out(&bw(&db, &["query", "shipments", "--format", "csv"]));
+        let issues = out(&bw(&db, &["query", "issues", "--format", "csv"]));
+        let rejects = dir.join("rejects.csv");
+        let screened = bw(
+            &db,
+            &[
+                "screen",
+                "--input",
+                f.to_str().unwrap(),
+                "--rejects",
+                rejects.to_str().unwrap(),
+            ],
+        );
+        let rejected = std::fs::read_to_string(&rejects).unwrap();
+        seen.push((variant, ingest, shipments, issues, out(&screened), rejected));
+    }
+    let (_, ingest, shipments, issues, screened, rejected) = &seen[0];
+    assert!(ingest.contains("rows rejected"), "{ingest}");
+    assert!(rejected.lines().count() > 1, "{rejected}");
+    for (variant, i, s, is, sc, r) in &seen[1..] {
+        assert_eq!(i, ingest, "{variant}");
+        assert_eq!(s, shipments, "{variant}");
+        assert_eq!(is, issues, "{variant}");
+        assert_eq!(sc, screened, "{variant}");
+        assert_eq!(r, rejected, "{variant}");
+    }
+}

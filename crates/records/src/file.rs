@@ -23,7 +23,15 @@ pub struct Row {
 
 /// Recognises a shipment file by its first line: a CSV header naming a goods column and a
 /// direction column, or a JSON object with such keys. `None` for anything else (a report).
+/// UTF-16 with a byte order mark is judged as the UTF-8 it reads as.
 pub fn sniff(bytes: &[u8]) -> Option<Format> {
+    if crate::utf16::is_utf16(bytes) {
+        return sniff_utf8(&crate::head(bytes).ok()?);
+    }
+    sniff_utf8(bytes)
+}
+
+fn sniff_utf8(bytes: &[u8]) -> Option<Format> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let first = bytes
         .split(|&b| b == b'\n')
@@ -187,6 +195,23 @@ mod tests {
             .collect()
     }
 
+    /// `text` as UTF-16 with its byte order mark.
+    fn utf16(text: &str, little: bool) -> Vec<u8> {
+        let mut b = if little {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.encode_utf16() {
+            b.extend(if little {
+                u.to_le_bytes()
+            } else {
+                u.to_be_bytes()
+            });
+        }
+        b
+    }
+
     #[test]
     fn sniff_knows_shipments_by_header() {
         assert_eq!(
@@ -225,6 +250,16 @@ mod tests {
                 "3 bad-json Some(\"[1]\")",
             ]
         );
+        // The same files saved as UTF-16, either way round: the same rows on the same lines.
+        for (text, format) in [(csv, Format::Csv), (jl, Format::Jsonl)] {
+            let want = summary(&read_rows(text.as_bytes(), format, &[], day()).unwrap());
+            for little in [true, false] {
+                let bytes = utf16(text, little);
+                assert_eq!(sniff(&bytes), Some(format), "{text}");
+                let rows = read_rows(&bytes, format, &[], day()).unwrap();
+                assert_eq!(summary(&rows), want, "little-endian {little}");
+            }
+        }
         let e = read_rows(b"a,b\n1,2\n", Format::Csv, &[], day()).unwrap_err();
         assert!(
             e.starts_with("line 1: the header has no goods column"),

@@ -17,8 +17,10 @@ pub use borderwatch_model::Shipment;
 
 mod file;
 mod stream;
+mod utf16;
 pub use file::{parse_json_row, read_rows, sniff, Format, Row};
 pub use stream::{head, Rows, MAX_FIELD_BYTES, MAX_HEADER_BYTES, MAX_RECORD_BYTES};
+pub use utf16::Utf8Reader;
 
 /// The fields a shipment row can carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,14 +6,18 @@
 //! over [`MAX_FIELD_BYTES`] is a rejected row with its reason, and its bytes are skipped, never
 //! buffered.
 //!
+//! A file in UTF-16 with a byte order mark is read as UTF-8 (`utf16.rs`), with the same line
+//! numbers.
+//!
 //! Refuses: buffering the file. The caller may archive the bytes as they pass (the reader is
-//! any `Read`, e.g. one that also hashes and stores them).
+//! any `Read`, e.g. one that also hashes and stores them; it sees the file's own bytes).
 
 use std::io::{BufRead, BufReader, Read};
 
 use borderwatch_model::{Date, Issue, IssueCode};
 
 use crate::file::{Format, Row};
+use crate::utf16::Utf8Reader;
 use crate::{parse_row, utf8_fields_of, Columns};
 
 /// The longest record (a CSV row, a JSON line) read: a longer one is rejected and skipped.
@@ -34,7 +38,7 @@ struct Record {
 
 /// Splits a stream into records without holding more than one record (up to the limit).
 struct Splitter<R: Read> {
-    input: BufReader<R>,
+    input: BufReader<Utf8Reader<R>>,
     csv: bool,
     line: u64,
     done: bool,
@@ -43,7 +47,7 @@ struct Splitter<R: Read> {
 impl<R: Read> Splitter<R> {
     fn new(input: R, csv: bool) -> Self {
         Splitter {
-            input: BufReader::with_capacity(256 << 10, input),
+            input: BufReader::with_capacity(256 << 10, Utf8Reader::new(input)),
             csv,
             line: 1,
             done: false,
@@ -108,10 +112,13 @@ impl<R: Read> Splitter<R> {
     }
 }
 
-/// Reads the first non-blank line of a stream, at most [`MAX_HEADER_BYTES`]: what [`crate::sniff`]
-/// judges. Reads no further than that line.
+/// Reads the first non-blank line of a stream (as UTF-8), from at most [`MAX_HEADER_BYTES`] of
+/// it: what [`crate::sniff`] judges.
 pub fn head<R: Read>(input: R) -> std::io::Result<Vec<u8>> {
-    let mut r = BufReader::with_capacity(MAX_HEADER_BYTES, input.take(MAX_HEADER_BYTES as u64));
+    let mut r = BufReader::with_capacity(
+        MAX_HEADER_BYTES,
+        Utf8Reader::new(input.take(MAX_HEADER_BYTES as u64)),
+    );
     let mut line = Vec::new();
     loop {
         line.clear();

@@ -146,12 +146,16 @@ pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
 }
 
 /// A CSV cell a spreadsheet shows as text: one that starts with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return would be read as a formula (and can run one), so it gets a leading `'`.
+/// carriage return would be read as a formula (and can run one), so it gets a leading `'`; so
+/// do their full-width forms (`＝ ＋ － ＠`), which spreadsheets with East Asian input read as
+/// the same operators.
 /// A plain number (`-12.5`) is data and stays as it is. Every CSV the project writes for
 /// people (exports, `query`, `screen --output` and its rejects, `places`) passes each cell
 /// through here.
 pub fn csv_cell(v: &str) -> Cell<'_> {
-    let risky = v.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let risky = v.starts_with([
+        '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ]);
     let number = {
         let t = v.strip_prefix(['-', '+']).unwrap_or(v);
         let (int, frac) = t.split_once('.').unwrap_or((t, ""));

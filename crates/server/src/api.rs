@@ -521,16 +521,21 @@ pub struct IssueList {
 #[serde(deny_unknown_fields)]
 pub struct ScreenRequest {
     /// 2 to 10 digits.
+    #[schema(pattern = "^[0-9]{2,10}$")]
     pub hs: Option<String>,
     /// Goods in plain words ("rice cookers and tires"); used when `hs` is absent.
+    #[schema(max_length = 4096)]
     pub words: Option<String>,
     /// `inbound` (into the DPRK) or `outbound`.
+    #[schema(pattern = "^(inbound|outbound)$")]
     pub direction: String,
     /// YYYY-MM-DD; default today.
+    #[schema(format = Date)]
     pub date: Option<String>,
     /// A product type finer than HS (e.g. `condensate`).
     pub product: Option<String>,
     /// Value per item in USD (luxury thresholds).
+    #[schema(minimum = 0)]
     pub value_usd: Option<f64>,
 }
 
@@ -549,6 +554,7 @@ pub struct ExtractRequest {
     /// A file name: its extension says plain text, Markdown or HTML (default `pasted.txt`).
     pub name: Option<String>,
     /// YYYY-MM-DD: resolves relative times ("on Monday").
+    #[schema(format = Date)]
     pub published: Option<String>,
     /// Keep who said it in the claims (it can identify a person).
     pub include_attribution: Option<bool>,
@@ -586,8 +592,10 @@ pub struct Uploaded {
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// Leave out what ended before this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub since: Option<String>,
     /// Leave out what started after this date.
+    #[param(format = Date)]
     pub until: Option<String>,
 }
 
@@ -595,7 +603,9 @@ pub struct PeriodQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CorridorQuery {
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// Only flows in this direction (`inbound`, `outbound`).
     pub direction: Option<String>,
@@ -625,7 +635,9 @@ pub struct ClaimQuery {
     pub hs: Option<String>,
     /// movement, storage, condition, status or policy.
     pub kind: Option<String>,
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// A source name or id.
     pub source: Option<String>,
@@ -648,7 +660,9 @@ pub struct AttributionQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FindingQuery {
+    #[param(format = Date)]
     pub since: Option<String>,
+    #[param(format = Date)]
     pub until: Option<String>,
     /// A detector id (`segregation`, `empty-backhaul`, …).
     pub kind: Option<String>,
@@ -673,10 +687,13 @@ pub struct SourceQuery {
 pub struct UploadQuery {
     /// The file name: its extension says report (.txt .md .html) or shipment file (.csv
     /// .jsonl); it names the source.
+    #[param(min_length = 1, max_length = 255)]
     pub name: String,
     /// YYYY-MM-DD: the report's publication date (else the date it states, else none).
+    #[param(format = Date)]
     pub published: Option<String>,
     /// `auto` (default), `report` or `shipments`.
+    #[param(pattern = "^(auto|report|shipments)$")]
     pub kind: Option<String>,
 }
 
@@ -880,11 +897,10 @@ async fn claims(State(s): St, Q(q): Q<ClaimQuery>) -> ApiResult<ClaimPage> {
         if s.reference.gazetteer.crossing(c).is_some() {
             f.crossing = Some(c.clone());
         } else {
+            // A malformed id is an error; a corridor the store has no claims on has none.
+            corridor_id(&s, c)?;
             let p = s.picture(None, None).await?;
-            let ids = p.claims_on.get(c).ok_or_else(|| {
-                ApiError::new(Code::NotFound, format!("no corridor {c:?} in the store"))
-            })?;
-            f.ids = Some(ids.clone());
+            f.ids = Some(p.claims_on.get(c).cloned().unwrap_or_default());
         }
     }
     let attribution = q.include_attribution.unwrap_or(false);
@@ -1281,6 +1297,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                     "the client left; nothing stored",
                 ));
             }
+            // Damage done to the store since it was opened is found before this write adds
+            // to it (and would be lost with it).
+            borderwatch_store::Store::check_before_writing(&state.pool.path)?;
             let now = (state.now)();
             let run = st.begin_run(env!("CARGO_PKG_VERSION"), &now)?;
             let w = borderwatch_pipeline::write(st, run, &name, &p, &now)?;
@@ -1328,9 +1347,58 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
         screen, extract, upload, openapi
     ),
-    components(schemas(ErrorBody, Corridors))
+    components(schemas(ErrorBody, Corridors)),
+    modifiers(&EveryRoute)
 )]
 pub struct ApiDoc;
+
+/// The error answers any route can give, added to each operation the document lists: a client
+/// generated from the document then knows every status it may see, not only a route's own.
+struct EveryRoute;
+
+impl utoipa::Modify for EveryRoute {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        // Every route: unknown or malformed parameters, a Host not allowed, the connection cap,
+        // the store failing. Writes also: a cross-origin or simple-typed write, a slow or
+        // oversize body.
+        const ANY: &[(&str, &str)] = &[
+            ("400", "bad-parameter: a parameter is unknown or malformed"),
+            ("403", "host-not-allowed: the request names another host"),
+            ("500", "store-failed or internal"),
+            ("503", "busy: the server is at its limit; try again shortly"),
+        ];
+        const WRITE: &[(&str, &str)] = &[
+            ("400", "bad-parameter or bad-body"),
+            ("403", "host-not-allowed, cross-origin-write or read-only"),
+            ("408", "timeout: the body did not arrive in time"),
+            ("413", "payload-too-large"),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            let ops = [(&mut item.get, ANY), (&mut item.post, WRITE)];
+            for (op, extra) in ops {
+                let Some(op) = op else { continue };
+                for (status, what) in ANY.iter().chain(extra.iter()) {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| {
+                            ResponseBuilder::new()
+                                .description(*what)
+                                .content(
+                                    "application/json",
+                                    ContentBuilder::new()
+                                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                                        .build(),
+                                )
+                                .build()
+                                .into()
+                        });
+                }
+            }
+        }
+    }
+}
 
 #[utoipa::path(get, path = "/api/openapi.json",
     responses((status = 200, description = "This document", content_type = "application/json")))]
@@ -1350,7 +1418,9 @@ mod tests {
         ));
         let dir = std::env::temp_dir().join(format!("bw-server-unit-{}", std::process::id()));
         let _ = std::fs::create_dir_all(&dir);
-        let config = crate::Config::new("127.0.0.1:0".parse().unwrap(), dir.join("unit.db"));
+        let db = dir.join("unit.db");
+        drop(borderwatch_store::Store::open(&db).unwrap());
+        let config = crate::Config::new("127.0.0.1:0".parse().unwrap(), db);
         let clock = crate::Clock {
             today: || borderwatch_model::parse_date("2024-01-01").unwrap(),
             now: || "2024-01-01T00:00:00Z".to_string(),

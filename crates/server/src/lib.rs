@@ -111,18 +111,19 @@ pub struct Clock {
     pub now: fn() -> String,
 }
 
-/// A connection: read-only (nothing created or migrated), or read-write (migrated on open).
+/// A connection to the store, which must exist (a mistyped `--db` is an error, not a new empty
+/// store): read-only (nothing migrated), or read-write (migrated on open).
 fn open_store(path: &std::path::Path, read_only: bool) -> borderwatch_store::Result<Store> {
     if read_only {
         Store::open_read_only(path)
     } else {
-        Store::open(path)
+        Store::open_existing(path)
     }
 }
 
 /// Store connections for blocking tasks: taken, used, given back.
 pub struct Pool {
-    path: PathBuf,
+    pub path: PathBuf,
     read_only: bool,
     idle: Mutex<Vec<Store>>,
     /// At most this many store tasks at once: more would only contend for the cores and open
@@ -220,8 +221,8 @@ impl AppState {
     }
 }
 
-/// Builds the state: the store is opened (and migrated, unless read-only) once up front so a bad
-/// path fails at start, not at the first request.
+/// Builds the state: the store is opened (checked and migrated, unless read-only) once up front
+/// so a bad path or a damaged store fails at start, not at the first request.
 pub fn state(
     config: &Config,
     reference: &'static Reference,
@@ -236,7 +237,13 @@ pub fn state(
         names,
         bound: Some(config.addr.ip()).filter(|ip| !ip.is_unspecified()),
     };
-    let first = open_store(&config.db, config.read_only).map_err(|e| e.0)?;
+    // A store that takes uploads is checked first, as `ingest` checks it.
+    let first = if config.read_only {
+        Store::open_read_only(&config.db)
+    } else {
+        Store::open_existing_for_writing(&config.db)
+    }
+    .map_err(|e| e.0)?;
     let extractor = Extractor::new(reference)?;
     Ok(Arc::new(AppState {
         reference,

@@ -271,6 +271,21 @@ fn pragma_check(conn: &Connection, sql: &str) -> Result<Vec<String>> {
     }
 }
 
+/// SQLite's quick check of the whole file (every page, not the indexes' contents): an error
+/// naming the path and the first problems when the store is damaged.
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let problems = pragma_check(conn, "PRAGMA quick_check(5)")?;
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError(format!(
+        "{}: the store is damaged ({}); nothing was written — see `borderwatch db check`, or \
+         restore a backup",
+        path.display(),
+        problems.join("; ")
+    )))
+}
+
 /// Puts the database in WAL mode. Switching a new database's journal answers "busy" at once,
 /// without the busy timeout, while another process does the same: wait for it here instead.
 fn wal(conn: &Connection) -> Result<()> {
@@ -400,15 +415,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         if check && existed {
             // Before anything is written, even the switch to WAL.
-            let problems = pragma_check(&conn, "PRAGMA quick_check(5)")?;
-            if !problems.is_empty() {
-                return Err(StoreError(format!(
-                    "{}: the store is damaged ({}); nothing was written — see `borderwatch db \
-                     check`, or restore a backup",
-                    path.display(),
-                    problems.join("; ")
-                )));
-            }
+            quick_check(&conn, path)?;
         }
         wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -445,6 +452,28 @@ impl Store {
     /// lost with them.
     pub fn open_for_writing(path: &Path) -> Result<Store> {
         Store::open_checked(path, true)
+    }
+
+    /// Opens an existing store for writing (`serve`): refused when absent, as
+    /// [`Store::open_existing`], and when damaged, as [`Store::open_for_writing`].
+    pub fn open_existing_for_writing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Store::open_existing(path);
+        }
+        Store::open_for_writing(path)
+    }
+
+    /// The quick check a write is preceded by, on a connection of its own: a connection kept
+    /// open would answer from the pages it holds, and a long-running writer (the server) must
+    /// see damage done to the file since it opened it.
+    pub fn check_before_writing(path: &Path) -> Result<()> {
+        let conn = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError(format!("{}: cannot open: {e}", path.display())))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        quick_check(&conn, path)
     }
 
     /// Opens an existing database for reading only (`serve --read-only`): nothing is created or
