@@ -189,6 +189,8 @@ struct Facts {
     negations: Vec<(usize, usize)>,
     /// A rule or decision that forbids or halts the flow ("banned exports of").
     ban: Option<usize>,
+    /// The Security Council or a resolution is named: its bans are law, not a flow.
+    rulemaker: bool,
     exception: Option<usize>,
     ref_vehicle: bool,
     ref_cargo: bool,

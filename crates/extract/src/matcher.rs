@@ -59,6 +59,8 @@ pub enum Role {
     Condition(&'static str, &'static str),
     PolicySubject,
     PolicyChange,
+    /// The Security Council or one of its resolutions.
+    RuleMaker,
     AttrHead,
     AttrVerb,
     NotAfterPlace,
@@ -147,6 +149,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "condition.observe_hard" => Condition("visibility", "hard"),
         "policy.subjects" => PolicySubject,
         "policy.change" => PolicyChange,
+        "policy.rulemakers" => RuleMaker,
         "attribution.heads" => AttrHead,
         "attribution.verbs" => AttrVerb,
         "place.not_after" => NotAfterPlace,

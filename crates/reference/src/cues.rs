@@ -122,6 +122,10 @@ pub struct PolicyCues {
     pub change: Phrases,
     /// A rule that forbids or halts a flow: "banned exports of", "suspended imports of".
     pub ban: Phrases,
+    /// Who makes the sanctions rules ("the Security Council", "Resolution 2397"): their bans
+    /// are statements of law.
+    #[serde(default)]
+    pub rulemakers: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -229,7 +233,8 @@ impl Cues {
         section!(condition, inspection_strict => "inspection_strict",
             inspection_loose => "inspection_loose", fees_high => "fees_high",
             fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");
-        section!(policy, subjects => "subjects", change => "change", ban => "ban");
+        section!(policy, subjects => "subjects", change => "change", ban => "ban",
+            rulemakers => "rulemakers");
         section!(attribution, heads => "heads", verbs => "verbs");
         section!(place, not_after => "not_after");
         section!(quantity, at_least => "at_least", at_most => "at_most", about => "about",

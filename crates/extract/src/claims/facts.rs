@@ -65,6 +65,7 @@ impl Doc<'_, '_> {
                 Role::Ban => {
                     f.ban.get_or_insert(t.start);
                 }
+                Role::RuleMaker => f.rulemaker = true,
                 Role::RefVehicle => f.ref_vehicle = true,
                 Role::RefCargo => f.ref_cargo = true,
                 Role::RefRoute => f.ref_route = true,

@@ -62,6 +62,10 @@ impl Doc<'_, '_> {
             own_places,
             sentence_mode,
         } = c;
+        // "The Security Council banned exports of coal": a statement of the rules, no movement.
+        if facts.rulemaker && facts.ban.is_some() {
+            return;
+        }
         let mode = facts.mode.or(sentence_mode);
         let mut routes = self.routes(facts, mentions, mode, false);
         let mut context: Option<usize> = None;
