@@ -1,0 +1,16 @@
+//! Vessel tracks: AIS NMEA 0183 sentences and position tables → positions, static reports and
+//! vessel identities, each bad line an [`Issue`](borderwatch_model::Issue).
+//!
+//! Owns: the AIS armour (`sixbit`), message layouts (`message`), sentences and tag blocks
+//! (`nmea`), the streaming NMEA reader (`reader`).
+//!
+//! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
+//! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
+
+pub mod message;
+pub mod nmea;
+pub mod reader;
+pub mod sixbit;
+
+pub use message::{decode, Dimensions, Fix, Identity, Message};
+pub use reader::{read_all, Decoded, Item, Lines, NmeaReader, Options, Tally, TimeFrom};
