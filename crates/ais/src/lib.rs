@@ -2,7 +2,8 @@
 //! vessel identities, each bad line an [`Issue`](borderwatch_model::Issue).
 //!
 //! Owns: the AIS armour (`sixbit`), message layouts (`message`), sentences and tag blocks
-//! (`nmea`), the streaming NMEA reader (`reader`).
+//! (`nmea`), the streaming NMEA reader (`reader`), positions and static reports (`record`),
+//! position tables (`table`).
 //!
 //! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
@@ -10,7 +11,11 @@
 pub mod message;
 pub mod nmea;
 pub mod reader;
+pub mod record;
 pub mod sixbit;
+pub mod table;
 
 pub use message::{decode, Dimensions, Fix, Identity, Message};
 pub use reader::{read_all, Decoded, Item, Lines, NmeaReader, Options, Tally, TimeFrom};
+pub use record::{Position, Record, StaticReport};
+pub use table::{parse_time, TableReader, TableRow, TrackColumns, TrackField};
