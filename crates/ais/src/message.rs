@@ -128,7 +128,11 @@ pub enum DecodeError {
     /// A type not read (6–17, 20–23, 25, 26, 28+): decoded by no field here.
     Unsupported(u8),
     /// Fewer bits than the type's fields need.
-    Short { msg_type: u8, bits: usize, need: usize },
+    Short {
+        msg_type: u8,
+        bits: usize,
+        need: usize,
+    },
     /// A type 24 part number other than 0 (A) or 1 (B).
     BadPart(u8),
 }
@@ -186,7 +190,11 @@ fn need(msg_type: u8, part: u8) -> usize {
 /// Decodes a payload's bits.
 pub fn decode(b: &Bits) -> Result<Message, DecodeError> {
     let msg_type = b.uint(0, 6) as u8;
-    let part = if msg_type == 24 { b.uint(38, 2) as u8 } else { 0 };
+    let part = if msg_type == 24 {
+        b.uint(38, 2) as u8
+    } else {
+        0
+    };
     if !matches!(msg_type, 1..=5 | 18 | 19 | 24 | 27) {
         return Err(DecodeError::Unsupported(msg_type));
     }
@@ -474,7 +482,10 @@ mod tests {
         let m = msg("13HOI:0P0000VOHLCnHQKwvL05Ip", 0).unwrap();
         assert_eq!(m.mmsi(), 227006760);
         let f = m.fix().unwrap();
-        assert_eq!((f.lat, f.lon, f.speed, f.course), (49.475577, 0.13138, Some(0.0), Some(36.7)));
+        assert_eq!(
+            (f.lat, f.lon, f.speed, f.course),
+            (49.475577, 0.13138, Some(0.0), Some(36.7))
+        );
         assert_eq!(f.heading, None);
         let m = msg(
             "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp888888888880",
@@ -495,6 +506,9 @@ mod tests {
                 need: 143
             })
         );
-        assert!(matches!(msg("E000000000000000", 0), Err(DecodeError::Unsupported(21))));
+        assert!(matches!(
+            msg("E000000000000000", 0),
+            Err(DecodeError::Unsupported(21))
+        ));
     }
 }

@@ -74,10 +74,12 @@ fn hex(s: &[u8]) -> Option<u8> {
 
 /// Splits `body*hh` and checks the checksum over `body`.
 fn checked<'a>(text: &'a [u8], what: &str) -> Result<&'a [u8], Bad> {
-    let star = text
-        .iter()
-        .rposition(|&b| b == b'*')
-        .ok_or_else(|| bad(IssueCode::BadSentence, format!("the {what} has no *checksum")))?;
+    let star = text.iter().rposition(|&b| b == b'*').ok_or_else(|| {
+        bad(
+            IssueCode::BadSentence,
+            format!("the {what} has no *checksum"),
+        )
+    })?;
     let (body, sum) = (&text[..star], &text[star + 1..]);
     let want = hex(sum).ok_or_else(|| {
         bad(
@@ -216,7 +218,10 @@ fn sentence(body: &[u8]) -> Result<Sentence<'_>, Bad> {
         c => {
             return Err(bad(
                 IssueCode::BadSentence,
-                format!("channel {:?} is not A, B, 1 or 2", String::from_utf8_lossy(c)),
+                format!(
+                    "channel {:?} is not A, B, 1 or 2",
+                    String::from_utf8_lossy(c)
+                ),
             ))
         }
     };
@@ -280,7 +285,10 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, Bad> {
     let (tag, rest) = match line.strip_prefix(b"\\") {
         Some(after) => {
             let end = after.iter().position(|&b| b == b'\\').ok_or_else(|| {
-                bad(IssueCode::BadSentence, "the tag block has no closing backslash")
+                bad(
+                    IssueCode::BadSentence,
+                    "the tag block has no closing backslash",
+                )
             })?;
             (tag_block(&after[..end])?, &after[end + 1..])
         }
@@ -295,7 +303,9 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, Bad> {
             let body = checked(&rest[1..], "sentence")?;
             Ok(Line::Time(gatehouse(body)?))
         }
-        Some(b'!' | b'$') if rest.len() >= 6 && rest[1..6].iter().all(u8::is_ascii_alphanumeric) => {
+        Some(b'!' | b'$')
+            if rest.len() >= 6 && rest[1..6].iter().all(u8::is_ascii_alphanumeric) =>
+        {
             Err(bad(
                 IssueCode::NotAis,
                 format!(
@@ -317,19 +327,40 @@ mod tests {
 
     #[test]
     fn lines() {
-        let Line::Ais(tag, s) = parse_line(b"\\s:2573535,c:1671533231*08\\!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\r").unwrap() else {
+        let Line::Ais(tag, s) = parse_line(
+            b"\\s:2573535,c:1671533231*08\\!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23\r",
+        )
+        .unwrap() else {
             panic!()
         };
         assert_eq!(tag.time, Some(1671533231));
         assert_eq!(tag.source.as_deref(), Some("2573535"));
-        assert_eq!((s.total, s.number, s.seq, s.channel), (1, 1, None, Some(b'A')));
+        assert_eq!(
+            (s.total, s.number, s.seq, s.channel),
+            (1, 1, None, Some(b'A'))
+        );
         let e = |l: &str| parse_line(l.as_bytes()).unwrap_err();
-        assert_eq!(e("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*24").0, IssueCode::BadChecksum);
-        assert_eq!(e("!AIVDM,1,1,,B,15N4cJ005Jrek0H@9nDW5608EP,013").0, IssueCode::BadSentence);
-        assert_eq!(e("$GPGGA,184353.07,1929.045,S,02410.506,E,1,04,2.6,100.00,M,-33.9,M,,0000*6D").0, IssueCode::NotAis);
+        assert_eq!(
+            e("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*24").0,
+            IssueCode::BadChecksum
+        );
+        assert_eq!(
+            e("!AIVDM,1,1,,B,15N4cJ005Jrek0H@9nDW5608EP,013").0,
+            IssueCode::BadSentence
+        );
+        assert_eq!(
+            e("$GPGGA,184353.07,1929.045,S,02410.506,E,1,04,2.6,100.00,M,-33.9,M,,0000*6D").0,
+            IssueCode::NotAis
+        );
         assert_eq!(e("IamNotAnAisMessage1111").0, IssueCode::BadSentence);
-        assert_eq!(parse_line(b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17").unwrap(), Line::Time(1210291200));
+        assert_eq!(
+            parse_line(b"$PGHP,1,2008,5,9,0,0,0,10,338,2,,1,09*17").unwrap(),
+            Line::Time(1210291200)
+        );
         assert_eq!(unix_time("1671533231000").unwrap(), 1671533231);
-        assert_eq!(unix_time("12415440354").unwrap_err().0, IssueCode::BadTimestamp);
+        assert_eq!(
+            unix_time("12415440354").unwrap_err().0,
+            IssueCode::BadTimestamp
+        );
     }
 }

@@ -218,8 +218,9 @@ impl<R: Read> NmeaReader<R> {
 
     fn issue(&mut self, code: IssueCode, msg: String, line: u64, raw: String) {
         self.tally.rejected += 1;
-        self.out
-            .push_back(Item::Issue(Issue::new(code, msg).at(&self.file, line).value(raw)));
+        self.out.push_back(Item::Issue(
+            Issue::new(code, msg).at(&self.file, line).value(raw),
+        ));
     }
 
     /// Rejects every line of a message with one reason.
@@ -410,9 +411,7 @@ impl<R: Read> NmeaReader<R> {
             }
             Err(e) => return self.reject(o.lines, IssueCode::BadPayload, &e.to_string()),
         };
-        let Some((time, time_from)) = o
-            .time
-            .or(self.opts.file_time.map(|t| (t, TimeFrom::File)))
+        let Some((time, time_from)) = o.time.or(self.opts.file_time.map(|t| (t, TimeFrom::File)))
         else {
             return self.reject(
                 o.lines,

@@ -24,7 +24,11 @@ impl std::fmt::Display for ArmourError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ArmourError::BadChar(i, c) => {
-                write!(f, "payload character {c:?} at {} is not six-bit armour", i + 1)
+                write!(
+                    f,
+                    "payload character {c:?} at {} is not six-bit armour",
+                    i + 1
+                )
             }
             ArmourError::BadFill(n) => write!(f, "fill bits {n} are not 0-5"),
             ArmourError::Empty => f.write_str("the payload is empty"),

@@ -46,8 +46,8 @@ impl HeaderField for TrackField {
         let n = name.trim().to_ascii_lowercase().replace([' ', '-'], "_");
         Some(match n.as_str() {
             "mmsi" | "userid" | "user_id" => Mmsi,
-            "time" | "timestamp" | "basedatetime" | "base_date_time" | "datetime"
-            | "date_time" | "time_utc" | "utc" | "received" => Time,
+            "time" | "timestamp" | "basedatetime" | "base_date_time" | "datetime" | "date_time"
+            | "time_utc" | "utc" | "received" => Time,
             "lat" | "latitude" => Lat,
             "lon" | "lng" | "long" | "longitude" => Lon,
             "speed" | "sog" | "speed_over_ground" => Speed,
@@ -291,11 +291,7 @@ pub fn parse_row(
         Some(raw) => {
             let digits = raw.strip_prefix("IMO").unwrap_or(raw).trim();
             Some(digits.parse::<u32>().map_err(|_| {
-                Issue::new(
-                    IssueCode::BadNumber,
-                    format!("imo {raw:?} is not a number"),
-                )
-                .value(raw)
+                Issue::new(IssueCode::BadNumber, format!("imo {raw:?} is not a number")).value(raw)
             })?)
         }
         .filter(|&i| i != 0),
@@ -386,8 +382,8 @@ impl<R: Read> TableReader<R> {
                     .map_err(|_| format!("{file}:1: header field {} is not utf-8", i + 1))
             })
             .collect::<Result<_, _>>()?;
-        let cols = TrackColumns::from_header(&header, overrides)
-            .map_err(|e| format!("{file}:1: {e}"))?;
+        let cols =
+            TrackColumns::from_header(&header, overrides).map_err(|e| format!("{file}:1: {e}"))?;
         Ok(TableReader {
             rdr,
             cols,
@@ -436,9 +432,8 @@ impl<R: Read> TableReader<R> {
             first: line,
             last: line,
         };
-        let result = utf8_fields(&self.rec).and_then(|fields| {
-            parse_row(&self.cols, &fields, self.file_time, lines)
-        });
+        let result = utf8_fields(&self.rec)
+            .and_then(|fields| parse_row(&self.cols, &fields, self.file_time, lines));
         // The issue's value is the whole row as read; its message names the field's value.
         let result = result.map_err(|i| i.value(raw()).at(&self.file, line));
         if result.is_ok() {

@@ -155,7 +155,12 @@ fn compare(file: &Path, pyais: &str) -> Outcome {
         file_time: Some(1_714_521_600),
     };
     let (msgs, issues, tally) = read_all(text.as_bytes(), "f", opts).unwrap();
-    assert_eq!(tally.read, tally.decoded + tally.rejected, "{}", file.display());
+    assert_eq!(
+        tally.read,
+        tally.decoded + tally.rejected,
+        "{}",
+        file.display()
+    );
     assert_eq!(tally.rejected as usize, issues.len());
     let mut ours: BTreeMap<String, VecDeque<&Message>> = BTreeMap::new();
     for m in &msgs {
@@ -163,7 +168,9 @@ fn compare(file: &Path, pyais: &str) -> Outcome {
             .map(|l| sentence(lines[l as usize - 1]))
             .filter(|s| !s.starts_with("$PGHP"))
             .collect();
-        ours.entry(key.join("\n")).or_default().push_back(&m.message);
+        ours.entry(key.join("\n"))
+            .or_default()
+            .push_back(&m.message);
     }
     let mut rejected: BTreeMap<&str, Vec<IssueCode>> = BTreeMap::new();
     for i in &issues {
@@ -233,8 +240,9 @@ fn compare(file: &Path, pyais: &str) -> Outcome {
     }
     for (k, q) in ours {
         for m in q {
-            out.failures
-                .push(format!("{k}: we decode {m:?}, pyais yields no such message"));
+            out.failures.push(format!(
+                "{k}: we decode {m:?}, pyais yields no such message"
+            ));
         }
     }
     out
@@ -288,7 +296,11 @@ fn shared_samples_agree_with_pyais() {
         );
         let o = compare(&file, &String::from_utf8(run.stdout).unwrap());
         assert!(o.failures.is_empty(), "{name}: {:#?}", o.failures);
-        println!("{name}: {} messages agree; {} deliberate differences", o.agreed, o.notes.len());
+        println!(
+            "{name}: {} messages agree; {} deliberate differences",
+            o.agreed,
+            o.notes.len()
+        );
         for n in &o.notes {
             println!("  {n}");
         }

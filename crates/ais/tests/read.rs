@@ -65,7 +65,9 @@ fn our_fixture_reads_as_expected() {
     let (with, _, t2) = read_all(&bytes[..], "sea.nmea", opts).unwrap();
     assert_eq!(with.len(), msgs.len() + 1);
     assert_eq!(t2.rejected, tally.rejected - 1);
-    assert!(with.iter().any(|m| m.time_from == TimeFrom::File && m.lines.first == 22));
+    assert!(with
+        .iter()
+        .any(|m| m.time_from == TimeFrom::File && m.lines.first == 22));
 }
 
 #[test]
@@ -94,7 +96,10 @@ fn shared_samples_are_counted_line_by_line() {
         assert_eq!(tally.read, lines, "{name}");
         // Every issue names the file, its line and the raw text.
         for i in &issues {
-            assert!(i.file.is_some() && i.line.is_some() && i.value.is_some(), "{i}");
+            assert!(
+                i.file.is_some() && i.line.is_some() && i.value.is_some(),
+                "{i}"
+            );
         }
         seen.push(format!("{name}: {tally}"));
     }
@@ -114,7 +119,10 @@ fn open_fragments_stay_bounded() {
         // Fragment 1 of 2 with a changing id, never followed by fragment 2.
         let body = format!("AIVDM,2,1,{},A,568rO0@2;=Wl9QUcL00htpN0P4V3L0,0", i % 10);
         let sum = body.bytes().fold(0u8, |a, b| a ^ b);
-        text += &format!("\\c:1714521600*{:02X}\\!{body}*{sum:02X}\n", "c:1714521600".bytes().fold(0u8, |a, b| a ^ b));
+        text += &format!(
+            "\\c:1714521600*{:02X}\\!{body}*{sum:02X}\n",
+            "c:1714521600".bytes().fold(0u8, |a, b| a ^ b)
+        );
     }
     let (msgs, issues, tally) = read_all(text.as_bytes(), "f", Options::default()).unwrap();
     assert!(msgs.is_empty());

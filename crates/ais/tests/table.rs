@@ -54,22 +54,25 @@ fn columns_are_found_by_header_or_by_map() {
     let e = TableReader::new(text.as_bytes(), "p.csv", &[], None)
         .err()
         .unwrap();
-    assert_eq!(e, "p.csv:1: the header has no mmsi column; found: ship, when, y, x");
+    assert_eq!(
+        e,
+        "p.csv:1: the header has no mmsi column; found: ship, when, y, x"
+    );
     let (out, counts) = read(
         text,
-        &[("ship", "mmsi"), ("when", "time"), ("y", "lat"), ("x", "lon")],
+        &[
+            ("ship", "mmsi"),
+            ("when", "time"),
+            ("y", "lat"),
+            ("x", "lon"),
+        ],
         None,
     );
     assert_eq!(counts, (1, 1, 0), "{out}");
     assert!(out.contains("\"lat\":37.6,\"lon\":120.3"), "{out}");
-    let e = TableReader::new(
-        "mmsi,lat,lon,sog,speed\n".as_bytes(),
-        "p.csv",
-        &[],
-        None,
-    )
-    .err()
-    .unwrap();
+    let e = TableReader::new("mmsi,lat,lon,sog,speed\n".as_bytes(), "p.csv", &[], None)
+        .err()
+        .unwrap();
     assert!(e.contains("both give speed: ambiguous"), "{e}");
     let e = TableReader::new(
         "mmsi,lat,lon\n".as_bytes(),
