@@ -4,7 +4,7 @@
 //! Owns: the AIS armour (`sixbit`), message layouts (`message`), sentences and tag blocks
 //! (`nmea`), the streaming NMEA reader (`reader`), positions and static reports (`record`),
 //! position tables (`table`), flags by MMSI (`mid`), designated vessels (`designated`),
-//! distances (`geo`).
+//! distances (`geo`), vessels and their identity over time (`vessel`).
 //!
 //! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
@@ -18,6 +18,7 @@ pub mod reader;
 pub mod record;
 pub mod sixbit;
 pub mod table;
+pub mod vessel;
 
 pub use designated::{imo_valid, Basis, Designation, Watchlist};
 pub use message::{decode, Dimensions, Fix, Identity, Message};
@@ -25,3 +26,4 @@ pub use mid::{MidEntry, Mids};
 pub use reader::{read_all, Decoded, Item, Lines, NmeaReader, Options, Tally, TimeFrom};
 pub use record::{Position, Record, StaticReport};
 pub use table::{parse_time, TableReader, TableRow, TrackColumns, TrackField};
+pub use vessel::{Evidence, IdentitySpan, Vessel, VesselBook, VesselEvent, VesselEventKind};
