@@ -76,13 +76,28 @@ pub struct IdentitySpan {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum VesselEventKind {
-    NameChange { from: String, to: String },
-    ImoChange { from: u32, to: u32 },
-    CallsignChange { from: String, to: String },
+    NameChange {
+        from: String,
+        to: String,
+    },
+    ImoChange {
+        from: u32,
+        to: u32,
+    },
+    CallsignChange {
+        from: String,
+        to: String,
+    },
     /// An IMO number whose check digit is wrong (misprogrammed or made up).
-    InvalidImo { imo: u32 },
+    InvalidImo {
+        imo: u32,
+    },
     /// Two ships broadcast this MMSI: positions `km` apart `hours` apart imply `knots`.
-    SharedMmsi { km: f64, hours: f64, knots: f64 },
+    SharedMmsi {
+        km: f64,
+        hours: f64,
+        knots: f64,
+    },
     /// The vessel's identity is on a designated-vessel list.
     Designated(Designation),
 }
@@ -238,9 +253,7 @@ impl<'a> VesselBook<'a> {
                         .iter()
                         .enumerate()
                         .filter(|(j, o)| {
-                            *j != i
-                                && o.n >= 2
-                                && (o.time - before.time).abs() <= opts.overlap_secs
+                            *j != i && o.n >= 2 && (o.time - before.time).abs() <= opts.overlap_secs
                         })
                         .max_by_key(|(_, o)| o.time)
                         .map(|(_, o)| *o);
@@ -268,8 +281,12 @@ impl<'a> VesselBook<'a> {
                 if let Some(imo) = id.imo {
                     if !imo_valid(imo) && !st.bad_imos.contains(&imo) {
                         st.bad_imos.push(imo);
-                        self.events
-                            .push((mmsi, s.time, VesselEventKind::InvalidImo { imo }, vec![ev]));
+                        self.events.push((
+                            mmsi,
+                            s.time,
+                            VesselEventKind::InvalidImo { imo },
+                            vec![ev],
+                        ));
                     }
                 }
                 match st.spans.last_mut() {
@@ -298,7 +315,8 @@ impl<'a> VesselBook<'a> {
                                 });
                             }
                         }
-                        let changed_type = matches!((c.ship_type, id.ship_type), (Some(a), Some(b)) if a != b);
+                        let changed_type =
+                            matches!((c.ship_type, id.ship_type), (Some(a), Some(b)) if a != b);
                         if changes.is_empty() && !changed_type {
                             // Same identity, perhaps more of it (type 24 parts A and B).
                             merge(&mut cur.0, id);
@@ -318,7 +336,11 @@ impl<'a> VesselBook<'a> {
                 }
                 let cur = &st.spans.last().unwrap().0;
                 for d in self.watch.matches(cur.imo, cur.name.as_deref()) {
-                    if !st.designations.iter().any(|x| x.list == d.list && x.reference == d.reference) {
+                    if !st
+                        .designations
+                        .iter()
+                        .any(|x| x.list == d.list && x.reference == d.reference)
+                    {
                         st.designations.push(d.clone());
                         self.events
                             .push((mmsi, s.time, VesselEventKind::Designated(d), vec![ev]));

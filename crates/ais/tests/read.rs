@@ -132,3 +132,38 @@ fn open_fragments_stay_bounded() {
         .iter()
         .all(|i| i.code == borderwatch_model::IssueCode::IncompleteMessage));
 }
+
+/// Garbage never panics: random bytes, and real sentences cut and mangled at random, are read
+/// into messages or issues, with the count holding.
+#[test]
+fn mangled_input_is_counted_never_a_panic() {
+    let base = std::fs::read(common::fixture("sea.nmea")).unwrap();
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..200 {
+        let mut bytes = base.clone();
+        for _ in 0..(next() % 40) {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = (next() as usize) % bytes.len();
+            match next() % 4 {
+                0 => bytes[i] = next() as u8,
+                1 => {
+                    bytes.remove(i);
+                }
+                2 => bytes.insert(i, b"\\!,*\n$"[(next() % 6) as usize]),
+                _ => bytes.truncate(i.max(1)),
+            }
+        }
+        let (msgs, issues, t) = read_all(&bytes[..], "m", Options::default()).unwrap();
+        assert_eq!(t.read, t.decoded + t.rejected);
+        assert_eq!(t.rejected as usize, issues.len());
+        assert_eq!(t.messages as usize, msgs.len());
+    }
+}

@@ -40,13 +40,30 @@ fn vessels_of_our_fixtures() {
     common::golden("vessels.txt", &out);
 
     let kinds = |mmsi: u32| -> Vec<&VesselEventKind> {
-        events.iter().filter(|e| e.mmsi == mmsi).map(|e| &e.kind).collect()
+        events
+            .iter()
+            .filter(|e| e.mmsi == mmsi)
+            .map(|e| &e.kind)
+            .collect()
     };
-    assert!(matches!(kinds(412000011)[..], [VesselEventKind::NameChange { .. }]));
-    assert!(matches!(kinds(445000012)[..], [VesselEventKind::Designated(ref d)] if d.basis == borderwatch_ais::Basis::Imo));
-    assert!(matches!(kinds(413000013)[..], [VesselEventKind::Designated(ref d)] if d.basis == borderwatch_ais::Basis::NameOnly));
-    assert!(matches!(kinds(413000015)[..], [VesselEventKind::InvalidImo { imo: 9134271 }]));
-    assert!(matches!(kinds(412000014)[..], [VesselEventKind::SharedMmsi { .. }]));
+    assert!(matches!(
+        kinds(412000011)[..],
+        [VesselEventKind::NameChange { .. }]
+    ));
+    assert!(
+        matches!(kinds(445000012)[..], [VesselEventKind::Designated(ref d)] if d.basis == borderwatch_ais::Basis::Imo)
+    );
+    assert!(
+        matches!(kinds(413000013)[..], [VesselEventKind::Designated(ref d)] if d.basis == borderwatch_ais::Basis::NameOnly)
+    );
+    assert!(matches!(
+        kinds(413000015)[..],
+        [VesselEventKind::InvalidImo { imo: 9134271 }]
+    ));
+    assert!(matches!(
+        kinds(412000014)[..],
+        [VesselEventKind::SharedMmsi { .. }]
+    ));
     // One position at 0,0 between good ones is a glitch, not a second ship.
     assert!(kinds(412000016).is_empty());
     let v = |mmsi: u32| vessels.iter().find(|v| v.mmsi == mmsi).unwrap();
@@ -55,5 +72,8 @@ fn vessels_of_our_fixtures() {
     // Class B parts A and B make one identity.
     let b = &v(413000003).identities;
     assert_eq!(b.len(), 1);
-    assert_eq!((b[0].name.as_deref(), b[0].callsign.as_deref()), (Some("YU FENG"), Some("BYF3")));
+    assert_eq!(
+        (b[0].name.as_deref(), b[0].callsign.as_deref()),
+        (Some("YU FENG"), Some("BYF3"))
+    );
 }
