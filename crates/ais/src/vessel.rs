@@ -128,6 +128,13 @@ pub struct Vessel {
     pub designations: Vec<Designation>,
     /// Whether two ships broadcast this MMSI.
     pub shared: bool,
+    /// Identity changes past the most kept (see the module doc).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub changes_not_kept: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 type Ev = (u32, Lines);
@@ -152,11 +159,15 @@ struct State {
     shared_events: u32,
     designations: Vec<Designation>,
     bad_imos: Vec<u32>,
+    changes_not_kept: u64,
 }
 
 /// The most tracks kept per MMSI (the oldest is dropped), and shared-MMSI events per MMSI.
 const MAX_TRACKS: usize = 4;
 const MAX_SHARED_EVENTS: u32 = 4;
+/// The most identity spans kept per MMSI: past it (two ships alternating names, say) the last
+/// span takes the reports and the changes are counted, not kept.
+const MAX_SPANS: usize = 64;
 
 /// Collects vessels from records, file by file.
 pub struct VesselBook<'a> {
@@ -289,6 +300,7 @@ impl<'a> VesselBook<'a> {
                         ));
                     }
                 }
+                let full = st.spans.len() >= MAX_SPANS;
                 match st.spans.last_mut() {
                     None => st.spans.push((known(id), s.time, s.time, 1, ev, ev)),
                     Some(cur) => {
@@ -317,7 +329,10 @@ impl<'a> VesselBook<'a> {
                         }
                         let changed_type =
                             matches!((c.ship_type, id.ship_type), (Some(a), Some(b)) if a != b);
-                        if changes.is_empty() && !changed_type {
+                        if full && (!changes.is_empty() || changed_type) {
+                            st.changes_not_kept += 1;
+                        }
+                        if full || (changes.is_empty() && !changed_type) {
                             // Same identity, perhaps more of it (type 24 parts A and B).
                             merge(&mut cur.0, id);
                             cur.2 = cur.2.max(s.time);
@@ -386,6 +401,7 @@ impl<'a> VesselBook<'a> {
                     .collect(),
                 designations: st.designations.clone(),
                 shared: st.shared_events > 0,
+                changes_not_kept: st.changes_not_kept,
             })
             .collect();
         vessels.sort_by_key(|v| v.mmsi);

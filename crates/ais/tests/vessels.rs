@@ -77,3 +77,35 @@ fn vessels_of_our_fixtures() {
         (Some("YU FENG"), Some("BYF3"))
     );
 }
+
+/// Two ships alternating names on one MMSI: the spans kept are bounded, the rest counted.
+#[test]
+fn alternating_names_stay_bounded() {
+    use borderwatch_ais::{Identity, Lines, Record, StaticReport};
+    let (mids, watch) = (Mids::embedded(), Watchlist::embedded());
+    let mut book = VesselBook::new(&mids, &watch, Options::default());
+    let f = book.file("x");
+    for i in 0..1000u64 {
+        let name = if i % 2 == 0 { "EAST" } else { "WEST" };
+        book.add(
+            f,
+            &Record::Static(StaticReport {
+                mmsi: 412000031,
+                time: 1_714_521_600 + i as i64 * 60,
+                identity: Identity {
+                    name: Some(name.into()),
+                    ..Identity::default()
+                },
+                lines: Lines {
+                    first: i + 1,
+                    last: i + 1,
+                },
+            }),
+        );
+    }
+    let (vessels, events) = book.finish();
+    assert_eq!(vessels[0].identities.len(), 64);
+    // Past the cap, reports are compared with the last span kept: every other one differs.
+    assert_eq!(vessels[0].changes_not_kept, (1000 - 64) / 2);
+    assert_eq!(events.len(), 63);
+}
