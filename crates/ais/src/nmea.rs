@@ -197,11 +197,18 @@ fn small(field: &[u8], what: &str, range: std::ops::RangeInclusive<u8>) -> Resul
 }
 
 fn sentence(body: &[u8]) -> Result<Sentence<'_>, Bad> {
-    let f: Vec<&[u8]> = body.split(|&b| b == b',').collect();
-    if f.len() != 7 {
+    let mut f: [&[u8]; 7] = [&[]; 7];
+    let mut n = 0;
+    for part in body.split(|&b| b == b',') {
+        if n < 7 {
+            f[n] = part;
+        }
+        n += 1;
+    }
+    if n != 7 {
         return Err(bad(
             IssueCode::BadSentence,
-            format!("an AIS sentence has 7 fields, this one {}", f.len()),
+            format!("an AIS sentence has 7 fields, this one {n}"),
         ));
     }
     let head = f[0];

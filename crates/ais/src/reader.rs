@@ -97,6 +97,8 @@ pub struct Options {
     pub file_time: Option<i64>,
 }
 
+const NO_TIME: &str = "the message has no receiver time (no tag block c:, no $PGHP line) and no time is stated for the file";
+
 /// A line kept while its message is open: number and raw text (for the issue if it fails).
 type Kept = (u64, String);
 
@@ -246,19 +248,20 @@ impl<R: Read> NmeaReader<R> {
         }
         self.tally.read += 1;
         self.expire(n);
-        let raw = raw_text(trimmed);
+        // The raw text is made only for lines that are kept or rejected.
+        let raw = || raw_text(trimmed);
         if let Some(len) = over {
             self.issue(
                 IssueCode::TooLarge,
                 format!("the line is {len} bytes, over the limit of {MAX_LINE_BYTES}; skipped"),
                 n,
-                raw,
+                raw(),
             );
             self.buf = bytes;
             return;
         }
         match parse_line(trimmed) {
-            Err(Bad(code, msg)) => self.issue(code, msg, n, raw),
+            Err(Bad(code, msg)) => self.issue(code, msg, n, raw()),
             Ok(Line::Time(t)) => {
                 if let Some(((l, r), _)) = self.stamp.take() {
                     self.issue(
@@ -268,7 +271,7 @@ impl<R: Read> NmeaReader<R> {
                         r,
                     );
                 }
-                self.stamp = Some(((n, raw), t));
+                self.stamp = Some(((n, raw()), t));
             }
             Ok(Line::Ais(tag, s)) => {
                 if let (Some(g), Some(t)) = (tag.group, tag.time) {
@@ -291,14 +294,18 @@ impl<R: Read> NmeaReader<R> {
                     .map(|t| (t, TimeFrom::Tag))
                     .or(group_time.map(|t| (t, TimeFrom::Group)));
                 let key = (s.seq, s.channel, s.talker, s.own, s.total);
-                if s.number == 1 {
+                if s.number == 1 && s.total == 1 && self.stamp.is_none() {
+                    // The common case, without copying: one sentence, one message.
+                    let time = own_time.or(self.opts.file_time.map(|t| (t, TimeFrom::File)));
+                    self.finish_single(n, trimmed, s.payload, s.fill, time, tag.source);
+                } else if s.number == 1 {
                     let mut lines = Vec::with_capacity(s.total as usize + 1);
                     let mut time = own_time;
                     if let Some((kept, t)) = self.stamp.take() {
                         lines.push(kept);
                         time = time.or(Some((t, TimeFrom::Gatehouse)));
                     }
-                    lines.push((n, raw));
+                    lines.push((n, raw()));
                     let open = Open {
                         key,
                         next: 2,
@@ -337,11 +344,11 @@ impl<R: Read> NmeaReader<R> {
                                 s.number - 1
                             ),
                             n,
-                            raw,
+                            raw(),
                         ),
                         Some(i) => {
                             let o = &mut self.open[i];
-                            o.lines.push((n, raw));
+                            o.lines.push((n, raw()));
                             o.payload.extend_from_slice(s.payload);
                             o.fill = s.fill;
                             o.next += 1;
@@ -399,6 +406,41 @@ impl<R: Read> NmeaReader<R> {
         }
     }
 
+    /// Decodes a one-sentence message straight from its line.
+    fn finish_single(
+        &mut self,
+        n: u64,
+        line: &[u8],
+        payload: &[u8],
+        fill: u8,
+        time: Option<(i64, TimeFrom)>,
+        station: Option<String>,
+    ) {
+        let reject = |me: &mut Self, code, why: String| me.issue(code, why, n, raw_text(line));
+        if let Err(e) = self.bits.load(payload, fill) {
+            return reject(self, IssueCode::BadPayload, e.to_string());
+        }
+        let message = match decode(&self.bits) {
+            Ok(m) => m,
+            Err(e @ DecodeError::Unsupported(_)) => {
+                return reject(self, IssueCode::UnsupportedMessage, e.to_string())
+            }
+            Err(e) => return reject(self, IssueCode::BadPayload, e.to_string()),
+        };
+        let Some((time, time_from)) = time else {
+            return reject(self, IssueCode::NoTimestamp, NO_TIME.to_string());
+        };
+        self.tally.decoded += 1;
+        self.tally.messages += 1;
+        self.out.push_back(Item::Message(Decoded {
+            message,
+            time,
+            time_from,
+            lines: Lines { first: n, last: n },
+            station,
+        }));
+    }
+
     fn finish(&mut self, o: Open) {
         let _ = o.group;
         if let Err(e) = self.bits.load(&o.payload, o.fill) {
@@ -413,11 +455,7 @@ impl<R: Read> NmeaReader<R> {
         };
         let Some((time, time_from)) = o.time.or(self.opts.file_time.map(|t| (t, TimeFrom::File)))
         else {
-            return self.reject(
-                o.lines,
-                IssueCode::NoTimestamp,
-                "the message has no receiver time (no tag block c:, no $PGHP line) and no time is stated for the file",
-            );
+            return self.reject(o.lines, IssueCode::NoTimestamp, NO_TIME);
         };
         let lines = Lines {
             first: o.lines[0].0,

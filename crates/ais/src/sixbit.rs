@@ -64,6 +64,10 @@ impl Bits {
             return Err(ArmourError::BadFill(fill));
         }
         self.len = total - fill as usize;
+        // Fill bits read as zero, like bits past the end.
+        if let Some(last) = self.sextets.last_mut() {
+            *last &= !((1u8 << fill) - 1);
+        }
         Ok(())
     }
 
@@ -79,14 +83,15 @@ impl Bits {
     /// `width` (≤ 32) bits from `start`, unsigned; bits past the end read as zero.
     pub fn uint(&self, start: usize, width: usize) -> u32 {
         debug_assert!(width <= 32);
-        let mut v: u64 = 0;
-        for bit in start..start + width {
-            let b = if bit < self.len {
-                (self.sextets[bit / 6] >> (5 - bit % 6)) & 1
-            } else {
-                0
-            };
-            v = (v << 1) | b as u64;
+        let (mut v, mut bit, end) = (0u64, start, start + width);
+        // A sextet (or the part of one the field covers) at a time.
+        while bit < end {
+            let off = bit % 6;
+            let take = (6 - off).min(end - bit);
+            let sext = self.sextets.get(bit / 6).copied().unwrap_or(0);
+            let chunk = (sext >> (6 - off - take)) & ((1u8 << take) - 1);
+            v = (v << take) | chunk as u64;
+            bit += take;
         }
         v as u32
     }
