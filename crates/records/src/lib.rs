@@ -18,8 +18,8 @@ pub use borderwatch_model::Shipment;
 mod file;
 mod header;
 mod stream;
-pub use header::{map_header, HeaderField};
 pub use file::{parse_json_row, read_rows, sniff, Format, Row};
+pub use header::{map_header, HeaderField};
 pub use stream::{head, Rows, MAX_FIELD_BYTES, MAX_HEADER_BYTES, MAX_RECORD_BYTES};
 
 /// The fields a shipment row can carry.
