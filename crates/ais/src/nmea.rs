@@ -4,7 +4,8 @@
 //!
 //! Owns: the sentence fields, checksums (of the sentence and of the tag block), tag block
 //! receiver times (`c:`, Unix seconds, or milliseconds when the value is that large) and
-//! groups (`g:part-total-id`), and `$PGHP` times.
+//! groups (`g:part-total-id`), a Unix time written after the checksum (`…*hh,1714521600`; a
+//! tag block's time wins), and `$PGHP` times.
 //!
 //! Refuses: joining fragments or decoding payloads (`reader.rs`, `message.rs`), and accepting
 //! a line whose checksum does not match — the line is reported, never decoded "anyway".
@@ -286,6 +287,22 @@ fn is_ais_head(body: &[u8]) -> bool {
         && body.get(5) == Some(&b',')
 }
 
+/// A receiver time some feeds write after the checksum (`…*5C,1714521600`): the sentence
+/// without it, and the time.
+fn trailing_time(text: &[u8]) -> Result<(&[u8], Option<i64>), Bad> {
+    let Some(star) = text.iter().rposition(|&b| b == b'*') else {
+        return Ok((text, None));
+    };
+    match text[star + 1..].iter().position(|&b| b == b',') {
+        Some(comma) if comma == 2 => {
+            let end = star + 1 + comma;
+            let raw = std::str::from_utf8(&text[end + 1..]).unwrap_or("?");
+            Ok((&text[..end], Some(unix_time(raw)?)))
+        }
+        _ => Ok((text, None)),
+    }
+}
+
 /// Reads one line (without its line break; surrounding whitespace is ignored).
 pub fn parse_line(line: &[u8]) -> Result<Line<'_>, Bad> {
     let line = line.trim_ascii();
@@ -303,7 +320,12 @@ pub fn parse_line(line: &[u8]) -> Result<Line<'_>, Bad> {
     };
     match rest.first() {
         Some(b'!') if is_ais_head(&rest[1..]) => {
-            let body = checked(&rest[1..], "sentence")?;
+            let (text, trailing) = trailing_time(&rest[1..])?;
+            let body = checked(text, "sentence")?;
+            let mut tag = tag;
+            if tag.time.is_none() {
+                tag.time = trailing;
+            }
             Ok(Line::Ais(tag, sentence(body)?))
         }
         Some(b'$') if rest[1..].starts_with(b"PGHP,") => {
@@ -365,6 +387,16 @@ mod tests {
             Line::Time(1210291200)
         );
         assert_eq!(unix_time("1671533231000").unwrap(), 1671533231);
+        let Line::Ais(tag, _) =
+            parse_line(b"!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23,1714521600").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(tag.time, Some(1714521600));
+        assert_eq!(
+            e("!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23,noon").0,
+            IssueCode::BadTimestamp
+        );
         assert_eq!(
             unix_time("12415440354").unwrap_err().0,
             IssueCode::BadTimestamp

@@ -39,7 +39,7 @@ pub struct Lines {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TimeFrom {
-    /// The tag block's `c:` on one of the message's lines.
+    /// The tag block's `c:` (or a time after the checksum) on one of the message's lines.
     Tag,
     /// The `c:` of an earlier line of the same tag block group.
     Group,
