@@ -8,6 +8,10 @@
 //!
 //! Owns argv, files and output; every rule is in `borderwatch-ais`. Files are kept apart
 //! by what they hold (NMEA sentences, or a CSV header naming MMSI, lat and lon), not by name.
+//! The AIS packs come from the data directory when it has them (`ais/generated/mid.toml`,
+//! `ais/generated/ports.toml`, `ais/generated/ofac-sdn-dprk.toml`), else the embedded copies;
+//! every `ais/designated/*.toml` there is a further designated-vessel list (the UN 1718
+//! Committee's, say).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,7 +22,55 @@ use borderwatch_ais::{
 };
 use borderwatch_model::Issue;
 
-use crate::{load_reference, Failure, Outcome};
+use crate::{data_dir, load_reference, Failure, Outcome};
+
+/// A pack file from the data directory when it has it, else the embedded copy.
+fn pack(data: &Option<PathBuf>, rel: &str, embedded: &str) -> Result<(String, String), Failure> {
+    if let Some(p) = data_dir(data).map(|d| d.join(rel)).filter(|p| p.exists()) {
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?;
+        return Ok((p.display().to_string(), text));
+    }
+    Ok((format!("<embedded>/data/{rel}"), embedded.to_string()))
+}
+
+fn mids(data: &Option<PathBuf>) -> Result<Mids, Failure> {
+    let (name, text) = pack(
+        data,
+        "ais/generated/mid.toml",
+        borderwatch_ais::mid::EMBEDDED,
+    )?;
+    Mids::parse(&name, &text).map_err(|e| Failure::input(format!("error: {e}")))
+}
+
+/// The embedded lists (each replaceable), then every `ais/designated/*.toml` of the data
+/// directory, in name order.
+fn watchlist(data: &Option<PathBuf>) -> Result<Watchlist, Failure> {
+    let mut w = Watchlist::default();
+    let bad = |e: String| Failure::input(format!("error: {e}"));
+    for (rel, text) in borderwatch_ais::designated::EMBEDDED {
+        let rel = rel.trim_start_matches("data/");
+        let (name, text) = pack(data, rel, text)?;
+        w.add(&name, &text).map_err(bad)?;
+    }
+    if let Some(dir) = data_dir(data)
+        .map(|d| d.join("ais/designated"))
+        .filter(|d| d.is_dir())
+    {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| Failure::input(format!("error: {}: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        for p in files {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| Failure::input(format!("error: {}: {e}", p.display())))?;
+            w.add(&p.display().to_string(), &text).map_err(bad)?;
+        }
+    }
+    Ok(w)
+}
 
 pub const EXAMPLES: &str = "Examples:
   borderwatch ais read tracks.nmea > positions.jsonl
@@ -216,7 +268,7 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             })?;
         }
         What::Vessels(c) | What::Events(c) => {
-            let (mids, watch) = (Mids::embedded(), Watchlist::embedded());
+            let (mids, watch) = (mids(data)?, watchlist(data)?);
             let mut book = VesselBook::new(&mids, &watch, Default::default());
             // File ids are the files' places on the command line.
             let files: Vec<String> = c.files.iter().map(|p| p.display().to_string()).collect();
@@ -235,7 +287,13 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             let (vessels, identity_events) = book.finish();
             if events_wanted {
                 let reference = load_reference(data)?;
-                let ports = Ports::embedded(&reference.gazetteer);
+                let (name, text) = pack(
+                    data,
+                    "ais/generated/ports.toml",
+                    borderwatch_ais::ports::EMBEDDED,
+                )?;
+                let ports = Ports::new(&reference.gazetteer, &name, &text)
+                    .map_err(|e| Failure::input(format!("error: {e}")))?;
                 let tracks = events::tracks(records.iter().map(|(f, r)| (*f, r)));
                 drop(records);
                 let o = events::Options::default();

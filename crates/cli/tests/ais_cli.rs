@@ -146,3 +146,54 @@ fn bad_invocations_exit_2_naming_the_cause() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("is an input file"), "{}", err(&o));
 }
+
+/// A list dropped into the data directory's `ais/designated/` is matched too.
+#[test]
+fn further_designated_lists_come_from_the_data_directory() {
+    let dir = tmp("ais", "lists");
+    let lists = dir.join("data/ais/designated");
+    std::fs::create_dir_all(&lists).unwrap();
+    std::fs::write(
+        lists.join("un-1718.toml"),
+        r#"[list]
+id = "un-1718"
+title = "UN Security Council 1718 Committee sanctions list (vessels)"
+authority = "United Nations Security Council"
+published = "2024-01-15"
+source = "a list written for this test"
+
+[[vessel]]
+reference = "test-1"
+name = "PACIFIC HOPE"
+imo = 9123453
+listed_on = "2018-03-30"
+"#,
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let o = bw(
+        &dir.join("unused.db"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "ais",
+            "vessels",
+            &fixture("vessels.csv"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("\"list\":\"un-1718\""), "{}", out(&o));
+    std::fs::write(lists.join("broken.toml"), "[list]\nid = 3\n").unwrap();
+    let o = bw(
+        &dir.join("unused.db"),
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "ais",
+            "vessels",
+            &fixture("vessels.csv"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("broken.toml"), "{}", err(&o));
+}
