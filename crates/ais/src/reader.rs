@@ -247,7 +247,9 @@ impl<R: Read> NmeaReader<R> {
             return;
         }
         self.tally.read += 1;
-        self.expire(n);
+        if !self.open.is_empty() {
+            self.expire(n);
+        }
         // The raw text is made only for lines that are kept or rejected.
         let raw = || raw_text(trimmed);
         if let Some(len) = over {
