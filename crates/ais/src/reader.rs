@@ -111,7 +111,6 @@ struct Open {
     fill: u8,
     time: Option<(i64, TimeFrom)>,
     station: Option<String>,
-    group: Option<u32>,
 }
 
 /// Reads an NMEA file. Iterate with [`NmeaReader::next_item`]; [`NmeaReader::tally`] counts.
@@ -316,7 +315,6 @@ impl<R: Read> NmeaReader<R> {
                         fill: s.fill,
                         time,
                         station: tag.source,
-                        group: tag.group.map(|g| g.id),
                     };
                     if s.total == 1 {
                         self.finish(open);
@@ -444,7 +442,6 @@ impl<R: Read> NmeaReader<R> {
     }
 
     fn finish(&mut self, o: Open) {
-        let _ = o.group;
         if let Err(e) = self.bits.load(&o.payload, o.fill) {
             return self.reject(o.lines, IssueCode::BadPayload, &e.to_string());
         }

@@ -44,9 +44,8 @@ pub fn loitering(tracks: &[Track], ports: &Ports, files: &[String], o: &Options)
             let slow = speed_at(pts, i).is_some_and(|k| k < o.loiter_knots);
             let joined = i > 0 && pts[i].time - pts[i - 1].time <= o.max_gap_secs;
             match (start, slow) {
-                (Some(s), true) if joined => {
-                    let _ = s;
-                }
+                // The run goes on.
+                (Some(_), true) if joined => {}
                 (Some(s), _) => {
                     close(s, i - 1, &mut out);
                     start = slow.then_some(i);
