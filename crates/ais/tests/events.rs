@@ -120,3 +120,37 @@ fn silent_without_the_patterns() {
         "{all:#?}"
     );
 }
+
+/// Tracks thinned to one position per interval keep the events of the tracks (positions
+/// every 10 minutes here: thinning to a minute changes nothing; to half an hour, the calls,
+/// the voyage and the encounter stay).
+#[test]
+fn thinned_tracks_keep_the_events() {
+    let recs = records();
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["voyage.csv".to_string()];
+    let o = Options::default();
+    let kinds = |secs: i64| {
+        let mut b = events::TrackBuilder::new(secs);
+        for r in &recs {
+            b.add(0, r);
+        }
+        let t = b.finish();
+        let mut all = port_calls::port_calls_and_voyages(&t, &ports, &files, &o);
+        all.extend(encounters::encounters(&t, &ports, &files, &o));
+        all.iter()
+            .map(|e| serde_json::to_value(&e.detail).unwrap()["kind"].to_string())
+            .collect::<Vec<_>>()
+    };
+    let full = {
+        let t = events::tracks(recs.iter().map(|r| (0, r)));
+        let mut all = port_calls::port_calls_and_voyages(&t, &ports, &files, &o);
+        all.extend(encounters::encounters(&t, &ports, &files, &o));
+        all.iter()
+            .map(|e| serde_json::to_value(&e.detail).unwrap()["kind"].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(60), full);
+    assert_eq!(kinds(1800), full, "{full:?}");
+}

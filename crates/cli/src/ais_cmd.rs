@@ -275,12 +275,13 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             for f in &files {
                 book.file(f);
             }
-            let mut records: Vec<(u32, Record)> = Vec::new();
+            // One position a minute per vessel is kept for the events: they work in minutes.
+            let mut tracks = events::TrackBuilder::new(60);
             let events_wanted = matches!(a.what, What::Events(_));
             read_files(c, |id, _, rec| {
                 book.add(id, &rec);
-                if events_wanted && matches!(rec, Record::Position(_)) {
-                    records.push((id, rec));
+                if events_wanted {
+                    tracks.add(id, &rec);
                 }
                 Ok(())
             })?;
@@ -294,8 +295,7 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
                 )?;
                 let ports = Ports::new(&reference.gazetteer, &name, &text)
                     .map_err(|e| Failure::input(format!("error: {e}")))?;
-                let tracks = events::tracks(records.iter().map(|(f, r)| (*f, r)));
-                drop(records);
+                let tracks = tracks.finish();
                 let o = events::Options::default();
                 let mut all = port_calls::port_calls_and_voyages(&tracks, &ports, &files, &o);
                 all.extend(dark::dark_periods(&tracks, &ports, &files, &o));

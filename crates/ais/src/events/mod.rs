@@ -93,29 +93,65 @@ pub struct Track {
     pub points: Vec<Point>,
 }
 
-/// Tracks from records read from files (`(file id, record)`), by MMSI; a second position at
-/// the same time as one before it is dropped.
+/// Tracks from records read from files (`(file id, record)`), by MMSI, every position kept
+/// (a second one at the same time as one before it is dropped).
 pub fn tracks<'r>(records: impl IntoIterator<Item = (u32, &'r Record)>) -> Vec<Track> {
-    let mut by: std::collections::BTreeMap<u32, Vec<Point>> = Default::default();
+    let mut b = TrackBuilder::new(0);
     for (file, r) in records {
-        if let Record::Position(p) = r {
-            by.entry(p.mmsi).or_default().push(Point {
-                time: p.time,
-                lat: p.lat,
-                lon: p.lon,
-                speed: p.speed,
-                file,
-                line: p.lines.first,
-            });
+        b.add(file, r);
+    }
+    b.finish()
+}
+
+/// Builds tracks as records stream by, keeping a compact point per position — and, with
+/// `min_point_secs` > 0, only positions at least that long after the vessel's last one kept
+/// (class A ships report every few seconds under way; the detectors work in minutes), so
+/// memory grows with the time covered, not with the report rate.
+#[derive(Debug, Default)]
+pub struct TrackBuilder {
+    min_point_secs: i64,
+    by: std::collections::BTreeMap<u32, Vec<Point>>,
+}
+
+impl TrackBuilder {
+    pub fn new(min_point_secs: i64) -> TrackBuilder {
+        TrackBuilder {
+            min_point_secs,
+            by: Default::default(),
         }
     }
-    by.into_iter()
-        .map(|(mmsi, mut points)| {
-            points.sort_by_key(|p| p.time);
-            points.dedup_by_key(|p| p.time);
-            Track { mmsi, points }
-        })
-        .collect()
+
+    /// Adds a record read from file `file` (static reports are not part of a track).
+    pub fn add(&mut self, file: u32, r: &Record) {
+        let Record::Position(p) = r else { return };
+        let pts = self.by.entry(p.mmsi).or_default();
+        if let Some(last) = pts.last() {
+            let dt = p.time - last.time;
+            if dt >= 0 && dt < self.min_point_secs.max(1) {
+                return;
+            }
+        }
+        pts.push(Point {
+            time: p.time,
+            lat: p.lat,
+            lon: p.lon,
+            speed: p.speed,
+            file,
+            line: p.lines.first,
+        });
+    }
+
+    /// The tracks, by MMSI, each in time order.
+    pub fn finish(self) -> Vec<Track> {
+        self.by
+            .into_iter()
+            .map(|(mmsi, mut points)| {
+                points.sort_by_key(|p| p.time);
+                points.dedup_by_key(|p| p.time);
+                Track { mmsi, points }
+            })
+            .collect()
+    }
 }
 
 /// The evidence of some positions: per file, the range of their lines.
