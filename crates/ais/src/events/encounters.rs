@@ -8,13 +8,15 @@
 //! [`Options::max_gap_secs`] apart (a vessel is not placed where it was not seen). Vessels at
 //! one step are put in cells of 0.01° (wider than 500 m below 87° of latitude) and compared
 //! with those in the same and the neighbouring cells, so the work grows with the positions, not
-//! with the square of the vessels. Speeds are reported speeds (the mean of the two positions
+//! with the square of the vessels. Steps are made one at a time from a cursor per track, so
+//! the memory beyond the tracks is one step's vessels and the pairs close at that step. Speeds are reported speeds (the mean of the two positions
 //! around a step), else implied by them. The median is over both vessels' speeds at every step
 //! of the encounter; the distance to port is that of the encounter's mean position.
 //!
 //! Evidence: the positions of both vessels during the encounter.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 
 use super::{evidence, median, round, Detail, Options, SeaEvent, Track};
 use crate::geo::{distance_km, knots};
@@ -39,56 +41,117 @@ struct Run {
     n: u32,
 }
 
-fn samples(tracks: &[Track], o: &Options) -> Vec<Sample> {
-    let mut out = Vec::new();
-    for (ti, t) in tracks.iter().enumerate() {
-        for w in t.points.windows(2) {
-            let (a, b) = (&w[0], &w[1]);
+/// Where one track is at each step, pair of positions by pair of positions.
+struct Cursor {
+    pair: usize,
+    step: i64,
+}
+
+impl Cursor {
+    /// The track's next sample, at this cursor's step or later.
+    fn next(&mut self, ti: usize, t: &Track, o: &Options) -> Option<Sample> {
+        let pts = &t.points;
+        while self.pair + 1 < pts.len() {
+            let (a, b) = (&pts[self.pair], &pts[self.pair + 1]);
             let dt = b.time - a.time;
-            if dt <= 0 || dt > o.max_gap_secs {
-                continue;
-            }
-            let implied = knots(distance_km(a.lat, a.lon, b.lat, b.lon), dt).unwrap_or(0.0);
-            let k = match (a.speed, b.speed) {
-                (Some(x), Some(y)) => (x + y) / 2.0,
-                (Some(x), None) | (None, Some(x)) => x,
-                (None, None) => implied,
-            };
             // Steps in [a.time, b.time): each step belongs to one pair of positions.
             let first =
                 a.time.div_euclid(o.step_secs) + i64::from(a.time.rem_euclid(o.step_secs) != 0);
-            let mut s = first;
-            while s * o.step_secs < b.time {
-                let f = (s * o.step_secs - a.time) as f64 / dt as f64;
-                out.push(Sample {
-                    step: s,
-                    track: ti,
-                    lat: a.lat + (b.lat - a.lat) * f,
-                    lon: a.lon + (b.lon - a.lon) * f,
-                    knots: k,
-                });
-                s += 1;
+            self.step = self.step.max(first);
+            if dt <= 0 || dt > o.max_gap_secs || self.step * o.step_secs >= b.time {
+                self.pair += 1;
+                continue;
             }
+            let k = match (a.speed, b.speed) {
+                (Some(x), Some(y)) => (x + y) / 2.0,
+                (Some(x), None) | (None, Some(x)) => x,
+                (None, None) => knots(distance_km(a.lat, a.lon, b.lat, b.lon), dt).unwrap_or(0.0),
+            };
+            let f = (self.step * o.step_secs - a.time) as f64 / dt as f64;
+            let s = Sample {
+                step: self.step,
+                track: ti,
+                lat: a.lat + (b.lat - a.lat) * f,
+                lon: a.lon + (b.lon - a.lon) * f,
+                knots: k,
+            };
+            self.step += 1;
+            return Some(s);
         }
+        None
     }
-    out.sort_by_key(|s| (s.step, s.track));
-    out
+}
+
+/// Every track's samples, step by step in time order (tracks in order within a step), made
+/// as they are needed: the memory is one cursor per track.
+struct Steps<'a> {
+    tracks: &'a [Track],
+    o: &'a Options,
+    cursors: Vec<Cursor>,
+    pending: Vec<Option<Sample>>,
+    heap: BinaryHeap<Reverse<(i64, usize)>>,
+}
+
+impl<'a> Steps<'a> {
+    fn new(tracks: &'a [Track], o: &'a Options) -> Steps<'a> {
+        let mut s = Steps {
+            tracks,
+            o,
+            cursors: (0..tracks.len())
+                .map(|_| Cursor {
+                    pair: 0,
+                    step: i64::MIN,
+                })
+                .collect(),
+            pending: vec![None; tracks.len()],
+            heap: BinaryHeap::new(),
+        };
+        for ti in 0..tracks.len() {
+            s.refill(ti);
+        }
+        s
+    }
+
+    fn refill(&mut self, ti: usize) {
+        let next = self.cursors[ti].next(ti, &self.tracks[ti], self.o);
+        if let Some(x) = &next {
+            self.heap.push(Reverse((x.step, ti)));
+        }
+        self.pending[ti] = next;
+    }
+
+    /// The samples of the next step that has any.
+    fn next_step(&mut self, at: &mut Vec<Sample>) -> bool {
+        at.clear();
+        let Some(&Reverse((step, _))) = self.heap.peek() else {
+            return false;
+        };
+        while let Some(&Reverse((s, ti))) = self.heap.peek() {
+            if s != step {
+                break;
+            }
+            self.heap.pop();
+            at.push(
+                self.pending[ti]
+                    .take()
+                    .expect("a queued track has its sample"),
+            );
+            self.refill(ti);
+        }
+        true
+    }
 }
 
 /// The encounters between every two tracks.
 pub fn encounters(tracks: &[Track], ports: &Ports, files: &[String], o: &Options) -> Vec<SeaEvent> {
-    let all = samples(tracks, o);
+    let mut steps = Steps::new(tracks, o);
     let mut runs: HashMap<(usize, usize), Run> = HashMap::new();
     let mut out = Vec::new();
     let cell = |s: &Sample| ((s.lat / 0.01).floor() as i64, (s.lon / 0.01).floor() as i64);
-    let mut i = 0;
-    while i < all.len() {
-        let step = all[i].step;
-        let mut j = i;
-        while j < all.len() && all[j].step == step {
-            j += 1;
-        }
-        let at = &all[i..j];
+    let mut at = Vec::new();
+    while steps.next_step(&mut at) {
+        let step = at[0].step;
+        let at = &at[..];
         let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
         for (k, s) in at.iter().enumerate() {
             grid.entry(cell(s)).or_default().push(k);
@@ -135,7 +198,6 @@ pub fn encounters(tracks: &[Track], ports: &Ports, files: &[String], o: &Options
             let r = runs.remove(&k).unwrap();
             judge(k, r, tracks, ports, files, o, &mut out);
         }
-        i = j;
     }
     let mut rest: Vec<_> = runs.into_iter().collect();
     rest.sort_by_key(|(k, r)| (r.start, *k));
