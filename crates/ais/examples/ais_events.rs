@@ -1,8 +1,8 @@
-//! Times the dark-period and encounter detectors on synthetic tracks: `cargo run --release -p
+//! Times the detectors (port calls and voyages, dark periods, encounters, loitering) on synthetic tracks: `cargo run --release -p
 //! borderwatch-ais --example ais_events -- VESSELS POSITIONS_EACH` (random walks in the Yellow
 //! Sea, one position a minute; for measuring, not a test).
 
-use borderwatch_ais::events::{dark, encounters, Options, Point, Track};
+use borderwatch_ais::events::{dark, encounters, loitering, port_calls, Options, Point, Track};
 use borderwatch_ais::Ports;
 use borderwatch_reference::Reference;
 
@@ -52,11 +52,17 @@ fn main() {
     let t = std::time::Instant::now();
     let d = dark::dark_periods(&tracks, &ports, &files, &o);
     let e = encounters::encounters(&tracks, &ports, &files, &o);
+    let gaps_and_encounters = t.elapsed();
+    let c = port_calls::port_calls_and_voyages(&tracks, &ports, &files, &o);
+    let l = loitering::loitering(&tracks, &ports, &files, &o);
     println!(
-        "{} positions: {} dark periods, {} encounters in {:.2?}",
+        "{} positions: {} dark periods, {} encounters in {:.2?}; {} port calls and voyages, {} loitering, all in {:.2?}",
         vessels * each,
         d.len(),
         e.len(),
+        gaps_and_encounters,
+        c.len(),
+        l.len(),
         t.elapsed()
     );
 }

@@ -8,6 +8,8 @@
 //! `events::Options`; anchorages are not known apart from their port (an anchorage lies within
 //! the port's radius of the point, or is not known).
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use borderwatch_model::PlaceKind;
@@ -47,10 +49,21 @@ struct Pack {
     ports: Vec<Entry>,
 }
 
-/// The ports known.
+/// The ports known, with a grid of cells of [`CELL_DEG`] for finding those near a point.
 #[derive(Debug, Clone, Default)]
 pub struct Ports {
     pub ports: Vec<Port>,
+    grid: HashMap<(i32, i32), Vec<usize>>,
+}
+
+/// The grid's cell, degrees.
+pub const CELL_DEG: f64 = 0.25;
+
+fn cell(lat: f64, lon: f64) -> (i32, i32) {
+    (
+        (lat / CELL_DEG).floor() as i32,
+        (lon / CELL_DEG).floor() as i32,
+    )
 }
 
 impl Ports {
@@ -103,7 +116,11 @@ impl Ports {
                 lon: e.lon,
             });
         }
-        Ok(Ports { ports })
+        let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
+        for (i, p) in ports.iter().enumerate() {
+            grid.entry(cell(p.lat, p.lon)).or_default().push(i);
+        }
+        Ok(Ports { ports, grid })
     }
 
     /// The gazetteer's ports and the embedded pack.
@@ -112,11 +129,45 @@ impl Ports {
             .expect("the embedded ports pack is checked by tests")
     }
 
-    /// The nearest port and its distance, km.
+    /// The nearest port and its distance, km (every port looked at: for the few points that
+    /// need it; [`Ports::nearest_within`] is the one for every position).
     pub fn nearest(&self, lat: f64, lon: f64) -> Option<(&Port, f64)> {
         self.ports
             .iter()
             .map(|p| (p, distance_km(lat, lon, p.lat, p.lon)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
+
+    /// The nearest port within `km` of a point (its index and distance), looking only at the
+    /// grid cells that can hold one.
+    pub fn nearest_within(&self, lat: f64, lon: f64, km: f64) -> Option<(usize, f64)> {
+        let dlat = km / 111.0;
+        let dlon = km / (111.0 * lat.to_radians().cos().max(0.01));
+        let (ry, rx) = (
+            (dlat / CELL_DEG).ceil() as i32,
+            (dlon / CELL_DEG).ceil() as i32,
+        );
+        let (cy, cx) = cell(lat, lon);
+        let mut best: Option<(usize, f64)> = None;
+        for y in cy - ry..=cy + ry {
+            for x in cx - rx..=cx + rx {
+                for &i in self.grid.get(&(y, x)).into_iter().flatten() {
+                    let p = &self.ports[i];
+                    let d = distance_km(lat, lon, p.lat, p.lon);
+                    if d <= km && best.is_none_or(|(_, b)| d < b) {
+                        best = Some((i, d));
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// The distance to the nearest port, km, looked up near the point first.
+    pub fn distance_to_nearest(&self, lat: f64, lon: f64) -> f64 {
+        match self.nearest_within(lat, lon, 50.0) {
+            Some((_, d)) => d,
+            None => self.nearest(lat, lon).map_or(f64::INFINITY, |(_, d)| d),
+        }
     }
 }

@@ -67,3 +67,29 @@ fn generated_packs_are_what_the_scripts_make() {
         &["--source", &s("searoute-ports-neasia/ports_neasia.geojson")],
     );
 }
+
+/// The grid finds what a look at every port finds.
+#[test]
+fn nearest_within_agrees_with_every_port() {
+    let g = Reference::embedded().unwrap().gazetteer;
+    let ports = Ports::embedded(&g);
+    let mut n = 0;
+    for i in 0..400 {
+        let (lat, lon) = (
+            30.0 + (i % 20) as f64 * 0.97,
+            118.0 + (i / 20) as f64 * 1.31,
+        );
+        for km in [3.0, 10.0, 60.0] {
+            let slow = ports
+                .nearest(lat, lon)
+                .filter(|(_, d)| *d <= km)
+                .map(|(p, d)| (p.id.clone(), d));
+            let fast = ports
+                .nearest_within(lat, lon, km)
+                .map(|(i, d)| (ports.ports[i].id.clone(), d));
+            assert_eq!(slow, fast, "{lat},{lon} within {km} km");
+            n += usize::from(fast.is_some());
+        }
+    }
+    assert!(n > 50, "{n}");
+}

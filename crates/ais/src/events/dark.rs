@@ -30,10 +30,7 @@ pub fn dark_periods(
             if secs < o.dark_secs {
                 continue;
             }
-            if ports
-                .nearest(a.lat, a.lon)
-                .is_some_and(|(_, d)| d <= o.port_exit_km)
-            {
+            if ports.nearest_within(a.lat, a.lon, o.port_exit_km).is_some() {
                 continue;
             }
             let mut recent: Vec<f64> = pts[i.saturating_sub(10)..i]
@@ -56,9 +53,8 @@ pub fn dark_periods(
                 .map(|p| p.id.clone())
                 .collect();
             let reappeared_in = ports
-                .nearest(b.lat, b.lon)
-                .filter(|(_, d)| *d <= o.port_exit_km)
-                .map(|(p, _)| p.id.clone());
+                .nearest_within(b.lat, b.lon, o.port_exit_km)
+                .map(|(i, _)| ports.ports[i].id.clone());
             out.push(SeaEvent {
                 vessels: vec![t.mmsi],
                 start: a.time,

@@ -228,7 +228,7 @@ fn judge(
         return;
     }
     let (lat, lon) = (r.lat / r.n as f64, r.lon / r.n as f64);
-    let port_km = ports.nearest(lat, lon).map_or(f64::INFINITY, |(_, d)| d);
+    let port_km = ports.distance_to_nearest(lat, lon);
     if port_km < o.anchorage_km {
         return;
     }

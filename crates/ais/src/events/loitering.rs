@@ -19,9 +19,7 @@ pub fn loitering(tracks: &[Track], ports: &Ports, files: &[String], o: &Options)
                 return;
             }
             let mid = &pts[(s + e) / 2];
-            let port_km = ports
-                .nearest(mid.lat, mid.lon)
-                .map_or(f64::INFINITY, |(_, d)| d);
+            let port_km = ports.distance_to_nearest(mid.lat, mid.lon);
             if port_km < o.anchorage_km {
                 return;
             }

@@ -38,15 +38,12 @@ fn calls(track: &Track, ports: &Ports, o: &Options) -> Vec<(Call, bool)> {
                 out.push((c, false));
             }
         }
-        if let Some((port, d)) = ports.nearest(p.lat, p.lon) {
-            if d <= o.port_enter_km {
-                let idx = ports.ports.iter().position(|q| q.id == port.id).unwrap();
-                cur = Some(Call {
-                    port: idx,
-                    first: i,
-                    last: i,
-                });
-            }
+        if let Some((idx, _)) = ports.nearest_within(p.lat, p.lon, o.port_enter_km) {
+            cur = Some(Call {
+                port: idx,
+                first: i,
+                last: i,
+            });
         }
     }
     if let Some(c) = cur {
