@@ -32,3 +32,37 @@ mod tests {
         assert_eq!(super::knots(1.852, 3600), Some(1.0));
     }
 }
+
+/// A fast hasher for grid cells (pairs of small integers) and pair keys; the standard
+/// SipHash was most of the cost of a grid lookup. Keys are cells of coordinates, bounded in
+/// number by the grid, so collision attacks buy little.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CellHasher(u64);
+
+const K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl std::hash::Hasher for CellHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.write_u64(i as u32 as u64);
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(K);
+    }
+}
+
+/// A hash map keyed by grid cells.
+pub type CellMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<CellHasher>>;

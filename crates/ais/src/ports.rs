@@ -8,14 +8,12 @@
 //! `events::Options`; anchorages are not known apart from their port (an anchorage lies within
 //! the port's radius of the point, or is not known).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use borderwatch_model::PlaceKind;
 use borderwatch_reference::gazetteer::Gazetteer;
 
-use crate::geo::distance_km;
+use crate::geo::{distance_km, CellMap};
 
 pub const EMBEDDED: &str = include_str!("../../../data/ais/generated/ports.toml");
 
@@ -53,7 +51,7 @@ struct Pack {
 #[derive(Debug, Clone, Default)]
 pub struct Ports {
     pub ports: Vec<Port>,
-    grid: HashMap<(i32, i32), Vec<usize>>,
+    grid: CellMap<(i32, i32), Vec<usize>>,
 }
 
 /// The grid's cell, degrees.
@@ -116,7 +114,7 @@ impl Ports {
                 lon: e.lon,
             });
         }
-        let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
+        let mut grid: CellMap<(i32, i32), Vec<usize>> = CellMap::default();
         for (i, p) in ports.iter().enumerate() {
             grid.entry(cell(p.lat, p.lon)).or_default().push(i);
         }

@@ -16,10 +16,10 @@
 //! Evidence: the positions of both vessels during the encounter.
 
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use super::{evidence, median, round, Detail, Options, SeaEvent, Track};
-use crate::geo::{distance_km, knots};
+use crate::geo::{distance_km, knots, CellMap};
 use crate::ports::Ports;
 
 #[derive(Clone, Copy)]
@@ -145,14 +145,14 @@ impl<'a> Steps<'a> {
 /// The encounters between every two tracks.
 pub fn encounters(tracks: &[Track], ports: &Ports, files: &[String], o: &Options) -> Vec<SeaEvent> {
     let mut steps = Steps::new(tracks, o);
-    let mut runs: HashMap<(usize, usize), Run> = HashMap::new();
+    let mut runs: CellMap<(usize, usize), Run> = CellMap::default();
     let mut out = Vec::new();
     let cell = |s: &Sample| ((s.lat / 0.01).floor() as i64, (s.lon / 0.01).floor() as i64);
     let mut at = Vec::new();
     while steps.next_step(&mut at) {
         let step = at[0].step;
         let at = &at[..];
-        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        let mut grid: CellMap<(i64, i64), Vec<usize>> = CellMap::default();
         for (k, s) in at.iter().enumerate() {
             grid.entry(cell(s)).or_default().push(k);
         }
