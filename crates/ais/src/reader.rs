@@ -187,34 +187,46 @@ impl<R: Read> NmeaReader<R> {
         }
     }
 
-    /// Reads the next line into `buf`; `Some(n)` with its full length when over the limit.
+    /// Reads the next line into `buf`; `Some(n)` with its full length when over the limit
+    /// (then `buf` holds only its first bytes).
     fn read_line(&mut self) -> std::io::Result<Option<Option<usize>>> {
         self.buf.clear();
-        let mut len = 0usize;
-        let mut any = false;
+        // `read_until` finds the line break with memchr; `take` bounds what a line may hold.
+        let n = (&mut self.input)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+            return Ok(Some(None));
+        }
+        if self.buf.len() <= MAX_LINE_BYTES {
+            return Ok(Some(None)); // the last line, without a line break
+        }
+        // Over the limit: skip the rest of the line without keeping it.
+        let mut len = self.buf.len();
         loop {
             let chunk = self.input.fill_buf()?;
             if chunk.is_empty() {
                 break;
             }
-            any = true;
-            let end = chunk.iter().position(|&b| b == b'\n');
-            let body = &chunk[..end.unwrap_or(chunk.len())];
-            if len + body.len() <= MAX_LINE_BYTES {
-                self.buf.extend_from_slice(body);
-            }
-            len += body.len();
-            let take = end.map_or(chunk.len(), |e| e + 1);
-            self.input.consume(take);
-            if end.is_some() {
-                break;
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    len += i;
+                    self.input.consume(i + 1);
+                    break;
+                }
+                None => {
+                    len += chunk.len();
+                    let k = chunk.len();
+                    self.input.consume(k);
+                }
             }
         }
-        if !any {
-            return Ok(None);
-        }
-        self.line += 1;
-        Ok(Some((len > MAX_LINE_BYTES).then_some(len)))
+        Ok(Some(Some(len)))
     }
 
     fn issue(&mut self, code: IssueCode, msg: String, line: u64, raw: String) {

@@ -167,3 +167,35 @@ fn mangled_input_is_counted_never_a_panic() {
         assert_eq!(t.messages as usize, msgs.len());
     }
 }
+
+/// A line over the limit is one rejected line, its length said, its bytes skipped; the lines
+/// around it keep their numbers. A last line without a line break is read.
+#[test]
+fn long_lines_are_rejected_and_skipped() {
+    use borderwatch_ais::reader::MAX_LINE_BYTES;
+    let good = "\\c:1714521600*5A\\!AIVDM,1,1,,A,13HOI:0P0000VOHLCnHQKwvL05Ip,0*23";
+    for long in [MAX_LINE_BYTES + 1, 3 * 256 * 1024 + 17] {
+        let text = format!(
+            "{good}\n{}\n{good}\n{}\n{good}",
+            "x".repeat(long),
+            "y".repeat(MAX_LINE_BYTES)
+        );
+        let (msgs, issues, t) = read_all(text.as_bytes(), "f", Options::default()).unwrap();
+        assert_eq!(
+            msgs.iter().map(|m| m.lines.first).collect::<Vec<_>>(),
+            [1, 3, 5]
+        );
+        assert_eq!((t.read, t.decoded, t.rejected), (5, 3, 2));
+        assert_eq!(issues[0].line, Some(2));
+        assert_eq!(
+            issues[0].message,
+            format!("the line is {long} bytes, over the limit of {MAX_LINE_BYTES}; skipped")
+        );
+        assert!(issues[0].value.as_ref().unwrap().len() < 400);
+        // A line of exactly the limit is read (and is no sentence).
+        assert_eq!(
+            (issues[1].line, issues[1].code),
+            (Some(4), borderwatch_model::IssueCode::BadSentence)
+        );
+    }
+}
