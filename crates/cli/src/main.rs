@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod ais_cmd;
 mod analyze_cmd;
 mod extract_cmd;
 mod guard;
@@ -104,6 +105,9 @@ enum Command {
         after_help = "Examples:\n  borderwatch simulate --out sim/\n  borderwatch simulate --scenario default --days 90 --set crossing.quanhe-wonjong.inspection.prohibited=0.8 --out sim/\n  borderwatch simulate compare default tighten-quanhe --html compare.html\n  borderwatch simulate compare default default --set-b crossing.changbai-hyesan.inspection.prohibited=0.8"
     )]
     Simulate(sim_cmd::Args),
+    /// Vessel tracks (AIS NMEA, position tables): positions, vessels, events at sea.
+    #[command(after_help = ais_cmd::EXAMPLES)]
+    Ais(ais_cmd::Args),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -237,6 +241,7 @@ fn main() -> ExitCode {
         Command::Run(a) => analyze_cmd::run(&cli.data, &cli.db, a),
         Command::Simulate(a) => sim_cmd::run(&cli.data, a),
         Command::Serve(a) => serve_cmd::run(&cli.data, &cli.db, a),
+        Command::Ais(a) => ais_cmd::run(&cli.data, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

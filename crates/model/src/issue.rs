@@ -50,6 +50,26 @@ pub enum IssueCode {
     ChangedWhileRead,
     /// A file or folder that could not be opened or read.
     Unreadable,
+    /// A line that is not a well-formed AIS sentence (fields, fragment numbers, channel).
+    BadSentence,
+    /// A sentence or tag block whose checksum does not match its text.
+    BadChecksum,
+    /// An AIS payload that cannot be decoded (bad characters, fill bits, too short for its type).
+    BadPayload,
+    /// A fragment of a multi-part AIS message whose other parts are missing or out of order.
+    IncompleteMessage,
+    /// An AIS message of a type borderwatch does not read (only 1-5, 18, 19, 24, 27 are).
+    UnsupportedMessage,
+    /// An NMEA sentence that is not AIS (e.g. `$GPGGA`): not a track.
+    NotAis,
+    /// A position or report with no time of its own and no time stated for the file.
+    NoTimestamp,
+    /// A receiver time (tag block `c:`, `$PGHP`, a time column) that cannot be read.
+    BadTimestamp,
+    /// A receiver time line (`$PGHP`) followed by no AIS sentence before the next one.
+    UnusedTimestamp,
+    /// Coordinates outside -90..90 / -180..180, or a speed, course or heading out of range.
+    BadPosition,
 }
 
 impl IssueCode {
@@ -74,6 +94,16 @@ impl IssueCode {
             IssueCode::LinkOutside => "link-outside",
             IssueCode::ChangedWhileRead => "changed-while-read",
             IssueCode::Unreadable => "unreadable",
+            IssueCode::BadSentence => "bad-sentence",
+            IssueCode::BadChecksum => "bad-checksum",
+            IssueCode::BadPayload => "bad-payload",
+            IssueCode::IncompleteMessage => "incomplete-message",
+            IssueCode::UnsupportedMessage => "unsupported-message",
+            IssueCode::NotAis => "not-ais",
+            IssueCode::NoTimestamp => "no-timestamp",
+            IssueCode::BadTimestamp => "bad-timestamp",
+            IssueCode::UnusedTimestamp => "unused-timestamp",
+            IssueCode::BadPosition => "bad-position",
         }
     }
 }

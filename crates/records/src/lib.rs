@@ -16,9 +16,11 @@ use borderwatch_model::{parse_date, Date, Direction, HsCode, Issue, IssueCode, M
 pub use borderwatch_model::Shipment;
 
 mod file;
+mod header;
 mod stream;
 mod utf16;
 pub use file::{parse_json_row, read_rows, sniff, Format, Row};
+pub use header::{map_header, HeaderField};
 pub use stream::{head, Rows, MAX_FIELD_BYTES, MAX_HEADER_BYTES, MAX_RECORD_BYTES};
 pub use utf16::Utf8Reader;
 
@@ -71,6 +73,18 @@ impl Field {
         )
     }
     pub fn name(self) -> &'static str {
+        HeaderField::name(self)
+    }
+}
+
+impl HeaderField for Field {
+    fn parse(name: &str) -> Option<Field> {
+        Field::parse(name)
+    }
+    fn all_names() -> &'static str {
+        "hs, description, direction, date, quantity, unit, value, product, shipment_id, origin, destination, crossing, mode"
+    }
+    fn name(self) -> &'static str {
         match self {
             Field::Hs => "hs",
             Field::Description => "description",
@@ -106,66 +120,7 @@ impl Columns {
         header: &[String],
         overrides: &[(String, String)],
     ) -> Result<Columns, String> {
-        const CHOOSE: &str = "ambiguous: say which with --map COLUMN=FIELD, or rename one";
-        for (i, h) in header.iter().enumerate() {
-            let h = h.trim();
-            if h.is_empty() {
-                continue;
-            }
-            if let Some(j) = header[..i].iter().position(|x| x.trim() == h) {
-                return Err(format!(
-                    "columns {} and {} are both named {h:?}: {CHOOSE}",
-                    j + 1,
-                    i + 1
-                ));
-            }
-        }
-        let mut mapped: BTreeMap<Field, (usize, &str)> = BTreeMap::new();
-        for (k, (col, field)) in overrides.iter().enumerate() {
-            let f = Field::parse(field).ok_or_else(|| {
-                format!("--map {col}={field}: unknown field {field:?} (hs, description, direction, date, quantity, unit, value, product, shipment_id, origin, destination, crossing, mode)")
-            })?;
-            let i = header
-                .iter()
-                .position(|h| h.trim() == col.trim())
-                .ok_or_else(|| format!("--map {col}={field}: no column {col:?} in the header"))?;
-            if overrides[..k].iter().any(|(c, _)| c.trim() == col.trim()) {
-                return Err(format!("--map {col}= is given twice: ambiguous"));
-            }
-            if let Some((_, other)) = mapped.get(&f) {
-                return Err(format!(
-                    "--map {other}={} and --map {col}={field} both give {}: ambiguous",
-                    overrides
-                        .iter()
-                        .find(|(c, _)| c == other)
-                        .map_or("", |(_, f)| f.as_str()),
-                    f.name()
-                ));
-            }
-            mapped.insert(f, (i, col));
-        }
-        let mut index: BTreeMap<Field, usize> = mapped.iter().map(|(f, (i, _))| (*f, *i)).collect();
-        for (i, h) in header.iter().enumerate() {
-            // A mapped column is that field only; a field given by --map ignores its names.
-            if mapped.values().any(|(j, _)| *j == i) {
-                continue;
-            }
-            let Some(f) = Field::parse(h) else { continue };
-            if mapped.contains_key(&f) {
-                continue;
-            }
-            if let Some(&j) = index.get(&f) {
-                return Err(format!(
-                    "columns {} ({}) and {} ({}) both give {}: {CHOOSE}",
-                    j + 1,
-                    header[j].trim(),
-                    i + 1,
-                    h.trim(),
-                    f.name()
-                ));
-            }
-            index.insert(f, i);
-        }
+        let index = map_header::<Field>(header, overrides)?;
         if !index.contains_key(&Field::Hs) && !index.contains_key(&Field::Description) {
             return Err(format!(
                 "the header has no goods column (hs, hs_code or description, goods); found: {}",

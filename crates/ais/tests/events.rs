@@ -1,0 +1,156 @@
+//! Sea events on our own invented tracks (`fixtures/voyage.csv`, made by
+//! `scripts/ais-events-fixture.py`): port calls, the voyage Longkou → Nampo, the encounter at
+//! sea, the dark period and loitering, as a golden (`tests/expected/events.txt`, `BLESS=1`
+//! rewrites it), and silence where a pattern is absent.
+
+mod common;
+
+use borderwatch_ais::events::{self, dark, encounters, loitering, port_calls, Options};
+use borderwatch_ais::{Detail, Ports, Record, SeaEvent, TableReader};
+use borderwatch_model::Direction;
+use borderwatch_reference::Reference;
+
+fn records() -> Vec<Record> {
+    let text = std::fs::read_to_string(common::fixture("voyage.csv")).unwrap();
+    let mut r = TableReader::new(text.as_bytes(), "voyage.csv", &[], None).unwrap();
+    let mut out = Vec::new();
+    while let Some(row) = r.next_row() {
+        out.extend(row.unwrap().result.unwrap());
+    }
+    out
+}
+
+fn run(recs: &[Record]) -> Vec<SeaEvent> {
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["voyage.csv".to_string()];
+    let tracks = events::tracks(recs.iter().map(|r| (0, r)));
+    let o = Options::default();
+    let mut all = port_calls::port_calls_and_voyages(&tracks, &ports, &files, &o);
+    all.extend(dark::dark_periods(&tracks, &ports, &files, &o));
+    all.extend(encounters::encounters(&tracks, &ports, &files, &o));
+    all.extend(loitering::loitering(&tracks, &ports, &files, &o));
+    all
+}
+
+#[test]
+fn events_of_our_tracks() {
+    let all = run(&records());
+    let mut out = String::new();
+    for e in &all {
+        out += &serde_json::to_string(e).unwrap();
+        out.push('\n');
+    }
+    common::golden("events.txt", &out);
+
+    let calls: Vec<&str> = all
+        .iter()
+        .filter_map(|e| match &e.detail {
+            Detail::PortCall { port, .. } if e.vessels == [412000021] => Some(port.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(calls, ["cn.longkou-port", "kp.nampo-port"]);
+    let voyages: Vec<_> = all
+        .iter()
+        .filter_map(|e| match &e.detail {
+            Detail::Voyage {
+                from,
+                to,
+                direction,
+                ..
+            } => Some((from.as_str(), to.as_str(), *direction)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        voyages,
+        [("cn.longkou-port", "kp.nampo-port", Direction::Inbound)]
+    );
+    let enc: Vec<_> = all
+        .iter()
+        .filter(|e| matches!(e.detail, Detail::Encounter { .. }))
+        .collect();
+    assert_eq!(enc.len(), 1, "{enc:#?}");
+    assert_eq!(enc[0].vessels, [412000021, 445000022]);
+    let Detail::Encounter { hours, .. } = enc[0].detail else {
+        unreachable!()
+    };
+    assert!((2.5..=3.2).contains(&hours), "{hours}");
+    let dark: Vec<_> = all
+        .iter()
+        .filter_map(|e| match &e.detail {
+            Detail::Dark {
+                hours,
+                dprk_ports_reachable,
+                ..
+            } => Some((e.vessels[0], *hours, dprk_ports_reachable.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dark.len(), 1);
+    assert_eq!(dark[0].0, 412000021);
+    assert!((30.0..30.5).contains(&dark[0].1), "{dark:?}");
+    assert!(dark[0].2.contains(&"kp.nampo-port".to_string()), "{dark:?}");
+    let loiterers: Vec<u32> = all
+        .iter()
+        .filter(|e| matches!(e.detail, Detail::Loitering { .. }))
+        .map(|e| e.vessels[0])
+        .collect();
+    // The lone loiterer, and the two ships of the encounter; not the ship passing by.
+    assert_eq!(loiterers, [412000021, 412000024, 445000022]);
+    // Every event cites the positions it rests on.
+    for e in &all {
+        assert!(!e.evidence.is_empty() && e.evidence.iter().all(|v| v.file == "voyage.csv"));
+    }
+}
+
+/// Without the DPRK ship, no encounter; positions every 10 minutes leave no dark period.
+#[test]
+fn silent_without_the_patterns() {
+    let recs: Vec<Record> = records()
+        .into_iter()
+        .filter(|r| r.mmsi() != 445000022)
+        .filter(|r| r.mmsi() != 412000021 || r.time() < 1714521600 + 40 * 3600)
+        .collect();
+    let all = run(&recs);
+    assert!(
+        !all.iter()
+            .any(|e| matches!(e.detail, Detail::Encounter { .. } | Detail::Dark { .. })),
+        "{all:#?}"
+    );
+}
+
+/// Tracks thinned to one position per interval keep the events of the tracks (positions
+/// every 10 minutes here: thinning to a minute changes nothing; to half an hour, the calls,
+/// the voyage and the encounter stay).
+#[test]
+fn thinned_tracks_keep_the_events() {
+    let recs = records();
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["voyage.csv".to_string()];
+    let o = Options::default();
+    let kinds = |secs: i64| {
+        let mut b = events::TrackBuilder::new(secs);
+        for r in &recs {
+            b.add(0, r);
+        }
+        let t = b.finish();
+        let mut all = port_calls::port_calls_and_voyages(&t, &ports, &files, &o);
+        all.extend(encounters::encounters(&t, &ports, &files, &o));
+        all.iter()
+            .map(|e| serde_json::to_value(&e.detail).unwrap()["kind"].to_string())
+            .collect::<Vec<_>>()
+    };
+    let full = {
+        let t = events::tracks(recs.iter().map(|r| (0, r)));
+        let mut all = port_calls::port_calls_and_voyages(&t, &ports, &files, &o);
+        all.extend(encounters::encounters(&t, &ports, &files, &o));
+        all.iter()
+            .map(|e| serde_json::to_value(&e.detail).unwrap()["kind"].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(kinds(60), full);
+    assert_eq!(kinds(1800), full, "{full:?}");
+}
