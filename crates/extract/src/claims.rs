@@ -193,6 +193,8 @@ struct Facts {
     rulemaker: bool,
     exception: Option<usize>,
     ref_vehicle: bool,
+    /// The mode of the vehicle a reference names ("the freight trains": rail).
+    vehicle_mode: Option<Mode>,
     ref_cargo: bool,
     ref_route: bool,
     other_route: bool,
@@ -202,7 +204,7 @@ struct Facts {
     /// Where the status subjects are ("smuggling … suspended").
     subjects: Vec<usize>,
     /// Where the flows of goods among them are ("smuggling", "trade"; not "the border").
-    flows: Vec<usize>,
+    flows: Vec<(usize, usize)>,
     /// A country other than the DPRK that is the subject of an import or export word ("China
     /// has suspended imports"): the trade is seen from its side.
     trading_country: Option<String>,

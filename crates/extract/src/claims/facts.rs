@@ -66,13 +66,16 @@ impl Doc<'_, '_> {
                     f.ban.get_or_insert(t.start);
                 }
                 Role::RuleMaker => f.rulemaker = true,
-                Role::RefVehicle => f.ref_vehicle = true,
+                Role::RefVehicle => {
+                    f.ref_vehicle = true;
+                    f.vehicle_mode = f.vehicle_mode.or_else(|| self.vehicle_mode(t));
+                }
                 Role::RefCargo => f.ref_cargo = true,
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
                 Role::Planned => f.planned.push(t.start),
-                Role::FlowSubject => f.flows.push(t.start),
+                Role::FlowSubject => f.flows.push((t.start, t.end)),
                 Role::StatusSubject => {
                     f.status_subject = true;
                     f.subjects.push(t.start);
@@ -163,4 +166,21 @@ pub(super) fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
         }
     }
     near
+}
+
+impl Doc<'_, '_> {
+    /// The mode the words of a vehicle reference name, by the mode cues: "the freight trains"
+    /// holds "freight trains", a rail word.
+    fn vehicle_mode(&self, t: &Tok) -> Option<Mode> {
+        let words = &self.text.clean[t.start..t.end];
+        let rest = &words[words.find(' ')? + 1..];
+        self.x.matcher.scan(rest).iter().find_map(|m| {
+            self.x.matcher.payloads[m.pattern]
+                .iter()
+                .find_map(|h| match h {
+                    Hit::Cue(Role::Mode(mode)) => Some(*mode),
+                    _ => None,
+                })
+        })
+    }
 }

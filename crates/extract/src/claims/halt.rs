@@ -48,17 +48,19 @@ pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
 }
 
 pub(super) fn halted(f: &Facts) -> bool {
-    let trade: Vec<usize> = f
+    let trade: Vec<(usize, usize)> = f
         .import
         .into_iter()
         .chain(f.export)
+        .map(|p| (p, p))
         .chain(f.flows.iter().copied())
         .collect();
-    // A trade word within `after` bytes after `end`, or within `before` bytes before `start`.
+    // A trade word starting within `after` bytes after `end`, or ending within `before` bytes
+    // before `start` ("cross-border smuggling in Hyesan, Ryanggang province, has been suspended").
     let governs = |start: usize, end: usize, before: usize, after: usize| {
-        trade
-            .iter()
-            .any(|&w| (w >= end && w - end < after) || (w < start && start - w < before))
+        trade.iter().any(|&(ws, we)| {
+            (ws >= end && ws - end < after) || (ws < start && start - we.min(start) < before)
+        })
     };
     let banned = f.ban.is_some_and(|b| governs(b, b, OTHER_SIDE, NEAR));
     banned

@@ -168,6 +168,17 @@ impl Doc<'_, '_> {
             if let Some(f) = recent().find(|f| f.routes.iter().any(|r| r.mode == Some(m))) {
                 return Some(f);
             }
+        } else if let Some(m) = facts.vehicle_mode {
+            // "The freight trains" alone: the trains of the latest route named place to place
+            // for them, over later sentences that said only which way trains go.
+            let named = recent().find(|f| {
+                f.routes
+                    .iter()
+                    .any(|r| r.mode == Some(m) && self.names_both_ends(r))
+            });
+            if named.is_some() {
+                return named;
+            }
         }
         recent().find(|f| {
             facts.mode.is_none()
@@ -175,5 +186,12 @@ impl Doc<'_, '_> {
                     .iter()
                     .any(|r| r.mode.is_none() || r.mode == facts.mode)
         })
+    }
+
+    /// A route with a crossing, or both ends below country level ("into North Korea" names
+    /// neither).
+    fn names_both_ends(&self, r: &Route) -> bool {
+        let below = |id: &Option<String>| id.as_deref().is_some_and(|i| !self.is_country(i));
+        r.via.is_some() || (below(&r.from) && below(&r.to))
     }
 }
