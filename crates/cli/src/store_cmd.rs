@@ -622,6 +622,9 @@ pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
         r.claim.evidence.span[0], r.claim.evidence.span[1]
     );
     println!("{v}");
+    for l in crate::review_cmd::reviews_of_claim(&store, *id, *include_attribution)? {
+        println!("{l}");
+    }
     Ok(0)
 }
 
@@ -723,5 +726,12 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         "sources {}: reprocessed {done}; claims {claims}",
         sources.len()
     );
+    let (attached, agreed, added, orphaned) = crate::review_cmd::standing(&store)?;
+    if attached + agreed + added + orphaned > 0 {
+        println!(
+            "reviews: {attached} re-attached, {agreed} agreed, {added} added claims, {orphaned} orphaned{}",
+            if orphaned > 0 { " (review orphans)" } else { "" }
+        );
+    }
     Ok(0)
 }
