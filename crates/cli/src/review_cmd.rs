@@ -10,17 +10,18 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use borderwatch_analyze::reviewed::{attach, Attached, Candidate};
+use borderwatch_analyze::reviewed::Attached;
 use borderwatch_model::{
-    redact, Attachment, Claim, ClaimKind, Correction, Direction, Evidence, GoodsItem, HsCode,
-    IssueCode, Load, Mode, Polarity, Precision, Qualifier, Quantity, RejectReason, Review,
-    ReviewAction, Status, When,
+    redact, Attachment, Claim, ClaimKind, Correction, Direction, GoodsItem, HsCode, IssueCode,
+    Load, Mode, Polarity, Precision, Qualifier, Quantity, RejectReason, Review, ReviewAction,
+    Status, When,
 };
-use borderwatch_pipeline::reviewed::{load_reviewed, screen_claim, View};
+use borderwatch_pipeline::review::{self, Judgement, Refused, SourceState, Subject, Target};
+use borderwatch_pipeline::reviewed::{load_reviewed, View};
 use borderwatch_pipeline::Detail;
 use borderwatch_reference::Reference;
 use borderwatch_screen::Screener;
-use borderwatch_store::{ClaimFilter, ReviewFilter, Store};
+use borderwatch_store::Store;
 use clap::{Subcommand, ValueEnum};
 
 use crate::store_cmd::{now, open, open_for_writing, store_err};
@@ -492,141 +493,25 @@ impl Fields {
     }
 }
 
-/// What a review names: a stored claim, or a claim added by a review (`aN`).
-enum Target {
-    Claim(i64),
-    Added(i64),
-}
-
 fn target(v: &str) -> Result<Target, Failure> {
-    let parse = |s: &str| s.parse::<i64>().ok().filter(|n| *n > 0);
-    let t = match v.strip_prefix('a') {
-        Some(n) => parse(n).map(Target::Added),
-        None => parse(v).map(Target::Claim),
-    };
-    t.ok_or_else(|| {
+    Target::parse(v).ok_or_else(|| {
         Failure::input(format!(
             "error: {v:?}: not a claim id (a number, or aN for a claim added by review N)"
         ))
     })
 }
 
-/// A source's claims and reviews, with the reviews attached.
-struct SourceState {
-    reviews: Vec<Review>,
-    attached: Attached,
+fn refused<T>(r: Result<Result<T, Refused>, borderwatch_store::StoreError>) -> Result<T, Failure> {
+    r.map_err(store_err)?
+        .map_err(|e| Failure::input(format!("error: {e}")))
 }
 
-fn source_state(store: &Store, source_id: i64) -> Result<SourceState, Failure> {
-    let claims = store
-        .claims(&ClaimFilter {
-            source_id: Some(source_id),
-            ..ClaimFilter::default()
-        })
-        .map_err(store_err)?;
-    let reviews = store
-        .reviews(&ReviewFilter {
-            source_id: Some(source_id),
-            ..ReviewFilter::default()
-        })
-        .map_err(store_err)?;
-    let candidates: Vec<Candidate> = claims
-        .iter()
-        .map(|c| Candidate {
-            id: c.id,
-            source_id: c.source_id,
-            claim: &c.claim,
-        })
-        .collect();
-    let attached = attach(&candidates, &reviews);
-    Ok(SourceState { reviews, attached })
-}
-
-/// The claim a review names as the analyst sees it now (reviews applied), with its anchor.
-struct Subject {
-    source_id: i64,
-    subject: Option<i64>,
-    claim_id: Option<i64>,
-    extractor_version: String,
-    base: Claim,
-    seen: Claim,
-    /// The review anchor: the claim's evidence span (an added claim's: the span selected).
-    span: [usize; 2],
-    kind: ClaimKind,
-}
-
-fn find(store: &Store, t: &Target) -> Result<(Subject, SourceState), Failure> {
-    match *t {
-        Target::Claim(id) => {
-            let Some(c) = store.claim(id).map_err(store_err)? else {
-                return Err(Failure::input(format!("error: no claim {id}")));
-            };
-            let st = source_state(store, c.source_id)?;
-            let judged = st.attached.claims.get(&id);
-            let mut seen = c.claim.clone();
-            if let Some(j) = judged {
-                j.values.apply(&mut seen);
-            }
-            Ok((
-                Subject {
-                    source_id: c.source_id,
-                    subject: judged.map(|j| j.subject),
-                    claim_id: Some(id),
-                    extractor_version: c.extractor_version.clone(),
-                    span: c.claim.evidence.span,
-                    kind: c.claim.kind,
-                    base: c.claim,
-                    seen,
-                },
-                st,
-            ))
-        }
-        Target::Added(rid) => {
-            let all = store.reviews(&ReviewFilter::default()).map_err(store_err)?;
-            let Some(first) = all.iter().find(|r| r.id == rid) else {
-                return Err(Failure::input(format!("error: no review {rid}")));
-            };
-            let subject = first.subject_id();
-            let st = source_state(store, first.source_id)?;
-            let Some(a) = st.attached.added.iter().find(|a| a.subject == subject) else {
-                // Attached to an extracted claim since: name that claim instead.
-                let on = st.attached.reviews.get(&rid).and_then(|(_, c)| *c);
-                return Err(Failure::input(match on {
-                    Some(c) => {
-                        format!("error: a{rid}: the added claim is now claim {c}; review that")
-                    }
-                    None => format!("error: a{rid}: review {rid} added no claim"),
-                }));
-            };
-            let origin = st
-                .reviews
-                .iter()
-                .find(|r| r.id == subject)
-                .cloned()
-                .unwrap_or_else(|| first.clone());
-            let base = origin
-                .claim
-                .as_deref()
-                .cloned()
-                .unwrap_or_else(|| a.claim.clone());
-            Ok((
-                Subject {
-                    source_id: origin.source_id,
-                    subject: Some(subject),
-                    claim_id: None,
-                    extractor_version: origin.extractor_version.clone(),
-                    span: origin.span,
-                    kind: origin.kind,
-                    base,
-                    seen: a.claim.clone(),
-                },
-                st,
-            ))
-        }
-    }
+fn find(store: &Store, t: Target) -> Result<(Subject, SourceState), Failure> {
+    refused(review::find(store, t))
 }
 
 fn write_review(
+    reference: &Reference,
     db: &Option<PathBuf>,
     who: &Option<String>,
     id: &str,
@@ -637,34 +522,17 @@ fn write_review(
     drop(open(db)?);
     let store = open_for_writing(db)?;
     let t = target(id)?;
-    let (s, _) = find(&store, &t)?;
+    let (s, _) = find(&store, t)?;
     let (reason, correction) = build(&s)?;
-    if let Some(c) = &correction {
-        if c.is_empty() {
-            return Err(Failure::input(
-                "error: review correct: give at least one field to correct (see --help)",
-            ));
-        }
-    }
-    let r = Review {
-        id: 0,
-        subject: s.subject,
+    let j = Judgement {
         action,
-        source_id: s.source_id,
-        source: String::new(),
-        span: s.span,
-        kind: s.kind,
-        claim_id: s.claim_id,
-        was: Some(Correction::of(&s.seen)),
         reason,
         correction,
-        claim: None,
         reviewer: reviewer(who),
         at: now(),
-        note: note.clone().filter(|n| !n.trim().is_empty()),
-        extractor_version: s.extractor_version.clone(),
+        note: note.clone(),
     };
-    let rid = store.add_review(&r).map_err(store_err)?;
+    let r = refused(review::judge(&store, &reference.gazetteer, t, j))?;
     let what = match action {
         ReviewAction::Confirm => "confirmed",
         ReviewAction::Reject => "rejected",
@@ -676,7 +544,7 @@ fn write_review(
         .as_ref()
         .map(|c| format!(" ({})", c.fields().join(", ")))
         .unwrap_or_default();
-    println!("review {rid}: {what} {id}{fields} by {}", r.reviewer);
+    println!("review {}: {what} {id}{fields} by {}", r.id, r.reviewer);
     Ok(0)
 }
 
@@ -684,6 +552,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ReviewArgs) -> Outc
     let who = &a.reviewer;
     match &a.command {
         ReviewCommand::Confirm { id, note } => write_review(
+            &load_reference(data)?,
             db,
             who,
             id,
@@ -692,6 +561,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ReviewArgs) -> Outc
             note,
         ),
         ReviewCommand::Reject { id, reason, note } => write_review(
+            &load_reference(data)?,
             db,
             who,
             id,
@@ -703,6 +573,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ReviewArgs) -> Outc
             let reference = load_reference(data)?;
             let screener = Screener::new(&reference.rulebook, &reference.hs);
             write_review(
+                &reference,
                 db,
                 who,
                 id,
@@ -774,102 +645,32 @@ fn add(
     };
     drop(open(db)?);
     let store = open_for_writing(db)?;
-    let Some(src) = store.source(source).map_err(store_err)? else {
-        return Err(Failure::input(format!(
-            "error: --source {source}: no such source"
-        )));
-    };
-    if src.kind != "report" {
-        return Err(Failure::input(format!(
-            "error: --source {source}: {} is a shipment file; claims are added on reports",
-            src.name
-        )));
-    }
-    let bytes = store
-        .source_bytes(source)
-        .map_err(store_err)?
-        .unwrap_or_default();
-    if span[1] > bytes.len() {
-        return Err(Failure::input(format!(
-            "error: --span {}..{}: source {source} has {} bytes",
-            span[0],
-            span[1],
-            bytes.len()
-        )));
-    }
-    let Ok(quote) = std::str::from_utf8(&bytes[span[0]..span[1]]) else {
-        return Err(Failure::input(format!(
-            "error: --span {}..{}: {}: not whole characters of UTF-8 text",
-            span[0],
-            span[1],
-            IssueCode::InvalidUtf8
-        )));
-    };
-    let c = fields.correction(&reference, &screener, quote, span)?;
-    let mut claim = Claim {
-        source: src.name.clone(),
-        kind: kind.into(),
-        from: None,
-        to: None,
-        via: None,
-        at: None,
-        direction: Direction::Unknown,
-        mode: None,
-        load: None,
-        polarity: Polarity::Affirmed,
-        hedged: false,
-        goods: vec![],
-        quantities: vec![],
-        when: None,
-        places: vec![],
-        status: None,
-        planned: false,
-        condition: None,
-        change: None,
-        evidence: Evidence {
-            span,
-            text: quote.to_string(),
-            attribution: None,
-            attribution_span: None,
-            context: None,
-        },
-        verdicts: vec![],
-    };
-    c.apply(&mut claim);
-    claim.places = claim
-        .from
-        .iter()
-        .chain(&claim.to)
-        .chain(&claim.at)
-        .cloned()
-        .collect();
-    let published = src
-        .published
-        .as_deref()
-        .and_then(|d| borderwatch_model::parse_date(d).ok());
-    screen_claim(&screener, &mut claim, published, crate::today());
-    let r = Review {
-        id: 0,
-        subject: None,
+    let (src, quote) = refused(review::selection(&store, source, span))?;
+    let values = fields.correction(&reference, &screener, &quote, span)?;
+    let j = Judgement {
         action: ReviewAction::Add,
-        source_id: source,
-        source: String::new(),
-        span,
-        kind: claim.kind,
-        claim_id: None,
-        was: None,
         reason: None,
         correction: None,
-        claim: Some(Box::new(claim)),
         reviewer: reviewer(who),
         at: now(),
-        note: note.clone().filter(|n| !n.trim().is_empty()),
-        extractor_version: borderwatch_extract::VERSION.to_string(),
+        note: note.clone(),
     };
-    let rid = store.add_review(&r).map_err(store_err)?;
+    let r = refused(review::add_claim(
+        &store,
+        &reference.gazetteer,
+        &screener,
+        &src,
+        span,
+        &quote,
+        kind.into(),
+        &values,
+        j,
+        crate::today(),
+        borderwatch_extract::VERSION,
+    ))?;
     println!(
-        "review {rid}: added claim a{rid} on source {source} bytes {}..{} by {}",
-        span[0], span[1], r.reviewer
+        "review {}: added claim a{} on source {source} bytes {}..{} by {}",
+        r.id, r.id, span[0], span[1], r.reviewer
     );
     Ok(0)
 }
@@ -934,14 +735,13 @@ fn review_line(r: &Review, a: Option<&(Attachment, Option<i64>)>, attribution: b
 pub fn history(db: &Option<PathBuf>, id: &str, format: Format, attribution: bool) -> Outcome {
     let store = open(db)?;
     let t = target(id)?;
-    let (s, st) = find(&store, &t)?;
-    let subject = s.subject;
-    let mine: Vec<&Review> = st
-        .reviews
-        .iter()
-        .filter(|r| Some(r.subject_id()) == subject)
-        .collect();
-    print_reviews(&mine, &st.attached, format, attribution);
+    let (s, st) = find(&store, t)?;
+    print_reviews(
+        &review::reviews_of(&st, &s),
+        &st.attached,
+        format,
+        attribution,
+    );
     Ok(0)
 }
 
@@ -968,7 +768,7 @@ fn print_reviews(list: &[&Review], attached: &Attached, format: Format, attribut
 
 /// `show claim` calls this: the claim's reviews and the state they leave it in.
 pub fn reviews_of_claim(store: &Store, id: i64, attribution: bool) -> Result<Vec<String>, Failure> {
-    let (s, st) = find(store, &Target::Claim(id))?;
+    let (s, st) = find(store, Target::Claim(id))?;
     let Some(subject) = s.subject else {
         return Ok(vec!["reviews: none".into()]);
     };
@@ -983,55 +783,20 @@ pub fn reviews_of_claim(store: &Store, id: i64, attribution: bool) -> Result<Vec
     Ok(out)
 }
 
-/// How the store's reviews stand against today's claims: attached, agreed, added, orphaned.
-pub fn standing(store: &Store) -> Result<(usize, usize, usize, usize), Failure> {
-    let all = store.reviews(&ReviewFilter::default()).map_err(store_err)?;
-    let sources: BTreeSet<i64> = all.iter().map(|r| r.source_id).collect();
-    let mut n = (0, 0, 0, 0);
-    for s in sources {
-        for (a, _) in source_state(store, s)?.attached.reviews.values() {
-            match a {
-                Attachment::Attached => n.0 += 1,
-                Attachment::Agreed => n.1 += 1,
-                Attachment::Added => n.2 += 1,
-                Attachment::Orphaned => n.3 += 1,
-            }
-        }
-    }
-    Ok(n)
-}
-
 pub fn orphans(db: &Option<PathBuf>, format: Format, attribution: bool) -> Outcome {
     let store = open(db)?;
-    let all = store.reviews(&ReviewFilter::default()).map_err(store_err)?;
-    let sources: BTreeSet<i64> = all.iter().map(|r| r.source_id).collect();
-    let mut list: Vec<(Review, (Attachment, Option<i64>), String)> = Vec::new();
-    for s in sources {
-        let st = source_state(&store, s)?;
-        let bytes = store
-            .source_bytes(s)
-            .map_err(store_err)?
-            .unwrap_or_default();
-        for r in &st.reviews {
-            let Some(a) = st.attached.reviews.get(&r.id) else {
-                continue;
-            };
-            if a.0 != Attachment::Orphaned {
-                continue;
-            }
-            let words = bytes
-                .get(r.span[0]..r.span[1])
-                .map(|b| String::from_utf8_lossy(b).replace('\n', " "))
-                .unwrap_or_default();
+    let list: Vec<(Review, (Attachment, Option<i64>), String)> = review::orphans(&store)
+        .map_err(store_err)?
+        .into_iter()
+        .map(|(r, words)| {
             let words = if attribution {
                 words
             } else {
                 redact::text(&words)
             };
-            list.push((r.clone(), *a, words));
-        }
-    }
-    list.sort_by_key(|(r, _, _)| r.id);
+            (r, (Attachment::Orphaned, None), words)
+        })
+        .collect();
     match format {
         Format::Json => {
             let v: Vec<serde_json::Value> = list

@@ -726,11 +726,19 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         "sources {}: reprocessed {done}; claims {claims}",
         sources.len()
     );
-    let (attached, agreed, added, orphaned) = crate::review_cmd::standing(&store)?;
-    if attached + agreed + added + orphaned > 0 {
+    let n = borderwatch_pipeline::review::standing(&store).map_err(store_err)?;
+    if n.attached + n.agreed + n.added + n.orphaned > 0 {
         println!(
-            "reviews: {attached} re-attached, {agreed} agreed, {added} added claims, {orphaned} orphaned{}",
-            if orphaned > 0 { " (review orphans)" } else { "" }
+            "reviews: {} re-attached, {} agreed, {} added claims, {} orphaned{}",
+            n.attached,
+            n.agreed,
+            n.added,
+            n.orphaned,
+            if n.orphaned > 0 {
+                " (review orphans)"
+            } else {
+                ""
+            }
         );
     }
     Ok(0)

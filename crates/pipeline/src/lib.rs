@@ -23,6 +23,7 @@ use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
 };
 
+pub mod review;
 pub mod reviewed;
 pub mod walk;
 
