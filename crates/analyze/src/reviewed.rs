@@ -254,9 +254,14 @@ pub fn attach(claims: &[Candidate], reviews: &[Review]) -> Attached {
             .reviews
             .push(r);
     }
-    let mut by_source: HashMap<i64, Vec<&Candidate>> = HashMap::new();
+    // Only the sources with reviews are indexed: a large store has a million claims and a
+    // few thousand reviews.
+    let mut by_source: HashMap<i64, Vec<&Candidate>> =
+        reviews.iter().map(|r| (r.source_id, Vec::new())).collect();
     for c in claims {
-        by_source.entry(c.source_id).or_default().push(c);
+        if let Some(v) = by_source.get_mut(&c.source_id) {
+            v.push(c);
+        }
     }
     // Every (subject, claim) pair that fits, best first; each side taken once.
     type Fit = ((u8, usize, usize), i64, i64);
@@ -291,7 +296,11 @@ pub fn attach(claims: &[Candidate], reviews: &[Review]) -> Attached {
         claim_of.insert(subject, claim);
         taken.insert(claim);
     }
-    let by_id: HashMap<i64, &Claim> = claims.iter().map(|c| (c.id, c.claim)).collect();
+    let by_id: HashMap<i64, &Claim> = by_source
+        .values()
+        .flatten()
+        .map(|c| (c.id, c.claim))
+        .collect();
     let mut out = Attached::default();
     for s in subjects.values() {
         let (state, values) = s.fold();
@@ -364,6 +373,9 @@ pub fn apply(
     source: &dyn Fn(i64) -> (Arc<str>, Option<Date>),
     rescreen: &dyn Fn(&mut Claim, Option<Date>),
 ) -> (Vec<ClaimIn>, Attached, Applied) {
+    if reviews.is_empty() && !reviewed_only {
+        return (claims, Attached::default(), Applied::default());
+    }
     let attached = {
         let candidates: Vec<Candidate> = claims
             .iter()

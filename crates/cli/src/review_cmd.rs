@@ -774,6 +774,9 @@ pub fn reviews_of_claim(store: &Store, id: i64, attribution: bool) -> Result<Vec
     };
     let state = st.attached.claims.get(&id).map_or("", |j| j.state.as_str());
     let mut out = vec![format!("reviews: {state}")];
+    if s.seen != s.base {
+        out.push(format!("as reviewed: {}", summary(&s.seen)));
+    }
     for r in st.reviews.iter().filter(|r| r.subject_id() == subject) {
         out.push(format!(
             "  {}",
@@ -781,6 +784,38 @@ pub fn reviews_of_claim(store: &Store, id: i64, attribution: bool) -> Result<Vec
         ));
     }
     Ok(out)
+}
+
+/// A claim's judged values on one line: "movement inbound cn.a → kp.b via x road loaded
+/// goods 8418:refrigerators".
+fn summary(c: &Claim) -> String {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
+    let mut parts = vec![
+        c.kind.as_str().to_string(),
+        c.direction.to_string(),
+        format!("{} → {}", opt(&c.from), opt(&c.to)),
+    ];
+    if let Some(v) = &c.via {
+        parts.push(format!("via {v}"));
+    }
+    if let Some(m) = c.mode {
+        parts.push(m.to_string());
+    }
+    if let Some(l) = c.load {
+        parts.push(format!("{l:?}").to_lowercase());
+    }
+    if c.polarity == Polarity::Negated {
+        parts.push("negated".into());
+    }
+    if !c.goods.is_empty() {
+        let g: Vec<String> = c
+            .goods
+            .iter()
+            .map(|g| format!("{}:{}", g.hs.as_deref().unwrap_or(""), g.text))
+            .collect();
+        parts.push(format!("goods {}", g.join("; ")));
+    }
+    parts.join(" ")
 }
 
 pub fn orphans(db: &Option<PathBuf>, format: Format, attribution: bool) -> Outcome {
