@@ -218,6 +218,23 @@ fn reviews_through_the_api_change_the_next_picture() {
         (400, Some("bad-body")),
         "{v}"
     );
+    let (st, q) = s.call("GET", "/api/reviews/queue?limit=500", "");
+    assert_eq!(st, 200, "{q}");
+    let queued: Vec<i64> = q["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["claim"]["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        !queued.contains(&back) && !queued.contains(&declared),
+        "{queued:?}"
+    );
+    assert_eq!(queued.len(), claims.len() - 2, "every other claim, once");
+    assert!(q["items"][0]["why"]
+        .as_str()
+        .unwrap()
+        .starts_with("finding "));
     let (st, v) = s.call("GET", "/api/reviews/orphans", "");
     assert_eq!(st, 200);
     assert_eq!(v["reviews"], serde_json::json!([]));

@@ -63,6 +63,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(crate::review_api::add_claim),
         )
         .route("/api/reviews/orphans", get(crate::review_api::orphans))
+        .route("/api/reviews/queue", get(crate::review_api::queue))
         .route("/api/findings", get(findings))
         .route("/api/sources", get(sources).post(upload))
         .route("/api/sources/{id}", get(source))
@@ -837,7 +838,7 @@ async fn corridor(
 
 /// A stored claim as the API gives it: the claim with the store's ids, attribution left out
 /// unless asked for.
-fn claim_json(r: StoredClaim, attribution: bool) -> Value {
+pub(crate) fn claim_json(r: StoredClaim, attribution: bool) -> Value {
     let c = if attribution {
         r.claim
     } else {

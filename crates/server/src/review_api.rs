@@ -300,3 +300,100 @@ pub async fn orphans(State(s): St, Q(q): Q<AttributionQuery>) -> Result<Json<Orp
         })
         .await
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// At most this many claims (1 to 500; default 50).
+    pub limit: Option<usize>,
+    pub include_attribution: Option<bool>,
+}
+
+/// Claims nobody has reviewed yet, those behind findings first.
+#[derive(Serialize, ToSchema)]
+pub struct Queue {
+    /// Each: `why` (the first finding citing the claim, or empty) and `claim` (as
+    /// `/api/claims/{id}` gives it).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Vec<Value>,
+}
+
+#[utoipa::path(get, path = "/api/reviews/queue", params(QueueQuery),
+    responses((status = 200, body = Queue), (status = 400, body = ErrorBody)))]
+pub async fn queue(State(s): St, Q(q): Q<QueueQuery>) -> Result<Json<Queue>, ApiError> {
+    let limit = q.limit.unwrap_or(50);
+    if limit == 0 || limit > 500 {
+        return Err(ApiError::param(
+            "limit",
+            &limit.to_string(),
+            "expected 1 to 500",
+        ));
+    }
+    let attribution = q.include_attribution.unwrap_or(false);
+    let picture = s.picture(None, None).await?;
+    let mut cited: Vec<(i64, String)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for f in &picture.analysis.findings {
+        for e in &f.evidence {
+            if let Some(c) = e.claim {
+                if seen.insert(c) {
+                    cited.push((c, format!("finding {}", f.id)));
+                }
+            }
+        }
+    }
+    s.pool
+        .with(move |st| {
+            // Claims with a review attached are done.
+            let reviews = st.reviews(&borderwatch_store::ReviewFilter::default())?;
+            let sources: std::collections::BTreeSet<i64> =
+                reviews.iter().map(|r| r.source_id).collect();
+            let mut reviewed = std::collections::HashSet::new();
+            for src in sources {
+                reviewed.extend(review::source_state(st, src)?.attached.claims.into_keys());
+            }
+            let mut items = Vec::new();
+            for (id, why) in &cited {
+                if items.len() >= limit {
+                    break;
+                }
+                if reviewed.contains(id) {
+                    continue;
+                }
+                if let Some(c) = st.claim(*id)? {
+                    items.push(serde_json::json!({
+                        "why": why,
+                        "claim": crate::api::claim_json(c, attribution),
+                    }));
+                }
+            }
+            // Then the rest, in id order, a page at a time.
+            let mut after = None;
+            while items.len() < limit {
+                let page = st.claims(&borderwatch_store::ClaimFilter {
+                    after,
+                    limit: Some(200),
+                    ..Default::default()
+                })?;
+                let Some(last) = page.last().map(|c| c.id) else {
+                    break;
+                };
+                after = Some(last);
+                for c in page {
+                    if items.len() >= limit {
+                        break;
+                    }
+                    if reviewed.contains(&c.id) || seen.contains(&c.id) {
+                        continue;
+                    }
+                    items.push(serde_json::json!({
+                        "why": "",
+                        "claim": crate::api::claim_json(c, attribution),
+                    }));
+                }
+            }
+            Ok(Json(Queue { items }))
+        })
+        .await
+}
