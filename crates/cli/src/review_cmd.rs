@@ -520,7 +520,7 @@ fn write_review(
     note: &Option<String>,
 ) -> Outcome {
     drop(open(db)?);
-    let store = open_for_writing(db)?;
+    let mut store = open_for_writing(db)?;
     let t = target(id)?;
     let (s, _) = find(&store, t)?;
     let (reason, correction) = build(&s)?;
@@ -532,7 +532,7 @@ fn write_review(
         at: now(),
         note: note.clone(),
     };
-    let r = refused(review::judge(&store, &reference.gazetteer, t, j))?;
+    let r = refused(review::judge(&mut store, &reference.gazetteer, t, j))?;
     let what = match action {
         ReviewAction::Confirm => "confirmed",
         ReviewAction::Reject => "rejected",

@@ -226,8 +226,22 @@ pub fn check_correction(gz: &Gazetteer, c: &Correction) -> Result<(), Refused> {
 }
 
 /// Stores a judgement of the claim `t` names, as a review of the same subject as its earlier
-/// reviews.
+/// reviews. The subject is looked up and the review written in one write transaction, so two
+/// people judging one claim at once make two reviews of one subject, never two subjects.
 pub fn judge(
+    store: &mut Store,
+    gz: &Gazetteer,
+    t: Target,
+    j: Judgement,
+) -> Result<Result<Review, Refused>, StoreError> {
+    store.begin_batch()?;
+    let r = judge_now(store, gz, t, j);
+    // Nothing written when refused: the commit ends an empty transaction.
+    store.commit_batch()?;
+    r
+}
+
+fn judge_now(
     store: &Store,
     gz: &Gazetteer,
     t: Target,
