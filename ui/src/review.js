@@ -120,6 +120,8 @@ function fields(c, adding) {
     select("polarity", "Polarity", pols, ""),
     h("label", { class: "wide" }, "Goods (words, or HS:words; separated by ;) ", goodsInput, " ", check),
     lookup,
+    h("label", {}, "When ", h("input", { name: "when", placeholder: "2023-05-01 or 2023-05-01..2023-05-10", size: 24 })),
+    h("label", {}, "Quantities ", h("input", { name: "quantities", placeholder: "300 truck/day; 12 tonne", size: 24 })),
   ];
   check.addEventListener("click", () => lookupGoods(goodsInput.value, lookup).catch(ctx.failed));
   return form;
@@ -150,11 +152,42 @@ async function values(form) {
     const v = get(n);
     if (v) out[n] = v === "none" ? null : v;
   }
+  const when = get("when").trim();
+  if (when) out.when = when === "none" ? null : parseWhen(when);
+  const qs = get("quantities").trim();
+  if (qs) out.quantities = qs === "none" ? [] : qs.split(";").map((q) => parseQuantity(q.trim())).filter(Boolean);
   const goods = get("goods");
   if (form.dataset.goods !== goods) {
     out.goods = goods.trim() ? await lookupGoods(goods, form.querySelector(".lookup"), out.direction || "inbound") : [];
   }
   return out;
+}
+
+const bad = (what, v, why) => Object.assign(new Error(`${what} "${v}": ${why}`), { code: "bad-value" });
+
+/** `DATE` or `DATE..DATE` as a claim's time. */
+function parseWhen(v) {
+  const [a, b = a] = v.split("..").map((x) => x.trim());
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!day.test(a) || !day.test(b)) throw bad("when", v, "expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD");
+  if (b < a) throw bad("when", v, "ends before it starts");
+  return { start: a, end: b, precision: a === b ? "day" : "period", text: v, span: [0, 0] };
+}
+
+/** `300 truck/day`, `3-4 wagon`, `12 tonne`. */
+function parseQuantity(v) {
+  if (!v) return null;
+  const m = v.match(/^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\s*([^/\s]*)\s*(?:\/\s*(\S+))?$/);
+  if (!m) throw bad("quantity", v, "expected VALUE[-MAX] [UNIT][/PER]");
+  return {
+    value: Number(m[1]),
+    max: m[2] ? Number(m[2]) : undefined,
+    unit: m[3] || null,
+    per: m[4] || null,
+    qualifier: m[2] ? "range" : "exact",
+    text: v,
+    span: [0, 0],
+  };
 }
 
 function correctionForm(c, slot) {

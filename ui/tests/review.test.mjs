@@ -107,6 +107,7 @@ test("an analyst rejects, corrects, confirms and adds claims, and the corridor c
   await form.locator("[name=direction]").selectOption("outbound");
   await form.locator("[name=load]").selectOption("loaded");
   await form.locator("[name=goods]").fill("refrigerators");
+  await form.locator("[name=when]").fill("2023-01-20");
   await form.locator("button.lookup-goods").click();
   await form.locator(".lookup", { hasText: "HS 8418" }).waitFor();
   await shot("correcting");
@@ -121,7 +122,7 @@ test("an analyst rejects, corrects, confirms and adds claims, and the corridor c
   const again = claim(page, "come back to China empty");
   await again.locator("button.history").click();
   await again.locator("div.history", { hasText: "reviewed: corrected" }).waitFor();
-  assert.match(await again.locator("div.history").textContent(), /desk analyst · correct/);
+  assert.match(await again.locator("div.history").textContent(), /desk analyst · correct direction, load, goods, when/);
   await shot("history");
 
   // Add the movement the headline reports, from the text selected in the source.

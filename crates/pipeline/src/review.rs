@@ -270,6 +270,10 @@ fn judge_now(
         Ok(x) => x,
         Err(e) => return Ok(Err(e)),
     };
+    let mut j = j;
+    if let Some(c) = &mut j.correction {
+        place_in(c, &s.base.evidence.text, s.base.evidence.span);
+    }
     let mut r = Review {
         id: 0,
         subject: s.subject,
