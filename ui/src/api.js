@@ -43,6 +43,12 @@ export const api = {
     call("/api/screen", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
   extract: (body) =>
     call("/api/extract", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  reviews: (claimId) => call(`/api/claims/${claimId}/reviews`),
+  review: (claimId, body) =>
+    call(`/api/claims/${claimId}/reviews`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  addClaim: (sourceId, body) =>
+    call(`/api/sources/${sourceId}/claims`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  queue: (limit = 100) => call("/api/reviews/queue" + query({ limit })),
   upload: (name, published, bytes) =>
     call("/api/sources" + query({ name, published }), {
       method: "POST",

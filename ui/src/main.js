@@ -4,6 +4,7 @@ import "./style.css";
 import { api } from "./api.js";
 import { h, fill, highlight, pct } from "./dom.js";
 import { BorderMap } from "./map.js";
+import { initReviews, reviewBar, selectedSpan, addForm, loadQueue } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,6 +16,7 @@ const state = {
   places: null,
   map: null,
   claimsNext: null,
+  sourceId: null,
 };
 
 function say(msg, kind = "info") {
@@ -31,6 +33,7 @@ function failed(e) {
 function showTab(name) {
   for (const b of document.querySelectorAll("[role=tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== `tab-${name}`;
+  if (name === "queue") loadQueue().catch(failed);
 }
 for (const b of document.querySelectorAll("[role=tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
 
@@ -102,7 +105,7 @@ function corridorList() {
         "li",
         {},
         h("button", { type: "button", class: "link", onclick: () => selectCorridor(c.id) }, c.name),
-        ` — ${c.claims} claims, ${c.independent_sources} independent sources`,
+        ` — ${c.claims} claims${c.reviewed ? ` (reviewed ${c.reviewed} of ${c.claims})` : ""}, ${c.independent_sources} independent sources`,
       ),
     ),
   );
@@ -122,7 +125,7 @@ function flowTable(flows) {
           "tr",
           { class: f.direction },
           h("td", {}, h("b", {}, f.direction), h("br"), `${f.mode || "mode not said"} · ${f.period}`),
-          h("td", {}, n(f.claims, "claim"), h("br"), n(f.shipments, "record"), h("br"), n(f.independent_sources, "source")),
+          h("td", {}, n(f.claims, "claim"), f.reviewed ? ` (reviewed ${f.reviewed} of ${f.claims})` : "", h("br"), n(f.shipments, "record"), h("br"), n(f.independent_sources, "source")),
           h("td", {}, `${f.loaded} / ${f.empty}`, f.negated ? h("div", { class: "muted" }, `${f.negated} denied`) : ""),
           h("td", {}, f.goods.length ? pct(f.prohibited_share) : "—"),
           h(
@@ -178,6 +181,7 @@ function claimItem(c) {
       { type: "button", class: "link source-link", onclick: () => openSource(c.source_id, c.id) },
       `source: ${c.source} — bytes ${c.evidence.span[0]}–${c.evidence.span[1]}`,
     ),
+    reviewBar(c),
   );
 }
 
@@ -211,7 +215,7 @@ async function selectCorridor(id, focusTab = true) {
     fill(
       panel,
       head,
-      h("p", {}, `${c.claims} claims · ${c.independent_sources} independent sources`),
+      h("p", { id: "corridor-counts" }, `${c.claims} claims · reviewed ${c.reviewed} of ${c.claims} · ${c.independent_sources} independent sources`),
       h("h3", {}, "Flows"),
       flowTable(c.flows),
       c.conditions.length ? [h("h3", {}, "Reported conditions"), h("ul", {}, c.conditions.map((x) => h("li", {}, `${x.aspect}: ${x.value} — ${x.claims} claims, ${x.independent_sources} sources`)))] : "",
@@ -331,6 +335,8 @@ async function openClaimSource(claimId) {
 async function openSource(sourceId, focusClaim) {
   try {
     const s = await api.source(sourceId);
+    state.sourceId = sourceId;
+    fill($("source-add-form"));
     fill($("source-title"), s.source.name);
     fill(
       $("source-meta"),
@@ -346,6 +352,15 @@ async function openSource(sourceId, focusClaim) {
   }
 }
 $("source-close").addEventListener("click", () => ($("source-view").hidden = true));
+$("source-add").addEventListener("click", () => {
+  const span = selectedSpan($("source-text"));
+  if (!span) {
+    say("Select the words the claim rests on in the source text first.", "error");
+    return;
+  }
+  const quote = window.getSelection().toString();
+  fill($("source-add-form"), addForm(state.sourceId, span, quote, $("source-add-form")));
+});
 document.addEventListener("keydown", (e) => e.key === "Escape" && ($("source-view").hidden = true));
 
 // ---------------------------------------------------------------------------------------------
@@ -462,6 +477,8 @@ $("report-save").addEventListener("click", async () => {
 async function start() {
   try {
     state.places = await api.places();
+    const health = await api.health();
+    initReviews({ places: state.places, readOnly: health.read_only, say, failed, refresh, openSource });
     state.map = new BorderMap($("map"), $("legend"), state.places, (id) => selectCorridor(id));
     $("zoom-in").addEventListener("click", () => state.map.zoomBy(1.5));
     $("zoom-out").addEventListener("click", () => state.map.zoomBy(1 / 1.5));

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 mod corroborate;
 pub mod detectors;
+pub mod reviewed;
 
 pub use corroborate::Independence;
 
@@ -41,6 +42,10 @@ pub struct ClaimIn {
     /// `corroborate`), computed once with the claim, where its text is at hand. Private, so
     /// only [`ClaimIn::new`] makes one and the key always matches the quote it was made from.
     story: Option<u64>,
+    /// A person confirmed, corrected or added the claim (see `reviewed`).
+    pub reviewed: bool,
+    /// The review that added the claim, when an analyst added it (its id is then negative).
+    pub review: Option<i64>,
 }
 
 impl ClaimIn {
@@ -58,6 +63,8 @@ impl ClaimIn {
             published,
             story: corroborate::sentence_key(&claim.evidence.text),
             claim: Box::new(claim),
+            reviewed: false,
+            review: None,
         }
     }
 }
@@ -144,6 +151,8 @@ pub struct Corridor {
     /// Independent sources behind anything on this corridor.
     pub independent_sources: usize,
     pub claims: usize,
+    /// Of `claims`, how many a person confirmed, corrected or added.
+    pub reviewed: usize,
 }
 
 /// One corridor × direction × mode × period.
@@ -154,6 +163,8 @@ pub struct Flow {
     /// `YYYY`, or `undated`.
     pub period: String,
     pub claims: usize,
+    /// Of `claims`, how many a person confirmed, corrected or added.
+    pub reviewed: usize,
     pub shipments: usize,
     pub independent_sources: usize,
     pub loaded: usize,
@@ -188,6 +199,8 @@ pub struct ConditionFigure {
     pub aspect: String,
     pub value: String,
     pub claims: usize,
+    /// Of `claims`, how many a person confirmed, corrected or added.
+    pub reviewed: usize,
     pub independent_sources: usize,
 }
 
@@ -232,7 +245,8 @@ impl<'a> Context<'a> {
         let e = &c.claim.evidence;
         Cited {
             source: c.source.to_string(),
-            claim: Some(c.id),
+            claim: c.review.is_none().then_some(c.id),
+            review: c.review,
             span: e.span,
             quote: if self.options.include_attribution {
                 e.text.clone()
@@ -253,6 +267,7 @@ impl<'a> Context<'a> {
         Cited {
             source: s.source.clone(),
             claim: None,
+            review: None,
             span: [s.line as usize, s.line as usize],
             quote: format!(
                 "line {}: {} {} {} {} ({})",
@@ -300,6 +315,11 @@ impl<'a> Context<'a> {
     pub fn corridors(&self) -> BTreeSet<&str> {
         self.by_corridor.keys().map(|k| &**k).collect()
     }
+}
+
+/// How many of these claims a person vouched for.
+pub fn reviewed_count(claims: &[&ClaimIn]) -> usize {
+    claims.iter().filter(|c| c.reviewed).count()
 }
 
 /// The period covered by some claims' dates.
@@ -614,6 +634,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
                 aspect,
                 value,
                 claims: cs.len(),
+                reviewed: reviewed_count(&cs),
                 independent_sources: ctx.independent(&cs),
             })
             .collect();
@@ -627,6 +648,7 @@ fn corridors(ctx: &Context) -> Vec<Corridor> {
             timeline,
             independent_sources: ctx.independent(claims),
             claims: claims.len(),
+            reviewed: reviewed_count(claims),
         });
     }
     out
@@ -698,6 +720,7 @@ fn flow<'c>(
         mode,
         period,
         claims: claims.len(),
+        reviewed: reviewed_count(claims),
         shipments: ships.len(),
         independent_sources: ctx.independent(claims),
         loaded: affirmed

@@ -34,6 +34,29 @@ pub struct AnalyzeArgs {
     /// Keep who said what in the evidence (it can identify a person; left out by default).
     #[arg(long)]
     include_attribution: bool,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+/// Which state of the store to analyse.
+#[derive(clap::Args, Default)]
+pub struct ViewArgs {
+    /// The picture as known on this day: the sources ingested and the reviews made by then.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only claims a person confirmed, corrected or added.
+    #[arg(long)]
+    reviewed_only: bool,
+}
+
+impl ViewArgs {
+    pub fn view(&self) -> Result<borderwatch_pipeline::reviewed::View, Failure> {
+        Ok(borderwatch_pipeline::reviewed::View {
+            as_of: date("--as-of", &self.as_of)?,
+            reviewed_only: self.reviewed_only,
+            today: crate::today(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,6 +93,8 @@ pub struct ExportArgs {
     /// Keep who said what in claim exports (it can identify a person; left out by default).
     #[arg(long)]
     include_attribution: bool,
+    #[command(flatten)]
+    view: ViewArgs,
 }
 
 fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date>, Failure> {
@@ -81,8 +106,18 @@ fn date(flag: &str, v: &Option<String>) -> Result<Option<borderwatch_model::Date
         .transpose()
 }
 
-fn load(db: &Option<PathBuf>, detail: Detail) -> Result<Inputs, Failure> {
-    borderwatch_pipeline::load(&open(db)?, detail).map_err(store_err)
+/// The store in its reviewed state (rejected claims out, corrections in, added claims in).
+pub fn load(
+    db: &Option<PathBuf>,
+    detail: Detail,
+    reference: &borderwatch_reference::Reference,
+    view: &ViewArgs,
+) -> Result<Inputs, Failure> {
+    let screener = borderwatch_screen::Screener::new(&reference.rulebook, &reference.hs);
+    let r =
+        borderwatch_pipeline::reviewed::load_reviewed(&open(db)?, detail, &screener, &view.view()?)
+            .map_err(store_err)?;
+    Ok(r.inputs)
 }
 
 /// Every core: the analysis gives the same result on any number.
@@ -134,6 +169,8 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         Detail::Analysis {
             attribution: a.include_attribution,
         },
+        &reference,
+        &a.view,
     )?;
     let analysis = run_analysis(&l.claims, &l.shipments, &reference.gazetteer, &options);
     let o = write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format));
@@ -156,7 +193,7 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
         threads: cores(),
         ..Options::with_units(&reference.cues.quantity)
     };
-    let l = load(db, Detail::Full)?;
+    let l = load(db, Detail::Full, &reference, &a.view)?;
     let gz = &reference.gazetteer;
     let analysis = run_analysis(&l.claims, &l.shipments, gz, &options);
     let text = match (a.format, a.what) {
@@ -230,7 +267,12 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
     let ingest = crate::store_cmd::IngestArgs::for_paths(a.paths.clone());
     let code = crate::store_cmd::ingest(data, db, &ingest)?;
     let reference = load_reference(data)?;
-    let l = load(db, Detail::Analysis { attribution: false })?;
+    let l = load(
+        db,
+        Detail::Analysis { attribution: false },
+        &reference,
+        &ViewArgs::default(),
+    )?;
     let analysis = run_analysis(
         &l.claims,
         &l.shipments,

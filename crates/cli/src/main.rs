@@ -16,6 +16,7 @@ mod guard;
 mod hs_cmd;
 mod places;
 mod pool;
+mod review_cmd;
 mod rules;
 mod screen_cmd;
 mod serve_cmd;
@@ -74,8 +75,13 @@ enum Command {
     /// Show one stored item with its evidence.
     #[command(subcommand)]
     Show(store_cmd::ShowCommand),
-    /// Re-run the current extractor over every archived report, replacing its claims.
+    /// Re-run the current extractor over every archived report, replacing its claims
+    /// (reviews stay, re-attached to the claims that now cover their spans).
     Reprocess,
+    /// Confirm, reject, correct and add claims; a claim's history; reviews left orphaned;
+    /// the reviewed sources as gold files.
+    #[command(after_help = review_cmd::EXAMPLES)]
+    Review(review_cmd::ReviewArgs),
     /// The store itself: check, backup.
     #[command(subcommand)]
     Db(store_cmd::DbCommand),
@@ -235,6 +241,7 @@ fn main() -> ExitCode {
         Command::Query(a) => store_cmd::query(&cli.db, a),
         Command::Show(c) => store_cmd::show(&cli.db, c),
         Command::Reprocess => store_cmd::reprocess(&cli.data, &cli.db),
+        Command::Review(a) => review_cmd::run(&cli.data, &cli.db, a),
         Command::Db(c) => store_cmd::db(&cli.db, c),
         Command::Analyze(a) => analyze_cmd::analyze(&cli.data, &cli.db, a),
         Command::Export(a) => analyze_cmd::export(&cli.data, &cli.db, a),

@@ -622,6 +622,9 @@ pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
         r.claim.evidence.span[0], r.claim.evidence.span[1]
     );
     println!("{v}");
+    for l in crate::review_cmd::reviews_of_claim(&store, *id, *include_attribution)? {
+        println!("{l}");
+    }
     Ok(0)
 }
 
@@ -723,5 +726,20 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         "sources {}: reprocessed {done}; claims {claims}",
         sources.len()
     );
+    let n = borderwatch_pipeline::review::standing(&store).map_err(store_err)?;
+    if n.attached + n.agreed + n.added + n.orphaned > 0 {
+        println!(
+            "reviews: {} re-attached, {} agreed, {} added claims, {} orphaned{}",
+            n.attached,
+            n.agreed,
+            n.added,
+            n.orphaned,
+            if n.orphaned > 0 {
+                " (review orphans)"
+            } else {
+                ""
+            }
+        );
+    }
     Ok(0)
 }

@@ -289,6 +289,80 @@ fn default_outputs(root: &Path, work: &Path) -> Vec<(String, String)> {
             q(&["show", "claim", &id.to_string()]),
         );
     }
+    // Reviews: a confirmation and a correction on some claims, and a claim added over the
+    // whole evidence of another (its quote holds who said it); then every review output.
+    for (i, c) in claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .step_by(step)
+        .take(6)
+        .enumerate()
+    {
+        let id = c["id"].as_i64().unwrap().to_string();
+        let o = if i % 2 == 0 {
+            q(&["review", "confirm", &id, "--reviewer", "ana"])
+        } else {
+            q(&[
+                "review",
+                "correct",
+                &id,
+                "--mode",
+                "road",
+                "--reviewer",
+                "ana",
+            ])
+        };
+        add(&format!("review of claim {id}"), o);
+        let [a, b] = [
+            c["evidence"]["span"][0].as_u64().unwrap(),
+            c["evidence"]["span"][1].as_u64().unwrap(),
+        ];
+        let span = format!("{a}..{b}");
+        let source = c["source_id"].as_i64().unwrap().to_string();
+        add(
+            &format!("review add on source {source}"),
+            q(&[
+                "review", "add", "--source", &source, "--span", &span, "--kind", "storage",
+            ]),
+        );
+        add(
+            &format!("review history {id}"),
+            q(&["review", "history", &id]),
+        );
+        add(
+            &format!("review history {id} --format json"),
+            q(&["review", "history", &id, "--format", "json"]),
+        );
+        add(
+            &format!("show claim {id} (reviewed)"),
+            q(&["show", "claim", &id]),
+        );
+    }
+    for fmt in ["table", "json"] {
+        add(
+            &format!("review queue --format {fmt}"),
+            q(&["review", "queue", "--limit", "500", "--format", fmt]),
+        );
+        add(
+            &format!("review orphans --format {fmt}"),
+            q(&["review", "orphans", "--format", fmt]),
+        );
+    }
+    let gold = work.join("gold-out");
+    add(
+        "review export-gold",
+        q(&["review", "export-gold", gold.to_str().unwrap()]),
+    );
+    for sub in ["reports", "gold"] {
+        for e in std::fs::read_dir(gold.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            add(
+                &format!("export-gold {}", p.display()),
+                String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned(),
+            );
+        }
+    }
     for fmt in ["md", "json", "html"] {
         add(
             &format!("analyze --format {fmt}"),

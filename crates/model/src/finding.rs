@@ -12,6 +12,9 @@ pub struct Cited {
     /// The stored claim id, when the evidence is a claim (shipments cite their line instead).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<i64>,
+    /// The review that added the claim, when an analyst added it (it has no claim id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<i64>,
     /// Byte span in the source as read (for a shipment: the line, twice).
     pub span: [usize; 2],
     /// The quote; who said it is replaced by `redact::MARKER` unless it was asked for.
@@ -48,5 +51,11 @@ pub struct Finding {
     pub score: f64,
     /// Sources that do not repeat one another (syndicated copies count once).
     pub independent_sources: usize,
+    /// Claims the finding rests on, and how many of them a person confirmed, corrected or
+    /// added ("reviewed 3 of 5").
+    #[serde(default)]
+    pub claims: usize,
+    #[serde(default)]
+    pub reviewed: usize,
     pub evidence: Vec<Cited>,
 }

@@ -16,6 +16,7 @@ mod claim;
 mod finding;
 mod issue;
 pub mod redact;
+mod review;
 mod shipment;
 pub use claim::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,
@@ -23,6 +24,7 @@ pub use claim::{
 };
 pub use finding::{Cited, Finding, Period};
 pub use issue::{Issue, IssueCode};
+pub use review::{Attachment, Correction, RejectReason, Review, ReviewAction};
 pub use shipment::Shipment;
 
 /// Movement relative to the target of a regime (the DPRK for the UN regime).

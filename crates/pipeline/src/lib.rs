@@ -23,6 +23,8 @@ use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
 };
 
+pub mod review;
+pub mod reviewed;
 pub mod walk;
 
 /// How to take a file.
@@ -571,7 +573,7 @@ pub fn load(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
     store.snapshot(|store| load_now(store, detail))
 }
 
-fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
+pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
     let sources = store.sources()?;
     let published: std::collections::HashMap<i64, Date> = sources
         .iter()

@@ -336,7 +336,7 @@ fn timeline(a: &Analysis) -> String {
 fn finding_html(s: &mut String, f: &Finding) {
     let _ = write!(
         s,
-        r##"<section class="finding" id="{}"><h3><span class="kind">{}</span> {}</h3><p>{}</p><p class="meta">score {:.2} · {} independent source{}{}</p>"##,
+        r##"<section class="finding" id="{}"><h3><span class="kind">{}</span> {}</h3><p>{}</p><p class="meta">score {:.2} · {} independent source{}{}{}</p>"##,
         escape(&f.id),
         escape(&f.kind),
         escape(&f.title),
@@ -344,6 +344,11 @@ fn finding_html(s: &mut String, f: &Finding) {
         f.score,
         f.independent_sources,
         if f.independent_sources == 1 { "" } else { "s" },
+        if f.claims > 0 {
+            format!(" · reviewed {} of {}", f.reviewed, f.claims)
+        } else {
+            String::new()
+        },
         match (f.period.start, f.period.end) {
             (Some(a), Some(b)) if a != b => format!(" · {a} to {b}"),
             (Some(a), _) => format!(" · {a}"),

@@ -85,6 +85,15 @@ pub fn corridor_share(c: &Corridor) -> f64 {
     }
 }
 
+/// A count of reports with how many of them a person reviewed, when any: "5 (reviewed 3 of 5)".
+pub fn reports_cell(claims: usize, reviewed: usize) -> String {
+    if reviewed == 0 {
+        claims.to_string()
+    } else {
+        format!("{claims} (reviewed {reviewed} of {claims})")
+    }
+}
+
 /// The cells of a corridor table row (Markdown and HTML): corridor, direction, mode, period,
 /// reports, records, independent sources, loaded, empty, prohibited share, goods by chapter.
 pub fn flow_cells(c: &Corridor, f: &borderwatch_analyze::Flow) -> Vec<String> {
@@ -110,7 +119,7 @@ pub fn flow_cells(c: &Corridor, f: &borderwatch_analyze::Flow) -> Vec<String> {
         f.direction.to_string(),
         f.mode.map(|m| m.to_string()).unwrap_or_default(),
         f.period.clone(),
-        f.claims.to_string(),
+        reports_cell(f.claims, f.reviewed),
         f.shipments.to_string(),
         f.independent_sources.to_string(),
         f.loaded.to_string(),
@@ -152,7 +161,7 @@ pub fn markdown(a: &Analysis) -> String {
                 s,
                 "| {} | condition | | | {} | | {} | | | | {} {} |",
                 md_escape(&c.name),
-                k.claims,
+                reports_cell(k.claims, k.reviewed),
                 k.independent_sources,
                 md_escape(&k.aspect),
                 md_escape(&k.value)
@@ -165,13 +174,18 @@ pub fn markdown(a: &Analysis) -> String {
 fn finding_md(s: &mut String, f: &Finding) {
     let _ = writeln!(
         s,
-        "### {} — {}\n\n{} (score {:.2}, {} independent source{})\n",
+        "### {} — {}\n\n{} (score {:.2}, {} independent source{}{})\n",
         md_escape(&f.id),
         md_escape(&f.title),
         md_escape(&f.summary),
         f.score,
         f.independent_sources,
-        if f.independent_sources == 1 { "" } else { "s" }
+        if f.independent_sources == 1 { "" } else { "s" },
+        if f.claims > 0 {
+            format!(", reviewed {} of {}", f.reviewed, f.claims)
+        } else {
+            String::new()
+        }
     );
     for e in &f.evidence {
         let _ = writeln!(

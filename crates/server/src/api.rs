@@ -54,6 +54,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/corridors/{id}", get(corridor))
         .route("/api/claims", get(claims))
         .route("/api/claims/{id}", get(claim))
+        .route(
+            "/api/claims/{id}/reviews",
+            get(crate::review_api::claim_reviews).post(crate::review_api::review_claim),
+        )
+        .route(
+            "/api/sources/{id}/claims",
+            post(crate::review_api::add_claim),
+        )
+        .route("/api/reviews/orphans", get(crate::review_api::orphans))
+        .route("/api/reviews/queue", get(crate::review_api::queue))
         .route("/api/findings", get(findings))
         .route("/api/sources", get(sources).post(upload))
         .route("/api/sources/{id}", get(source))
@@ -369,6 +379,8 @@ pub struct CorridorSummary {
     pub name: String,
     pub ends: [String; 2],
     pub claims: usize,
+    /// Of `claims`, how many a person confirmed, corrected or added.
+    pub reviewed: usize,
     pub independent_sources: usize,
     pub flows: Vec<FlowSummary>,
 }
@@ -383,6 +395,8 @@ pub struct FlowSummary {
     /// `YYYY` or `undated`.
     pub period: String,
     pub claims: usize,
+    /// Of `claims`, how many a person confirmed, corrected or added.
+    pub reviewed: usize,
     pub shipments: usize,
     pub independent_sources: usize,
     pub loaded: usize,
@@ -401,6 +415,7 @@ impl CorridorSummary {
             name: c.name.clone(),
             ends: c.ends.clone(),
             claims: c.claims,
+            reviewed: c.reviewed,
             independent_sources: c.independent_sources,
             flows: c
                 .flows
@@ -410,6 +425,7 @@ impl CorridorSummary {
                     mode: f.mode,
                     period: f.period.clone(),
                     claims: f.claims,
+                    reviewed: f.reviewed,
                     shipments: f.shipments,
                     independent_sources: f.independent_sources,
                     loaded: f.loaded,
@@ -839,7 +855,7 @@ async fn corridor(
 
 /// A stored claim as the API gives it: the claim with the store's ids, attribution left out
 /// unless asked for.
-fn claim_json(r: StoredClaim, attribution: bool) -> Value {
+pub(crate) fn claim_json(r: StoredClaim, attribution: bool) -> Value {
     let c = if attribution {
         r.claim
     } else {
@@ -1344,8 +1360,24 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                        application/octet-stream) or carry the header X-Borderwatch."
     ),
     paths(
-        health, places, corridors, corridor, claims, claim, findings, sources, source, issues,
-        screen, extract, upload, openapi
+        health,
+        places,
+        corridors,
+        corridor,
+        claims,
+        claim,
+        findings,
+        sources,
+        source,
+        issues,
+        screen,
+        extract,
+        upload,
+        openapi,
+        crate::review_api::claim_reviews,
+        crate::review_api::review_claim,
+        crate::review_api::add_claim,
+        crate::review_api::orphans
     ),
     components(schemas(ErrorBody, Corridors)),
     modifiers(&EveryRoute)

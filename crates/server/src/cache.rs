@@ -90,11 +90,23 @@ impl AppState {
         let state = self.clone();
         cell.get_or_init(|| async move {
             let reference = state.reference;
+            let inner = state.clone();
             state
                 .pool
                 .with(move |s| {
-                    let inputs =
-                        borderwatch_pipeline::load(s, Detail::Analysis { attribution: false })?;
+                    // The reviewed state: rejected claims out, corrections in, added in.
+                    let view = borderwatch_pipeline::reviewed::View {
+                        as_of: None,
+                        reviewed_only: false,
+                        today: (inner.today)(),
+                    };
+                    let inputs = borderwatch_pipeline::reviewed::load_reviewed(
+                        s,
+                        Detail::Analysis { attribution: false },
+                        &inner.screener,
+                        &view,
+                    )?
+                    .inputs;
                     let options = Options {
                         since,
                         until,

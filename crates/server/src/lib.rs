@@ -33,6 +33,7 @@ pub mod api;
 mod cache;
 pub mod error;
 pub mod guard;
+mod review_api;
 mod ui;
 
 pub use error::{ApiError, Code};

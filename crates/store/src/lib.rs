@@ -17,7 +17,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 mod bulk;
+mod review;
 mod schema;
+
+pub use review::ReviewFilter;
 
 pub use schema::SCHEMA_VERSION;
 
@@ -521,8 +524,8 @@ impl Store {
         Ok(out)
     }
 
-    /// Changes whenever sources, claims or shipments are added or replaced: the largest id of
-    /// each, and of the ingest runs (every write — ingest, reprocess, upload — starts a run, so a
+    /// Changes whenever sources, claims, shipments or reviews are added or replaced: the
+    /// largest id of each, and of the ingest runs (every write — ingest, reprocess, upload — starts a run, so a
     /// replacement that reuses ids still changes it). Cheap: four index lookups.
     pub fn fingerprint(&self) -> Result<[i64; 4]> {
         let max = |t: &str| -> Result<i64> {
@@ -532,11 +535,13 @@ impl Store {
                     r.get(0)
                 })?)
         };
+        // Runs and reviews share the last place: both ids only grow, so their sum changes
+        // whenever either does.
         Ok([
             max("sources")?,
             max("claims")?,
             max("shipments")?,
-            max("ingest_runs")?,
+            max("ingest_runs")? + max("reviews")?,
         ])
     }
 
@@ -1033,6 +1038,15 @@ impl Store {
         )?;
         if bad > 0 {
             out.push(format!("{bad} evidence spans lie outside their source"));
+        }
+        let bad: i64 = self.conn.query_row(
+            "SELECT count(*) FROM reviews r JOIN sources s ON s.id = r.source_id \
+             WHERE r.span_end > s.size OR r.span_start > r.span_end",
+            [],
+            |r| r.get(0),
+        )?;
+        if bad > 0 {
+            out.push(format!("{bad} review spans lie outside their source"));
         }
         Ok(out)
     }

@@ -184,6 +184,35 @@ const MIGRATIONS: &[&str] = &[
     UPDATE sources SET name = replace(name, rtrim(name, replace(name, '\', '')), '')
       WHERE name LIKE '%\%';
     ",
+    // 5: reviews. A review is anchored on its source, the evidence span and the claim's kind,
+    // not on a claim row (reprocess replaces those), so it has no key into `claims`; rows are
+    // never changed or deleted (the triggers refuse it), and a source with reviews is never
+    // deleted with them.
+    "
+    CREATE TABLE reviews (
+        id INTEGER PRIMARY KEY,
+        subject INTEGER REFERENCES reviews(id),
+        action TEXT NOT NULL CHECK (action IN ('confirm', 'reject', 'correct', 'add')),
+        source_id INTEGER NOT NULL REFERENCES sources(id),
+        span_start INTEGER NOT NULL,
+        span_end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        claim_id INTEGER,
+        reason TEXT,
+        was TEXT,
+        correction TEXT,
+        claim TEXT,
+        reviewer TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        note TEXT,
+        extractor_version TEXT NOT NULL
+    );
+    CREATE INDEX reviews_source ON reviews(source_id, span_start);
+    CREATE TRIGGER reviews_never_change BEFORE UPDATE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'reviews are never changed: add a new review'); END;
+    CREATE TRIGGER reviews_never_go BEFORE DELETE ON reviews
+        BEGIN SELECT RAISE(ABORT, 'reviews are never deleted'); END;
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -103,6 +103,8 @@ pub(crate) fn finding(
         period: period_of(&claims),
         score: score(independent, strength),
         independent_sources: independent,
+        claims: claims.len(),
+        reviewed: crate::reviewed_count(&claims),
         evidence: claims
             .iter()
             .take(MAX_EVIDENCE)
