@@ -195,22 +195,7 @@ mod tests {
             .collect()
     }
 
-    /// `text` as UTF-16 with its byte order mark.
-    fn utf16(text: &str, little: bool) -> Vec<u8> {
-        let mut b = if little {
-            vec![0xFF, 0xFE]
-        } else {
-            vec![0xFE, 0xFF]
-        };
-        for u in text.encode_utf16() {
-            b.extend(if little {
-                u.to_le_bytes()
-            } else {
-                u.to_be_bytes()
-            });
-        }
-        b
-    }
+    use crate::utf16::tests::utf16;
 
     #[test]
     fn sniff_knows_shipments_by_header() {

@@ -167,10 +167,11 @@ pub fn is_utf16(bytes: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn utf16(text: &str, little: bool) -> Vec<u8> {
+    /// `text` as UTF-16 with its byte order mark (for the tests of this crate).
+    pub(crate) fn utf16(text: &str, little: bool) -> Vec<u8> {
         let mut b = if little {
             vec![0xFF, 0xFE]
         } else {
