@@ -1,6 +1,10 @@
 //! Goods of a clause: the goods tokens that are goods here (heads of noun phrases in goods
 //! positions), with their HS codes.
 //!
+//! A material right before goods that the lexicon classifies several ways ("aluminium window
+//! frames": wood, aluminium or plastic joinery) picks the code in the material's chapter, and the
+//! two are one item.
+//!
 //! Refuses: deciding from the part of speech (noun_phrase) or screening (the claim builder).
 
 use super::*;
@@ -17,6 +21,8 @@ impl Doc<'_, '_> {
         };
         let mut seen: HashSet<String> = HashSet::new();
         let goods_count = toks.iter().filter(|t| matches!(t.tk, Tk::Goods(_))).count();
+        // The item just pushed, with its token's start and end.
+        let mut last: Option<(usize, usize)> = None;
         for t in toks {
             let Tk::Goods(i) = t.tk else { continue };
             if self.not_goods_here(toks, t) {
@@ -74,6 +80,11 @@ impl Doc<'_, '_> {
                     }
                 }
             }
+            if let Some(start) = self.of_material(&mut out, last, t, e) {
+                last = Some((start, t.end));
+                seen.insert(clean[start..t.end].to_lowercase());
+                continue;
+            }
             if !seen.insert(text.to_lowercase()) {
                 continue;
             }
@@ -87,6 +98,7 @@ impl Doc<'_, '_> {
                 continue;
             }
             let k = e.hs.len() as f64;
+            last = Some((t.start, t.end));
             out.push(GoodsItem {
                 text,
                 hs: e.hs.first().cloned(),
@@ -97,5 +109,36 @@ impl Doc<'_, '_> {
             });
         }
         out
+    }
+}
+
+impl Doc<'_, '_> {
+    /// "aluminium window frames": the last item (a material, its token ending right before `t`)
+    /// chooses among `e`'s codes the one in its chapter; the item becomes the whole phrase.
+    /// Returns the merged item's start.
+    fn of_material(
+        &self,
+        out: &mut [GoodsItem],
+        last: Option<(usize, usize)>,
+        t: &Tok,
+        e: &borderwatch_reference::hs::LexEntry,
+    ) -> Option<usize> {
+        let (start, end) = last?;
+        let clean = &self.text.clean;
+        if e.hs.len() < 2 || !clean[end..t.start].chars().all(|c| c == ' ') {
+            return None;
+        }
+        let prev = out.last_mut()?;
+        if prev.text.contains(' ') {
+            return None;
+        }
+        let chapter = prev.hs.as_deref()?.get(..2)?;
+        let pick = e.hs.iter().find(|h| h.starts_with(chapter))?.clone();
+        prev.text = clean[start..t.end].to_string();
+        prev.alternatives = e.hs.iter().filter(|h| **h != pick).cloned().collect();
+        prev.hs = Some(pick);
+        prev.product = e.product.clone();
+        prev.span = self.text.span(start, t.end);
+        Some(start)
     }
 }
