@@ -153,12 +153,20 @@ pub fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut i = from;
+    // ASCII bytes are their own characters: only other bytes are decoded.
+    let char_at = |i: usize| -> char {
+        if b[i] < 0x80 {
+            b[i] as char
+        } else {
+            text[i..].chars().next().unwrap_or(' ')
+        }
+    };
     while i < to {
-        let c = text[i..].chars().next().unwrap_or(' ');
+        let c = char_at(i);
         if c.is_alphanumeric() {
             let s = i;
             while i < to {
-                let ch = text[i..].chars().next().unwrap_or(' ');
+                let ch = char_at(i);
                 let inner = matches!(ch, ',' | '.' | '-' | '\'' | '’')
                     && i + 1 < to
                     && (b[i + 1] as char).is_alphanumeric()

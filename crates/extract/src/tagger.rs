@@ -262,7 +262,15 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
             words[i as usize]
         }
     };
+    // How many words carry each tag: a rule whose `from` tag no word carries is passed over.
+    let mut count = [0u32; 256];
+    for t in tags.iter() {
+        count[t.0 as usize] += 1;
+    }
     for r in rules {
+        if r.from.is_some_and(|f| count[f.0 as usize] == 0) {
+            continue;
+        }
         let (x, y) = (r.x.as_str(), r.y.as_str());
         // Tag templates compare tags: an argument that names no tag never matches one.
         let (xt, yt) = (r.x_tag, r.y_tag);
@@ -310,6 +318,8 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
                 _ => false,
             };
             if hit {
+                count[tags[i].0 as usize] -= 1;
+                count[r.to.0 as usize] += 1;
                 tags[i] = r.to;
             }
         }

@@ -126,7 +126,15 @@ fn tokens(text: &str) -> Vec<Tok> {
 pub fn speakers(text: &str) -> Vec<Range<usize>> {
     let w = words();
     let toks = tokens(text);
-    let lower = |s: usize, e: usize| text[s..e].to_lowercase();
+    // A word already in lower-case ASCII is its own lower case: only others are copied.
+    let lower = |s: usize, e: usize| -> std::borrow::Cow<str> {
+        let w = &text[s..e];
+        if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            std::borrow::Cow::Borrowed(w)
+        } else {
+            std::borrow::Cow::Owned(w.to_lowercase())
+        }
+    };
     let is = |list: &[&str], s: usize, e: usize| {
         let t = lower(s, e);
         list.iter().any(|x| *x == t)
@@ -176,8 +184,8 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
             }
             continue;
         }
-        let strong = w.verbs.contains(&word);
-        if !strong && !w.weak.contains(&word) {
+        let strong = w.verbs.iter().any(|v| **v == *word);
+        if !strong && !w.weak.iter().any(|v| **v == *word) {
             continue;
         }
         let left = side(k, -1);
@@ -223,7 +231,7 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
         }
         let start = left[take - 1].0;
         let mut end = ve;
-        if matches!(word.as_str(), "told" | "tells" | "tell") {
+        if matches!(&*word, "told" | "tells" | "tell") {
             for &(s, e) in right.iter().take(4) {
                 if lower(s, e) == "that" {
                     break;
