@@ -5,7 +5,9 @@
 #   generated — bench/gen_reports.py, recombined from tests/reports;
 #   real      — the real reports of ../shared/corpus/real/reports repeated (skipped when absent).
 # Each tool runs RUNS times per corpus; the best and the median wall time are printed, and the
-# per-core ratio is taken on the medians. ALL_CORES=1 adds one run of each on all cores.
+# per-core ratio is taken on the medians. One core is one CPU (`taskset -c 0`) for both tools:
+# borderwatch's `--jobs 1` has one extraction thread, and its output writer shares that CPU.
+# ALL_CORES=1 adds one run of each on all cores. BIN=path times another borderwatch build.
 #
 # usage: bench/setup.sh && bench/extract.sh [MB] [RUNS]
 set -euo pipefail
@@ -15,8 +17,10 @@ mb=${1:-60}
 runs=${2:-5}
 py="$here/.venv/bin/python"
 [ -x "$py" ] || { echo "run bench/setup.sh first" >&2; exit 2; }
-cargo build --release --locked --manifest-path "$root/Cargo.toml" -q -p borderwatch-cli
-bin="${CARGO_TARGET_DIR:-$root/target}/release/borderwatch"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --locked --manifest-path "$root/Cargo.toml" -q -p borderwatch-cli
+fi
+bin="${BIN:-${CARGO_TARGET_DIR:-$root/target}/release/borderwatch}"
 cores=$(nproc)
 
 gen="$here/out/reports"
@@ -50,9 +54,10 @@ fi
 # One borderwatch run over a corpus: wall seconds, reading files, loading the reference packs,
 # extracting and writing JSONL to /dev/null.
 once() { # corpus jobs
-  local t0 t1
+  local t0 t1 pin=()
+  [ "$2" = 1 ] && pin=(taskset -c 0)
   t0=$(date +%s.%N)
-  (cd "$1" && ls | xargs "$bin" extract --jobs "$2" --date 2024-01-01 >/dev/null 2>/dev/null)
+  (cd "$1" && ls | xargs "${pin[@]}" "$bin" extract --jobs "$2" --date 2024-01-01 >/dev/null 2>/dev/null)
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
@@ -74,7 +79,7 @@ print(json.dumps({"tool": "borderwatch", "jobs": 1, "mb": round(b / 1e6, 1), "ru
 PY
 )
   echo "$bw"
-  peer=$("$py" "$here/extract_peer.py" "$bin" "$dir" 1 "$runs")
+  peer=$(taskset -c 0 "$py" "$here/extract_peer.py" "$bin" "$dir" 1 "$runs")
   echo "$peer"
   python3 - "$bw" "$peer" "$name" <<'PY'
 import json, sys

@@ -9,7 +9,9 @@
 //! Refuses: deciding anything about trade. It says which words are nouns, verbs and modifiers;
 //! the goods stage decides what that means for a goods phrase.
 
-use borderwatch_reference::pos::{ContextRule, MorphRule, MorphTest, PosPack, Tag, TEMPLATES};
+use borderwatch_reference::pos::{
+    ContextRule, MorphRule, MorphTest, PosPack, Tag, TAGS, TEMPLATES,
+};
 
 /// A sentence's word tokens and their tags.
 #[derive(Debug, Clone, Default)]
@@ -262,19 +264,37 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
             words[i as usize]
         }
     };
-    // How many words carry each tag: a rule whose `from` tag no word carries is passed over.
-    let mut count = [0u32; 256];
-    for t in tags.iter() {
-        count[t.0 as usize] += 1;
+    // Which words carry each tag (one bit set per tag): a rule visits only the words tagged
+    // with its `from` tag, in order, as a scan over every word would. A rule changes only the
+    // word it is at, so the words carrying the tag when the rule starts are the ones it meets.
+    let lanes = n.div_ceil(64);
+    let mut has = vec![0u64; TAGS.len() * lanes];
+    for (i, t) in tags.iter().enumerate() {
+        has[t.0 as usize * lanes + i / 64] |= 1 << (i % 64);
     }
+    let mut visit: Vec<usize> = Vec::with_capacity(n);
     for r in rules {
-        if r.from.is_some_and(|f| count[f.0 as usize] == 0) {
+        visit.clear();
+        match r.from {
+            None => visit.extend(0..n),
+            Some(f) => {
+                let row = &has[f.0 as usize * lanes..][..lanes];
+                for (l, &bits) in row.iter().enumerate() {
+                    let mut b = bits;
+                    while b != 0 {
+                        visit.push(l * 64 + b.trailing_zeros() as usize);
+                        b &= b - 1;
+                    }
+                }
+            }
+        }
+        if visit.is_empty() {
             continue;
         }
         let (x, y) = (r.x.as_str(), r.y.as_str());
         // Tag templates compare tags: an argument that names no tag never matches one.
         let (xt, yt) = (r.x_tag, r.y_tag);
-        for i in 0..n {
+        for &i in &visit {
             if r.from.is_some_and(|f| f != tags[i]) {
                 continue;
             }
@@ -318,8 +338,8 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
                 _ => false,
             };
             if hit {
-                count[tags[i].0 as usize] -= 1;
-                count[r.to.0 as usize] += 1;
+                has[tags[i].0 as usize * lanes + i / 64] &= !(1 << (i % 64));
+                has[r.to.0 as usize * lanes + i / 64] |= 1 << (i % 64);
                 tags[i] = r.to;
             }
         }

@@ -26,6 +26,8 @@ struct Words {
     verbs: Vec<String>,
     weak: Vec<String>,
     heads: Vec<String>,
+    /// Every speech verb, strong (`true`, from `verbs`) or weak: one look-up per word.
+    speech: std::collections::HashMap<String, bool>,
 }
 
 fn words() -> &'static Words {
@@ -35,6 +37,7 @@ fn words() -> &'static Words {
             verbs: Vec::new(),
             weak: Vec::new(),
             heads: Vec::new(),
+            speech: Default::default(),
         };
         let mut section = "";
         for line in include_str!("../../../data/redact/speech.txt").lines() {
@@ -59,6 +62,13 @@ fn words() -> &'static Words {
                 _ => continue,
             };
             list.push(line.to_lowercase());
+        }
+        // A word in both lists is strong.
+        for v in &w.weak {
+            w.speech.insert(v.clone(), false);
+        }
+        for v in &w.verbs {
+            w.speech.insert(v.clone(), true);
         }
         w
     })
@@ -184,10 +194,9 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
             }
             continue;
         }
-        let strong = w.verbs.iter().any(|v| **v == *word);
-        if !strong && !w.weak.iter().any(|v| **v == *word) {
+        let Some(&strong) = w.speech.get(&*word) else {
             continue;
-        }
+        };
         let left = side(k, -1);
         let right = side(k, 1);
         if !strong {

@@ -5,8 +5,6 @@
 //! Owns: reading and checking the three files (every rule names a known template and known
 //! tags). Refuses: tagging text — the extractor applies the rules (`crates/extract/src/tagger.rs`).
 
-use std::collections::HashMap;
-
 use crate::{LoadError, Sources};
 
 /// The Penn Treebank tags the pack uses; a tag is its index here.
@@ -108,7 +106,9 @@ pub struct ContextRule {
 
 #[derive(Debug, Clone, Default)]
 pub struct PosPack {
-    pub lexicon: HashMap<String, Tag>,
+    /// Looked up once per word of every tagged sentence: a fast (non-keyed) hash, as the keys
+    /// are the pack's own words.
+    pub lexicon: foldhash::HashMap<String, Tag>,
     pub morphology: Vec<MorphRule>,
     pub context: Vec<ContextRule>,
 }
@@ -134,7 +134,7 @@ fn tag(file: &str, line: usize, name: &str) -> Result<Tag, LoadError> {
 impl PosPack {
     pub fn load(src: &Sources) -> Result<PosPack, LoadError> {
         let (file, text) = src.read(LEXICON)?;
-        let mut lexicon = HashMap::with_capacity(100_000);
+        let mut lexicon = foldhash::HashMap::with_capacity_and_hasher(100_000, Default::default());
         for (n, f) in lines(&text) {
             if f.len() != 2 {
                 return Err(LoadError {
