@@ -93,6 +93,10 @@ pub struct Found {
 
 pub struct Matcher {
     ac: AhoCorasick,
+    /// The first two bytes of every pattern (bit `b0 << 8 | b1`) and the one-byte patterns: a
+    /// word start whose bytes begin no pattern is passed over without entering the automaton.
+    pairs: Vec<u64>,
+    singles: [bool; 256],
     pub payloads: Vec<Vec<Hit>>,
     pub units: Vec<String>,
     pub periods: Vec<String>,
@@ -241,6 +245,22 @@ impl Matcher {
         let mut keys: Vec<String> = map.keys().cloned().collect();
         keys.sort();
         let payloads = keys.iter().map(|k| map[k].clone()).collect();
+        let mut pairs = vec![0u64; 1 << 10];
+        let mut singles = [false; 256];
+        for k in &keys {
+            match *k.as_bytes() {
+                // An empty pattern matches anywhere: no start can be passed over.
+                [] => {
+                    pairs.fill(u64::MAX);
+                    singles = [true; 256];
+                }
+                [b] => singles[b as usize] = true,
+                [a, b, ..] => {
+                    let bit = (a as usize) << 8 | b as usize;
+                    pairs[bit >> 6] |= 1 << (bit & 63);
+                }
+            }
+        }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
@@ -249,6 +269,8 @@ impl Matcher {
             .map_err(|e| e.to_string())?;
         Ok(Matcher {
             ac,
+            pairs,
+            singles,
             payloads,
             units,
             periods,
@@ -271,7 +293,7 @@ impl Matcher {
             // Clause cues may open with a comma or semicolon (", but", "; while").
             let start_here = (wordish && (!prev_word || is_han(c))) || matches!(c, ',' | ';');
             prev_word = wordish;
-            if !start_here {
+            if !start_here || !self.may_start(fb, i) {
                 i += clen;
                 continue;
             }
@@ -309,6 +331,20 @@ impl Matcher {
             }
         }
         out
+    }
+}
+
+impl Matcher {
+    /// Whether some pattern begins with the bytes at `i`.
+    fn may_start(&self, fb: &[u8], i: usize) -> bool {
+        if self.singles[fb[i] as usize] {
+            return true;
+        }
+        let Some(&b) = fb.get(i + 1) else {
+            return false;
+        };
+        let bit = (fb[i] as usize) << 8 | b as usize;
+        self.pairs[bit >> 6] & (1 << (bit & 63)) != 0
     }
 }
 

@@ -48,15 +48,23 @@ const SCALES: &[(&str, f64)] = &[
     ("billion", 1_000_000_000.0),
 ];
 
+// The tables are lower-case ASCII: comparing ignoring ASCII case is comparing the lower-cased word.
 fn word_value(w: &str) -> Option<f64> {
-    let l = w.to_ascii_lowercase();
-    UNITS.iter().find(|(n, _)| *n == l).map(|(_, v)| *v)
+    UNITS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(w))
+        .map(|(_, v)| *v)
 }
 
 fn scale_value(w: &str) -> Option<f64> {
-    let l = w.to_ascii_lowercase();
-    let l = l.strip_suffix('s').unwrap_or(&l);
-    SCALES.iter().find(|(n, _)| *n == l).map(|(_, v)| *v)
+    let l = w
+        .strip_suffix('s')
+        .or_else(|| w.strip_suffix('S'))
+        .unwrap_or(w);
+    SCALES
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(l))
+        .map(|(_, v)| *v)
 }
 
 /// Every number in `text[from..to]`, in order.
@@ -86,17 +94,16 @@ pub fn numbers(text: &str, from: usize, to: usize) -> Vec<Num> {
             continue;
         }
         // Word numbers, possibly hyphenated ("twenty-five") or scaled ("three hundred").
-        let parts: Vec<&str> = w.split('-').collect();
         // "twenty-five" sums; "four-kilogram" is four.
-        let numeric = parts.iter().take_while(|p| word_value(p).is_some()).count();
+        let mut numeric = 0;
+        let mut sum = 0.0;
+        for v in w.split('-').map_while(word_value) {
+            numeric += 1;
+            sum += v;
+        }
         let mut value = None;
         if numeric > 0 {
-            value = Some(
-                parts[..numeric]
-                    .iter()
-                    .filter_map(|p| word_value(p))
-                    .sum::<f64>(),
-            );
+            value = Some(sum);
         } else if (w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"))
             && words
                 .get(k + 1)
@@ -146,12 +153,20 @@ pub fn words(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut i = from;
+    // ASCII bytes are their own characters: only other bytes are decoded.
+    let char_at = |i: usize| -> char {
+        if b[i] < 0x80 {
+            b[i] as char
+        } else {
+            text[i..].chars().next().unwrap_or(' ')
+        }
+    };
     while i < to {
-        let c = text[i..].chars().next().unwrap_or(' ');
+        let c = char_at(i);
         if c.is_alphanumeric() {
             let s = i;
             while i < to {
-                let ch = text[i..].chars().next().unwrap_or(' ');
+                let ch = char_at(i);
                 let inner = matches!(ch, ',' | '.' | '-' | '\'' | '’')
                     && i + 1 < to
                     && (b[i + 1] as char).is_alphanumeric()

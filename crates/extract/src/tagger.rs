@@ -9,7 +9,9 @@
 //! Refuses: deciding anything about trade. It says which words are nouns, verbs and modifiers;
 //! the goods stage decides what that means for a goods phrase.
 
-use borderwatch_reference::pos::{ContextRule, MorphRule, MorphTest, PosPack, Tag};
+use borderwatch_reference::pos::{
+    ContextRule, MorphRule, MorphTest, PosPack, Tag, TAGS, TEMPLATES,
+};
 
 /// A sentence's word tokens and their tags.
 #[derive(Debug, Clone, Default)]
@@ -105,10 +107,16 @@ fn lookup(pack: &PosPack, w: &str, first: bool) -> Option<Tag> {
     if let Some(t) = pack.lexicon.get(w) {
         return Some(*t);
     }
-    let norm = w.replace('’', "'");
-    if let Some(t) = pack.lexicon.get(norm.as_str()) {
-        return Some(*t);
-    }
+    // Only a word with a curly apostrophe reads differently once normalised.
+    let norm = if w.contains('’') {
+        let norm = w.replace('’', "'");
+        if let Some(t) = pack.lexicon.get(norm.as_str()) {
+            return Some(*t);
+        }
+        std::borrow::Cow::Owned(norm)
+    } else {
+        std::borrow::Cow::Borrowed(w)
+    };
     // A sentence's first word is looked up lower-cased too ("Trucks carried …").
     first
         .then(|| pack.lexicon.get(norm.to_lowercase().as_str()).copied())
@@ -156,6 +164,14 @@ fn is_number(w: &str) -> bool {
 
 fn morph(pack: &PosPack, w: &str, mut tag: Tag, prev: Option<&str>, next: Option<&str>) -> Tag {
     let has = |s: &str| pack.lexicon.contains_key(s);
+    // One buffer for the affixed forms looked up ("un" + word, word + "ly").
+    let mut buf = String::with_capacity(w.len() + 8);
+    let mut joined = |a: &str, b: &str| -> bool {
+        buf.clear();
+        buf.push_str(a);
+        buf.push_str(b);
+        has(&buf)
+    };
     for MorphRule { from, test, to } in &pack.morphology {
         if from.is_some_and(|f| f != tag) {
             continue;
@@ -164,8 +180,8 @@ fn morph(pack: &PosPack, w: &str, mut tag: Tag, prev: Option<&str>, next: Option
             MorphTest::Char(x) => w.contains(x.as_str()),
             MorphTest::HasPrefix(x) => w.starts_with(x.as_str()),
             MorphTest::HasSuffix(x) => w.ends_with(x.as_str()),
-            MorphTest::AddPrefix(x) => has(&format!("{x}{w}")),
-            MorphTest::AddSuffix(x) => has(&format!("{w}{x}")),
+            MorphTest::AddPrefix(x) => joined(x, w),
+            MorphTest::AddSuffix(x) => joined(w, x),
             MorphTest::DeletePrefix(x) => w.strip_prefix(x.as_str()).is_some_and(has),
             MorphTest::DeleteSuffix(x) => w.strip_suffix(x.as_str()).is_some_and(has),
             MorphTest::WordBefore(x) => prev == Some(x.as_str()),
@@ -178,10 +194,68 @@ fn morph(pack: &PosPack, w: &str, mut tag: Tag, prev: Option<&str>, next: Option
     tag
 }
 
+/// Whether two strings are equal, at compile time.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A template's index in [`TEMPLATES`], at compile time (a name it lacks fails the build).
+const fn tpl(name: &str) -> u8 {
+    let mut i = 0;
+    while i < TEMPLATES.len() {
+        if same(TEMPLATES[i], name) {
+            return i as u8;
+        }
+        i += 1;
+    }
+    panic!("unknown template")
+}
+
+const PREVTAG: u8 = tpl("prevtag");
+const NEXTTAG: u8 = tpl("nexttag");
+const PREV2TAG: u8 = tpl("prev2tag");
+const NEXT2TAG: u8 = tpl("next2tag");
+const PREV1OR2TAG: u8 = tpl("prev1or2tag");
+const NEXT1OR2TAG: u8 = tpl("next1or2tag");
+const PREV1OR2OR3TAG: u8 = tpl("prev1or2or3tag");
+const NEXT1OR2OR3TAG: u8 = tpl("next1or2or3tag");
+const SURROUNDTAG: u8 = tpl("surroundtag");
+const CURWD: u8 = tpl("curwd");
+const PREVWD: u8 = tpl("prevwd");
+const NEXTWD: u8 = tpl("nextwd");
+const PREV1OR2WD: u8 = tpl("prev1or2wd");
+const NEXT1OR2WD: u8 = tpl("next1or2wd");
+const PREV1OR2OR3WD: u8 = tpl("prev1or2or3wd");
+const NEXT1OR2OR3WD: u8 = tpl("next1or2or3wd");
+const PREVWDTAG: u8 = tpl("prevwdtag");
+const NEXTWDTAG: u8 = tpl("nextwdtag");
+const WDPREVTAG: u8 = tpl("wdprevtag");
+const WDNEXTTAG: u8 = tpl("wdnexttag");
+const WDAND2AFT: u8 = tpl("wdand2aft");
+const WDAND2TAGBFR: u8 = tpl("wdand2tagbfr");
+const WDAND2TAGAFT: u8 = tpl("wdand2tagaft");
+const LBIGRAM: u8 = tpl("lbigram");
+const RBIGRAM: u8 = tpl("rbigram");
+const PREVBIGRAM: u8 = tpl("prevbigram");
+const NEXTBIGRAM: u8 = tpl("nextbigram");
+
 /// Applies the contextual rules in order, each over the whole sentence, as Brill's
 /// transformation-based tagger does: a rule sees every change the rules before it made.
+/// Positions outside the sentence read as the word and tag `STAART`.
 fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
     const PAD: &str = "STAART";
+    let pad = Tag::of(PAD).expect("STAART is a tag");
     let n = words.len();
     let w = |i: isize| -> &str {
         if i < 0 || i as usize >= n {
@@ -190,52 +264,82 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
             words[i as usize]
         }
     };
+    // Which words carry each tag (one bit set per tag): a rule visits only the words tagged
+    // with its `from` tag, in order, as a scan over every word would. A rule changes only the
+    // word it is at, so the words carrying the tag when the rule starts are the ones it meets.
+    let lanes = n.div_ceil(64);
+    let mut has = vec![0u64; TAGS.len() * lanes];
+    for (i, t) in tags.iter().enumerate() {
+        has[t.0 as usize * lanes + i / 64] |= 1 << (i % 64);
+    }
+    let mut visit: Vec<usize> = Vec::with_capacity(n);
     for r in rules {
-        for i in 0..n {
+        visit.clear();
+        match r.from {
+            None => visit.extend(0..n),
+            Some(f) => {
+                let row = &has[f.0 as usize * lanes..][..lanes];
+                for (l, &bits) in row.iter().enumerate() {
+                    let mut b = bits;
+                    while b != 0 {
+                        visit.push(l * 64 + b.trailing_zeros() as usize);
+                        b &= b - 1;
+                    }
+                }
+            }
+        }
+        if visit.is_empty() {
+            continue;
+        }
+        let (x, y) = (r.x.as_str(), r.y.as_str());
+        // Tag templates compare tags: an argument that names no tag never matches one.
+        let (xt, yt) = (r.x_tag, r.y_tag);
+        for &i in &visit {
             if r.from.is_some_and(|f| f != tags[i]) {
                 continue;
             }
-            let t = |d: isize, tags: &[Tag]| -> &'static str {
+            let t = |d: isize, tags: &[Tag]| -> Option<Tag> {
                 let j = i as isize + d;
-                if j < 0 || j as usize >= n {
-                    PAD
+                Some(if j < 0 || j as usize >= n {
+                    pad
                 } else {
-                    tags[j as usize].name()
-                }
+                    tags[j as usize]
+                })
             };
             let ii = i as isize;
-            let (x, y) = (r.x.as_str(), r.y.as_str());
-            let hit = match r.template {
-                "prevtag" => x == t(-1, tags),
-                "nexttag" => x == t(1, tags),
-                "prev2tag" => x == t(-2, tags),
-                "next2tag" => x == t(2, tags),
-                "prev1or2tag" => x == t(-1, tags) || x == t(-2, tags),
-                "next1or2tag" => x == t(1, tags) || x == t(2, tags),
-                "prev1or2or3tag" => (1..=3).any(|d| x == t(-d, tags)),
-                "next1or2or3tag" => (1..=3).any(|d| x == t(d, tags)),
-                "surroundtag" => x == t(-1, tags) && y == t(1, tags),
-                "curwd" => x == w(ii),
-                "prevwd" => x == w(ii - 1),
-                "nextwd" => x == w(ii + 1),
-                "prev1or2wd" => x == w(ii - 1) || x == w(ii - 2),
-                "next1or2wd" => x == w(ii + 1) || x == w(ii + 2),
-                "prev1or2or3wd" => (1..=3).any(|d| x == w(ii - d)),
-                "next1or2or3wd" => (1..=3).any(|d| x == w(ii + d)),
-                "prevwdtag" => x == w(ii - 1) && y == t(-1, tags),
-                "nextwdtag" => x == w(ii + 1) && y == t(1, tags),
-                "wdprevtag" => x == t(-1, tags) && y == w(ii),
-                "wdnexttag" => x == w(ii) && y == t(1, tags),
-                "wdand2aft" => x == w(ii) && y == w(ii + 2),
-                "wdand2tagbfr" => x == t(-2, tags) && y == w(ii),
-                "wdand2tagaft" => x == w(ii) && y == t(2, tags),
-                "lbigram" => x == w(ii - 1) && y == w(ii),
-                "rbigram" => x == w(ii) && y == w(ii + 1),
-                "prevbigram" => x == t(-2, tags) && y == t(-1, tags),
-                "nextbigram" => x == t(1, tags) && y == t(2, tags),
+            let hit = match r.template_id {
+                PREVTAG => xt == t(-1, tags),
+                NEXTTAG => xt == t(1, tags),
+                PREV2TAG => xt == t(-2, tags),
+                NEXT2TAG => xt == t(2, tags),
+                PREV1OR2TAG => xt == t(-1, tags) || xt == t(-2, tags),
+                NEXT1OR2TAG => xt == t(1, tags) || xt == t(2, tags),
+                PREV1OR2OR3TAG => (1..=3).any(|d| xt == t(-d, tags)),
+                NEXT1OR2OR3TAG => (1..=3).any(|d| xt == t(d, tags)),
+                SURROUNDTAG => xt == t(-1, tags) && yt == t(1, tags),
+                CURWD => x == w(ii),
+                PREVWD => x == w(ii - 1),
+                NEXTWD => x == w(ii + 1),
+                PREV1OR2WD => x == w(ii - 1) || x == w(ii - 2),
+                NEXT1OR2WD => x == w(ii + 1) || x == w(ii + 2),
+                PREV1OR2OR3WD => (1..=3).any(|d| x == w(ii - d)),
+                NEXT1OR2OR3WD => (1..=3).any(|d| x == w(ii + d)),
+                PREVWDTAG => x == w(ii - 1) && yt == t(-1, tags),
+                NEXTWDTAG => x == w(ii + 1) && yt == t(1, tags),
+                WDPREVTAG => xt == t(-1, tags) && y == w(ii),
+                WDNEXTTAG => x == w(ii) && yt == t(1, tags),
+                WDAND2AFT => x == w(ii) && y == w(ii + 2),
+                WDAND2TAGBFR => xt == t(-2, tags) && y == w(ii),
+                WDAND2TAGAFT => x == w(ii) && yt == t(2, tags),
+                LBIGRAM => x == w(ii - 1) && y == w(ii),
+                RBIGRAM => x == w(ii) && y == w(ii + 1),
+                PREVBIGRAM => xt == t(-2, tags) && yt == t(-1, tags),
+                NEXTBIGRAM => xt == t(1, tags) && yt == t(2, tags),
                 _ => false,
             };
             if hit {
+                has[tags[i].0 as usize * lanes + i / 64] &= !(1 << (i % 64));
+                has[r.to.0 as usize * lanes + i / 64] |= 1 << (i % 64);
                 tags[i] = r.to;
             }
         }

@@ -2,6 +2,8 @@
 //! ("this month", "last year") and durations ("for over a year", "16 or so months"), resolved
 //! against the publication date when one is given and kept as unresolved text otherwise.
 
+use std::borrow::Cow;
+
 use borderwatch_model::{Date, Precision, When};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
@@ -51,13 +53,19 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
 ];
 
 fn month_of(w: &str) -> Option<u32> {
-    let l = w.trim_end_matches('.').to_ascii_lowercase();
-    MONTHS.iter().find(|(n, _)| *n == l).map(|(_, m)| *m)
+    // The tables are lower-case ASCII: ignoring ASCII case is comparing the lower-cased word.
+    let l = w.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(l))
+        .map(|(_, m)| *m)
 }
 
 fn weekday_of(w: &str) -> Option<Weekday> {
-    let l = w.to_ascii_lowercase();
-    WEEKDAYS.iter().find(|(n, _)| *n == l).map(|(_, d)| *d)
+    WEEKDAYS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(w))
+        .map(|(_, d)| *d)
 }
 
 fn year_of(w: &str) -> Option<i32> {
@@ -264,11 +272,19 @@ fn resolve_raw(e: &Expr, p: Option<Date>) -> (Option<Date>, Option<Date>, Precis
 /// Every time expression in `text[from..to]`, in order.
 pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
     let ws = words(text, from, to);
-    let lw: Vec<String> = ws
+    // Lower-cased words, copied only when they have a capital.
+    let lw: Vec<Cow<str>> = ws
         .iter()
-        .map(|&(s, e)| text[s..e].to_ascii_lowercase())
+        .map(|&(s, e)| {
+            let w = &text[s..e];
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
         .collect();
-    let word = |k: usize| lw.get(k).map(String::as_str).unwrap_or("");
+    let word = |k: usize| lw.get(k).map(|w| &**w).unwrap_or("");
     let mut out: Vec<TimeExpr> = Vec::new();
     let mut k = 0;
     while k < ws.len() {
@@ -454,10 +470,10 @@ pub fn times(text: &str, from: usize, to: usize) -> Vec<TimeExpr> {
 fn duration_at(
     text: &str,
     ws: &[(usize, usize)],
-    lw: &[String],
+    lw: &[Cow<str>],
     k: usize,
 ) -> Option<(usize, i64, usize)> {
-    let word = |i: usize| lw.get(i).map(String::as_str).unwrap_or("");
+    let word = |i: usize| lw.get(i).map(|w| &**w).unwrap_or("");
     let mut i = k;
     let led = word(i) == "for";
     if led {

@@ -26,6 +26,8 @@ struct Words {
     verbs: Vec<String>,
     weak: Vec<String>,
     heads: Vec<String>,
+    /// Every speech verb, strong (`true`, from `verbs`) or weak: one look-up per word.
+    speech: std::collections::HashMap<String, bool>,
 }
 
 fn words() -> &'static Words {
@@ -35,6 +37,7 @@ fn words() -> &'static Words {
             verbs: Vec::new(),
             weak: Vec::new(),
             heads: Vec::new(),
+            speech: Default::default(),
         };
         let mut section = "";
         for line in include_str!("../../../data/redact/speech.txt").lines() {
@@ -59,6 +62,13 @@ fn words() -> &'static Words {
                 _ => continue,
             };
             list.push(line.to_lowercase());
+        }
+        // A word in both lists is strong.
+        for v in &w.weak {
+            w.speech.insert(v.clone(), false);
+        }
+        for v in &w.verbs {
+            w.speech.insert(v.clone(), true);
         }
         w
     })
@@ -126,7 +136,15 @@ fn tokens(text: &str) -> Vec<Tok> {
 pub fn speakers(text: &str) -> Vec<Range<usize>> {
     let w = words();
     let toks = tokens(text);
-    let lower = |s: usize, e: usize| text[s..e].to_lowercase();
+    // A word already in lower-case ASCII is its own lower case: only others are copied.
+    let lower = |s: usize, e: usize| -> std::borrow::Cow<str> {
+        let w = &text[s..e];
+        if w.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+            std::borrow::Cow::Borrowed(w)
+        } else {
+            std::borrow::Cow::Owned(w.to_lowercase())
+        }
+    };
     let is = |list: &[&str], s: usize, e: usize| {
         let t = lower(s, e);
         list.iter().any(|x| *x == t)
@@ -176,10 +194,9 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
             }
             continue;
         }
-        let strong = w.verbs.contains(&word);
-        if !strong && !w.weak.contains(&word) {
+        let Some(&strong) = w.speech.get(&*word) else {
             continue;
-        }
+        };
         let left = side(k, -1);
         let right = side(k, 1);
         if !strong {
@@ -223,7 +240,7 @@ pub fn speakers(text: &str) -> Vec<Range<usize>> {
         }
         let start = left[take - 1].0;
         let mut end = ve;
-        if matches!(word.as_str(), "told" | "tells" | "tell") {
+        if matches!(&*word, "told" | "tells" | "tell") {
             for &(s, e) in right.iter().take(4) {
                 if lower(s, e) == "that" {
                     break;

@@ -5,8 +5,6 @@
 //! Owns: reading and checking the three files (every rule names a known template and known
 //! tags). Refuses: tagging text — the extractor applies the rules (`crates/extract/src/tagger.rs`).
 
-use std::collections::HashMap;
-
 use crate::{LoadError, Sources};
 
 /// The Penn Treebank tags the pack uses; a tag is its index here.
@@ -94,14 +92,23 @@ pub struct ContextRule {
     /// `None`: any tag.
     pub from: Option<Tag>,
     pub to: Tag,
+    /// The template's name, as in [`TEMPLATES`].
     pub template: &'static str,
+    /// The template's index in [`TEMPLATES`]: the tagger dispatches on it, not on the name.
+    pub template_id: u8,
     pub x: String,
     pub y: String,
+    /// `x` and `y` read as tags (`None` when they are not tag names): a template that compares
+    /// tags compares these, never strings.
+    pub x_tag: Option<Tag>,
+    pub y_tag: Option<Tag>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PosPack {
-    pub lexicon: HashMap<String, Tag>,
+    /// Looked up once per word of every tagged sentence: a fast (non-keyed) hash, as the keys
+    /// are the pack's own words.
+    pub lexicon: foldhash::HashMap<String, Tag>,
     pub morphology: Vec<MorphRule>,
     pub context: Vec<ContextRule>,
 }
@@ -127,7 +134,7 @@ fn tag(file: &str, line: usize, name: &str) -> Result<Tag, LoadError> {
 impl PosPack {
     pub fn load(src: &Sources) -> Result<PosPack, LoadError> {
         let (file, text) = src.read(LEXICON)?;
-        let mut lexicon = HashMap::with_capacity(100_000);
+        let mut lexicon = foldhash::HashMap::with_capacity_and_hasher(100_000, Default::default());
         for (n, f) in lines(&text) {
             if f.len() != 2 {
                 return Err(LoadError {
@@ -152,13 +159,15 @@ impl PosPack {
                 });
             }
             let name = f[2].to_ascii_lowercase();
-            let template = TEMPLATES
-                .iter()
-                .find(|t| **t == name)
-                .ok_or_else(|| LoadError {
-                    file: file.clone(),
-                    message: format!("line {n}: unknown template {:?}", f[2]),
-                })?;
+            let template_id =
+                TEMPLATES
+                    .iter()
+                    .position(|t| *t == name)
+                    .ok_or_else(|| LoadError {
+                        file: file.clone(),
+                        message: format!("line {n}: unknown template {:?}", f[2]),
+                    })?;
+            let y = f.get(4).copied().unwrap_or("");
             context.push(ContextRule {
                 from: if f[0] == "*" {
                     None
@@ -166,9 +175,12 @@ impl PosPack {
                     Some(tag(&file, n, f[0])?)
                 },
                 to: tag(&file, n, f[1])?,
-                template,
+                template: TEMPLATES[template_id],
+                template_id: template_id as u8,
                 x: f[3].to_string(),
-                y: f.get(4).map_or(String::new(), |y| y.to_string()),
+                y: y.to_string(),
+                x_tag: Tag::of(f[3]),
+                y_tag: Tag::of(y),
             });
         }
         Ok(PosPack {
