@@ -90,6 +90,7 @@ impl Doc<'_, '_> {
             }
             // "the pipes" after "steel pipes": the goods named just before, by their head noun.
             if let Some(prev) = self.antecedent(t, &text) {
+                last = Some((t.start, t.end));
                 out.push(GoodsItem {
                     text,
                     span: self.text.span(t.start, t.end),

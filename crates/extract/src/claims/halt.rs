@@ -56,7 +56,7 @@ pub(super) fn halted(f: &Facts) -> bool {
         .chain(f.flows.iter().copied())
         .collect();
     // A trade word starting within `after` bytes after `end`, or ending within `before` bytes
-    // before `start` ("cross-border smuggling in Hyesan, Ryanggang province, has been suspended").
+    // before `start` ("cross-border smuggling at Manpo, Jagang province, has since been halted").
     let governs = |start: usize, end: usize, before: usize, after: usize| {
         trade.iter().any(|&(ws, we)| {
             (ws >= end && ws - end < after) || (ws < start && start - we.min(start) < before)

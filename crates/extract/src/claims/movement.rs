@@ -177,7 +177,8 @@ impl Doc<'_, '_> {
         // "Smuggling at Hyesan has been suspended": trade halted on a crossing is traffic
         // denied there.
         let halt_denied = halt_denied(facts, &self.text.clean);
-        let halted_trade = on_crossing && !facts.flows.is_empty() && halted(facts) && !halt_denied;
+        let halted = halted(facts) && !halt_denied;
+        let halted_trade = on_crossing && !facts.flows.is_empty() && halted;
         let routed = (through
             && on_crossing
             && facts.move_verb.is_some()
@@ -224,17 +225,14 @@ impl Doc<'_, '_> {
                 leg: false,
             });
         }
-        let halted = halted(facts);
+        // "No suspension of trade": the negation denies the halt, not a movement word after it.
+        let denies_only_the_halt = halt_denied
+            && !facts
+                .triggers
+                .iter()
+                .any(|&t| facts.negation.is_some_and(|n| t > n));
         let negated = match (facts.negation, facts.exception) {
-            // "No suspension of trade": the denial is of the halt, the flow goes on.
-            _ if halt_denied
-                && facts
-                    .triggers
-                    .iter()
-                    .all(|&t| facts.negation.is_some_and(|n| t < n)) =>
-            {
-                false
-            }
+            _ if denies_only_the_halt => false,
             _ if halted && facts.negation.is_none() => true,
             (Some(_), Some(_)) => false,
             // A denial governs a movement word after it: "nothing goes", "did not
