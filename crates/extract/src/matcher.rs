@@ -98,6 +98,9 @@ pub struct Matcher {
     pairs: Vec<u64>,
     singles: [bool; 256],
     pub payloads: Vec<Vec<Hit>>,
+    /// Per pattern, the exact form a case-bound name must have in the text (see
+    /// `Place::exact_names`); `None` for every other pattern.
+    exact: Vec<Option<String>>,
     pub units: Vec<String>,
     pub periods: Vec<String>,
 }
@@ -203,6 +206,23 @@ impl Matcher {
                 .or_default()
                 .push(Hit::Place(named.iter().cloned().collect()));
         }
+        let mut exact_forms: HashMap<String, String> = HashMap::new();
+        for p in &r.gazetteer.places {
+            for n in &p.exact_names {
+                let k = fold(n);
+                if map.contains_key(&k) {
+                    return Err(format!(
+                        "gazetteer: exact name {n:?} of {} is also an ordinary pattern",
+                        p.id
+                    ));
+                }
+                map.insert(
+                    k.clone(),
+                    vec![Hit::Place(vec![Named::Place(p.id.clone())])],
+                );
+                exact_forms.insert(k, n.clone());
+            }
+        }
         for (i, e) in r.hs.lexicon.iter().enumerate() {
             for p in &e.phrases {
                 let k = fold(p);
@@ -245,6 +265,7 @@ impl Matcher {
         let mut keys: Vec<String> = map.keys().cloned().collect();
         keys.sort();
         let payloads = keys.iter().map(|k| map[k].clone()).collect();
+        let exact = keys.iter().map(|k| exact_forms.get(k).cloned()).collect();
         let mut pairs = vec![0u64; 1 << 10];
         let mut singles = [false; 256];
         for k in &keys {
@@ -272,6 +293,7 @@ impl Matcher {
             pairs,
             singles,
             payloads,
+            exact,
             units,
             periods,
         })
@@ -319,6 +341,12 @@ impl Matcher {
                     let cs = map[m.start()] as usize;
                     let last = m.end() - last_char(&folded[..m.end()]).len_utf8();
                     let ce = map[last] as usize + char_at(clean, map[last] as usize).len_utf8();
+                    if let Some(form) = &self.exact[m.pattern().as_usize()] {
+                        if !written_exactly(clean, cs, ce, form) {
+                            i += clen;
+                            continue;
+                        }
+                    }
                     out.push(Found {
                         start: cs,
                         end: ce,
@@ -348,6 +376,23 @@ impl Matcher {
     }
 }
 
+/// Whether `clean[cs..ce]` is `form` as written (its first letter may be capitalised, as at a
+/// sentence start) and the next word is not capitalised ("the North Pyongan" is a province).
+fn written_exactly(clean: &str, cs: usize, ce: usize, form: &str) -> bool {
+    let got = &clean[cs..ce];
+    let same = got == form || {
+        let mut f = form.chars();
+        let mut g = got.chars();
+        matches!((f.next(), g.next()), (Some(a), Some(b)) if a.to_uppercase().eq(b.to_uppercase()))
+            && f.as_str() == g.as_str()
+    };
+    let next = clean[ce..]
+        .trim_start_matches([' ', '\t', '\u{a0}'])
+        .chars()
+        .next();
+    same && !next.is_some_and(char::is_uppercase)
+}
+
 fn char_at(s: &str, i: usize) -> char {
     s[i..].chars().next().unwrap_or(' ')
 }
@@ -370,7 +415,17 @@ pub fn is_cjk(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::plurals;
+    use super::{plurals, written_exactly};
+
+    #[test]
+    fn exact_forms() {
+        let ok = |t: &str| written_exactly(t, 0, "the North".len(), "the North");
+        assert!(ok("the North while"));
+        assert!(ok("The North’s port"));
+        assert!(!ok("the north of Jilin"));
+        assert!(!ok("the North Pyongan governor"));
+        assert!(!ok("the North Korean side"));
+    }
 
     #[test]
     fn plural_forms() {

@@ -47,6 +47,11 @@ pub struct Place {
     pub coord: Option<CoordBasis>,
     /// Every alias the matcher uses; the first is the display name.
     pub names: Vec<String>,
+    /// Names that stand for this place only as written, capitals included, and only when no
+    /// capitalised word follows: news style calls the DPRK "the North", but "the north of
+    /// Jilin" and "the North Pyongan" are not it. The matcher alone reads these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exact_names: Vec<String>,
     /// Chinese customs code of a customs house or port (e.g. "0930").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customs_code: Option<String>,

@@ -26,6 +26,9 @@ impl Doc<'_, '_> {
                                 }
                                 if self.trades_as_subject(toks, k) {
                                     f.trading_country = Some(id.to_string());
+                                } else if f.from_country.is_none() && self.sends_as_subject(toks, k)
+                                {
+                                    f.from_country = Some(id.to_string());
                                 }
                             }
                         }

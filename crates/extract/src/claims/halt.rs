@@ -7,6 +7,8 @@
 //! "coal, which is banned" or "an iron gate closes" halt nothing. Refuses: deciding the claim's
 //! other fields.
 //!
+//! A resumption or opening in the same clause ends the halt: nothing is halted then.
+//!
 //! A negation just before the halting word denies the halt itself ("there has been no
 //! suspension of trade", "they will not stop trade"): nothing is halted then.
 
@@ -48,6 +50,14 @@ pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
 }
 
 pub(super) fn halted(f: &Facts) -> bool {
+    // "Trucks have resumed carrying freight after a two-year shutdown": the halt is the past
+    // the resumption ends.
+    if f.status
+        .iter()
+        .any(|(st, ..)| matches!(st, RouteStatus::Resumed | RouteStatus::Opened))
+    {
+        return false;
+    }
     let trade: Vec<(usize, usize)> = f
         .import
         .into_iter()

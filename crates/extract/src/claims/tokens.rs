@@ -83,7 +83,30 @@ impl Doc<'_, '_> {
             !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_))
                 || !not_after.iter().any(|&(s, _)| s > t.end && s <= t.end + 1)
         });
+        // "Hwasong-14", "Tu-204": a name with a number joined by a hyphen is a model, not a place.
+        toks.retain(|t| {
+            !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_)) || !model_number_after(clean, t.end)
+        });
+        // "to enforce sanctions against the North": an infinitive marker names no destination.
+        toks.retain(|t| t.tk != Tk::Cue(Role::To) || !self.infinitive_to(t));
         self.toks = toks;
+    }
+
+    /// Whether the cue `t` is the bare word "to" before a verb in its base form, by the
+    /// part-of-speech lexicon's most frequent tag.
+    fn infinitive_to(&self, t: &Tok) -> bool {
+        let clean = &self.text.clean;
+        if !clean[t.start..t.end].eq_ignore_ascii_case("to") {
+            return false;
+        }
+        let rest = clean[t.end..].trim_start_matches(' ');
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let lexicon = &self.x.reference.pos.lexicon;
+        !word.is_empty() && lexicon.get(word.as_str()).is_some_and(|g| g.name() == "VB")
     }
 
     /// The one thing a set of names means, when it is one (a crossing with its own bridge).
@@ -151,4 +174,10 @@ pub(super) fn named_tk(n: &Named) -> Tk {
         Named::Place(id) => Tk::Place(Rc::from(id.as_str())),
         Named::Crossing(id) => Tk::Crossing(Rc::from(id.as_str())),
     }
+}
+
+/// Whether a hyphen and a digit follow byte `end` ("-14" after "Hwasong").
+fn model_number_after(clean: &str, end: usize) -> bool {
+    let mut rest = clean[end..].chars();
+    matches!(rest.next(), Some('-' | '‐' | '–')) && rest.next().is_some_and(|c| c.is_ascii_digit())
 }
