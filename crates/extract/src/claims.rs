@@ -189,6 +189,9 @@ struct Facts {
     negations: Vec<(usize, usize)>,
     /// A rule or decision that forbids or halts the flow ("banned exports of").
     ban: Option<usize>,
+    /// Where background phrases end ("following", "despite"): a halt just after one is not
+    /// the clause's own.
+    backgrounds: Vec<usize>,
     /// The Security Council or a resolution is named: its bans are law, not a flow.
     rulemaker: bool,
     exception: Option<usize>,
@@ -212,6 +215,10 @@ struct Facts {
     policy_subject: Option<(usize, usize)>,
     to_country: Option<String>,
     from_country: Option<String>,
+    /// A `to`/`from` cue names a place the gazetteer does not know ("to Incheon"): that end
+    /// is somewhere, but not where the direction could assume.
+    unknown_to: bool,
+    unknown_from: bool,
     with_country: Option<String>,
 }
 

@@ -87,6 +87,10 @@ pub struct ClauseCues {
     pub breaks: Phrases,
     pub comparison: Phrases,
     pub reason: Phrases,
+    /// Words that make what follows them the clause's background ("following China's ban"):
+    /// a halt there is not the clause's own.
+    #[serde(default)]
+    pub background: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -226,7 +230,8 @@ impl Cues {
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");
         section!(reference, vehicle => "vehicle", cargo => "cargo", route => "route",
             other_route => "other_route");
-        section!(clause, subordinators => "subordinators", breaks => "breaks", comparison => "comparison", reason => "reason");
+        section!(clause, subordinators => "subordinators", breaks => "breaks", comparison => "comparison", reason => "reason",
+            background => "background");
         section!(status, opened => "opened", resumed => "resumed", closed => "closed",
             suspended => "suspended", planned => "planned", subjects => "subjects",
             flows => "flows");

@@ -21,6 +21,9 @@ impl Doc<'_, '_> {
             (Some(true), Some(false)) => return Direction::Outbound,
             (Some(false), Some(true)) => return Direction::Inbound,
             (_, Some(true)) => return Direction::Inbound,
+            // "from Dandong to Incheon": an end named outside the gazetteer is no DPRK end.
+            (_, Some(false)) if f.unknown_from => return Direction::Unknown,
+            (Some(false), None) if f.unknown_to => return Direction::Unknown,
             (_, Some(false)) => return Direction::Outbound,
             (Some(true), None) => return Direction::Outbound,
             (Some(false), None) => return Direction::Inbound,

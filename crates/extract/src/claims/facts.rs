@@ -69,6 +69,7 @@ impl Doc<'_, '_> {
                     f.ban.get_or_insert(t.start);
                 }
                 Role::RuleMaker => f.rulemaker = true,
+                Role::Background => f.backgrounds.push(t.end),
                 Role::RefVehicle => {
                     f.ref_vehicle = true;
                     f.vehicle_mode = f.vehicle_mode.or_else(|| self.vehicle_mode(t));
@@ -88,6 +89,13 @@ impl Doc<'_, '_> {
                 }
                 Role::PolicySubject => {
                     f.policy_subject.get_or_insert((t.start, t.end));
+                }
+                Role::To | Role::From if self.names_unknown_place(toks, k) => {
+                    if role == Role::To {
+                        f.unknown_to = true;
+                    } else {
+                        f.unknown_from = true;
+                    }
                 }
                 Role::To | Role::From => {
                     // "entered", "departed" move things too.
@@ -110,6 +118,55 @@ impl Doc<'_, '_> {
         }
         f.modes.sort_by_key(|x| x.0);
         f
+    }
+}
+
+impl Doc<'_, '_> {
+    /// Whether the to/from cue `toks[k]` is followed by a capitalised word (after an optional
+    /// "the") that no place token covers: "shipped to Incheon", "came from Japan". Not the
+    /// "to" of "according to", "due to".
+    fn names_unknown_place(&self, toks: &[Tok], k: usize) -> bool {
+        let clean = &self.text.clean;
+        let t = &toks[k];
+        let before = clean[..t.start].trim_end();
+        if ["according", "due", "owing", "thanks", "next", "close"]
+            .iter()
+            .any(|w| ends_with_ci(before, w))
+        {
+            return false;
+        }
+        let mut at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start().len());
+        if let Some(rest) = clean[at..].strip_prefix("the ") {
+            at = clean.len() - rest.len();
+        }
+        let capital = clean[at..].chars().next().is_some_and(char::is_uppercase);
+        if !capital || self.cur_times.iter().any(|x| x.start <= at && at < x.end) {
+            return false;
+        }
+        // A name ends at its last capitalised word; a noun or adjective after it makes the
+        // capitalised word a modifier ("from the Russian daily").
+        let mut rest = &clean[at..];
+        loop {
+            let w = rest.split_whitespace().next().unwrap_or("");
+            if !w.chars().next().is_some_and(char::is_uppercase) {
+                break;
+            }
+            rest = rest.trim_start()[w.len()..].trim_start();
+            if w.ends_with([',', '.', ';', ':', ')']) {
+                rest = "";
+                break;
+            }
+        }
+        let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
+        let lexicon = &self.x.reference.pos.lexicon;
+        let modifier = lexicon
+            .get(next.as_str())
+            .is_some_and(|g| matches!(g.name(), "NN" | "NNS" | "JJ"));
+        !modifier
+            && !toks[k + 1..]
+                .iter()
+                .take_while(|u| u.start <= at)
+                .any(|u| u.start == at && matches!(u.tk, Tk::Place(_) | Tk::Crossing(_)))
     }
 }
 

@@ -26,19 +26,36 @@ const OTHER_SIDE: usize = 30;
 /// suspended").
 const DENIAL_GAP_WORDS: usize = 4;
 
-/// Start of every word that halts a flow: a ban word, a closing or suspending status.
-fn halt_words(f: &Facts) -> impl Iterator<Item = usize> + '_ {
-    f.ban.into_iter().chain(
-        f.status
-            .iter()
-            .filter(|(st, ..)| matches!(st, RouteStatus::Closed | RouteStatus::Suspended))
-            .map(|&(_, a, _)| a),
-    )
+/// Most words between a background phrase and the halt it backgrounds ("following China's
+/// ban").
+const BACKGROUND_GAP_WORDS: usize = 3;
+
+/// Start of every word that halts a flow: a ban word, a closing or suspending status; not one
+/// that a background phrase just before makes the clause's background ("after weeks at sea
+/// following the ban").
+fn halt_words<'f>(f: &'f Facts, clean: &'f str) -> impl Iterator<Item = usize> + 'f {
+    f.ban
+        .into_iter()
+        .chain(
+            f.status
+                .iter()
+                .filter(|(st, ..)| matches!(st, RouteStatus::Closed | RouteStatus::Suspended))
+                .map(|&(_, a, _)| a),
+        )
+        .filter(move |&h| {
+            !f.backgrounds.iter().any(|&b| {
+                b <= h && {
+                    let gap = &clean[b..h];
+                    !gap.contains([',', ';', '.', ':'])
+                        && gap.split_whitespace().count() <= BACKGROUND_GAP_WORDS
+                }
+            })
+        })
 }
 
 /// A negation right before a halting word, in the same stretch of words.
 pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
-    halt_words(f).any(|h| {
+    halt_words(f, clean).any(|h| {
         f.negations.iter().any(|&(_, e)| {
             e <= h && {
                 let gap = &clean[e..h];
@@ -49,7 +66,7 @@ pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
     })
 }
 
-pub(super) fn halted(f: &Facts) -> bool {
+pub(super) fn halted(f: &Facts, clean: &str) -> bool {
     // "Trucks have resumed carrying freight after a two-year shutdown": the halt is the past
     // the resumption ends.
     if f.status
@@ -72,10 +89,12 @@ pub(super) fn halted(f: &Facts) -> bool {
             (ws >= end && ws - end < after) || (ws < start && start - we.min(start) < before)
         })
     };
-    let banned = f.ban.is_some_and(|b| governs(b, b, OTHER_SIDE, NEAR));
-    banned
-        || f.status.iter().any(|&(st, a, b)| {
-            matches!(st, RouteStatus::Closed | RouteStatus::Suspended)
-                && governs(a, b, NEAR, OTHER_SIDE)
-        })
+    let ends: Vec<(usize, usize)> = f.status.iter().map(|&(_, a, b)| (a, b)).collect();
+    halt_words(f, clean).any(|h| {
+        if f.ban == Some(h) && governs(h, h, OTHER_SIDE, NEAR) {
+            return true;
+        }
+        ends.iter()
+            .any(|&(a, b)| a == h && governs(a, b, NEAR, OTHER_SIDE))
+    })
 }

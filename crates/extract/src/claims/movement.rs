@@ -177,7 +177,7 @@ impl Doc<'_, '_> {
         // "Smuggling at Hyesan has been suspended": trade halted on a crossing is traffic
         // denied there.
         let halt_denied = halt_denied(facts, &self.text.clean);
-        let halted = halted(facts) && !halt_denied;
+        let halted = halted(facts, &self.text.clean) && !halt_denied;
         let halted_trade = on_crossing && !facts.flows.is_empty() && halted;
         let routed = (through
             && on_crossing
