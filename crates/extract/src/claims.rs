@@ -199,6 +199,8 @@ struct Facts {
     /// The mode of the vehicle a reference names ("the freight trains": rail).
     vehicle_mode: Option<Mode>,
     ref_cargo: bool,
+    /// A noun that names cargo in general ("freight", "goods", "shipments").
+    cargo_noun: bool,
     ref_route: bool,
     other_route: bool,
     status: Vec<(RouteStatus, usize, usize)>,

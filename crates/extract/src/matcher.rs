@@ -35,6 +35,8 @@ pub enum Role {
     Frame(u16),
     /// A noun that a goods word before it still names goods for ("coal exports").
     Carrier,
+    /// A noun naming cargo in general ("goods", "freight").
+    CargoNoun,
     /// A rule that forbids or halts a flow.
     Ban,
     Storage,
@@ -124,6 +126,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "movement.load_full" => LoadFull,
         "movement.packaging" => Packaging,
         "movement.carriers" => Carrier,
+        "movement.cargo_nouns" => CargoNoun,
         "policy.ban" => Ban,
         "movement.storage" => Storage,
         "mode.rail" => Mode(borderwatch_model::Mode::Rail),

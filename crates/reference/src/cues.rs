@@ -50,6 +50,9 @@ pub struct MovementCues {
     pub packaging: Phrases,
     /// Nouns a goods word may modify and still name the goods: "coal exports", "rice shipments".
     pub carriers: Phrases,
+    /// Nouns that name cargo in general ("goods", "freight").
+    #[serde(default)]
+    pub cargo_nouns: Phrases,
     pub storage: Phrases,
 }
 
@@ -224,7 +227,8 @@ impl Cues {
         section!(prep, from => "from", to => "to", via => "via", at => "at", of => "of",
             between => "between");
         section!(movement, verbs => "verbs", return_ => "return", reverse => "reverse",
-            load_empty => "load_empty", load_full => "load_full", packaging => "packaging", carriers => "carriers", storage => "storage");
+            load_empty => "load_empty", load_full => "load_full", packaging => "packaging", carriers => "carriers", storage => "storage",
+            cargo_nouns => "cargo_nouns");
         section!(mode, rail => "rail", road => "road", sea => "sea", air => "air",
             pipeline => "pipeline");
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");

@@ -75,6 +75,7 @@ impl Doc<'_, '_> {
                     f.vehicle_mode = f.vehicle_mode.or_else(|| self.vehicle_mode(t));
                 }
                 Role::RefCargo => f.ref_cargo = true,
+                Role::CargoNoun if self.cargo_head(toks, k) => f.cargo_noun = true,
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
@@ -122,6 +123,27 @@ impl Doc<'_, '_> {
 }
 
 impl Doc<'_, '_> {
+    /// Whether the cargo noun `toks[k]` is the head of its phrase ("smuggled goods pass"), not
+    /// a modifier ("freight trains", "goods vehicles").
+    fn cargo_head(&self, toks: &[Tok], k: usize) -> bool {
+        let t = &toks[k];
+        let clean = &self.text.clean;
+        let at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start_matches(' ').len());
+        // "the merchandise flows through": a verb of movement after it.
+        if toks.iter().any(|u| {
+            u.start == at && matches!(u.tk, Tk::Cue(Role::MoveVerb | Role::Frame(_) | Role::Via))
+        }) {
+            return true;
+        }
+        let next: String = clean[at..]
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let lexicon = &self.x.reference.pos.lexicon;
+        !lexicon.get(next.as_str()).is_some_and(|g| g.is_noun())
+    }
+
     /// Whether the to/from cue `toks[k]` is followed by a capitalised word (after an optional
     /// "the") that no place token covers: "shipped to Incheon", "came from Japan". Not the
     /// "to" of "according to", "due to".

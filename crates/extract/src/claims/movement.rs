@@ -179,10 +179,17 @@ impl Doc<'_, '_> {
         let halt_denied = halt_denied(facts, &self.text.clean);
         let halted = halted(facts, &self.text.clean) && !halt_denied;
         let halted_trade = on_crossing && !facts.flows.is_empty() && halted;
+        // "Smuggled goods pass through the Quanhe–Wonjong customs house": cargo named only in
+        // general still moves through the crossing.
+        // The crossing must be the clause's own then, named as a crossing or after "through".
+        let named_crossing = mentions
+            .iter()
+            .any(|m| (m.crossing || matches!(m.role, PRole::Via | PRole::Between)) && !m.qualifier);
+        let cargo = named_crossing && (facts.cargo_noun || facts.ref_cargo);
         let routed = (through
             && on_crossing
             && facts.move_verb.is_some()
-            && (facts.negation.is_some() || !goods.is_empty()))
+            && (facts.negation.is_some() || !goods.is_empty() || cargo))
             || halted_trade;
         let triggered = triggered || halted_trade;
         let has_signal = has_signal || (inherited && triggered) || routed;
