@@ -47,10 +47,36 @@ pub struct LexEntry {
     pub confidence: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// 1-based line in lexicon.csv (for error messages).
+    /// 1-based line in its file (for error messages).
     #[serde(skip)]
     pub line: usize,
+    /// The pack file it comes from: the hand lexicon or the terms generated from the HS.
+    #[serde(skip)]
+    pub file: &'static str,
 }
+
+/// The entries of one lexicon file, with their file and line.
+fn lex_entries(src: &Sources, file: &'static str) -> Result<Vec<LexEntry>, LoadError> {
+    let (f, t) = src.read(file)?;
+    Ok(parse_csv::<LexRow>(&f, &t)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| LexEntry {
+            phrases: split_list(&r.phrases),
+            hs: split_list(&r.hs),
+            product: non_empty(r.product),
+            confidence: r.confidence,
+            note: non_empty(r.note),
+            line: i + 2,
+            file,
+        })
+        .collect())
+}
+
+/// The hand lexicon and the terms generated from the HS nomenclature (scripts/gen-hs-terms.py).
+pub const LEXICON: &str = "hs/lexicon.csv";
+pub const GENERATED_TERMS: &str = "hs/generated/terms.csv";
+pub const GENERATED_HEADINGS: &str = "hs/generated/headings.csv";
 
 /// A change of HS code between HS versions (e.g. 6908 merged into 6907 in HS 2017).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,23 +233,26 @@ impl HsPack {
             .map(|r| (r.code, r.title))
             .collect();
         let (f, t) = src.read("hs/headings.csv")?;
-        let headings = parse_csv::<TitleRow>(&f, &t)?
+        let mut headings: BTreeMap<String, String> = parse_csv::<TitleRow>(&f, &t)?
             .into_iter()
             .map(|r| (r.code, r.title))
             .collect();
-        let (f, t) = src.read("hs/lexicon.csv")?;
-        let lexicon = parse_csv::<LexRow>(&f, &t)?
-            .into_iter()
-            .enumerate()
-            .map(|(i, r)| LexEntry {
-                phrases: split_list(&r.phrases),
-                hs: split_list(&r.hs),
-                product: non_empty(r.product),
-                confidence: r.confidence,
-                note: non_empty(r.note),
-                line: i + 2,
-            })
+        // Hand titles win; the generated ones title the headings generated terms name.
+        let (f, t) = src.read(GENERATED_HEADINGS)?;
+        for r in parse_csv::<TitleRow>(&f, &t)? {
+            headings.entry(r.code).or_insert(r.title);
+        }
+        let mut lexicon = lex_entries(src, LEXICON)?;
+        // Hand entries win: a generated term any of whose forms the hand lexicon has is left out.
+        let hand: std::collections::HashSet<String> = lexicon
+            .iter()
+            .flat_map(|e| e.phrases.iter().map(|p| fold(p)))
             .collect();
+        lexicon.extend(
+            lex_entries(src, GENERATED_TERMS)?
+                .into_iter()
+                .filter(|e| !e.phrases.iter().any(|p| hand.contains(&fold(p)))),
+        );
         let (f, t) = src.read("hs/changes.csv")?;
         let changes = parse_csv::<HsChange>(&f, &t)?;
         Ok(HsPack::new(chapters, headings, lexicon, changes))
@@ -436,41 +465,42 @@ impl HsPack {
                 out.push(format!("hs/headings.csv: {c} has no title"));
             }
         }
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, (&str, usize)> = HashMap::new();
         for e in &self.lexicon {
             if e.phrases.is_empty() || e.hs.is_empty() {
-                out.push(format!("hs/lexicon.csv:{}: needs phrases and hs", e.line));
+                out.push(format!("{}:{}: needs phrases and hs", e.file, e.line));
             }
             if !(0.0..=1.0).contains(&e.confidence) || e.confidence == 0.0 {
                 out.push(format!(
-                    "hs/lexicon.csv:{}: confidence {} not in (0, 1]",
-                    e.line, e.confidence
+                    "{}:{}: confidence {} not in (0, 1]",
+                    e.file, e.line, e.confidence
                 ));
             }
             for h in &e.hs {
                 if let Err(why) = HsCode::parse(h) {
-                    out.push(format!("hs/lexicon.csv:{}: {why}", e.line));
+                    out.push(format!("{}:{}: {why}", e.file, e.line));
                 } else if !self.chapters.contains_key(&h[..2]) {
-                    out.push(format!("hs/lexicon.csv:{}: {h}: chapter unknown", e.line));
+                    out.push(format!("{}:{}: {h}: chapter unknown", e.file, e.line));
                 } else if h.len() >= 4 && !self.headings.contains_key(&h[..4]) {
                     out.push(format!(
-                        "hs/lexicon.csv:{}: {h}: heading {} is not in hs/headings.csv",
+                        "{}:{}: {h}: heading {} has no title (hs/headings.csv)",
+                        e.file,
                         e.line,
                         &h[..4]
                     ));
                 } else if h.len() == 6 && !self.headings.contains_key(h.as_str()) {
                     out.push(format!(
-                        "hs/lexicon.csv:{}: {h}: subheading is not in hs/headings.csv",
-                        e.line
+                        "{}:{}: {h}: subheading is not in hs/headings.csv",
+                        e.file, e.line
                     ));
                 }
             }
             for p in &e.phrases {
                 let k = fold(p);
-                if let Some(prev) = seen.insert(k.clone(), e.line) {
+                if let Some((pf, pl)) = seen.insert(k.clone(), (e.file, e.line)) {
                     out.push(format!(
-                        "hs/lexicon.csv:{}: phrase {p:?} already on line {prev}",
-                        e.line
+                        "{}:{}: phrase {p:?} already at {pf}:{pl}",
+                        e.file, e.line
                     ));
                 }
             }
@@ -549,6 +579,32 @@ fn non_empty(s: String) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_terms_follow_the_hand_lexicon_and_never_shadow_it() {
+        let pack = HsPack::load(&Sources::default()).unwrap();
+        let first_generated = pack
+            .lexicon
+            .iter()
+            .position(|e| e.file == GENERATED_TERMS)
+            .expect("the generated terms are loaded");
+        assert!(pack.lexicon[first_generated..]
+            .iter()
+            .all(|e| e.file == GENERATED_TERMS));
+        let hand: std::collections::HashSet<String> = pack.lexicon[..first_generated]
+            .iter()
+            .flat_map(|e| e.phrases.iter().map(|p| fold(p)))
+            .collect();
+        for e in &pack.lexicon[first_generated..] {
+            assert!(e.phrases.iter().all(|p| !hand.contains(&fold(p))), "{e:?}");
+            // Every code a generated term names has a title.
+            assert!(e.hs.iter().all(|h| pack.headings.contains_key(h)), "{e:?}");
+        }
+        let acid = pack
+            .entry("nitric acid")
+            .expect("an HS name of heading 2808");
+        assert_eq!(acid.hs, ["2808"]);
+    }
 
     #[test]
     fn word_spans_keep_inner_apostrophes_and_hyphens() {

@@ -83,6 +83,14 @@ pub const PACK_FILES: &[(&str, &str)] = &[
         include_str!("../../../data/hs/lexicon.csv"),
     ),
     (
+        "hs/generated/terms.csv",
+        include_str!("../../../data/hs/generated/terms.csv"),
+    ),
+    (
+        "hs/generated/headings.csv",
+        include_str!("../../../data/hs/generated/headings.csv"),
+    ),
+    (
         "hs/changes.csv",
         include_str!("../../../data/hs/changes.csv"),
     ),
