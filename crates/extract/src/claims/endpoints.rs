@@ -190,11 +190,21 @@ impl Doc<'_, '_> {
                 continue;
             }
             for d in [Direction::Inbound, Direction::Outbound] {
-                out.push(Route {
+                let mut leg = Route {
                     direction: d,
                     leg: true,
                     ..r.clone()
-                });
+                };
+                // Ends named without a crossing ("between Haeju and Longkou") face the way
+                // this leg goes: into the DPRK inbound, out of it outbound.
+                if leg.via.is_none() {
+                    let to_kp =
+                        leg.to.as_deref().and_then(|t| self.country(t)).as_deref() == Some("kp");
+                    if to_kp != (d == Direction::Inbound) {
+                        std::mem::swap(&mut leg.from, &mut leg.to);
+                    }
+                }
+                out.push(leg);
             }
         }
         out

@@ -47,6 +47,13 @@ impl Default for Walk {
     }
 }
 
+/// A verb that moves things, other than a word for trade itself: "trade between Dandong and
+/// Sinuiju reopened" names a route, not traffic going both ways.
+fn moves_between(f: &Facts) -> bool {
+    f.move_verb
+        .is_some_and(|v| !f.flows.iter().any(|&(s, _)| s == v))
+}
+
 impl Doc<'_, '_> {
     pub(super) fn movement(&mut self, w: &mut Walk, c: &Clause) {
         let &Clause {
@@ -77,7 +84,14 @@ impl Doc<'_, '_> {
             || facts.from_country.is_some()
             || mentions
                 .iter()
-                .any(|m| matches!(m.role, PRole::From | PRole::To) && !m.qualifier);
+                .any(|m| matches!(m.role, PRole::From | PRole::To) && !m.qualifier)
+            // "Ships shuttle between Haeju and Longkou": two ends a verb moves between.
+            || (moves_between(facts)
+                && mentions
+                    .iter()
+                    .filter(|m| m.role == PRole::Between && !m.qualifier)
+                    .count()
+                    >= 2);
         let triggered = facts.move_verb.is_some()
             || facts.import.is_some()
             || facts.export.is_some()
@@ -264,7 +278,14 @@ impl Doc<'_, '_> {
         }
         // Traffic denied on a route with no direction said: denied both ways.
         // Later sentences that refer back take the route as named, not both directions.
-        let as_named = (negated && direction == Direction::Unknown).then(|| routes.clone());
+        // So is traffic "between" two places that a verb moves: "ships shuttle between Haeju and
+        // Longkou" goes both ways.
+        let between = moves_between(facts)
+            && mentions
+                .iter()
+                .any(|m| m.role == PRole::Between && !m.qualifier);
+        let as_named =
+            ((negated || between) && direction == Direction::Unknown).then(|| routes.clone());
         if as_named.is_some() {
             routes = self.both_ways(routes);
         }
