@@ -96,6 +96,40 @@ impl Doc<'_, '_> {
         (from, to)
     }
 
+    /// The DPRK end of a movement of goods that the clause names without a preposition: "Rajin
+    /// port is used for exporting coal to China" leaves from Rajin. Only when the clause names
+    /// exactly one DPRK place with no role of its own.
+    pub(super) fn unroled_dprk_end(
+        &self,
+        ends: (Option<String>, Option<String>),
+        dir: Direction,
+        cargo: bool,
+        mentions: &[super::Mention],
+    ) -> (Option<String>, Option<String>) {
+        let (from, to) = ends;
+        let missing = match dir {
+            Direction::Outbound => from.is_none() && to.is_some(),
+            Direction::Inbound => to.is_none() && from.is_some(),
+            _ => false,
+        };
+        if !cargo || !missing {
+            return (from, to);
+        }
+        let mut kp = mentions.iter().filter(|m| {
+            !m.crossing
+                && m.role == super::PRole::None
+                && !m.qualifier
+                && !m.compared
+                && self.country(&m.id).as_deref() == Some("kp")
+                && !self.is_country(&m.id)
+        });
+        match (kp.next(), kp.next(), dir) {
+            (Some(m), None, Direction::Outbound) => (Some(m.id.clone()), to),
+            (Some(m), None, Direction::Inbound) => (from, Some(m.id.clone())),
+            _ => (from, to),
+        }
+    }
+
     /// A movement between two countries by a named mode ("freight trains return to China from
     /// North Korea") on a document that already named a corridor between them by that mode: the
     /// corridor is the one meant. Returns it, oriented from `from` to `to`, with the sentence

@@ -350,7 +350,8 @@ impl Doc<'_, '_> {
             };
             let cargo = !goods.is_empty() || facts.load.is_some();
             let (from, to) = if via.is_none() {
-                self.dprk_end((from, to), dir, cargo, negated)
+                let ends = self.unroled_dprk_end((from, to), dir, cargo, mentions);
+                self.dprk_end(ends, dir, cargo, negated)
             } else {
                 (from, to)
             };
