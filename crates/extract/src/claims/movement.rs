@@ -256,11 +256,16 @@ impl Doc<'_, '_> {
             _ if denies_only_the_halt => false,
             _ if halted && facts.negation.is_none() => true,
             (Some(_), Some(_)) => false,
-            // A denial governs a movement word after it: "nothing goes", "did not
-            // export"; not "goods entering X are not subject to sanctions".
+            // A denial governs a movement word after it in its stretch of words: "nothing
+            // goes", "did not export"; not "goods entering X are not subject to sanctions",
+            // nor "…is not subject to sanctions, or simply leave the sheet blank".
             (Some(n), None) => {
-                let after = facts.triggers.iter().any(|&t| t > n)
-                    || mentions.iter().any(|m| m.role == PRole::To && m.start > n);
+                let clean = &self.text.clean;
+                let reaches = |t: usize| t > n && !clean[n..t].contains([',', ';']);
+                let after = facts.triggers.iter().any(|&t| reaches(t))
+                    || mentions
+                        .iter()
+                        .any(|m| m.role == PRole::To && reaches(m.start));
                 after || facts.triggers.is_empty()
             }
             _ => false,
