@@ -354,6 +354,18 @@ impl Doc<'_, '_> {
                 (from, _) => (from, claim_context, dir),
             };
             let cargo = !goods.is_empty() || facts.load.is_some();
+            let (from, to, via, claim_context) = match (&via, cargo) {
+                (None, true) => match self.same_traffic(si, (&from, &to), dir, route.mode) {
+                    Some((r, j)) => (
+                        r.from.or(from),
+                        r.to.or(to),
+                        r.via,
+                        claim_context.or(Some(j)),
+                    ),
+                    None => (from, to, via, claim_context),
+                },
+                _ => (from, to, via, claim_context),
+            };
             let (from, to) = if via.is_none() {
                 let ends = self.unroled_dprk_end((from, to), dir, cargo, mentions);
                 self.dprk_end(ends, dir, cargo, negated)
