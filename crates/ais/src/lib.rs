@@ -5,7 +5,9 @@
 //! (`nmea`), the streaming NMEA reader (`reader`), positions and static reports (`record`),
 //! position tables (`table`), flags by MMSI (`mid`), designated vessels (`designated`),
 //! distances (`geo`), vessels and their identity over time (`vessel`), sea ports (`ports`),
-//! and events at sea — port calls, voyages, dark periods, encounters, loitering (`events`).
+//! events at sea — port calls, voyages, dark periods, encounters, loitering (`events`) — and
+//! one track file as the store keeps it: its events citing their lines, and the claims of its
+//! voyages and port calls (`stored`).
 //!
 //! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
@@ -20,6 +22,7 @@ pub mod ports;
 pub mod reader;
 pub mod record;
 pub mod sixbit;
+pub mod stored;
 pub mod table;
 pub mod vessel;
 

@@ -62,7 +62,9 @@ pub enum IngestKind {
 #[derive(clap::Args)]
 pub struct IngestArgs {
     /// Files or directories (read recursively). Reports: .txt, .md, .markdown, .html, .htm;
-    /// shipment files: .csv, .tsv, .jsonl, .ndjson, recognised by their header.
+    /// shipment files: .csv, .tsv, .jsonl, .ndjson, recognised by their header; vessel tracks:
+    /// .nmea, .ais, and AIS sentences or a position table (MMSI, lat, lon) under any of those
+    /// names, recognised by their content. A simulation's flows.csv is skipped with a note.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Publication date of the reports (YYYY-MM-DD), when they share one.
@@ -70,6 +72,11 @@ pub struct IngestArgs {
     published: Option<String>,
     #[arg(long, value_enum, default_value = "auto")]
     kind: IngestKind,
+    /// Vessel tracks: the time of every AIS message or position row without one of its own
+    /// (Unix seconds, RFC 3339 or YYYY-MM-DD HH:MM:SS, UTC). Without it such lines are
+    /// rejected (kept as issues).
+    #[arg(long, value_name = "TIME")]
+    file_time: Option<String>,
     /// Shipment files: read column COL as FIELD (hs, description, direction, date, quantity, unit,
     /// value, product, shipment_id, origin, destination, crossing, mode). Repeatable.
     #[arg(long = "map", value_name = "COL=FIELD")]
@@ -90,6 +97,7 @@ impl IngestArgs {
         IngestArgs {
             paths,
             published: None,
+            file_time: None,
             kind: IngestKind::Auto,
             map: Vec::new(),
             jobs: None,
@@ -135,6 +143,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let map = crate::screen_cmd::parse_maps(&a.map)?;
     let mut opts = Options::new(published.unwrap_or_else(crate::today));
     opts.published = published;
+    let tracks = crate::ais_cmd::track_setup(data, &reference.gazetteer, &a.file_time)?;
     let mut store = open_for_writing(db)?;
     let known = store.source_hashes().map_err(store_err)?;
     let run = store
@@ -174,6 +183,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         },
         map: &map,
         known: &known,
+        tracks: Some(&tracks),
     };
     // The writer keeps a core of its own: extraction workers take the rest.
     let jobs = a.jobs.unwrap_or_else(|| {
@@ -186,19 +196,8 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     crate::pool::ordered(
         &files,
         jobs,
-        |path| {
-            let name = source_name(&a.paths, path);
-            match prep.classify(&name) {
-                None => return Prepared::Skipped,
-                // Shipment files are streamed by the writer: here only judged and hashed.
-                Some(false) => return prep.inspect_shipment_file(&name, path),
-                Some(true) => {}
-            }
-            match pipeline::walk::read(path) {
-                Ok(bytes) => prep.prepare(&name, bytes),
-                Err(i) => Prepared::Failed(i),
-            }
-        },
+        // Shipment files are streamed by the writer: here only judged and hashed.
+        |path| prep.prepare_path(&source_name(&a.paths, path), path),
         |i, p| -> Result<(), Failure> {
             bar.inc(1);
             if in_batch >= a.batch_rows {
@@ -209,6 +208,10 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
             let name = source_name(&a.paths, &files[i]);
             match &p {
                 Prepared::Skipped => t.skipped += 1,
+                Prepared::SkippedWith(note) => {
+                    bar.suspend(|| eprintln!("note: {note}"));
+                    t.skipped += 1;
+                }
                 Prepared::Unchanged => t.unchanged += 1,
                 Prepared::Failed(issue) => {
                     bar.suspend(|| eprintln!("error: {name}: {}: {}", issue.code, issue.message));
@@ -249,6 +252,21 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 },
                 _ => pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?,
             };
+            if let (true, Prepared::Track { .. }) = (w.new, &p) {
+                let [read, decoded, rejected] = w.lines;
+                bar.suspend(|| {
+                    eprintln!(
+                        "{name}: read {read} = decoded {decoded} + rejected {rejected}; \
+                         track events {} (claims {})",
+                        w.events, w.claims
+                    )
+                });
+                t.tracks += 1;
+                t.track_lines[0] += read;
+                t.track_lines[1] += decoded;
+                t.track_lines[2] += rejected;
+                t.events += w.events;
+            }
             if w.new {
                 t.new += 1;
                 in_batch += w.rows();
@@ -272,6 +290,13 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         "files {total}: new {}, unchanged {}, failed {}, skipped {}; claims {}; shipments {}; rows rejected {}; issues {}",
         t.new, t.unchanged, t.failed, t.skipped, t.claims, t.shipments, t.rejected, t.issues
     );
+    if t.tracks > 0 {
+        let [read, decoded, rejected] = t.track_lines;
+        println!(
+            "tracks {}: lines read {read} = decoded {decoded} + rejected {rejected}; track events {}",
+            t.tracks, t.events
+        );
+    }
     if t.rejected > 0 {
         eprintln!("rejected rows are stored as issues: borderwatch query issues");
     }
@@ -288,6 +313,9 @@ struct Tally {
     shipments: usize,
     rejected: usize,
     issues: usize,
+    tracks: usize,
+    track_lines: [u64; 3],
+    events: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

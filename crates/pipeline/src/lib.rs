@@ -1,9 +1,10 @@
 //! The pipeline: the order of the stages in one place, shared by the command line and the server.
 //!
-//! Owns: deciding what a file is (report or shipment file, by name and header), turning its bytes
-//! into what the store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their
-//! places and screen them), writing one prepared file (`write`), and reading the store back as
-//! analysis inputs (`load`).
+//! Owns: deciding what a file is (report, shipment file or vessel track, by name and content; the
+//! simulation's aggregate `flows.csv` is recognised and skipped), turning its bytes into what the
+//! store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their places and
+//! screen them, or read a track and find its events), writing one prepared file (`write`), and
+//! reading the store back as analysis inputs (`load`).
 //!
 //! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
 //! arguments, except for `walk`, which walks the folders an ingest is given and reads files
@@ -12,7 +13,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use borderwatch_analyze::{ClaimIn, ShipmentIn};
+use borderwatch_ais::stored::{self as tracks, TrackFormat};
+use borderwatch_analyze::{ClaimIn, ShipmentIn, TrackEventIn};
 use borderwatch_extract::{Extractor, Options};
 use borderwatch_model::{Claim, Date, Issue, IssueCode, Shipment};
 use borderwatch_records as records;
@@ -21,6 +23,7 @@ use borderwatch_report::export::SourceDoc;
 use borderwatch_screen::Screener;
 use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
+    TrackEventInput,
 };
 
 pub mod review;
@@ -53,6 +56,61 @@ pub const SHIPMENT_EXTENSIONS: &[(&str, &str)] = &[
     ("ndjson", "application/jsonl"),
 ];
 
+/// Vessel tracks by extension (AIS NMEA); position tables and NMEA under other names are
+/// recognised by their content.
+pub const TRACK_EXTENSIONS: &[(&str, &str)] = &[
+    ("nmea", "application/x-nmea"),
+    ("ais", "application/x-nmea"),
+];
+
+/// The header of the simulation's aggregate `flows.csv` (written by `borderwatch simulate`):
+/// daily totals per corridor, not shipments or reports, so an ingest of a simulation's folder
+/// skips it with a note.
+pub const SIM_FLOWS_HEADER: &[&str] = &[
+    "date",
+    "corridor",
+    "direction",
+    "mode",
+    "class",
+    "loads",
+    "seized",
+    "empty_vehicles",
+    "waiting",
+];
+
+/// Whether a file's first line is the simulation's `flows.csv` header.
+pub fn is_sim_flows(head: &[u8]) -> bool {
+    let first = head
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    first.is_some_and(|l| {
+        let l = String::from_utf8_lossy(l);
+        let cols: Vec<&str> = l.trim().split(',').map(str::trim).collect();
+        cols == SIM_FLOWS_HEADER
+    })
+}
+
+/// What reading vessel tracks needs: the AIS packs and the time of messages without their own.
+pub struct TrackSetup {
+    pub mids: borderwatch_ais::Mids,
+    pub watch: borderwatch_ais::Watchlist,
+    pub ports: borderwatch_ais::Ports,
+    /// Unix seconds: the time of messages and rows without one (else they are rejected).
+    pub file_time: Option<i64>,
+}
+
+impl TrackSetup {
+    /// The embedded packs (ports: the gazetteer's and the searoute pack's).
+    pub fn embedded(gazetteer: &Gazetteer, file_time: Option<i64>) -> TrackSetup {
+        TrackSetup {
+            mids: borderwatch_ais::Mids::embedded(),
+            watch: borderwatch_ais::Watchlist::embedded(),
+            ports: borderwatch_ais::Ports::embedded(gazetteer),
+            file_time,
+        }
+    }
+}
+
 /// The media type a file name's extension gives, from one of the tables above.
 pub fn media_type(name: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
     let ext = std::path::Path::new(name)
@@ -66,6 +124,20 @@ pub fn media_type(name: &str, table: &[(&str, &'static str)]) -> Option<&'static
 pub enum Prepared {
     /// Neither a report nor a shipment file.
     Skipped,
+    /// Skipped on purpose, with the note to say (the simulation's `flows.csv`).
+    SkippedWith(String),
+    /// A vessel track: its bytes, events (with the claims of voyages and port calls) and
+    /// rejected lines.
+    Track {
+        media: &'static str,
+        bytes: Vec<u8>,
+        events: Vec<TrackEventInput>,
+        claims: usize,
+        /// Lines read, decoded and rejected: read = decoded + rejected.
+        lines: [u64; 3],
+        /// One issue per rejected line, with its line, code and raw text.
+        rejected: Vec<Issue>,
+    },
     /// The same bytes are already archived.
     Unchanged,
     /// Could not be read as what it claims to be: the issue to record.
@@ -109,13 +181,16 @@ pub struct Written {
     pub shipments: usize,
     pub rejected: usize,
     pub issues: usize,
+    /// A track file: its events, and its lines read, decoded and rejected.
+    pub events: usize,
+    pub lines: [u64; 3],
 }
 
 impl Written {
     /// Rows this file added (the source row included): what a batch counts towards its size.
     pub fn rows(&self) -> usize {
         if self.new {
-            1 + self.claims + self.shipments
+            1 + self.claims + self.shipments + self.events
         } else {
             0
         }
@@ -133,6 +208,8 @@ pub struct Prep<'a> {
     pub map: &'a [(String, String)],
     /// SHA-256 of every source already archived.
     pub known: &'a HashSet<String>,
+    /// How to read vessel tracks; `None`: track files are not taken (skipped).
+    pub tracks: Option<&'a TrackSetup>,
 }
 
 impl Prep<'_> {
@@ -148,6 +225,101 @@ impl Prep<'_> {
         }
     }
 
+    /// Whether a file is a vessel track, by name (`.nmea`, `.ais`) or by its first line (AIS
+    /// sentences, a position table's header) — only when files are taken by kind `Auto` and
+    /// tracks are set up.
+    pub fn track_format(&self, name: &str, head: &[u8]) -> Option<TrackFormat> {
+        if self.kind != Kind::Auto || self.tracks.is_none() {
+            return None;
+        }
+        match tracks::sniff(head) {
+            Some(f) => Some(f),
+            None if media_type(name, TRACK_EXTENSIONS).is_some() => Some(TrackFormat::Nmea),
+            None => None,
+        }
+    }
+
+    /// A file on disk → what the store keeps: tracks and reports read whole, shipment files
+    /// judged by their first line and hashed (the writer streams them), the simulation's
+    /// `flows.csv` skipped with a note.
+    pub fn prepare_path(&self, name: &str, path: &std::path::Path) -> Prepared {
+        let by_name = self.classify(name);
+        let track_name = self.kind == Kind::Auto
+            && self.tracks.is_some()
+            && media_type(name, TRACK_EXTENSIONS).is_some();
+        if by_name.is_none() && !track_name {
+            return Prepared::Skipped;
+        }
+        if by_name == Some(false) {
+            // A table: a position table or the simulation's flows are read here, a shipment
+            // file is streamed by the writer.
+            let head = walk::open_regular(path).and_then(|(mut f, _)| {
+                records::head(&mut f).map_err(|e| {
+                    let mut i = Issue::new(IssueCode::Unreadable, format!("cannot read: {e}"))
+                        .value(name.to_string());
+                    i.file = Some(name.to_string());
+                    i
+                })
+            });
+            match head {
+                Err(i) => return Prepared::Failed(i),
+                Ok(h) if self.kind == Kind::Auto && is_sim_flows(&h) => {
+                    return Prepared::SkippedWith(format!(
+                        "{name}: the simulation's daily flow totals (flows.csv), not shipments: \
+                         skipped (its shipments.csv and reports/ are ingested)"
+                    ))
+                }
+                Ok(h) if self.track_format(name, &h).is_none() => {
+                    return self.inspect_shipment_file(name, path)
+                }
+                Ok(_) => {}
+            }
+        }
+        match walk::read(path) {
+            Ok(bytes) => self.prepare(name, bytes),
+            Err(i) => Prepared::Failed(i),
+        }
+    }
+
+    /// A track file's bytes → its events, claims and rejected lines.
+    fn prepare_track(&self, name: &str, bytes: Vec<u8>, format: TrackFormat) -> Prepared {
+        let fail = |code: IssueCode, msg: String| {
+            let mut i = Issue::new(code, msg).value(name.to_string());
+            i.file = Some(name.to_string());
+            Prepared::Failed(i)
+        };
+        let Some(setup) = self.tracks else {
+            return Prepared::Skipped;
+        };
+        let packs = tracks::Packs {
+            mids: &setup.mids,
+            watch: &setup.watch,
+            ports: &setup.ports,
+        };
+        let read = match tracks::read_track(name, &bytes, format, self.map, setup.file_time, &packs)
+        {
+            Ok(r) => r,
+            Err(e) => return fail(IssueCode::MissingField, e),
+        };
+        let mut events = Vec::with_capacity(read.events.len());
+        let mut claims = 0;
+        for (e, c) in read.events {
+            claims += c.is_some() as usize;
+            match TrackEventInput::new(e, c) {
+                Ok(x) => events.push(x),
+                Err(e) => return fail(IssueCode::BadJson, e.0),
+            }
+        }
+        Prepared::Track {
+            media: format.media_type(),
+            bytes,
+            events,
+            claims,
+            lines: [read.tally.read, read.tally.decoded, read.tally.rejected],
+            rejected: read.rejected,
+        }
+    }
+
     /// The file's bytes → what the store keeps.
     pub fn prepare(&self, name: &str, bytes: Vec<u8>) -> Prepared {
         let fail = |code: IssueCode, msg: String| {
@@ -155,11 +327,24 @@ impl Prep<'_> {
             i.file = Some(name.to_string());
             Prepared::Failed(i)
         };
-        let Some(report) = self.classify(name) else {
+        let track = self.track_format(name, &bytes[..bytes.len().min(64 << 10)]);
+        // Content first: AIS sentences in a .txt file are a track, not a report.
+        let Some(report) = (match track {
+            Some(_) => Some(false),
+            None => self.classify(name),
+        }) else {
             return Prepared::Skipped;
         };
+        if self.kind == Kind::Auto && !report && is_sim_flows(&bytes[..bytes.len().min(4096)]) {
+            return Prepared::SkippedWith(format!(
+                "{name}: the simulation's daily flow totals (flows.csv), not shipments: skipped"
+            ));
+        }
         if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
             return Prepared::Unchanged;
+        }
+        if let Some(format) = track {
+            return self.prepare_track(name, bytes, format);
         }
         if report {
             return match self.extractor.extract(name, &bytes, self.opts) {
@@ -380,6 +565,7 @@ impl Prep<'_> {
                 shipments: counts.0,
                 rejected,
                 issues: counts.1,
+                ..Written::default()
             })),
             Ok(Ingested::Unchanged(id)) => Ok(Ok(Written {
                 source: Some(id),
@@ -484,7 +670,7 @@ pub fn write(
     };
     let mut w = Written::default();
     let (content, issues) = match p {
-        Prepared::Skipped | Prepared::Unchanged => return Ok(w),
+        Prepared::Skipped | Prepared::SkippedWith(_) | Prepared::Unchanged => return Ok(w),
         Prepared::ShipmentFile { path, .. } => {
             return Err(StoreError(format!(
                 "{}: a shipment file on disk is stored with Prep::write_file",
@@ -522,6 +708,23 @@ pub fn write(
             w.rejected = rejected.len();
             (Content::Shipments(rows), issues)
         }
+        Prepared::Track {
+            media,
+            bytes,
+            events,
+            claims,
+            lines,
+            rejected,
+        } => {
+            src.media_type = media;
+            src.kind = "track";
+            src.bytes = bytes;
+            w.claims = *claims;
+            w.events = events.len();
+            w.lines = *lines;
+            w.rejected = rejected.len();
+            (Content::Track(events), rejected)
+        }
     };
     w.issues = issues.len();
     let done = store.ingest(
@@ -551,6 +754,8 @@ pub fn write(
 pub struct Inputs {
     pub claims: Vec<ClaimIn>,
     pub shipments: Vec<ShipmentIn>,
+    /// What vessel tracks show, each citing its track rows.
+    pub tracks: Vec<TrackEventIn>,
     pub sources: Vec<SourceDoc>,
 }
 
@@ -622,6 +827,16 @@ pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreErr
             status: r.status,
         })
         .collect();
+    let tracks = store
+        .track_events()?
+        .into_iter()
+        .map(|t| TrackEventIn {
+            id: t.id,
+            source_id: t.source_id,
+            claim: t.claim_id,
+            event: t.event,
+        })
+        .collect();
     let sources = sources
         .into_iter()
         .map(|s| SourceDoc {
@@ -635,6 +850,7 @@ pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreErr
     Ok(Inputs {
         claims,
         shipments,
+        tracks,
         sources,
     })
 }

@@ -1285,10 +1285,13 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                 kind,
                 map: &[],
                 known: &known,
+                // Uploads take reports and shipment files; tracks are ingested from the
+                // command line.
+                tracks: None,
             };
             let p = prep.prepare(&name, body.to_vec());
             match &p {
-                Prepared::Skipped => {
+                Prepared::Skipped | Prepared::SkippedWith(_) => {
                     return Err(ApiError::new(
                         Code::UnsupportedFile,
                         format!(

@@ -147,6 +147,45 @@ pub struct ShipmentInput {
 pub enum Content<'a> {
     Claims(&'a [PreparedClaim]),
     Shipments(&'a [ShipmentInput]),
+    /// A track file's events, each with the claim it makes (a voyage, a port call) or none.
+    Track(&'a [TrackEventInput]),
+}
+
+/// One track event made ready for the store, with its claim.
+#[derive(Debug, Clone)]
+pub struct TrackEventInput {
+    pub event: borderwatch_model::TrackEvent,
+    pub json: String,
+    pub claim: Option<PreparedClaim>,
+}
+
+impl TrackEventInput {
+    pub fn new(
+        event: borderwatch_model::TrackEvent,
+        claim: Option<borderwatch_model::Claim>,
+    ) -> Result<TrackEventInput> {
+        let json =
+            serde_json::to_string(&event).map_err(|e| StoreError(format!("track event: {e}")))?;
+        let claim = match claim {
+            Some(c) => Some(
+                PreparedClaim::all(vec![c])?
+                    .pop()
+                    .ok_or_else(|| StoreError("track event: no claim".into()))?,
+            ),
+            None => None,
+        };
+        Ok(TrackEventInput { event, json, claim })
+    }
+}
+
+/// A stored track event.
+#[derive(Debug, Clone)]
+pub struct StoredTrackEvent {
+    pub id: i64,
+    pub source_id: i64,
+    /// The claim it made (a voyage's movement, a port call's storage), if any.
+    pub claim_id: Option<i64>,
+    pub event: borderwatch_model::TrackEvent,
 }
 
 /// What ingesting one source did.
@@ -741,12 +780,48 @@ impl Store {
         tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
         tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
         let mut reasons = Reasons::new(&self.reasons, &self.pending);
-        insert_claims(&tx, &mut reasons, source_id, claims, extractor_version)?;
+        insert_claims(
+            &tx,
+            &mut reasons,
+            source_id,
+            claims,
+            extractor_version,
+            None,
+        )?;
         insert_issues(&tx, source_id, run, issues)?;
         tx.commit()?;
         let staged = reasons.staged;
         self.staged(staged);
         Ok(())
+    }
+
+    /// Every stored track event, in source then time order.
+    pub fn track_events(&self) -> Result<Vec<StoredTrackEvent>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, source_id, claim_id, json FROM track_events \
+             ORDER BY source_id, time_start, id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, source_id, claim_id, json) = row?;
+            let event = serde_json::from_str(&json)
+                .map_err(|e| StoreError(format!("track event {id}: {e}")))?;
+            out.push(StoredTrackEvent {
+                id,
+                source_id,
+                claim_id,
+                event,
+            });
+        }
+        Ok(out)
     }
 
     /// Records a file that could not be read as a source (no source row: nothing was archived).
@@ -1544,9 +1619,12 @@ fn write_source(
     let source_id = tx.last_insert_rowid();
     match content {
         Content::Claims(claims) => {
-            insert_claims(tx, reasons, source_id, claims, extractor_version)?
+            insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
         }
         Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
+        Content::Track(events) => {
+            insert_track_events(tx, reasons, source_id, events, extractor_version)?
+        }
     }
     insert_issues(tx, source_id, run, issues)?;
     Ok(Ingested::New(source_id))
@@ -1558,6 +1636,7 @@ fn insert_claims(
     source_id: i64,
     claims: &[PreparedClaim],
     extractor_version: &str,
+    mut ids: Option<&mut Vec<i64>>,
 ) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO claims (source_id, kind, crossing, from_place, to_place, at_place, \
@@ -1598,6 +1677,9 @@ fn insert_claims(
             p.json
         ])?;
         let id = tx.last_insert_rowid();
+        if let Some(ids) = ids.as_deref_mut() {
+            ids.push(id);
+        }
         ev.execute(params![
             id,
             c.evidence.span[0] as i64,
@@ -1631,6 +1713,42 @@ fn insert_claims(
                 reason
             ])?;
         }
+    }
+    Ok(())
+}
+
+fn insert_track_events(
+    tx: &Connection,
+    reasons: &mut Reasons,
+    source_id: i64,
+    events: &[TrackEventInput],
+    extractor_version: &str,
+) -> Result<()> {
+    for e in events {
+        let mut ids = Vec::new();
+        if let Some(c) = &e.claim {
+            insert_claims(
+                tx,
+                reasons,
+                source_id,
+                std::slice::from_ref(c),
+                extractor_version,
+                Some(&mut ids),
+            )?;
+        }
+        tx.prepare_cached(
+            "INSERT INTO track_events (source_id, kind, mmsi, time_start, time_end, claim_id, json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            source_id,
+            e.event.kind.as_str(),
+            e.event.vessels.first().map_or(0, |v| v.mmsi as i64),
+            e.event.start,
+            e.event.end,
+            ids.first(),
+            e.json
+        ])?;
     }
     Ok(())
 }
