@@ -266,7 +266,7 @@ impl Prep<'_> {
                 Ok(h) if self.kind == Kind::Auto && is_sim_flows(&h) => {
                     return Prepared::SkippedWith(format!(
                         "{name}: the simulation's daily flow totals (flows.csv), not shipments: \
-                         skipped (its shipments.csv and reports/ are ingested)"
+                         skipped"
                     ))
                 }
                 Ok(h) if self.track_format(name, &h).is_none() => {
