@@ -1,7 +1,7 @@
 //! Vessel tracks: AIS NMEA 0183 sentences and position tables → positions, static reports and
 //! vessel identities, each bad line an [`Issue`](borderwatch_model::Issue).
 //!
-//! Owns: the AIS armour (`sixbit`), message layouts (`message`), sentences and tag blocks
+//! Owns: the AIS armour (`sixbit`), writing position and static reports (`encode`), message layouts (`message`), sentences and tag blocks
 //! (`nmea`), the streaming NMEA reader (`reader`), positions and static reports (`record`),
 //! position tables (`table`), flags by MMSI (`mid`), designated vessels (`designated`),
 //! distances (`geo`), vessels and their identity over time (`vessel`), sea ports (`ports`),
@@ -13,6 +13,7 @@
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
 
 pub mod designated;
+pub mod encode;
 pub mod events;
 pub mod geo;
 pub mod message;

@@ -317,6 +317,11 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// Whether a claim is what a vessel track shows (a voyage), not a report's.
+    pub fn from_track(&self, c: &ClaimIn) -> bool {
+        self.track_lines.contains_key(&c.id)
+    }
+
     /// A shipment as evidence: its file and line.
     pub fn cite_shipment(&self, s: &ShipmentIn) -> Cited {
         let sh = &s.shipment;

@@ -187,3 +187,68 @@ fn the_shared_nmea_samples_ingest() {
     let o = bw(&db, &args);
     assert!(out(&o).contains("new 0"), "{}", out(&o));
 }
+
+/// The simulated fleet end to end: its AIS ingested and analysed, each sea detector names
+/// exactly the vessels its truth expects (ships.csv), and tracked voyages alone make no
+/// transshipment chain.
+#[test]
+fn the_simulated_fleet_is_found_by_the_sea_detectors() {
+    let dir = tmp("tracks", "fleet");
+    let run = dir.join("run");
+    let o = bw(
+        &dir.join("unused.db"),
+        &[
+            "simulate",
+            "--scenario",
+            "sea",
+            "--days",
+            "12",
+            "--set",
+            "ships.days=12",
+            "--out",
+            run.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let db = dir.join("f.db");
+    let tracks = run.join("tracks.nmea");
+    let o = bw(&db, &["ingest", tracks.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let [read, decoded, rejected] = counts(&err(&o))[0].1;
+    assert_eq!(read, decoded + rejected);
+    assert!(rejected > 0, "the receiver's garbled lines are rejected");
+    let o = bw(&db, &["analyze", "--format", "json"]);
+    let a: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ships = std::fs::read_to_string(run.join("ships.csv")).unwrap();
+    for d in ["ship-to-ship", "dark-voyage", "designated-vessel"] {
+        let mut want: Vec<String> = ships
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').nth(4) == Some(d))
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect();
+        want.sort();
+        assert!(!want.is_empty(), "the fleet has vessels for {d}");
+        let mut named: Vec<String> = a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == d)
+            .flat_map(|f| {
+                let t = f["title"].as_str().unwrap().to_string();
+                t.split("MMSI ")
+                    .skip(1)
+                    .map(|x| x[..9].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, want, "{d}");
+    }
+    assert!(!a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["kind"] == "transshipment"));
+}

@@ -1,7 +1,7 @@
 //! The pipeline: the order of the stages in one place, shared by the command line and the server.
 //!
 //! Owns: deciding what a file is (report, shipment file or vessel track, by name and content; the
-//! simulation's aggregate `flows.csv` is recognised and skipped), turning its bytes into what the
+//! simulation's `flows.csv` and `ships.csv` are recognised and skipped), turning its bytes into what the
 //! store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their places and
 //! screen them, or read a track and find its events), writing one prepared file (`write`), and
 //! reading the store back as analysis inputs (`load`).
@@ -78,16 +78,25 @@ pub const SIM_FLOWS_HEADER: &[&str] = &[
     "waiting",
 ];
 
-/// Whether a file's first line is the simulation's `flows.csv` header.
-pub fn is_sim_flows(head: &[u8]) -> bool {
+/// The header of the simulation's `ships.csv`: what each vessel of its fleet did (the sea
+/// detectors' truth), not shipments.
+pub const SIM_SHIPS_HEADER: &[&str] = &["mmsi", "name", "imo", "behaviour", "expected", "partner"];
+
+/// What a simulation's file other than its shipments and reports is, by its first line: the
+/// note an ingest says when it skips it.
+pub fn sim_aggregate(head: &[u8]) -> Option<&'static str> {
     let first = head
         .split(|&b| b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
-    first.is_some_and(|l| {
-        let l = String::from_utf8_lossy(l);
-        let cols: Vec<&str> = l.trim().split(',').map(str::trim).collect();
-        cols == SIM_FLOWS_HEADER
-    })
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))?;
+    let l = String::from_utf8_lossy(first);
+    let cols: Vec<&str> = l.trim().split(',').map(str::trim).collect();
+    if cols == SIM_FLOWS_HEADER {
+        Some("the simulation's daily flow totals (flows.csv), not shipments: skipped")
+    } else if cols == SIM_SHIPS_HEADER {
+        Some("the simulation's vessel truth (ships.csv), not shipments: skipped")
+    } else {
+        None
+    }
 }
 
 /// What reading vessel tracks needs: the AIS packs and the time of messages without their own.
@@ -263,11 +272,9 @@ impl Prep<'_> {
             });
             match head {
                 Err(i) => return Prepared::Failed(i),
-                Ok(h) if self.kind == Kind::Auto && is_sim_flows(&h) => {
-                    return Prepared::SkippedWith(format!(
-                        "{name}: the simulation's daily flow totals (flows.csv), not shipments: \
-                         skipped"
-                    ))
+                Ok(h) if self.kind == Kind::Auto && sim_aggregate(&h).is_some() => {
+                    let what = sim_aggregate(&h).unwrap_or_default();
+                    return Prepared::SkippedWith(format!("{name}: {what}"));
                 }
                 Ok(h) if self.track_format(name, &h).is_none() => {
                     return self.inspect_shipment_file(name, path)
@@ -335,10 +342,10 @@ impl Prep<'_> {
         }) else {
             return Prepared::Skipped;
         };
-        if self.kind == Kind::Auto && !report && is_sim_flows(&bytes[..bytes.len().min(4096)]) {
-            return Prepared::SkippedWith(format!(
-                "{name}: the simulation's daily flow totals (flows.csv), not shipments: skipped"
-            ));
+        if self.kind == Kind::Auto && !report {
+            if let Some(what) = sim_aggregate(&bytes[..bytes.len().min(4096)]) {
+                return Prepared::SkippedWith(format!("{name}: {what}"));
+            }
         }
         if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
             return Prepared::Unchanged;

@@ -1277,6 +1277,10 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
             opts.published = published;
             opts.cancel = Some(gone.flag());
             let known = std::collections::HashSet::new();
+            // Tracks without receiver times are rejected line by line: an upload states no
+            // time for the file.
+            let tracks =
+                borderwatch_pipeline::TrackSetup::embedded(&state.reference.gazetteer, None);
             let prep = Prep {
                 extractor: &state.extractor,
                 screener: &state.screener,
@@ -1285,9 +1289,7 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                 kind,
                 map: &[],
                 known: &known,
-                // Uploads take reports and shipment files; tracks are ingested from the
-                // command line.
-                tracks: None,
+                tracks: Some(&tracks),
             };
             let p = prep.prepare(&name, body.to_vec());
             match &p {
@@ -1295,8 +1297,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                     return Err(ApiError::new(
                         Code::UnsupportedFile,
                         format!(
-                            "{name}: neither a report (.txt .md .html) nor a shipment file (.csv \
-                             .jsonl); give kind=report or kind=shipments"
+                            "{name}: neither a report (.txt .md .html), a shipment file (.csv \
+                             .jsonl) nor a vessel track (.nmea .ais); give kind=report or \
+                             kind=shipments"
                         ),
                     ))
                 }
@@ -1326,6 +1329,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
             let issues = match &p {
                 Prepared::Report { issues, .. } | Prepared::Shipments { issues, .. } => {
                     issues.iter().map(|i| i.to_string()).collect()
+                }
+                Prepared::Track { rejected, .. } => {
+                    rejected.iter().map(|i| i.to_string()).collect()
                 }
                 _ => Vec::new(),
             };

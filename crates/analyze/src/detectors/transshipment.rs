@@ -8,7 +8,10 @@
 //! city), their dates lie within 90 days of each other (undated legs join on place alone) and
 //! their goods share an HS chapter (or one of them names none). Shipment records whose origin
 //! and destination the gazetteer knows are legs too, cited by file and line, their sources
-//! counted with the reports'. The chains through one transfer
+//! counted with the reports'. A voyage a vessel track shows (Longkou → Nampo) is a sea leg
+//! too, cited by its track lines; two tracked voyages alone make no chain (ships calling at one
+//! port say nothing of goods passing between them): a leg must be reported or recorded. The
+//! chains through one transfer
 //! place, in one way, make one finding: titled by the strongest route, listing the others, with
 //! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
 //! +0.25 for dates that fit) of the strongest route.
@@ -46,6 +49,8 @@ fn country(ctx: &Context, id: &str) -> Option<String> {
 
 /// Reports and records of one leg: from a city to a city by one mode, in one direction.
 struct Legs<'a> {
+    /// Some leg is a report or a record, not only what a vessel track shows.
+    reported: bool,
     claims: Vec<&'a ClaimIn>,
     shipments: Vec<&'a ShipmentIn>,
     chapters: BTreeSet<&'a str>,
@@ -62,6 +67,7 @@ struct Legs<'a> {
 impl<'a> Legs<'a> {
     fn new(f: &str, t: &str, mode: Option<Mode>) -> Legs<'a> {
         Legs {
+            reported: false,
             claims: Vec::new(),
             shipments: Vec::new(),
             chapters: BTreeSet::new(),
@@ -125,6 +131,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             .entry(key)
             .or_insert_with(|| Legs::new(f, t, c.claim.mode));
         g.claims.push(c);
+        g.reported |= !ctx.from_track(c);
         g.add(ctx, f, chapters(c), Context::date(c));
     }
     // Shipment records are legs too, when both their ends are places the gazetteer knows.
@@ -144,6 +151,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             .entry(key)
             .or_insert_with(|| Legs::new(f, t, sh.mode));
         g.shipments.push(s);
+        g.reported = true;
         let chapter = sh.hs.as_ref().and_then(|h| h.as_str().get(..2));
         g.add(ctx, f, chapter.into_iter(), Some(sh.date));
     }
@@ -178,6 +186,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             }
             let ends_abroad = country(ctx, bt).is_some_and(|c| c != "kp");
             if (into && !in_dprk(bt)) || (!into && !ends_abroad) {
+                continue;
+            }
+            if !(a.reported || b.reported) {
                 continue;
             }
             let mode_change = matches!((a.mode, b.mode), (Some(x), Some(y)) if x != y);
