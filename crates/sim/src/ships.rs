@@ -6,7 +6,10 @@
 //! into the DPRK port of a sea route and back, vessels going dark near the DPRK (half way to its
 //! port) or far from it (the southern Yellow Sea), pairs meeting at sea (a Chinese ship with a
 //! DPRK-flagged one, or two Chinese ships), a ship on a designated-vessel list trading between
-//! two ports — and what a receiver records of them: a position every
+//! two ports, traders whose transponder fails for 30 hours on every passage near the DPRK (an
+//! innocent gap the dark-period rule flags), and attempts below the detectors' thresholds (dark for eight hours near the DPRK, a
+//! meeting of an hour and a half) that count against recall — and what a receiver records of
+//! them: a position every
 //! [`Ships::interval_secs`] under way (every [`Ships::moored_interval_secs`] in port), each ±20 %,
 //! positions off by [`Ships::noise_m`], short coverage gaps, static reports every six minutes,
 //! and now and then a line whose checksum is broken.
@@ -56,17 +59,36 @@ pub struct Ships {
     /// How many vessels of each behaviour.
     #[serde(default)]
     pub traders: u32,
+    /// Traders whose transponder (or its receiver) fails for [`Ships::outage_hours`] on every
+    /// passage: innocent gaps near the DPRK that the dark-period rule cannot tell from hiding
+    /// (precision's honest part).
+    #[serde(default)]
+    pub outages: u32,
+    #[serde(default = "outage")]
+    pub outage_hours: f64,
     #[serde(default)]
     pub inbound: u32,
     #[serde(default)]
     pub dark_near: u32,
     #[serde(default)]
     pub dark_far: u32,
+    /// Dark near the DPRK for [`Ships::short_dark_hours`] only: a real attempt to hide, below
+    /// the dark-period rule's 12 hours (the detector should miss it: recall's honest part).
+    #[serde(default)]
+    pub dark_short: u32,
+    #[serde(default = "short_dark")]
+    pub short_dark_hours: f64,
     /// Pairs.
     #[serde(default)]
     pub meet_flagged: u32,
     #[serde(default)]
     pub meet_plain: u32,
+    /// Pairs with a DPRK-flagged ship meeting for [`Ships::short_meeting_hours`] only: below the
+    /// encounter rule's two hours.
+    #[serde(default)]
+    pub meet_short: u32,
+    #[serde(default = "short_meeting")]
+    pub short_meeting_hours: f64,
     #[serde(default)]
     pub designated: u32,
 }
@@ -92,6 +114,15 @@ fn garbled() -> f64 {
 fn dark_hours() -> f64 {
     30.0
 }
+fn outage() -> f64 {
+    30.0
+}
+fn short_dark() -> f64 {
+    8.0
+}
+fn short_meeting() -> f64 {
+    1.5
+}
 
 /// What one vessel did: the truth a detector should find.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +130,8 @@ pub struct VesselTruth {
     pub mmsi: u32,
     pub name: String,
     pub imo: Option<u32>,
-    /// `trader`, `inbound`, `dark-near`, `dark-far`, `meet-flagged`, `meet-plain`, `designated`.
+    /// `trader`, `outage`, `inbound`, `dark-near`, `dark-short`, `dark-far`, `meet-flagged`,
+    /// `meet-short`, `meet-plain`, `designated`.
     pub behaviour: &'static str,
     /// The detector that should name it, or `none`.
     pub expected: &'static str,
@@ -278,11 +310,17 @@ pub fn sail(
             }
         }
     }
-    let wants_routes = cfg.inbound + cfg.dark_near + cfg.dark_far + cfg.meet_flagged;
+    let wants_routes = cfg.inbound
+        + cfg.dark_near
+        + cfg.dark_short
+        + cfg.dark_far
+        + cfg.meet_flagged
+        + cfg.meet_short
+        + cfg.meet_plain;
     if routes.is_empty() && wants_routes > 0 {
         return Err("ships: the scenario has no sea routes to sail".into());
     }
-    if pairs.is_empty() && cfg.traders + cfg.designated > 0 {
+    if pairs.is_empty() && cfg.traders + cfg.designated + cfg.outages > 0 {
         return Err("ships: traders need two ports of one country among the sea routes".into());
     }
     let designated: Vec<(u32, String)> = borderwatch_ais::Watchlist::embedded()
@@ -326,6 +364,28 @@ pub fn sail(
         expected,
         partner,
     };
+    // Traders with an outage on every passage, between the two ports nearest the DPRK.
+    for _ in 0..cfg.outages {
+        let (a, b) = pairs
+            .iter()
+            .copied()
+            .min_by(|x, y| (x.0 .1 + x.1 .1).total_cmp(&(y.0 .1 + y.1 .1)).reverse())
+            .unwrap_or(pairs[0]);
+        let m = mmsi(412);
+        let name = name_of(m % 1000);
+        add_static(&mut statics, m, &name, None);
+        truth.push(truth_of(m, name, None, "outage", "none", None));
+        let mut v = new(m, a, offset(&mut rng));
+        while !v.done() {
+            for (from, to) in [(a, b), (b, a)] {
+                v.stay(&mut rng, 4.0, 0.0, (0.0, 0.0));
+                v.sail(&mut rng, between(from, to, 0.4));
+                v.dark(cfg.outage_hours, between(from, to, 0.6));
+                v.sail(&mut rng, to);
+            }
+        }
+        fleet.push(v);
+    }
     // Traders and designated ships shuttle between two ports of one country.
     for i in 0..cfg.traders + cfg.designated {
         let is_designated = i >= cfg.traders;
@@ -367,6 +427,7 @@ pub fn sail(
     for (n, behaviour) in [
         (cfg.inbound, "inbound"),
         (cfg.dark_near, "dark-near"),
+        (cfg.dark_short, "dark-short"),
         (cfg.dark_far, "dark-far"),
     ] {
         for i in 0..n {
@@ -390,9 +451,14 @@ pub fn sail(
                         v.sail(&mut rng, b);
                         v.stay(&mut rng, 6.0, 0.0, (0.0, 0.0));
                     }
-                    "dark-near" => {
+                    "dark-near" | "dark-short" => {
+                        let hours = if behaviour == "dark-near" {
+                            cfg.dark_hours
+                        } else {
+                            cfg.short_dark_hours
+                        };
                         v.sail(&mut rng, between(a, b, 0.6));
-                        v.dark(cfg.dark_hours, between(a, b, 0.4));
+                        v.dark(hours, between(a, b, 0.4));
                     }
                     _ => {
                         v.sail(&mut rng, far_a);
@@ -406,27 +472,19 @@ pub fn sail(
         }
     }
     // Pairs meeting at sea, far from any port, for three hours: a Chinese ship with a
-    // DPRK-flagged one (from the DPRK port), or two Chinese ships.
-    for (n, behaviour) in [
-        (cfg.meet_flagged, "meet-flagged"),
-        (cfg.meet_plain, "meet-plain"),
+    // DPRK-flagged one (from the DPRK port), or two Chinese ships; and short meetings with a
+    // DPRK-flagged ship.
+    for (n, behaviour, hours) in [
+        (cfg.meet_flagged, "meet-flagged", 3.0),
+        (cfg.meet_short, "meet-short", cfg.short_meeting_hours),
+        (cfg.meet_plain, "meet-plain", 3.0),
     ] {
+        let flagged = behaviour != "meet-plain";
         for i in 0..n {
             let (a, b) = routes[i as usize % routes.len()];
-            let (m1, m2) = (
-                mmsi(412),
-                mmsi(if behaviour == "meet-flagged" {
-                    445
-                } else {
-                    414
-                }),
-            );
-            let expected = if behaviour == "meet-flagged" {
-                "ship-to-ship"
-            } else {
-                "none"
-            };
-            let home2 = if behaviour == "meet-flagged" { b } else { a };
+            let (m1, m2) = (mmsi(412), mmsi(if flagged { 445 } else { 414 }));
+            let expected = if flagged { "ship-to-ship" } else { "none" };
+            let home2 = if flagged { b } else { a };
             for (m, p) in [(m1, Some(m2)), (m2, Some(m1))] {
                 let name = name_of(m % 1000);
                 add_static(&mut statics, m, &name, None);
@@ -445,8 +503,9 @@ pub fn sail(
                     }
                     v.sail(&mut rng, meet);
                     let drift = (0.000_000_2, 0.000_000_2);
-                    let wait = (t + 3 * 3600 - v.t).max(0) as f64 / 3600.0;
-                    v.stay(&mut rng, wait.min(5.0), 0.5, drift);
+                    let together = t + (hours * 3600.0) as i64;
+                    let wait = (together - v.t).max(0) as f64 / 3600.0;
+                    v.stay(&mut rng, wait.min(hours + 2.0), 0.5, drift);
                     v.sail(&mut rng, home);
                 }
                 t = v1.t.max(v2.t) + rng.random_range(3..6) * 86_400;
