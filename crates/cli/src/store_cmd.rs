@@ -713,7 +713,30 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         .map_err(store_err)?;
     let sources = store.sources().map_err(store_err)?;
     let (mut done, mut claims) = (0, 0);
+    let (mut tracks, mut events) = (0, 0);
+    // Track sources keep the time and column overrides they were read with.
+    let setup = crate::ais_cmd::track_setup(data, &reference.gazetteer, &None)?;
     for s in &sources {
+        if s.kind == "track" {
+            match pipeline::reprocess_track(&mut store, run, s.id, &s.name, &setup)
+                .map_err(store_err)?
+            {
+                Ok(([read, decoded, rejected], n)) => {
+                    eprintln!(
+                        "{}: read {read} = decoded {decoded} + rejected {rejected}; track events {n}",
+                        s.name
+                    );
+                    done += 1;
+                    tracks += 1;
+                    events += n;
+                }
+                Err(i) => {
+                    eprintln!("error: {}: {}: {}", s.name, i.code, i.message);
+                    store.record_failure(run, &i).map_err(store_err)?;
+                }
+            }
+            continue;
+        }
         if s.kind != "report" {
             continue;
         }
@@ -754,6 +777,9 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         "sources {}: reprocessed {done}; claims {claims}",
         sources.len()
     );
+    if tracks > 0 {
+        println!("tracks {tracks}: track events {events}");
+    }
     let n = borderwatch_pipeline::review::standing(&store).map_err(store_err)?;
     if n.attached + n.agreed + n.added + n.orphaned > 0 {
         println!(

@@ -23,7 +23,7 @@ use borderwatch_report::export::SourceDoc;
 use borderwatch_screen::Screener;
 use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
-    TrackEventInput,
+    TrackEventInput, TrackInfo,
 };
 
 pub mod review;
@@ -140,10 +140,10 @@ pub enum Prepared {
     Track {
         media: &'static str,
         bytes: Vec<u8>,
+        /// How it was read (lines read, decoded and rejected: read = decoded + rejected).
+        info: TrackInfo,
         events: Vec<TrackEventInput>,
         claims: usize,
-        /// Lines read, decoded and rejected: read = decoded + rejected.
-        lines: [u64; 3],
         /// One issue per rejected line, with its line, code and raw text.
         rejected: Vec<Issue>,
     },
@@ -303,27 +303,16 @@ impl Prep<'_> {
             watch: &setup.watch,
             ports: &setup.ports,
         };
-        let read = match tracks::read_track(name, &bytes, format, self.map, setup.file_time, &packs)
-        {
-            Ok(r) => r,
-            Err(e) => return fail(IssueCode::MissingField, e),
-        };
-        let mut events = Vec::with_capacity(read.events.len());
-        let mut claims = 0;
-        for (e, c) in read.events {
-            claims += c.is_some() as usize;
-            match TrackEventInput::new(e, c) {
-                Ok(x) => events.push(x),
-                Err(e) => return fail(IssueCode::BadJson, e.0),
-            }
-        }
-        Prepared::Track {
-            media: format.media_type(),
-            bytes,
-            events,
-            claims,
-            lines: [read.tally.read, read.tally.decoded, read.tally.rejected],
-            rejected: read.rejected,
+        match read_track(name, &bytes, format, self.map, setup.file_time, &packs) {
+            Ok((info, events, claims, rejected)) => Prepared::Track {
+                media: format.media_type(),
+                bytes,
+                info,
+                events,
+                claims,
+                rejected,
+            },
+            Err(i) => fail(i.code, i.message),
         }
     }
 
@@ -588,6 +577,89 @@ impl Prep<'_> {
     }
 }
 
+/// A track file's bytes → how it was read, its events ready for the store, how many carry a
+/// claim, and its rejected lines.
+fn read_track(
+    name: &str,
+    bytes: &[u8],
+    format: TrackFormat,
+    map: &[(String, String)],
+    file_time: Option<i64>,
+    packs: &tracks::Packs,
+) -> Result<(TrackInfo, Vec<TrackEventInput>, usize, Vec<Issue>), Issue> {
+    let read = tracks::read_track(name, bytes, format, map, file_time, packs)
+        .map_err(|e| Issue::new(IssueCode::MissingField, e))?;
+    let mut events = Vec::with_capacity(read.events.len());
+    let mut claims = 0;
+    for (e, c) in read.events {
+        claims += c.is_some() as usize;
+        events.push(TrackEventInput::new(e, c).map_err(|e| Issue::new(IssueCode::BadJson, e.0))?);
+    }
+    let info = TrackInfo {
+        format: match format {
+            TrackFormat::Nmea => "nmea",
+            TrackFormat::Csv => "csv",
+        }
+        .to_string(),
+        file_time,
+        map: map.to_vec(),
+        lines: [read.tally.read, read.tally.decoded, read.tally.rejected],
+    };
+    Ok((info, events, claims, read.rejected))
+}
+
+/// A stored track source read again from its archived bytes the way it was read at ingest
+/// (`reprocess`): its events, claims and rejected lines replaced in one transaction. Returns
+/// the lines read, decoded and rejected and the events.
+pub fn reprocess_track(
+    store: &mut Store,
+    run: i64,
+    source_id: i64,
+    name: &str,
+    setup: &TrackSetup,
+) -> Result<Result<([u64; 3], usize), Issue>, StoreError> {
+    let at = |mut i: Issue| {
+        i.file = Some(name.to_string());
+        i
+    };
+    let Some(info) = store.track_source(source_id)? else {
+        return Ok(Err(at(Issue::new(
+            IssueCode::MissingField,
+            "a track source with no record of how it was read; ingest it again",
+        ))));
+    };
+    let Some(bytes) = store.source_bytes(source_id)? else {
+        return Ok(Err(at(Issue::new(
+            IssueCode::Unreadable,
+            "no archived bytes",
+        ))));
+    };
+    let format = if info.format == "csv" {
+        TrackFormat::Csv
+    } else {
+        TrackFormat::Nmea
+    };
+    let packs = tracks::Packs {
+        mids: &setup.mids,
+        watch: &setup.watch,
+        ports: &setup.ports,
+    };
+    match read_track(name, &bytes, format, &info.map, info.file_time, &packs) {
+        Ok((info, events, _, rejected)) => {
+            store.replace_track(
+                source_id,
+                run,
+                &info,
+                &events,
+                &rejected,
+                borderwatch_extract::VERSION,
+            )?;
+            Ok(Ok((info.lines, events.len())))
+        }
+        Err(i) => Ok(Err(at(i))),
+    }
+}
+
 /// Why streaming a file stopped: the file (recorded, the batch goes on), or the store (fatal).
 enum Fill {
     Issue(Issue),
@@ -718,9 +790,9 @@ pub fn write(
         Prepared::Track {
             media,
             bytes,
+            info,
             events,
             claims,
-            lines,
             rejected,
         } => {
             src.media_type = media;
@@ -728,9 +800,9 @@ pub fn write(
             src.bytes = bytes;
             w.claims = *claims;
             w.events = events.len();
-            w.lines = *lines;
+            w.lines = info.lines;
             w.rejected = rejected.len();
-            (Content::Track(events), rejected)
+            (Content::Track(info, events), rejected)
         }
     };
     w.issues = issues.len();

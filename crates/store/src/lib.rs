@@ -78,7 +78,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct SourceInput<'a> {
     pub name: &'a str,
     pub media_type: &'a str,
-    /// `report` or `shipments`.
+    /// `report`, `shipments` or `track`.
     pub kind: &'a str,
     pub published: Option<&'a str>,
     pub bytes: &'a [u8],
@@ -147,8 +147,22 @@ pub struct ShipmentInput {
 pub enum Content<'a> {
     Claims(&'a [PreparedClaim]),
     Shipments(&'a [ShipmentInput]),
-    /// A track file's events, each with the claim it makes (a voyage, a port call) or none.
-    Track(&'a [TrackEventInput]),
+    /// A track file: how it was read, and its events, each with the claim it makes (a
+    /// voyage's) or none.
+    Track(&'a TrackInfo, &'a [TrackEventInput]),
+}
+
+/// How a track source was read: enough to read it again the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackInfo {
+    /// `nmea` or `csv`.
+    pub format: String,
+    /// The time stated for the file (Unix seconds), if any.
+    pub file_time: Option<i64>,
+    /// Column overrides of a position table (`COLUMN=FIELD`).
+    pub map: Vec<(String, String)>,
+    /// Lines read, decoded and rejected.
+    pub lines: [u64; 3],
 }
 
 /// One track event made ready for the store, with its claim.
@@ -787,6 +801,75 @@ impl Store {
             claims,
             extractor_version,
             None,
+        )?;
+        insert_issues(&tx, source_id, run, issues)?;
+        tx.commit()?;
+        let staged = reasons.staged;
+        self.staged(staged);
+        Ok(())
+    }
+
+    /// How a track source was read, if it is one.
+    pub fn track_source(&self, source_id: i64) -> Result<Option<TrackInfo>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT format, file_time, map, lines_read, decoded, rejected FROM track_sources \
+                 WHERE source_id = ?1",
+                [source_id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, String>(2)?,
+                        [
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, i64>(4)?,
+                            r.get::<_, i64>(5)?,
+                        ],
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.map(|(format, file_time, map, n)| TrackInfo {
+            format,
+            file_time,
+            map: map
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            lines: n.map(|x| x as u64),
+        }))
+    }
+
+    /// Replaces a track source's events, their claims, its issues and how it was read, in one
+    /// transaction (`reprocess`).
+    pub fn replace_track(
+        &mut self,
+        source_id: i64,
+        run: i64,
+        info: &TrackInfo,
+        events: &[TrackEventInput],
+        issues: &[Issue],
+        extractor_version: &str,
+    ) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        tx.execute("DELETE FROM track_events WHERE source_id = ?1", [source_id])?;
+        tx.execute(
+            "DELETE FROM track_sources WHERE source_id = ?1",
+            [source_id],
+        )?;
+        tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
+        tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
+        let mut reasons = Reasons::new(&self.reasons, &self.pending);
+        insert_track(
+            &tx,
+            &mut reasons,
+            source_id,
+            info,
+            events,
+            extractor_version,
         )?;
         insert_issues(&tx, source_id, run, issues)?;
         tx.commit()?;
@@ -1622,8 +1705,8 @@ fn write_source(
             insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
         }
         Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
-        Content::Track(events) => {
-            insert_track_events(tx, reasons, source_id, events, extractor_version)?
+        Content::Track(info, events) => {
+            insert_track(tx, reasons, source_id, info, events, extractor_version)?
         }
     }
     insert_issues(tx, source_id, run, issues)?;
@@ -1717,13 +1800,28 @@ fn insert_claims(
     Ok(())
 }
 
-fn insert_track_events(
+fn insert_track(
     tx: &Connection,
     reasons: &mut Reasons,
     source_id: i64,
+    info: &TrackInfo,
     events: &[TrackEventInput],
     extractor_version: &str,
 ) -> Result<()> {
+    let map: Vec<String> = info.map.iter().map(|(a, b)| format!("{a}={b}")).collect();
+    tx.prepare_cached(
+        "INSERT INTO track_sources (source_id, format, file_time, map, lines_read, decoded, \
+         rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        source_id,
+        info.format,
+        info.file_time,
+        map.join("\n"),
+        info.lines[0] as i64,
+        info.lines[1] as i64,
+        info.lines[2] as i64
+    ])?;
     for e in events {
         let mut ids = Vec::new();
         if let Some(c) = &e.claim {
