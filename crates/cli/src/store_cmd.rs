@@ -331,6 +331,9 @@ pub enum What {
     Shipments,
     Sources,
     Issues,
+    /// What vessel tracks show: port calls, voyages, dark periods, encounters, loitering,
+    /// identity events, each with its file and lines.
+    Tracks,
 }
 
 #[derive(clap::Args)]
@@ -347,7 +350,8 @@ pub struct QueryArgs {
     /// HS prefix of any goods item.
     #[arg(long)]
     hs: Option<String>,
-    /// Claim kind: movement, storage, condition, status, policy.
+    /// Claim kind: movement, storage, condition, status, policy (for `tracks`: port-call,
+    /// voyage, dark, encounter, loitering, name-change, …).
     #[arg(long)]
     kind: Option<String>,
     /// Claims whose time ends on or after this date.
@@ -610,6 +614,51 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
             emit(
                 a.format,
                 &["source", "code", "message", "line", "value"],
+                rows,
+            )
+        }
+        What::Tracks => {
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for t in store.track_events().map_err(store_err)? {
+                let e = &t.event;
+                let source = e.evidence.first().map_or("", |l| l.source.as_str());
+                let wanted = a
+                    .source
+                    .as_deref()
+                    .is_none_or(|s| s == source || s.parse::<i64>().ok() == Some(t.source_id))
+                    && a.kind.as_deref().is_none_or(|k| k == e.kind.as_str());
+                if !wanted {
+                    continue;
+                }
+                let lines: Vec<String> = e
+                    .evidence
+                    .iter()
+                    .map(|l| format!("{}-{}", l.lines[0], l.lines[1]))
+                    .collect();
+                rows.push(vec![
+                    t.id.to_string(),
+                    source.to_string(),
+                    e.kind.as_str().to_string(),
+                    borderwatch_report::utc(e.start),
+                    borderwatch_report::utc(e.end),
+                    e.vessels
+                        .iter()
+                        .map(|v| v.mmsi.to_string())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    t.claim_id.map(|c| c.to_string()).unwrap_or_default(),
+                    e.summary.clone(),
+                    lines.join(";"),
+                ]);
+                if a.limit.is_some_and(|n| rows.len() >= n) {
+                    break;
+                }
+            }
+            emit(
+                a.format,
+                &[
+                    "id", "source", "kind", "start", "end", "mmsi", "claim", "summary", "lines",
+                ],
                 rows,
             )
         }

@@ -76,6 +76,19 @@ fn track_files_ingest_once_with_their_events_and_rejected_lines() {
         &["query", "claims", "--kind", "movement", "--format", "json"],
     );
     assert!(out(&o).contains("kp.nampo-port"), "{}", out(&o));
+    // The events, by kind, with their lines.
+    let o = bw(
+        &db,
+        &["query", "tracks", "--kind", "encounter", "--format", "csv"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let rows = out(&o);
+    assert!(
+        rows.starts_with("id,source,kind,start,end,mmsi,claim,summary,lines"),
+        "{rows}"
+    );
+    assert!(rows.contains("meeting.nmea,encounter,") && rows.contains("412000031;445000032"));
+    assert_eq!(rows.lines().count(), 2, "{rows}");
     // The same files again: nothing new.
     let o = bw(&db, &["ingest", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
