@@ -192,6 +192,23 @@ fn sea_detectors_stay_silent_without_their_pattern() {
     }
 }
 
+/// Goods trucked to Longkou in June cannot have left on the ship that sailed to Nampo in May:
+/// no chain.
+#[test]
+fn a_voyage_before_the_reported_leg_is_no_transshipment() {
+    let a = run(&["trucked-in-june.txt", "longkou-nampo.csv"]);
+    // Both legs are there: the report's road leg and the tracked voyage.
+    let legs: Vec<&str> = a.corridors.iter().map(|c| c.id.as_str()).collect();
+    assert!(legs.contains(&"cn.dandong>cn.longkou"), "{legs:?}");
+    assert!(legs.contains(&"cn.longkou-port>kp.nampo-port"), "{legs:?}");
+    assert!(
+        of(&a, "transshipment").is_empty(),
+        "{:?}",
+        of(&a, "transshipment")
+    );
+    assert!(!of(&a, "dark-voyage").is_empty());
+}
+
 #[test]
 fn each_sea_detector_alone_on_its_scenario() {
     for (file, twin, id) in [

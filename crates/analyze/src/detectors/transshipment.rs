@@ -9,8 +9,10 @@
 //! their goods share an HS chapter (or one of them names none). Shipment records whose origin
 //! and destination the gazetteer knows are legs too, cited by file and line, their sources
 //! counted with the reports'. A voyage a vessel track shows (Longkou → Nampo) is a sea leg
-//! too, cited by its track lines; two tracked voyages alone make no chain (ships calling at one
-//! port say nothing of goods passing between them): a leg must be reported or recorded. The
+//! too, cited by its track lines — it joins a reported first leg only when a voyage leaves
+//! within the report's period or the 90 days after it (the first such voyage is cited first);
+//! two tracked voyages alone make no chain (ships calling at one port say nothing of goods
+//! passing between them): a leg must be reported or recorded. The
 //! chains through one transfer
 //! place, in one way, make one finding: titled by the strongest route, listing the others, with
 //! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
@@ -166,6 +168,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
     struct Chain<'l, 'a> {
         a: &'l Legs<'a>,
         b: &'l Legs<'a>,
+        /// The second leg's claim cited first (for a tracked leg: the first voyage in the
+        /// window).
+        sailing: Option<&'a ClaimIn>,
         path: String,
         shared: bool,
         strength: f64,
@@ -206,6 +211,26 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             if !dates_fit {
                 continue;
             }
+            // A tracked voyage carries goods reported on the first leg only if it leaves after
+            // they are reported moving and within the window: the first such voyage opens the
+            // evidence; none, no chain.
+            let sailing = if b.reported {
+                b.claims.first().copied()
+            } else {
+                let window = a.dates.map(|(a0, a1)| (a0, a1 + chrono::Days::new(90)));
+                let found = b
+                    .claims
+                    .iter()
+                    .copied()
+                    .find(|c| match (window, Context::date(c)) {
+                        (Some((lo, hi)), Some(d)) => lo <= d && d <= hi,
+                        _ => true,
+                    });
+                match found {
+                    Some(c) => Some(c),
+                    None => continue,
+                }
+            };
             let shared = !a.chapters.is_disjoint(&b.chapters);
             if !(shared || a.any_without_goods || b.any_without_goods) {
                 continue;
@@ -229,6 +254,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             hubs.entry((*at, into)).or_default().push(Chain {
                 a,
                 b,
+                sailing,
                 path,
                 shared,
                 strength,
@@ -255,7 +281,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         let mut ships: Vec<&ShipmentIn> = Vec::new();
         for ch in &chains {
             claims.extend(ch.a.claims.first());
-            claims.extend(ch.b.claims.first());
+            claims.extend(ch.sailing);
             ships.extend(ch.a.shipments.first());
             ships.extend(ch.b.shipments.first());
         }
