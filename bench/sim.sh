@@ -2,7 +2,9 @@
 # Simulation benchmark: (1) scale — the default scenario with every stream and gate ×38 (over
 # 10 million loads in a year), timed, with peak memory; (2) recovery — the default scenario and
 # the tighten-quanhe what-if, each ingested (shipments and observer reports) and analysed, the
-# detectors' findings scored against the run's truth labels (bench/sim_recovery.py).
+# detectors' findings scored against the run's truth labels (bench/sim_recovery.py); (3) the
+# fleet — the `sea` scenario's 30 days of AIS ingested and analysed, the sea detectors scored
+# against each vessel's truth (bench/sim_ships.py).
 #
 # usage: bench/sim.sh [SCALE]   (default 38)
 set -euo pipefail
@@ -28,3 +30,10 @@ for sc in default tighten-quanhe; do
   echo "scenario $sc:"
   python3 "$here/sim_recovery.py" "$work/$sc" "$work/$sc/analysis.json" "${extra[@]}"
 done
+"$bin" simulate --scenario sea --out "$work/sea" >/dev/null
+echo "fleet: $(wc -l < "$work/sea/tracks.nmea") AIS lines, $(($(wc -l < "$work/sea/ships.csv") - 1)) vessels"
+/usr/bin/time -f '{"what": "ingest fleet tracks", "wall_s": %e, "max_rss_kb": %M}' \
+  "$bin" --db "$work/sea.db" ingest "$work/sea/tracks.nmea" 2>&1 | tail -2
+"$bin" --db "$work/sea.db" analyze --format json --out "$work/sea/analysis.json" 2>/dev/null
+echo "scenario sea (fleet):"
+python3 "$here/sim_ships.py" "$work/sea" "$work/sea/analysis.json"

@@ -184,6 +184,11 @@ impl Watchlist {
         w
     }
 
+    /// Every vessel of every list, in list order.
+    pub fn vessels(&self) -> impl Iterator<Item = &DesignatedVessel> {
+        self.lists.iter().flat_map(|(_, v)| v)
+    }
+
     /// The lists loaded.
     pub fn lists(&self) -> impl Iterator<Item = (&ListInfo, usize)> {
         self.lists.iter().map(|(l, v)| (l, v.len()))

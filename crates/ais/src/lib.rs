@@ -1,16 +1,19 @@
 //! Vessel tracks: AIS NMEA 0183 sentences and position tables → positions, static reports and
 //! vessel identities, each bad line an [`Issue`](borderwatch_model::Issue).
 //!
-//! Owns: the AIS armour (`sixbit`), message layouts (`message`), sentences and tag blocks
+//! Owns: the AIS armour (`sixbit`), writing position and static reports (`encode`), message layouts (`message`), sentences and tag blocks
 //! (`nmea`), the streaming NMEA reader (`reader`), positions and static reports (`record`),
 //! position tables (`table`), flags by MMSI (`mid`), designated vessels (`designated`),
 //! distances (`geo`), vessels and their identity over time (`vessel`), sea ports (`ports`),
-//! and events at sea — port calls, voyages, dark periods, encounters, loitering (`events`).
+//! events at sea — port calls, voyages, dark periods, encounters, loitering (`events`) — and
+//! one track file as the store keeps it: its events citing their lines, and the claims of its
+//! voyages and port calls (`stored`).
 //!
 //! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
 
 pub mod designated;
+pub mod encode;
 pub mod events;
 pub mod geo;
 pub mod message;
@@ -20,6 +23,7 @@ pub mod ports;
 pub mod reader;
 pub mod record;
 pub mod sixbit;
+pub mod stored;
 pub mod table;
 pub mod vessel;
 

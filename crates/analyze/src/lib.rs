@@ -2,7 +2,8 @@
 //! evasion detectors.
 //!
 //! Owns: naming the corridor of a claim or shipment (a crossing, or a route leg between two
-//! places), aggregating per corridor × direction × mode × period (claims, independent sources,
+//! places), the track events shown with the analysis (what vessel tracks show, with their
+//! lines), aggregating per corridor × direction × mode × period (claims, independent sources,
 //! goods by HS chapter with verdicts, prohibited share, loaded/empty, quantities, conditions, the
 //! open/closed timeline), telling independent sources from copies (`corroborate`), and the
 //! detectors (`detectors/`, one file each).
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use borderwatch_model::{
     Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, RouteStatus,
-    Shipment, Status,
+    Shipment, Status, TrackEvent,
 };
 use borderwatch_reference::Gazetteer;
 use serde::Serialize;
@@ -80,6 +81,35 @@ pub struct ShipmentIn {
     pub status: Status,
 }
 
+/// A stored track event as analysis needs it.
+#[derive(Debug, Clone)]
+pub struct TrackEventIn {
+    pub id: i64,
+    pub source_id: i64,
+    /// The claim it made (a voyage's movement, a port call's storage), if any.
+    pub claim: Option<i64>,
+    pub event: TrackEvent,
+}
+
+impl TrackEventIn {
+    /// The UTC dates the event spans.
+    pub fn dates(&self) -> (Option<Date>, Option<Date>) {
+        let d = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|d| d.date_naive());
+        (d(self.event.start), d(self.event.end))
+    }
+}
+
+/// A track event as the analysis shows it: its id, the claim it made, and the event with its
+/// evidence lines.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackFigure {
+    pub id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<i64>,
+    #[serde(flatten)]
+    pub event: TrackEvent,
+}
+
 /// What to analyse and how to present evidence.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -131,6 +161,10 @@ impl Options {
 pub struct Analysis {
     pub corridors: Vec<Corridor>,
     pub findings: Vec<Finding>,
+    /// What vessel tracks show (port calls, voyages, dark periods, encounters, loitering,
+    /// identity events), in time order, each with its track lines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<TrackFigure>,
     /// Sources analysed and how many are independent of one another.
     pub sources: usize,
     pub independent_sources: usize,
@@ -223,6 +257,10 @@ pub struct StatusEvent {
 pub struct Context<'a> {
     pub claims: Vec<&'a ClaimIn>,
     pub shipments: Vec<&'a ShipmentIn>,
+    /// Track events in the period, in source then time order.
+    pub tracks: Vec<&'a TrackEventIn>,
+    /// The track lines of the claims track events made (claim id → first and last line).
+    track_lines: HashMap<i64, [u64; 2]>,
     pub gazetteer: &'a Gazetteer,
     pub independence: Independence,
     pub options: &'a Options,
@@ -248,6 +286,7 @@ impl<'a> Context<'a> {
             claim: c.review.is_none().then_some(c.id),
             review: c.review,
             span: e.span,
+            lines: self.track_lines.get(&c.id).copied(),
             quote: if self.options.include_attribution {
                 e.text.clone()
             } else {
@@ -261,6 +300,28 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// A track event as evidence: each file and line range it rests on, the event said first.
+    pub fn cite_track(&self, t: &TrackEventIn) -> Vec<Cited> {
+        t.event
+            .evidence
+            .iter()
+            .map(|e| Cited {
+                source: e.source.clone(),
+                claim: t.claim,
+                review: None,
+                span: e.span,
+                lines: Some(e.lines),
+                quote: format!("{}\n{}", t.event.summary, e.quote),
+                attribution: None,
+            })
+            .collect()
+    }
+
+    /// Whether a claim is what a vessel track shows (a voyage), not a report's.
+    pub fn from_track(&self, c: &ClaimIn) -> bool {
+        self.track_lines.contains_key(&c.id)
+    }
+
     /// A shipment as evidence: its file and line.
     pub fn cite_shipment(&self, s: &ShipmentIn) -> Cited {
         let sh = &s.shipment;
@@ -269,6 +330,7 @@ impl<'a> Context<'a> {
             claim: None,
             review: None,
             span: [s.line as usize, s.line as usize],
+            lines: None,
             quote: format!(
                 "line {}: {} {} {} {} ({})",
                 s.line,
@@ -425,6 +487,26 @@ pub fn analyze(
     gazetteer: &Gazetteer,
     options: &Options,
 ) -> Analysis {
+    analyze_all(claims, shipments, &[], gazetteer, options)
+}
+
+/// Runs the analysis with what vessel tracks show: the corridor picture, every detector, and
+/// the track events in the period.
+pub fn analyze_all(
+    claims: &[ClaimIn],
+    shipments: &[ShipmentIn],
+    tracks: &[TrackEventIn],
+    gazetteer: &Gazetteer,
+    options: &Options,
+) -> Analysis {
+    let tracks: Vec<&TrackEventIn> = tracks
+        .iter()
+        .filter(|t| in_period(t.dates(), options))
+        .collect();
+    let track_lines: HashMap<i64, [u64; 2]> = tracks
+        .iter()
+        .filter_map(|t| Some((t.claim?, t.event.evidence.first()?.lines)))
+        .collect();
     let claims: Vec<&ClaimIn> = claims
         .iter()
         .filter(|c| {
@@ -464,6 +546,8 @@ pub fn analyze(
     let ctx = Context {
         claims,
         shipments,
+        tracks,
+        track_lines,
         gazetteer,
         independence,
         options,
@@ -515,10 +599,22 @@ pub fn analyze(
         .iter()
         .map(|c| c.source_id)
         .chain(ctx.shipments.iter().map(|s| s.source_id))
+        .chain(ctx.tracks.iter().map(|t| t.source_id))
         .collect();
+    let mut shown: Vec<TrackFigure> = ctx
+        .tracks
+        .iter()
+        .map(|t| TrackFigure {
+            id: t.id,
+            claim: t.claim,
+            event: t.event.clone(),
+        })
+        .collect();
+    shown.sort_by_key(|t| (t.event.start, t.id));
     Analysis {
         corridors,
         findings,
+        tracks: shown,
         sources: sources.len(),
         independent_sources: ctx.independence.count(sources.iter().copied()),
     }

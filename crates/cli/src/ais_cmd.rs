@@ -34,7 +34,7 @@ fn pack(data: &Option<PathBuf>, rel: &str, embedded: &str) -> Result<(String, St
     Ok((format!("<embedded>/data/{rel}"), embedded.to_string()))
 }
 
-fn mids(data: &Option<PathBuf>) -> Result<Mids, Failure> {
+pub(crate) fn mids(data: &Option<PathBuf>) -> Result<Mids, Failure> {
     let (name, text) = pack(
         data,
         "ais/generated/mid.toml",
@@ -45,7 +45,7 @@ fn mids(data: &Option<PathBuf>) -> Result<Mids, Failure> {
 
 /// The embedded lists (each replaceable), then every `ais/designated/*.toml` of the data
 /// directory, in name order.
-fn watchlist(data: &Option<PathBuf>) -> Result<Watchlist, Failure> {
+pub(crate) fn watchlist(data: &Option<PathBuf>) -> Result<Watchlist, Failure> {
     let mut w = Watchlist::default();
     let bad = |e: String| Failure::input(format!("error: {e}"));
     for (rel, text) in borderwatch_ais::designated::EMBEDDED {
@@ -70,6 +70,39 @@ fn watchlist(data: &Option<PathBuf>) -> Result<Watchlist, Failure> {
         }
     }
     Ok(w)
+}
+
+/// The ports: the gazetteer's and the data directory's (else the embedded) searoute pack.
+pub(crate) fn ports(
+    data: &Option<PathBuf>,
+    gazetteer: &borderwatch_reference::Gazetteer,
+) -> Result<Ports, Failure> {
+    let (name, text) = pack(
+        data,
+        "ais/generated/ports.toml",
+        borderwatch_ais::ports::EMBEDDED,
+    )?;
+    Ports::new(gazetteer, &name, &text).map_err(|e| Failure::input(format!("error: {e}")))
+}
+
+/// What `ingest` needs to read vessel tracks.
+pub(crate) fn track_setup(
+    data: &Option<PathBuf>,
+    gazetteer: &borderwatch_reference::Gazetteer,
+    file_time: &Option<String>,
+) -> Result<borderwatch_pipeline::TrackSetup, Failure> {
+    let file_time = match file_time {
+        None => None,
+        Some(t) => {
+            Some(parse_time(t).map_err(|e| Failure::input(format!("error: --file-time: {e}")))?)
+        }
+    };
+    Ok(borderwatch_pipeline::TrackSetup {
+        mids: mids(data)?,
+        watch: watchlist(data)?,
+        ports: ports(data, gazetteer)?,
+        file_time,
+    })
 }
 
 pub const EXAMPLES: &str = "Examples:
@@ -288,13 +321,7 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             let (vessels, identity_events) = book.finish();
             if events_wanted {
                 let reference = load_reference(data)?;
-                let (name, text) = pack(
-                    data,
-                    "ais/generated/ports.toml",
-                    borderwatch_ais::ports::EMBEDDED,
-                )?;
-                let ports = Ports::new(&reference.gazetteer, &name, &text)
-                    .map_err(|e| Failure::input(format!("error: {e}")))?;
+                let ports = ports(data, &reference.gazetteer)?;
                 let tracks = tracks.finish();
                 let o = events::Options::default();
                 let mut all = port_calls::port_calls_and_voyages(&tracks, &ports, &files, &o);

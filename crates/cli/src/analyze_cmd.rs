@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use borderwatch_analyze::{analyze as run_analysis, Analysis, Options};
+use borderwatch_analyze::{analyze_all as run_analysis, Analysis, Options};
 use borderwatch_pipeline::{Detail, Inputs};
 use borderwatch_report::export;
 use clap::ValueEnum;
@@ -172,7 +172,13 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         &reference,
         &a.view,
     )?;
-    let analysis = run_analysis(&l.claims, &l.shipments, &reference.gazetteer, &options);
+    let analysis = run_analysis(
+        &l.claims,
+        &l.shipments,
+        &l.tracks,
+        &reference.gazetteer,
+        &options,
+    );
     let o = write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format));
     // The process ends after this command: freeing a million claims one allocation at a time
     // would take longer than the analysis of some of them, and the OS takes it all back anyway.
@@ -195,7 +201,7 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
     };
     let l = load(db, Detail::Full, &reference, &a.view)?;
     let gz = &reference.gazetteer;
-    let analysis = run_analysis(&l.claims, &l.shipments, gz, &options);
+    let analysis = run_analysis(&l.claims, &l.shipments, &l.tracks, gz, &options);
     let text = match (a.format, a.what) {
         (ExportFormat::Geojson, _) => {
             serde_json::to_string_pretty(&export::geojson(
@@ -276,6 +282,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
     let analysis = run_analysis(
         &l.claims,
         &l.shipments,
+        &l.tracks,
         &reference.gazetteer,
         &Options {
             threads: cores(),

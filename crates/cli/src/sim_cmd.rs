@@ -80,6 +80,11 @@ struct Files {
     shipments: csv::Writer<std::io::BufWriter<std::fs::File>>,
     flows: csv::Writer<std::io::BufWriter<std::fs::File>>,
     reports: PathBuf,
+    /// The fleet's AIS feed and truth (`tracks.nmea`, `ships.csv`), opened with their first
+    /// line: a scenario without `[ships]` writes neither.
+    out: PathBuf,
+    tracks: Option<std::io::BufWriter<std::fs::File>>,
+    ships: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
 }
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -131,6 +136,36 @@ impl Sink for Files {
     fn report(&mut self, name: &str, text: &str) -> Result<(), String> {
         std::fs::write(self.reports.join(name), text).map_err(err)
     }
+    fn track(&mut self, line: &str) -> Result<(), String> {
+        use std::io::Write;
+        if self.tracks.is_none() {
+            let p = self.out.join("tracks.nmea");
+            let f = std::fs::File::create(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            self.tracks = Some(std::io::BufWriter::with_capacity(1 << 20, f));
+        }
+        let w = self.tracks.as_mut().ok_or("tracks.nmea is not open")?;
+        writeln!(w, "{line}").map_err(err)
+    }
+    fn vessel(&mut self, t: &borderwatch_sim::ships::VesselTruth) -> Result<(), String> {
+        if self.ships.is_none() {
+            let p = self.out.join("ships.csv");
+            let f = std::fs::File::create(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            w.write_record(borderwatch_pipeline::SIM_SHIPS_HEADER)
+                .map_err(err)?;
+            self.ships = Some(w);
+        }
+        let w = self.ships.as_mut().ok_or("ships.csv is not open")?;
+        w.write_record([
+            t.mmsi.to_string().as_str(),
+            &t.name,
+            &t.imo.map(|i| i.to_string()).unwrap_or_default(),
+            t.behaviour,
+            t.expected,
+            &t.partner.map(|p| p.to_string()).unwrap_or_default(),
+        ])
+        .map_err(err)
+    }
 }
 
 fn bool_str(b: bool) -> &'static str {
@@ -169,6 +204,9 @@ fn files(out: &Path) -> Result<Files, Failure> {
         Ok(w)
     };
     Ok(Files {
+        out: out.to_path_buf(),
+        tracks: None,
+        ships: None,
         shipments: open(
             "shipments.csv",
             &[
@@ -305,6 +343,12 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
             .map_err(|e| Failure::input(format!("error: {e}")))?;
             sink.shipments.flush()?;
             sink.flows.flush()?;
+            if let Some(t) = &mut sink.tracks {
+                std::io::Write::flush(t)?;
+            }
+            if let Some(w) = &mut sink.ships {
+                w.flush()?;
+            }
             let secs = t0.elapsed().as_secs_f64();
             let text = summary_text(&name, &sum, secs);
             std::fs::write(out.join("summary.txt"), &text)

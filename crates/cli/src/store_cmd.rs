@@ -62,7 +62,9 @@ pub enum IngestKind {
 #[derive(clap::Args)]
 pub struct IngestArgs {
     /// Files or directories (read recursively). Reports: .txt, .md, .markdown, .html, .htm;
-    /// shipment files: .csv, .tsv, .jsonl, .ndjson, recognised by their header.
+    /// shipment files: .csv, .tsv, .jsonl, .ndjson, recognised by their header; vessel tracks:
+    /// .nmea, .ais, and AIS sentences or a position table (MMSI, lat, lon) under any of those
+    /// names, recognised by their content. A simulation's flows.csv is skipped with a note.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Publication date of the reports (YYYY-MM-DD), when they share one.
@@ -70,6 +72,11 @@ pub struct IngestArgs {
     published: Option<String>,
     #[arg(long, value_enum, default_value = "auto")]
     kind: IngestKind,
+    /// Vessel tracks: the time of every AIS message or position row without one of its own
+    /// (Unix seconds, RFC 3339 or YYYY-MM-DD HH:MM:SS, UTC). Without it such lines are
+    /// rejected (kept as issues).
+    #[arg(long, value_name = "TIME")]
+    file_time: Option<String>,
     /// Shipment files: read column COL as FIELD (hs, description, direction, date, quantity, unit,
     /// value, product, shipment_id, origin, destination, crossing, mode). Repeatable.
     #[arg(long = "map", value_name = "COL=FIELD")]
@@ -90,6 +97,7 @@ impl IngestArgs {
         IngestArgs {
             paths,
             published: None,
+            file_time: None,
             kind: IngestKind::Auto,
             map: Vec::new(),
             jobs: None,
@@ -135,6 +143,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     let map = crate::screen_cmd::parse_maps(&a.map)?;
     let mut opts = Options::new(published.unwrap_or_else(crate::today));
     opts.published = published;
+    let tracks = crate::ais_cmd::track_setup(data, &reference.gazetteer, &a.file_time)?;
     let mut store = open_for_writing(db)?;
     let known = store.source_hashes().map_err(store_err)?;
     let run = store
@@ -174,6 +183,7 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         },
         map: &map,
         known: &known,
+        tracks: Some(&tracks),
     };
     // The writer keeps a core of its own: extraction workers take the rest.
     let jobs = a.jobs.unwrap_or_else(|| {
@@ -186,19 +196,8 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
     crate::pool::ordered(
         &files,
         jobs,
-        |path| {
-            let name = source_name(&a.paths, path);
-            match prep.classify(&name) {
-                None => return Prepared::Skipped,
-                // Shipment files are streamed by the writer: here only judged and hashed.
-                Some(false) => return prep.inspect_shipment_file(&name, path),
-                Some(true) => {}
-            }
-            match pipeline::walk::read(path) {
-                Ok(bytes) => prep.prepare(&name, bytes),
-                Err(i) => Prepared::Failed(i),
-            }
-        },
+        // Shipment files are streamed by the writer: here only judged and hashed.
+        |path| prep.prepare_path(&source_name(&a.paths, path), path),
         |i, p| -> Result<(), Failure> {
             bar.inc(1);
             if in_batch >= a.batch_rows {
@@ -209,6 +208,10 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
             let name = source_name(&a.paths, &files[i]);
             match &p {
                 Prepared::Skipped => t.skipped += 1,
+                Prepared::SkippedWith(note) => {
+                    bar.suspend(|| eprintln!("note: {note}"));
+                    t.skipped += 1;
+                }
                 Prepared::Unchanged => t.unchanged += 1,
                 Prepared::Failed(issue) => {
                     bar.suspend(|| eprintln!("error: {name}: {}: {}", issue.code, issue.message));
@@ -249,6 +252,21 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
                 },
                 _ => pipeline::write(&mut store, run, &name, &p, &now()).map_err(store_err)?,
             };
+            if let (true, Prepared::Track { .. }) = (w.new, &p) {
+                let [read, decoded, rejected] = w.lines;
+                bar.suspend(|| {
+                    eprintln!(
+                        "{name}: read {read} = decoded {decoded} + rejected {rejected}; \
+                         track events {} (claims {})",
+                        w.events, w.claims
+                    )
+                });
+                t.tracks += 1;
+                t.track_lines[0] += read;
+                t.track_lines[1] += decoded;
+                t.track_lines[2] += rejected;
+                t.events += w.events;
+            }
             if w.new {
                 t.new += 1;
                 in_batch += w.rows();
@@ -272,6 +290,13 @@ pub fn ingest(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &IngestArgs) -> O
         "files {total}: new {}, unchanged {}, failed {}, skipped {}; claims {}; shipments {}; rows rejected {}; issues {}",
         t.new, t.unchanged, t.failed, t.skipped, t.claims, t.shipments, t.rejected, t.issues
     );
+    if t.tracks > 0 {
+        let [read, decoded, rejected] = t.track_lines;
+        println!(
+            "tracks {}: lines read {read} = decoded {decoded} + rejected {rejected}; track events {}",
+            t.tracks, t.events
+        );
+    }
     if t.rejected > 0 {
         eprintln!("rejected rows are stored as issues: borderwatch query issues");
     }
@@ -288,6 +313,9 @@ struct Tally {
     shipments: usize,
     rejected: usize,
     issues: usize,
+    tracks: usize,
+    track_lines: [u64; 3],
+    events: usize,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -303,6 +331,9 @@ pub enum What {
     Shipments,
     Sources,
     Issues,
+    /// What vessel tracks show: port calls, voyages, dark periods, encounters, loitering,
+    /// identity events, each with its file and lines.
+    Tracks,
 }
 
 #[derive(clap::Args)]
@@ -319,7 +350,8 @@ pub struct QueryArgs {
     /// HS prefix of any goods item.
     #[arg(long)]
     hs: Option<String>,
-    /// Claim kind: movement, storage, condition, status, policy.
+    /// Claim kind: movement, storage, condition, status, policy (for `tracks`: port-call,
+    /// voyage, dark, encounter, loitering, name-change, …).
     #[arg(long)]
     kind: Option<String>,
     /// Claims whose time ends on or after this date.
@@ -585,6 +617,51 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
                 rows,
             )
         }
+        What::Tracks => {
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for t in store.track_events().map_err(store_err)? {
+                let e = &t.event;
+                let source = e.evidence.first().map_or("", |l| l.source.as_str());
+                let wanted = a
+                    .source
+                    .as_deref()
+                    .is_none_or(|s| s == source || s.parse::<i64>().ok() == Some(t.source_id))
+                    && a.kind.as_deref().is_none_or(|k| k == e.kind.as_str());
+                if !wanted {
+                    continue;
+                }
+                let lines: Vec<String> = e
+                    .evidence
+                    .iter()
+                    .map(|l| format!("{}-{}", l.lines[0], l.lines[1]))
+                    .collect();
+                rows.push(vec![
+                    t.id.to_string(),
+                    source.to_string(),
+                    e.kind.as_str().to_string(),
+                    borderwatch_report::utc(e.start),
+                    borderwatch_report::utc(e.end),
+                    e.vessels
+                        .iter()
+                        .map(|v| v.mmsi.to_string())
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                    t.claim_id.map(|c| c.to_string()).unwrap_or_default(),
+                    e.summary.clone(),
+                    lines.join(";"),
+                ]);
+                if a.limit.is_some_and(|n| rows.len() >= n) {
+                    break;
+                }
+            }
+            emit(
+                a.format,
+                &[
+                    "id", "source", "kind", "start", "end", "mmsi", "claim", "summary", "lines",
+                ],
+                rows,
+            )
+        }
     }
 }
 
@@ -685,7 +762,30 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         .map_err(store_err)?;
     let sources = store.sources().map_err(store_err)?;
     let (mut done, mut claims) = (0, 0);
+    let (mut tracks, mut events) = (0, 0);
+    // Track sources keep the time and column overrides they were read with.
+    let setup = crate::ais_cmd::track_setup(data, &reference.gazetteer, &None)?;
     for s in &sources {
+        if s.kind == "track" {
+            match pipeline::reprocess_track(&mut store, run, s.id, &s.name, &setup)
+                .map_err(store_err)?
+            {
+                Ok(([read, decoded, rejected], n)) => {
+                    eprintln!(
+                        "{}: read {read} = decoded {decoded} + rejected {rejected}; track events {n}",
+                        s.name
+                    );
+                    done += 1;
+                    tracks += 1;
+                    events += n;
+                }
+                Err(i) => {
+                    eprintln!("error: {}: {}: {}", s.name, i.code, i.message);
+                    store.record_failure(run, &i).map_err(store_err)?;
+                }
+            }
+            continue;
+        }
         if s.kind != "report" {
             continue;
         }
@@ -726,6 +826,9 @@ pub fn reprocess(data: &Option<PathBuf>, db: &Option<PathBuf>) -> Outcome {
         "sources {}: reprocessed {done}; claims {claims}",
         sources.len()
     );
+    if tracks > 0 {
+        println!("tracks {tracks}: track events {events}");
+    }
     let n = borderwatch_pipeline::review::standing(&store).map_err(store_err)?;
     if n.attached + n.agreed + n.added + n.orphaned > 0 {
         println!(

@@ -1050,3 +1050,30 @@ fn heavy_requests_are_bounded_and_an_upload_whose_client_left_is_not_stored() {
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_uploaded_vessel_track_is_stored_and_its_findings_cite_its_lines() {
+    let (dir, db) = examples_db("track");
+    let s = Server::start(&db, &[]);
+    let track = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../analyze/tests/fixtures/tracks/sts-flagged.nmea"),
+    )
+    .unwrap();
+    let mut body = track.clone();
+    body.extend_from_slice(b"!AIVDM,1,1,,A,15MrVH0000KH<:V:NtBLoqFP2H9:,0*00\n");
+    let (st, v) = s.upload("name=meeting.nmea", &body);
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["rejected"], 1, "{v}");
+    assert!(
+        v["issues"][0].as_str().unwrap().contains("bad-checksum"),
+        "{v}"
+    );
+    let (st, f) = s.get("/api/findings?kind=ship-to-ship");
+    assert_eq!(st, 200, "{f}");
+    let ev = &f["findings"][0]["evidence"][0];
+    assert_eq!(ev["source"], "meeting.nmea", "{f}");
+    assert_eq!(ev["lines"].as_array().map(Vec::len), Some(2), "{f}");
+    drop(s);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -17,6 +17,9 @@ pub struct Cited {
     pub review: Option<i64>,
     /// Byte span in the source as read (for a shipment: the line, twice).
     pub span: [usize; 2],
+    /// Track rows: the first and last line of the positions cited (the span holds their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<[u64; 2]>,
     /// The quote; who said it is replaced by `redact::MARKER` unless it was asked for.
     pub quote: String,
     /// Who said it: only present when attribution was asked for.

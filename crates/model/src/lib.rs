@@ -18,6 +18,7 @@ mod issue;
 pub mod redact;
 mod review;
 mod shipment;
+mod track;
 pub use claim::{
     Change, Claim, ClaimKind, ClaimVerdict, ConditionValue, Context, Evidence, GoodsItem, Load,
     Polarity, Precision, Qualifier, Quantity, RouteStatus, When,
@@ -26,6 +27,7 @@ pub use finding::{Cited, Finding, Period};
 pub use issue::{Issue, IssueCode};
 pub use review::{Attachment, Correction, RejectReason, Review, ReviewAction};
 pub use shipment::Shipment;
+pub use track::{DesignatedMatch, TrackEvent, TrackEventKind, TrackLines, VesselRef};
 
 /// Movement relative to the target of a regime (the DPRK for the UN regime).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -1,9 +1,10 @@
 //! The pipeline: the order of the stages in one place, shared by the command line and the server.
 //!
-//! Owns: deciding what a file is (report or shipment file, by name and header), turning its bytes
-//! into what the store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their
-//! places and screen them), writing one prepared file (`write`), and reading the store back as
-//! analysis inputs (`load`).
+//! Owns: deciding what a file is (report, shipment file or vessel track, by name and content; the
+//! simulation's `flows.csv` and `ships.csv` are recognised and skipped), turning its bytes into what the
+//! store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their places and
+//! screen them, or read a track and find its events), writing one prepared file (`write`), and
+//! reading the store back as analysis inputs (`load`).
 //!
 //! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
 //! arguments, except for `walk`, which walks the folders an ingest is given and reads files
@@ -12,7 +13,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use borderwatch_analyze::{ClaimIn, ShipmentIn};
+use borderwatch_ais::stored::{self as tracks, TrackFormat};
+use borderwatch_analyze::{ClaimIn, ShipmentIn, TrackEventIn};
 use borderwatch_extract::{Extractor, Options};
 use borderwatch_model::{Claim, Date, Issue, IssueCode, Shipment};
 use borderwatch_records as records;
@@ -21,6 +23,7 @@ use borderwatch_report::export::SourceDoc;
 use borderwatch_screen::Screener;
 use borderwatch_store::{
     ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
+    TrackEventInput, TrackInfo,
 };
 
 pub mod review;
@@ -53,6 +56,70 @@ pub const SHIPMENT_EXTENSIONS: &[(&str, &str)] = &[
     ("ndjson", "application/jsonl"),
 ];
 
+/// Vessel tracks by extension (AIS NMEA); position tables and NMEA under other names are
+/// recognised by their content.
+pub const TRACK_EXTENSIONS: &[(&str, &str)] = &[
+    ("nmea", "application/x-nmea"),
+    ("ais", "application/x-nmea"),
+];
+
+/// The header of the simulation's aggregate `flows.csv` (written by `borderwatch simulate`):
+/// daily totals per corridor, not shipments or reports, so an ingest of a simulation's folder
+/// skips it with a note.
+pub const SIM_FLOWS_HEADER: &[&str] = &[
+    "date",
+    "corridor",
+    "direction",
+    "mode",
+    "class",
+    "loads",
+    "seized",
+    "empty_vehicles",
+    "waiting",
+];
+
+/// The header of the simulation's `ships.csv`: what each vessel of its fleet did (the sea
+/// detectors' truth), not shipments.
+pub const SIM_SHIPS_HEADER: &[&str] = &["mmsi", "name", "imo", "behaviour", "expected", "partner"];
+
+/// What a simulation's file other than its shipments and reports is, by its first line: the
+/// note an ingest says when it skips it.
+pub fn sim_aggregate(head: &[u8]) -> Option<&'static str> {
+    let first = head
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))?;
+    let l = String::from_utf8_lossy(first);
+    let cols: Vec<&str> = l.trim().split(',').map(str::trim).collect();
+    if cols == SIM_FLOWS_HEADER {
+        Some("the simulation's daily flow totals (flows.csv), not shipments: skipped")
+    } else if cols == SIM_SHIPS_HEADER {
+        Some("the simulation's vessel truth (ships.csv), not shipments: skipped")
+    } else {
+        None
+    }
+}
+
+/// What reading vessel tracks needs: the AIS packs and the time of messages without their own.
+pub struct TrackSetup {
+    pub mids: borderwatch_ais::Mids,
+    pub watch: borderwatch_ais::Watchlist,
+    pub ports: borderwatch_ais::Ports,
+    /// Unix seconds: the time of messages and rows without one (else they are rejected).
+    pub file_time: Option<i64>,
+}
+
+impl TrackSetup {
+    /// The embedded packs (ports: the gazetteer's and the searoute pack's).
+    pub fn embedded(gazetteer: &Gazetteer, file_time: Option<i64>) -> TrackSetup {
+        TrackSetup {
+            mids: borderwatch_ais::Mids::embedded(),
+            watch: borderwatch_ais::Watchlist::embedded(),
+            ports: borderwatch_ais::Ports::embedded(gazetteer),
+            file_time,
+        }
+    }
+}
+
 /// The media type a file name's extension gives, from one of the tables above.
 pub fn media_type(name: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
     let ext = std::path::Path::new(name)
@@ -66,6 +133,20 @@ pub fn media_type(name: &str, table: &[(&str, &'static str)]) -> Option<&'static
 pub enum Prepared {
     /// Neither a report nor a shipment file.
     Skipped,
+    /// Skipped on purpose, with the note to say (the simulation's `flows.csv`).
+    SkippedWith(String),
+    /// A vessel track: its bytes, events (with the claims of voyages and port calls) and
+    /// rejected lines.
+    Track {
+        media: &'static str,
+        bytes: Vec<u8>,
+        /// How it was read (lines read, decoded and rejected: read = decoded + rejected).
+        info: TrackInfo,
+        events: Vec<TrackEventInput>,
+        claims: usize,
+        /// One issue per rejected line, with its line, code and raw text.
+        rejected: Vec<Issue>,
+    },
     /// The same bytes are already archived.
     Unchanged,
     /// Could not be read as what it claims to be: the issue to record.
@@ -109,13 +190,16 @@ pub struct Written {
     pub shipments: usize,
     pub rejected: usize,
     pub issues: usize,
+    /// A track file: its events, and its lines read, decoded and rejected.
+    pub events: usize,
+    pub lines: [u64; 3],
 }
 
 impl Written {
     /// Rows this file added (the source row included): what a batch counts towards its size.
     pub fn rows(&self) -> usize {
         if self.new {
-            1 + self.claims + self.shipments
+            1 + self.claims + self.shipments + self.events
         } else {
             0
         }
@@ -133,6 +217,8 @@ pub struct Prep<'a> {
     pub map: &'a [(String, String)],
     /// SHA-256 of every source already archived.
     pub known: &'a HashSet<String>,
+    /// How to read vessel tracks; `None`: track files are not taken (skipped).
+    pub tracks: Option<&'a TrackSetup>,
 }
 
 impl Prep<'_> {
@@ -148,6 +234,88 @@ impl Prep<'_> {
         }
     }
 
+    /// Whether a file is a vessel track, by name (`.nmea`, `.ais`) or by its first line (AIS
+    /// sentences, a position table's header) — only when files are taken by kind `Auto` and
+    /// tracks are set up.
+    pub fn track_format(&self, name: &str, head: &[u8]) -> Option<TrackFormat> {
+        if self.kind != Kind::Auto || self.tracks.is_none() {
+            return None;
+        }
+        match tracks::sniff(head) {
+            Some(f) => Some(f),
+            None if media_type(name, TRACK_EXTENSIONS).is_some() => Some(TrackFormat::Nmea),
+            None => None,
+        }
+    }
+
+    /// A file on disk → what the store keeps: tracks and reports read whole, shipment files
+    /// judged by their first line and hashed (the writer streams them), the simulation's
+    /// `flows.csv` skipped with a note.
+    pub fn prepare_path(&self, name: &str, path: &std::path::Path) -> Prepared {
+        let by_name = self.classify(name);
+        let track_name = self.kind == Kind::Auto
+            && self.tracks.is_some()
+            && media_type(name, TRACK_EXTENSIONS).is_some();
+        if by_name.is_none() && !track_name {
+            return Prepared::Skipped;
+        }
+        if by_name == Some(false) {
+            // A table: a position table or the simulation's flows are read here, a shipment
+            // file is streamed by the writer.
+            let head = walk::open_regular(path).and_then(|(mut f, _)| {
+                records::head(&mut f).map_err(|e| {
+                    let mut i = Issue::new(IssueCode::Unreadable, format!("cannot read: {e}"))
+                        .value(name.to_string());
+                    i.file = Some(name.to_string());
+                    i
+                })
+            });
+            match head {
+                Err(i) => return Prepared::Failed(i),
+                Ok(h) if self.kind == Kind::Auto && sim_aggregate(&h).is_some() => {
+                    let what = sim_aggregate(&h).unwrap_or_default();
+                    return Prepared::SkippedWith(format!("{name}: {what}"));
+                }
+                Ok(h) if self.track_format(name, &h).is_none() => {
+                    return self.inspect_shipment_file(name, path)
+                }
+                Ok(_) => {}
+            }
+        }
+        match walk::read(path) {
+            Ok(bytes) => self.prepare(name, bytes),
+            Err(i) => Prepared::Failed(i),
+        }
+    }
+
+    /// A track file's bytes → its events, claims and rejected lines.
+    fn prepare_track(&self, name: &str, bytes: Vec<u8>, format: TrackFormat) -> Prepared {
+        let fail = |code: IssueCode, msg: String| {
+            let mut i = Issue::new(code, msg).value(name.to_string());
+            i.file = Some(name.to_string());
+            Prepared::Failed(i)
+        };
+        let Some(setup) = self.tracks else {
+            return Prepared::Skipped;
+        };
+        let packs = tracks::Packs {
+            mids: &setup.mids,
+            watch: &setup.watch,
+            ports: &setup.ports,
+        };
+        match read_track(name, &bytes, format, self.map, setup.file_time, &packs) {
+            Ok((info, events, claims, rejected)) => Prepared::Track {
+                media: format.media_type(),
+                bytes,
+                info,
+                events,
+                claims,
+                rejected,
+            },
+            Err(i) => fail(i.code, i.message),
+        }
+    }
+
     /// The file's bytes → what the store keeps.
     pub fn prepare(&self, name: &str, bytes: Vec<u8>) -> Prepared {
         let fail = |code: IssueCode, msg: String| {
@@ -155,11 +323,24 @@ impl Prep<'_> {
             i.file = Some(name.to_string());
             Prepared::Failed(i)
         };
-        let Some(report) = self.classify(name) else {
+        let track = self.track_format(name, &bytes[..bytes.len().min(64 << 10)]);
+        // Content first: AIS sentences in a .txt file are a track, not a report.
+        let Some(report) = (match track {
+            Some(_) => Some(false),
+            None => self.classify(name),
+        }) else {
             return Prepared::Skipped;
         };
+        if self.kind == Kind::Auto && !report {
+            if let Some(what) = sim_aggregate(&bytes[..bytes.len().min(4096)]) {
+                return Prepared::SkippedWith(format!("{name}: {what}"));
+            }
+        }
         if self.known.contains(&borderwatch_store::sha256_hex(&bytes)) {
             return Prepared::Unchanged;
+        }
+        if let Some(format) = track {
+            return self.prepare_track(name, bytes, format);
         }
         if report {
             return match self.extractor.extract(name, &bytes, self.opts) {
@@ -380,6 +561,7 @@ impl Prep<'_> {
                 shipments: counts.0,
                 rejected,
                 issues: counts.1,
+                ..Written::default()
             })),
             Ok(Ingested::Unchanged(id)) => Ok(Ok(Written {
                 source: Some(id),
@@ -392,6 +574,89 @@ impl Prep<'_> {
                 format!("changed while it was read ({why}); not stored"),
             ))),
         }
+    }
+}
+
+/// A track file's bytes → how it was read, its events ready for the store, how many carry a
+/// claim, and its rejected lines.
+fn read_track(
+    name: &str,
+    bytes: &[u8],
+    format: TrackFormat,
+    map: &[(String, String)],
+    file_time: Option<i64>,
+    packs: &tracks::Packs,
+) -> Result<(TrackInfo, Vec<TrackEventInput>, usize, Vec<Issue>), Issue> {
+    let read = tracks::read_track(name, bytes, format, map, file_time, packs)
+        .map_err(|e| Issue::new(IssueCode::MissingField, e))?;
+    let mut events = Vec::with_capacity(read.events.len());
+    let mut claims = 0;
+    for (e, c) in read.events {
+        claims += c.is_some() as usize;
+        events.push(TrackEventInput::new(e, c).map_err(|e| Issue::new(IssueCode::BadJson, e.0))?);
+    }
+    let info = TrackInfo {
+        format: match format {
+            TrackFormat::Nmea => "nmea",
+            TrackFormat::Csv => "csv",
+        }
+        .to_string(),
+        file_time,
+        map: map.to_vec(),
+        lines: [read.tally.read, read.tally.decoded, read.tally.rejected],
+    };
+    Ok((info, events, claims, read.rejected))
+}
+
+/// A stored track source read again from its archived bytes the way it was read at ingest
+/// (`reprocess`): its events, claims and rejected lines replaced in one transaction. Returns
+/// the lines read, decoded and rejected and the events.
+pub fn reprocess_track(
+    store: &mut Store,
+    run: i64,
+    source_id: i64,
+    name: &str,
+    setup: &TrackSetup,
+) -> Result<Result<([u64; 3], usize), Issue>, StoreError> {
+    let at = |mut i: Issue| {
+        i.file = Some(name.to_string());
+        i
+    };
+    let Some(info) = store.track_source(source_id)? else {
+        return Ok(Err(at(Issue::new(
+            IssueCode::MissingField,
+            "a track source with no record of how it was read; ingest it again",
+        ))));
+    };
+    let Some(bytes) = store.source_bytes(source_id)? else {
+        return Ok(Err(at(Issue::new(
+            IssueCode::Unreadable,
+            "no archived bytes",
+        ))));
+    };
+    let format = if info.format == "csv" {
+        TrackFormat::Csv
+    } else {
+        TrackFormat::Nmea
+    };
+    let packs = tracks::Packs {
+        mids: &setup.mids,
+        watch: &setup.watch,
+        ports: &setup.ports,
+    };
+    match read_track(name, &bytes, format, &info.map, info.file_time, &packs) {
+        Ok((info, events, _, rejected)) => {
+            store.replace_track(
+                source_id,
+                run,
+                &info,
+                &events,
+                &rejected,
+                borderwatch_extract::VERSION,
+            )?;
+            Ok(Ok((info.lines, events.len())))
+        }
+        Err(i) => Ok(Err(at(i))),
     }
 }
 
@@ -484,7 +749,7 @@ pub fn write(
     };
     let mut w = Written::default();
     let (content, issues) = match p {
-        Prepared::Skipped | Prepared::Unchanged => return Ok(w),
+        Prepared::Skipped | Prepared::SkippedWith(_) | Prepared::Unchanged => return Ok(w),
         Prepared::ShipmentFile { path, .. } => {
             return Err(StoreError(format!(
                 "{}: a shipment file on disk is stored with Prep::write_file",
@@ -522,6 +787,23 @@ pub fn write(
             w.rejected = rejected.len();
             (Content::Shipments(rows), issues)
         }
+        Prepared::Track {
+            media,
+            bytes,
+            info,
+            events,
+            claims,
+            rejected,
+        } => {
+            src.media_type = media;
+            src.kind = "track";
+            src.bytes = bytes;
+            w.claims = *claims;
+            w.events = events.len();
+            w.lines = info.lines;
+            w.rejected = rejected.len();
+            (Content::Track(info, events), rejected)
+        }
     };
     w.issues = issues.len();
     let done = store.ingest(
@@ -551,6 +833,8 @@ pub fn write(
 pub struct Inputs {
     pub claims: Vec<ClaimIn>,
     pub shipments: Vec<ShipmentIn>,
+    /// What vessel tracks show, each citing its track rows.
+    pub tracks: Vec<TrackEventIn>,
     pub sources: Vec<SourceDoc>,
 }
 
@@ -622,6 +906,16 @@ pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreErr
             status: r.status,
         })
         .collect();
+    let tracks = store
+        .track_events()?
+        .into_iter()
+        .map(|t| TrackEventIn {
+            id: t.id,
+            source_id: t.source_id,
+            claim: t.claim_id,
+            event: t.event,
+        })
+        .collect();
     let sources = sources
         .into_iter()
         .map(|s| SourceDoc {
@@ -635,6 +929,7 @@ pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreErr
     Ok(Inputs {
         claims,
         shipments,
+        tracks,
         sources,
     })
 }

@@ -92,6 +92,7 @@ pub fn load_reviewed(
                 .collect();
             inputs.claims.retain(|c| known.contains(&c.source_id));
             inputs.shipments.retain(|s| known.contains(&s.source_id));
+            inputs.tracks.retain(|t| known.contains(&t.source_id));
             inputs.sources.retain(|s| known.contains(&s.id));
             reviews.retain(|r| known.contains(&r.source_id));
         }

@@ -28,6 +28,7 @@ fn a_file_rewritten_between_hash_and_read_is_not_stored() {
         kind: Kind::Auto,
         map: &[],
         known: &known,
+        tracks: None,
     };
     let path = d.join("rows.csv");
     std::fs::write(&path, "hs,direction\n8418,in\n1006,in\n").unwrap();

@@ -358,11 +358,13 @@ fn finding_html(s: &mut String, f: &Finding) {
     for e in &f.evidence {
         let _ = write!(
             s,
-            r##"<blockquote>{}<footer>{} · bytes {}–{}{}</footer></blockquote>"##,
-            escape(&e.quote),
+            r##"<blockquote>{}<footer>{} · {}{}</footer></blockquote>"##,
+            escape(&e.quote).replace('\n', "<br>"),
             escape(&e.source),
-            e.span[0],
-            e.span[1],
+            match e.lines {
+                Some([a, b]) => format!("lines {a}–{b}"),
+                None => format!("bytes {}–{}", e.span[0], e.span[1]),
+            },
             e.attribution
                 .as_ref()
                 .map(|a| format!(" · said by {}", escape(a)))
@@ -370,6 +372,30 @@ fn finding_html(s: &mut String, f: &Finding) {
         );
     }
     s.push_str("</section>");
+}
+
+/// What vessel tracks show: one row per event, with the file and lines it rests on.
+fn tracks_html(s: &mut String, a: &Analysis) {
+    s.push_str("<h2>Vessel tracks</h2><table><tr><th>from</th><th>event</th><th>vessels</th><th>what the track shows</th><th>evidence</th></tr>");
+    for t in &a.tracks {
+        let e = &t.event;
+        let vessels: Vec<String> = e.vessels.iter().map(|v| v.label()).collect();
+        let lines: Vec<String> = e
+            .evidence
+            .iter()
+            .map(|l| format!("{} lines {}–{}", l.source, l.lines[0], l.lines[1]))
+            .collect();
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&crate::utc(e.start)),
+            escape(e.kind.as_str()),
+            escape(&vessels.join(", ")),
+            escape(&e.summary),
+            escape(&lines.join("; "))
+        );
+    }
+    s.push_str("</table>");
 }
 
 /// The whole report as one HTML document.
@@ -412,6 +438,9 @@ svg{{width:100%;height:auto;border:1px solid #ddd}}
     );
     for f in &a.findings {
         finding_html(&mut s, f);
+    }
+    if !a.tracks.is_empty() {
+        tracks_html(&mut s, a);
     }
     s.push_str("<h2>Corridors</h2><table><tr><th>corridor</th><th>direction</th><th>mode</th><th>period</th><th>reports</th><th>records</th><th>independent sources</th><th>loaded</th><th>empty</th><th>prohibited share</th><th>goods (HS chapter: items, prohibited)</th><th>conditions</th></tr>");
     for c in &a.corridors {

@@ -129,6 +129,13 @@ pub fn flow_cells(c: &Corridor, f: &borderwatch_analyze::Flow) -> Vec<String> {
     ]
 }
 
+/// A Unix time as "2024-05-01 06:00 UTC".
+pub fn utc(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| t.to_string())
+}
+
 /// The Markdown report.
 pub fn markdown(a: &Analysis) -> String {
     let mut s = String::new();
@@ -144,6 +151,33 @@ pub fn markdown(a: &Analysis) -> String {
     let _ = writeln!(s, "## Findings\n");
     for f in &a.findings {
         finding_md(&mut s, f);
+    }
+    if !a.tracks.is_empty() {
+        let _ = writeln!(s, "## Vessel tracks\n");
+        let _ = writeln!(
+            s,
+            "| from | event | vessels | what the track shows | evidence |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|");
+        for t in &a.tracks {
+            let e = &t.event;
+            let vessels: Vec<String> = e.vessels.iter().map(|v| v.label()).collect();
+            let lines: Vec<String> = e
+                .evidence
+                .iter()
+                .map(|l| format!("{} lines {}–{}", l.source, l.lines[0], l.lines[1]))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                md_escape(&utc(e.start)),
+                e.kind.as_str(),
+                md_escape(&vessels.join(", ")),
+                md_escape(&e.summary),
+                md_escape(&lines.join("; "))
+            );
+        }
+        let _ = writeln!(s);
     }
     let _ = writeln!(s, "## Corridors\n");
     let _ = writeln!(
@@ -190,11 +224,13 @@ fn finding_md(s: &mut String, f: &Finding) {
     for e in &f.evidence {
         let _ = writeln!(
             s,
-            "> {}  \n> — {} \\[{}–{}\\]\n",
-            md_escape(&e.quote),
+            "> {}  \n> — {} \\[{}\\]\n",
+            md_escape(&e.quote).replace('\n', "  \n> "),
             md_escape(&e.source),
-            e.span[0],
-            e.span[1]
+            match e.lines {
+                Some([a, b]) => format!("lines {a}–{b}"),
+                None => format!("{}–{}", e.span[0], e.span[1]),
+            }
         );
     }
 }

@@ -1277,6 +1277,10 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
             opts.published = published;
             opts.cancel = Some(gone.flag());
             let known = std::collections::HashSet::new();
+            // Tracks without receiver times are rejected line by line: an upload states no
+            // time for the file.
+            let tracks =
+                borderwatch_pipeline::TrackSetup::embedded(&state.reference.gazetteer, None);
             let prep = Prep {
                 extractor: &state.extractor,
                 screener: &state.screener,
@@ -1285,15 +1289,17 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                 kind,
                 map: &[],
                 known: &known,
+                tracks: Some(&tracks),
             };
             let p = prep.prepare(&name, body.to_vec());
             match &p {
-                Prepared::Skipped => {
+                Prepared::Skipped | Prepared::SkippedWith(_) => {
                     return Err(ApiError::new(
                         Code::UnsupportedFile,
                         format!(
-                            "{name}: neither a report (.txt .md .html) nor a shipment file (.csv \
-                             .jsonl); give kind=report or kind=shipments"
+                            "{name}: neither a report (.txt .md .html), a shipment file (.csv \
+                             .jsonl) nor a vessel track (.nmea .ais); give kind=report or \
+                             kind=shipments"
                         ),
                     ))
                 }
@@ -1323,6 +1329,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
             let issues = match &p {
                 Prepared::Report { issues, .. } | Prepared::Shipments { issues, .. } => {
                     issues.iter().map(|i| i.to_string()).collect()
+                }
+                Prepared::Track { rejected, .. } => {
+                    rejected.iter().map(|i| i.to_string()).collect()
                 }
                 _ => Vec::new(),
             };

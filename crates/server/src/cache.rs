@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use borderwatch_analyze::{analyze, corridor_of_claim, Analysis, Options};
+use borderwatch_analyze::{analyze_all, corridor_of_claim, Analysis, Options};
 use borderwatch_model::Date;
 use borderwatch_pipeline::Detail;
 use tokio::sync::OnceCell;
@@ -114,9 +114,10 @@ impl AppState {
                         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
                         ..Options::with_units(&reference.cues.quantity)
                     };
-                    let analysis = analyze(
+                    let analysis = analyze_all(
                         &inputs.claims,
                         &inputs.shipments,
+                        &inputs.tracks,
                         &reference.gazetteer,
                         &options,
                     );

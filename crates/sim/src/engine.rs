@@ -21,6 +21,14 @@ pub trait Sink {
     fn shipment(&mut self, s: &ShipmentOut) -> Result<(), String>;
     fn flow(&mut self, f: &FlowOut) -> Result<(), String>;
     fn report(&mut self, name: &str, text: &str) -> Result<(), String>;
+    /// One line of the fleet's AIS feed (a scenario with `[ships]`), in time order.
+    fn track(&mut self, _line: &str) -> Result<(), String> {
+        Ok(())
+    }
+    /// What one vessel of the fleet did.
+    fn vessel(&mut self, _truth: &crate::ships::VesselTruth) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// One load's record at one leg, with the truth behind it. Columns match what `screen --input`

@@ -6,7 +6,8 @@
 //! changes; `--set` overrides), the day-by-day run over the gazetteer's network (`engine.rs`:
 //! logit route choice over cost with congestion, queues and storage at shut or full gates,
 //! re-routing to the sea, inspection and seizure, empty backhaul), observer reports
-//! (`observe.rs`), and comparing two runs (`compare.rs`).
+//! (`observe.rs`), a fleet on the sea routes writing AIS with the truth of what each vessel did
+//! (`ships.rs`), and comparing two runs (`compare.rs`).
 //!
 //! Refuses: the store, files and the clock. Results stream to a `Sink` the caller provides;
 //! the same scenario and seed give the same run. Whether goods are prohibited is the rulebook's
@@ -16,6 +17,7 @@ pub mod compare;
 pub mod engine;
 pub mod observe;
 pub mod scenario;
+pub mod ships;
 
 pub use engine::{FlowOut, ShipmentOut, Sim, Sink, Summary, Totals};
 pub use scenario::Scenario;
@@ -38,5 +40,18 @@ pub fn run(
         sets.push(format!("seed={s}"));
     }
     let (sc, base) = scenario::load(name, text, &sets, reference)?;
-    Sim::new(sc, base, reference).run(sink)
+    let fleet = match &sc.ships {
+        Some(cfg) => Some(ships::sail(&sc, cfg, reference)?),
+        None => None,
+    };
+    let summary = Sim::new(sc, base, reference).run(sink)?;
+    if let Some((lines, truth)) = fleet {
+        for l in &lines {
+            sink.track(l)?;
+        }
+        for t in &truth {
+            sink.vessel(t)?;
+        }
+    }
+    Ok(summary)
 }

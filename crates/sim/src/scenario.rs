@@ -36,6 +36,9 @@ pub struct Scenario {
     /// Overrides that take effect on a date ("inspections at Quanhe tighten on 1 July").
     #[serde(rename = "change", default)]
     pub changes: Vec<Change>,
+    /// A fleet on the sea routes writing AIS (none unless given).
+    #[serde(default)]
+    pub ships: Option<crate::ships::Ships>,
 }
 
 /// What moving a load costs, and how shippers weigh it.
@@ -214,6 +217,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "tighten-quanhe",
         include_str!("../../../data/sim/tighten-quanhe.toml"),
     ),
+    ("sea", include_str!("../../../data/sim/sea.toml")),
 ];
 
 /// Parses a scenario, applies `--set` overrides (`PATH=VALUE`) and checks it against the packs.

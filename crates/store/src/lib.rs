@@ -78,7 +78,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct SourceInput<'a> {
     pub name: &'a str,
     pub media_type: &'a str,
-    /// `report` or `shipments`.
+    /// `report`, `shipments` or `track`.
     pub kind: &'a str,
     pub published: Option<&'a str>,
     pub bytes: &'a [u8],
@@ -147,6 +147,59 @@ pub struct ShipmentInput {
 pub enum Content<'a> {
     Claims(&'a [PreparedClaim]),
     Shipments(&'a [ShipmentInput]),
+    /// A track file: how it was read, and its events, each with the claim it makes (a
+    /// voyage's) or none.
+    Track(&'a TrackInfo, &'a [TrackEventInput]),
+}
+
+/// How a track source was read: enough to read it again the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackInfo {
+    /// `nmea` or `csv`.
+    pub format: String,
+    /// The time stated for the file (Unix seconds), if any.
+    pub file_time: Option<i64>,
+    /// Column overrides of a position table (`COLUMN=FIELD`).
+    pub map: Vec<(String, String)>,
+    /// Lines read, decoded and rejected.
+    pub lines: [u64; 3],
+}
+
+/// One track event made ready for the store, with its claim.
+#[derive(Debug, Clone)]
+pub struct TrackEventInput {
+    pub event: borderwatch_model::TrackEvent,
+    pub json: String,
+    pub claim: Option<PreparedClaim>,
+}
+
+impl TrackEventInput {
+    pub fn new(
+        event: borderwatch_model::TrackEvent,
+        claim: Option<borderwatch_model::Claim>,
+    ) -> Result<TrackEventInput> {
+        let json =
+            serde_json::to_string(&event).map_err(|e| StoreError(format!("track event: {e}")))?;
+        let claim = match claim {
+            Some(c) => Some(
+                PreparedClaim::all(vec![c])?
+                    .pop()
+                    .ok_or_else(|| StoreError("track event: no claim".into()))?,
+            ),
+            None => None,
+        };
+        Ok(TrackEventInput { event, json, claim })
+    }
+}
+
+/// A stored track event.
+#[derive(Debug, Clone)]
+pub struct StoredTrackEvent {
+    pub id: i64,
+    pub source_id: i64,
+    /// The claim it made (a voyage's movement, a port call's storage), if any.
+    pub claim_id: Option<i64>,
+    pub event: borderwatch_model::TrackEvent,
 }
 
 /// What ingesting one source did.
@@ -741,12 +794,117 @@ impl Store {
         tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
         tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
         let mut reasons = Reasons::new(&self.reasons, &self.pending);
-        insert_claims(&tx, &mut reasons, source_id, claims, extractor_version)?;
+        insert_claims(
+            &tx,
+            &mut reasons,
+            source_id,
+            claims,
+            extractor_version,
+            None,
+        )?;
         insert_issues(&tx, source_id, run, issues)?;
         tx.commit()?;
         let staged = reasons.staged;
         self.staged(staged);
         Ok(())
+    }
+
+    /// How a track source was read, if it is one.
+    pub fn track_source(&self, source_id: i64) -> Result<Option<TrackInfo>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT format, file_time, map, lines_read, decoded, rejected FROM track_sources \
+                 WHERE source_id = ?1",
+                [source_id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, String>(2)?,
+                        [
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, i64>(4)?,
+                            r.get::<_, i64>(5)?,
+                        ],
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.map(|(format, file_time, map, n)| TrackInfo {
+            format,
+            file_time,
+            map: map
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+            lines: n.map(|x| x as u64),
+        }))
+    }
+
+    /// Replaces a track source's events, their claims, its issues and how it was read, in one
+    /// transaction (`reprocess`).
+    pub fn replace_track(
+        &mut self,
+        source_id: i64,
+        run: i64,
+        info: &TrackInfo,
+        events: &[TrackEventInput],
+        issues: &[Issue],
+        extractor_version: &str,
+    ) -> Result<()> {
+        let tx = self.conn.savepoint()?;
+        tx.execute("DELETE FROM track_events WHERE source_id = ?1", [source_id])?;
+        tx.execute(
+            "DELETE FROM track_sources WHERE source_id = ?1",
+            [source_id],
+        )?;
+        tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
+        tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
+        let mut reasons = Reasons::new(&self.reasons, &self.pending);
+        insert_track(
+            &tx,
+            &mut reasons,
+            source_id,
+            info,
+            events,
+            extractor_version,
+        )?;
+        insert_issues(&tx, source_id, run, issues)?;
+        tx.commit()?;
+        let staged = reasons.staged;
+        self.staged(staged);
+        Ok(())
+    }
+
+    /// Every stored track event, in source then time order.
+    pub fn track_events(&self) -> Result<Vec<StoredTrackEvent>> {
+        let mut st = self.conn.prepare(
+            "SELECT id, source_id, claim_id, json FROM track_events \
+             ORDER BY source_id, time_start, id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, source_id, claim_id, json) = row?;
+            let event = serde_json::from_str(&json)
+                .map_err(|e| StoreError(format!("track event {id}: {e}")))?;
+            out.push(StoredTrackEvent {
+                id,
+                source_id,
+                claim_id,
+                event,
+            });
+        }
+        Ok(out)
     }
 
     /// Records a file that could not be read as a source (no source row: nothing was archived).
@@ -1544,9 +1702,12 @@ fn write_source(
     let source_id = tx.last_insert_rowid();
     match content {
         Content::Claims(claims) => {
-            insert_claims(tx, reasons, source_id, claims, extractor_version)?
+            insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
         }
         Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
+        Content::Track(info, events) => {
+            insert_track(tx, reasons, source_id, info, events, extractor_version)?
+        }
     }
     insert_issues(tx, source_id, run, issues)?;
     Ok(Ingested::New(source_id))
@@ -1558,6 +1719,7 @@ fn insert_claims(
     source_id: i64,
     claims: &[PreparedClaim],
     extractor_version: &str,
+    mut ids: Option<&mut Vec<i64>>,
 ) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO claims (source_id, kind, crossing, from_place, to_place, at_place, \
@@ -1598,6 +1760,9 @@ fn insert_claims(
             p.json
         ])?;
         let id = tx.last_insert_rowid();
+        if let Some(ids) = ids.as_deref_mut() {
+            ids.push(id);
+        }
         ev.execute(params![
             id,
             c.evidence.span[0] as i64,
@@ -1631,6 +1796,57 @@ fn insert_claims(
                 reason
             ])?;
         }
+    }
+    Ok(())
+}
+
+fn insert_track(
+    tx: &Connection,
+    reasons: &mut Reasons,
+    source_id: i64,
+    info: &TrackInfo,
+    events: &[TrackEventInput],
+    extractor_version: &str,
+) -> Result<()> {
+    let map: Vec<String> = info.map.iter().map(|(a, b)| format!("{a}={b}")).collect();
+    tx.prepare_cached(
+        "INSERT INTO track_sources (source_id, format, file_time, map, lines_read, decoded, \
+         rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        source_id,
+        info.format,
+        info.file_time,
+        map.join("\n"),
+        info.lines[0] as i64,
+        info.lines[1] as i64,
+        info.lines[2] as i64
+    ])?;
+    for e in events {
+        let mut ids = Vec::new();
+        if let Some(c) = &e.claim {
+            insert_claims(
+                tx,
+                reasons,
+                source_id,
+                std::slice::from_ref(c),
+                extractor_version,
+                Some(&mut ids),
+            )?;
+        }
+        tx.prepare_cached(
+            "INSERT INTO track_events (source_id, kind, mmsi, time_start, time_end, claim_id, json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            source_id,
+            e.event.kind.as_str(),
+            e.event.vessels.first().map_or(0, |v| v.mmsi as i64),
+            e.event.start,
+            e.event.end,
+            ids.first(),
+            e.json
+        ])?;
     }
     Ok(())
 }

@@ -213,6 +213,34 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER reviews_never_go BEFORE DELETE ON reviews
         BEGIN SELECT RAISE(ABORT, 'reviews are never deleted'); END;
     ",
+    // 6: track events (port calls, voyages, dark periods, encounters, loitering, identity
+    // events) of a track source, each with its JSON (vessels, evidence lines) and, for voyages,
+    // the claim it makes; and how each track source was read (format, the time stated for the
+    // file, column overrides, lines read = decoded + rejected), so `reprocess` reads it again
+    // the same way.
+    "
+    CREATE TABLE track_events (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        mmsi INTEGER NOT NULL,
+        time_start INTEGER NOT NULL,
+        time_end INTEGER NOT NULL,
+        claim_id INTEGER REFERENCES claims(id) ON DELETE SET NULL,
+        json TEXT NOT NULL
+    );
+    CREATE INDEX track_events_source ON track_events(source_id);
+    CREATE INDEX track_events_mmsi ON track_events(mmsi, time_start);
+    CREATE TABLE track_sources (
+        source_id INTEGER PRIMARY KEY REFERENCES sources(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        file_time INTEGER,
+        map TEXT NOT NULL,
+        lines_read INTEGER NOT NULL,
+        decoded INTEGER NOT NULL,
+        rejected INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this binary writes.

@@ -5,13 +5,16 @@ use std::collections::BTreeSet;
 
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
-use crate::{period_of, score, ClaimIn, Context, ShipmentIn};
+use crate::{period_of, score, ClaimIn, Context, ShipmentIn, TrackEventIn};
 
+mod dark_voyage;
+mod designated_vessel;
 mod displacement;
 mod empty_backhaul;
 mod policy_change;
 mod screening_flag;
 mod segregation;
+mod ship_to_ship;
 mod status_change;
 mod transshipment;
 mod volume;
@@ -19,7 +22,7 @@ mod warehousing;
 
 /// Detector ids, the slowest on a large store first (measured on a million claims): the
 /// analysis starts them in this order.
-pub(crate) const COST_RANK: [&str; 9] = [
+pub(crate) const COST_RANK: [&str; 12] = [
     "screening-flag",
     "transshipment",
     "status-change",
@@ -29,11 +32,14 @@ pub(crate) const COST_RANK: [&str; 9] = [
     "segregation",
     "policy-change",
     "warehousing",
+    "ship-to-ship",
+    "dark-voyage",
+    "designated-vessel",
 ];
 
 /// Every detector id, in the order their findings are listed.
-pub const IDS: [&str; 9] = {
-    let mut ids = [""; 9];
+pub const IDS: [&str; 12] = {
+    let mut ids = [""; 12];
     let mut i = 0;
     while i < ids.len() {
         ids[i] = DETECTORS[i].0;
@@ -42,11 +48,14 @@ pub const IDS: [&str; 9] = {
     ids
 };
 
+/// The detectors that read vessel tracks (they are silent on reports and shipments alone).
+pub const TRACK_IDS: [&str; 3] = ["ship-to-ship", "dark-voyage", "designated-vessel"];
+
 /// One detector: its id and its function.
 pub(crate) type Detector = (&'static str, fn(&Context) -> Vec<Finding>);
 
 /// Every detector, in the order of [`IDS`].
-pub(crate) const DETECTORS: [Detector; 9] = [
+pub(crate) const DETECTORS: [Detector; 12] = [
     ("segregation", segregation::detect),
     ("empty-backhaul", empty_backhaul::detect),
     ("displacement", displacement::detect),
@@ -56,6 +65,9 @@ pub(crate) const DETECTORS: [Detector; 9] = [
     ("volume", volume::detect),
     ("screening-flag", screening_flag::detect),
     ("policy-change", policy_change::detect),
+    ("ship-to-ship", ship_to_ship::detect),
+    ("dark-voyage", dark_voyage::detect),
+    ("designated-vessel", designated_vessel::detect),
 ];
 
 /// Most claims quoted per finding (the count of supporting sources is always complete).
@@ -111,6 +123,88 @@ pub(crate) fn finding(
             .map(|c| ctx.cite(c))
             .collect(),
     }
+}
+
+/// A finding from track events (the first is the one it is about): the ports they name, their
+/// period, their sources (each track file is a source of its own) and their lines cited.
+pub(crate) fn track_finding(
+    ctx: &Context,
+    kind: &str,
+    title: String,
+    summary: String,
+    events: &[&TrackEventIn],
+    strength: f64,
+) -> Finding {
+    let mut seen = std::collections::HashSet::new();
+    let events: Vec<&TrackEventIn> = events
+        .iter()
+        .copied()
+        .filter(|t| seen.insert(t.id))
+        .collect();
+    let places: BTreeSet<&str> = events
+        .iter()
+        .flat_map(|t| {
+            let e = &t.event;
+            e.at.iter()
+                .chain(&e.from)
+                .chain(&e.to)
+                .chain(&e.target_ports)
+        })
+        .map(String::as_str)
+        .collect();
+    let corridors: BTreeSet<String> = events
+        .iter()
+        .filter_map(|t| {
+            Some(format!(
+                "{}>{}",
+                t.event.from.as_ref()?,
+                t.event.to.as_ref()?
+            ))
+        })
+        .collect();
+    let dates: Vec<_> = events
+        .iter()
+        .flat_map(|t| {
+            let (a, b) = t.dates();
+            a.into_iter().chain(b)
+        })
+        .collect();
+    let independent = ctx.independence.count(events.iter().map(|t| t.source_id));
+    Finding {
+        id: String::new(),
+        kind: kind.to_string(),
+        title,
+        summary,
+        corridors: corridors.into_iter().collect(),
+        places: places.into_iter().map(str::to_string).collect(),
+        hs: Vec::new(),
+        period: crate::Period {
+            start: dates.iter().min().copied(),
+            end: dates.iter().max().copied(),
+        },
+        score: score(independent, strength),
+        independent_sources: independent,
+        claims: events.iter().filter(|t| t.claim.is_some()).count(),
+        reviewed: 0,
+        evidence: events
+            .iter()
+            .flat_map(|t| ctx.cite_track(t))
+            .take(MAX_EVIDENCE)
+            .collect(),
+    }
+}
+
+/// A port's name: the gazetteer's, else the id as stored (`locode:…`).
+pub(crate) fn port_name(ctx: &Context, id: &str) -> String {
+    ctx.gazetteer
+        .place(id)
+        .and_then(|p| p.names.first().cloned())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// A vessel's flag by MMSI is the target's.
+pub(crate) fn target_flagged(v: &borderwatch_model::VesselRef) -> bool {
+    v.flag.as_deref() == Some("KP")
 }
 
 /// Adds shipment records to a finding made from claims: their files and lines cited (the first

@@ -8,7 +8,12 @@
 //! city), their dates lie within 90 days of each other (undated legs join on place alone) and
 //! their goods share an HS chapter (or one of them names none). Shipment records whose origin
 //! and destination the gazetteer knows are legs too, cited by file and line, their sources
-//! counted with the reports'. The chains through one transfer
+//! counted with the reports'. A voyage a vessel track shows (Longkou → Nampo) is a sea leg
+//! too, cited by its track lines — it joins a reported first leg only when a voyage leaves
+//! within the report's period or the 90 days after it (the first such voyage is cited first);
+//! two tracked voyages alone make no chain (ships calling at one port say nothing of goods
+//! passing between them): a leg must be reported or recorded. The
+//! chains through one transfer
 //! place, in one way, make one finding: titled by the strongest route, listing the others, with
 //! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
 //! +0.25 for dates that fit) of the strongest route.
@@ -46,6 +51,8 @@ fn country(ctx: &Context, id: &str) -> Option<String> {
 
 /// Reports and records of one leg: from a city to a city by one mode, in one direction.
 struct Legs<'a> {
+    /// Some leg is a report or a record, not only what a vessel track shows.
+    reported: bool,
     claims: Vec<&'a ClaimIn>,
     shipments: Vec<&'a ShipmentIn>,
     chapters: BTreeSet<&'a str>,
@@ -62,6 +69,7 @@ struct Legs<'a> {
 impl<'a> Legs<'a> {
     fn new(f: &str, t: &str, mode: Option<Mode>) -> Legs<'a> {
         Legs {
+            reported: false,
             claims: Vec::new(),
             shipments: Vec::new(),
             chapters: BTreeSet::new(),
@@ -125,6 +133,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             .entry(key)
             .or_insert_with(|| Legs::new(f, t, c.claim.mode));
         g.claims.push(c);
+        g.reported |= !ctx.from_track(c);
         g.add(ctx, f, chapters(c), Context::date(c));
     }
     // Shipment records are legs too, when both their ends are places the gazetteer knows.
@@ -144,6 +153,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             .entry(key)
             .or_insert_with(|| Legs::new(f, t, sh.mode));
         g.shipments.push(s);
+        g.reported = true;
         let chapter = sh.hs.as_ref().and_then(|h| h.as_str().get(..2));
         g.add(ctx, f, chapter.into_iter(), Some(sh.date));
     }
@@ -158,6 +168,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
     struct Chain<'l, 'a> {
         a: &'l Legs<'a>,
         b: &'l Legs<'a>,
+        /// The second leg's claim cited first (for a tracked leg: the first voyage in the
+        /// window).
+        sailing: Option<&'a ClaimIn>,
         path: String,
         shared: bool,
         strength: f64,
@@ -180,6 +193,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             if (into && !in_dprk(bt)) || (!into && !ends_abroad) {
                 continue;
             }
+            if !(a.reported || b.reported) {
+                continue;
+            }
             let mode_change = matches!((a.mode, b.mode), (Some(x), Some(y)) if x != y);
             if !(b.from_port || mode_change || b.mode == Some(Mode::Sea)) {
                 continue;
@@ -195,6 +211,26 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             if !dates_fit {
                 continue;
             }
+            // A tracked voyage carries goods reported on the first leg only if it leaves after
+            // they are reported moving and within the window: the first such voyage opens the
+            // evidence; none, no chain.
+            let sailing = if b.reported {
+                b.claims.first().copied()
+            } else {
+                let window = a.dates.map(|(a0, a1)| (a0, a1 + chrono::Days::new(90)));
+                let found = b
+                    .claims
+                    .iter()
+                    .copied()
+                    .find(|c| match (window, Context::date(c)) {
+                        (Some((lo, hi)), Some(d)) => lo <= d && d <= hi,
+                        _ => true,
+                    });
+                match found {
+                    Some(c) => Some(c),
+                    None => continue,
+                }
+            };
             let shared = !a.chapters.is_disjoint(&b.chapters);
             if !(shared || a.any_without_goods || b.any_without_goods) {
                 continue;
@@ -218,6 +254,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             hubs.entry((*at, into)).or_default().push(Chain {
                 a,
                 b,
+                sailing,
                 path,
                 shared,
                 strength,
@@ -244,7 +281,7 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         let mut ships: Vec<&ShipmentIn> = Vec::new();
         for ch in &chains {
             claims.extend(ch.a.claims.first());
-            claims.extend(ch.b.claims.first());
+            claims.extend(ch.sailing);
             ships.extend(ch.a.shipments.first());
             ships.extend(ch.b.shipments.first());
         }
