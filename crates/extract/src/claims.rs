@@ -178,6 +178,8 @@ struct Facts {
     ret: bool,
     reverse: bool,
     load: Option<Load>,
+    /// Where the first word saying the load is empty starts.
+    empty_at: Option<usize>,
     storage: bool,
     mode: Option<Mode>,
     /// Every mode cue with its position (for the legs of a chain).

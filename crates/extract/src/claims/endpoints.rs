@@ -13,6 +13,9 @@ use borderwatch_model::Direction;
 
 use super::{Doc, Facts, Route};
 
+/// How many sentences back the same traffic may have been named with its route.
+const SAME_TRAFFIC_REACH: usize = 3;
+
 impl Doc<'_, '_> {
     pub(super) fn country_ends(
         &self,
@@ -133,7 +136,7 @@ impl Doc<'_, '_> {
     /// The route of the same traffic named just before: "Fifty trucks lined up at the Dandong
     /// customs station to go into North Korea. Trucks were carrying clothes and food into
     /// North Korea." A movement of goods whose end outside the DPRK is unnamed, going the same
-    /// way by the same mode as a route one or two sentences back that names that end, is on
+    /// way by the same mode as a route up to three sentences back that names that end, is on
     /// that route. Returns the route's outside end and crossing (the DPRK end stays the
     /// clause's own when it names one) and the sentence that named it.
     pub(super) fn same_traffic(
@@ -153,32 +156,34 @@ impl Doc<'_, '_> {
             Direction::Outbound if to.is_none() && kp_or_none(from) => false,
             _ => return None,
         };
-        (si.saturating_sub(2)..si).rev().find_map(|j| {
-            let f = self.sentence_frame[j].as_ref()?;
-            f.routes.iter().find_map(|r| {
-                let outside = if inbound { &r.from } else { &r.to };
-                let fits = r.mode == Some(mode)
-                    && r.direction == dir
-                    && outside
-                        .as_deref()
-                        .is_some_and(|o| self.country(o).is_some_and(|c| c != "kp"));
-                fits.then(|| {
-                    let mut r = r.clone();
-                    // The clause's own DPRK place wins over the earlier route's; a country only
-                    // where the route names no place.
-                    let own = |mine: &Option<String>, theirs: Option<String>| match mine {
-                        Some(m) if !self.is_country(m) => Some(m.clone()),
-                        _ => theirs.or_else(|| mine.clone()),
-                    };
-                    if inbound {
-                        r.to = own(to, r.to.take());
-                    } else {
-                        r.from = own(from, r.from.take());
-                    }
-                    (r, f.sentence)
+        (si.saturating_sub(SAME_TRAFFIC_REACH)..si)
+            .rev()
+            .find_map(|j| {
+                let f = self.sentence_frame[j].as_ref()?;
+                f.routes.iter().find_map(|r| {
+                    let outside = if inbound { &r.from } else { &r.to };
+                    let fits = r.mode == Some(mode)
+                        && r.direction == dir
+                        && outside
+                            .as_deref()
+                            .is_some_and(|o| self.country(o).is_some_and(|c| c != "kp"));
+                    fits.then(|| {
+                        let mut r = r.clone();
+                        // The clause's own DPRK place wins over the earlier route's; a country only
+                        // where the route names no place.
+                        let own = |mine: &Option<String>, theirs: Option<String>| match mine {
+                            Some(m) if !self.is_country(m) => Some(m.clone()),
+                            _ => theirs.or_else(|| mine.clone()),
+                        };
+                        if inbound {
+                            r.to = own(to, r.to.take());
+                        } else {
+                            r.from = own(from, r.from.take());
+                        }
+                        (r, f.sentence)
+                    })
                 })
             })
-        })
     }
 
     /// A movement between two countries by a named mode ("freight trains return to China from

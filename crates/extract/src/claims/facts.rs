@@ -51,7 +51,10 @@ impl Doc<'_, '_> {
                 }
                 Role::Return => f.ret = true,
                 Role::Reverse => f.reverse = true,
-                Role::LoadEmpty => f.load = Some(Load::Empty),
+                Role::LoadEmpty => {
+                    f.load = Some(Load::Empty);
+                    f.empty_at.get_or_insert(t.start);
+                }
                 Role::LoadFull if f.load.is_none() => f.load = Some(Load::Loaded),
                 Role::Storage => f.storage = true,
                 Role::Mode(m) => {

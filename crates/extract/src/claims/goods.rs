@@ -51,7 +51,21 @@ impl Doc<'_, '_> {
                                     )
                             })
                     });
-                if !traded {
+                // "clothes, food, tractors and small trucks": a vehicle in a list of goods is
+                // goods too.
+                let listed = last.is_some_and(|(_, e)| {
+                    e <= t.start && {
+                        let gap = clean[e..t.start].trim();
+                        let rest = gap
+                            .strip_prefix(',')
+                            .map(str::trim_start)
+                            .map(|g| g.strip_prefix("and ").unwrap_or(g))
+                            .or_else(|| gap.strip_prefix("and"))
+                            .or_else(|| gap.strip_prefix("or"));
+                        rest.is_some_and(|r| r.split_whitespace().count() <= 1)
+                    }
+                });
+                if !traded && !listed {
                     continue;
                 }
             }

@@ -98,7 +98,15 @@ impl Doc<'_, '_> {
             || facts.ret
             || facts.load.is_some()
             || facts.mode.is_some();
-        let mut goods = self.goods(ctoks);
+        // "Heading in to load up on coal": goods after the word for an empty load are what the
+        // vehicle goes to fetch, not what it carries.
+        let mut goods = match (facts.load, facts.empty_at) {
+            (Some(Load::Empty), Some(e)) => {
+                let before: Vec<Tok> = ctoks.iter().filter(|t| t.start < e).cloned().collect();
+                self.goods(&before)
+            }
+            _ => self.goods(ctoks),
+        };
         if goods.is_empty() && facts.ref_cargo {
             // "The cargo is trucked from …": the goods of a sentence just before.
             if let Some((j, g)) = self
