@@ -106,6 +106,29 @@ pub struct SessionRow {
     pub expires_at: String,
 }
 
+/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`, the form the store compares times in (as
+/// text: the form sorts as time does). Expiries are computed with it.
+pub fn timestamp(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let t = unix_secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        t / 3600,
+        t / 60 % 60,
+        t % 60
+    )
+}
+
 /// `count` random bytes from the system, as lowercase hex.
 pub fn random_hex(count: usize) -> Result<String> {
     let mut b = vec![0u8; count];
@@ -485,6 +508,13 @@ mod tests {
         let p = new_password().unwrap();
         assert_eq!(p.len(), 23);
         assert!(p.chars().all(|c| c == '-' || c.is_ascii_alphanumeric()));
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(timestamp(1_767_225_599), "2025-12-31T23:59:59Z");
     }
 
     #[test]
