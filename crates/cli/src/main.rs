@@ -222,6 +222,13 @@ pub fn today() -> borderwatch_model::Date {
     epoch + chrono::Days::new(secs / 86_400)
 }
 
+/// Seconds since 1970 (session expiries and audit times of the server).
+pub fn unix_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// A closed pipe ends the command quietly, as it ends `cat` or `grep`, instead of failing the
 /// next `println!`. The server keeps Rust's default (ignored): a client that hangs up must not
 /// end it.

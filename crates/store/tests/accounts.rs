@@ -121,8 +121,13 @@ fn sessions_expire_end_and_end_with_changes() {
 fn entry(i: usize) -> AuditEntry {
     AuditEntry {
         at: format!("2026-01-0{}T10:00:00Z", 1 + i % 5),
-        actor: Some(if i % 2 == 0 { "ana" } else { "bo" }.into()),
-        action: if i % 3 == 0 { "upload" } else { "sign-in" }.into(),
+        actor: Some(if i.is_multiple_of(2) { "ana" } else { "bo" }.into()),
+        action: if i.is_multiple_of(3) {
+            "upload"
+        } else {
+            "sign-in"
+        }
+        .into(),
         target: Some(format!("source {i}")),
         address: Some("127.0.0.1".into()),
         outcome: "ok".into(),
