@@ -308,6 +308,33 @@ fn every_route_family_checks_the_role_on_the_server() {
     );
     let o = bw(&db, &["audit", "--user", "analyst", "--action", "review"]);
     assert_eq!(out(&o).lines().count(), 2, "{}", out(&o));
+    // Exports and attribution shown on the command line of a team's store are logged too.
+    let o = bw(
+        &db,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--what",
+            "claims",
+            "--include-attribution",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(bw(
+        &db,
+        &["show", "claim", &claim.to_string(), "--include-attribution"]
+    )
+    .status
+    .success());
+    let o = bw(&db, &["audit", "--action", "export"]);
+    assert!(
+        out(&o).contains("export csv claims") && out(&o).contains("with attribution"),
+        "{}",
+        out(&o)
+    );
+    let o = bw(&db, &["audit", "--action", "read-attribution"]);
+    assert!(out(&o).contains(&format!("claim {claim}")), "{}", out(&o));
     let o = bw(&db, &["db", "check"]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
 }

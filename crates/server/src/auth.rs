@@ -455,6 +455,9 @@ pub async fn audit_layer(State(s): State<Arc<AppState>>, req: Request, next: Nex
         None => format!("{} {}", req.method(), req.uri().path()),
     };
     let r = next.run(req).await;
+    if r.extensions().get::<NotAudited>().is_some() {
+        return r;
+    }
     let actor = r
         .extensions()
         .get::<Principal>()
@@ -541,13 +544,24 @@ pub async fn current(
     State(s): State<Arc<AppState>>,
     p: Option<axum::Extension<Principal>>,
     Q(_): Q<NoParams>,
-) -> Result<Json<SessionInfo>, ApiError> {
+) -> Result<Response, ApiError> {
     let team = s.team().await?;
     match p {
-        Some(axum::Extension(p)) => Ok(Json(info(if team { "team" } else { "single" }, &p))),
-        None => Err(unauthenticated()),
+        Some(axum::Extension(p)) => {
+            Ok(Json(info(if team { "team" } else { "single" }, &p)).into_response())
+        }
+        // Asking whether one is signed in is not a refused request: the page asks on load.
+        None => {
+            let mut r = unauthenticated().into_response();
+            r.extensions_mut().insert(NotAudited);
+            Ok(r)
+        }
     }
 }
+
+/// A refusal the audit layer leaves out.
+#[derive(Clone, Copy)]
+pub struct NotAudited;
 
 #[utoipa::path(post, path = "/api/session", request_body = SignIn,
     responses((status = 200, body = SessionInfo, description = "Signed in; the cookie is set"),
