@@ -152,7 +152,7 @@ fn routes(
     corridor: &str,
 ) -> Vec<(&'static str, String, String, Option<usize>)> {
     let review = r#"{"action":"confirm","reviewer":"x"}"#.to_string();
-    let add = format!(r#"{{"span":[0,10],"kind":"storage","reviewer":"x"}}"#);
+    let add = r#"{"span":[0,10],"kind":"storage","reviewer":"x"}"#.to_string();
     let e = String::new;
     vec![
         ("GET", "/api/openapi.json".into(), e(), None),
@@ -174,7 +174,7 @@ fn routes(
         ("POST", "/api/extract".into(), r#"{"text":"Trucks carried rice from Dandong to Sinuiju."}"#.into(), Some(1)),
         ("POST", format!("/api/claims/{claim}/reviews"), review, Some(1)),
         ("POST", format!("/api/sources/{source}/claims"), add, Some(1)),
-        ("GET", format!("/api/claims?include_attribution=true"), e(), Some(2)),
+        ("GET", "/api/claims?include_attribution=true".to_string(), e(), Some(2)),
         ("GET", format!("/api/claims/{claim}?include_attribution=true"), e(), Some(2)),
         ("GET", format!("/api/claims/{claim}/reviews?include_attribution=true"), e(), Some(2)),
         ("GET", format!("/api/sources/{source}?text=true&include_attribution=true"), e(), Some(2)),
