@@ -784,3 +784,36 @@ fn https_with_a_certificate_and_a_secure_cookie() {
     let a = s.ask("GET", "/api/health", &[], "");
     assert_ne!(a.status, 200);
 }
+
+#[test]
+fn a_read_only_team_server_signs_in_and_audits_but_stores_nothing() {
+    let (db, tokens) = team_store("read-only");
+    let s = Server::start(&db, &["--read-only"]);
+    let a = s.ask(
+        "POST",
+        "/api/session",
+        &[],
+        &serde_json::json!({"name": "analyst", "password": PASSWORD}).to_string(),
+    );
+    assert_eq!(a.status, 200, "{}", a.text);
+    let a = s.with_token(
+        "POST",
+        "/api/sources?name=x.txt",
+        Some(&tokens[1].1),
+        "Trucks carried rice.",
+    );
+    assert_eq!((a.status, code(&a)), (403, "read-only"), "{}", a.text);
+    let a = s.with_token(
+        "GET",
+        "/api/claims?include_attribution=true",
+        Some(&tokens[0].1),
+        "",
+    );
+    assert_eq!((a.status, code(&a)), (403, "forbidden"));
+    drop(s);
+    let o = bw(&db, &["audit", "--limit", "2"]);
+    let text = out(&o);
+    assert!(text.contains("\tanalyst\tsign-in\t"), "{text}");
+    assert!(text.contains("\tviewer\trefused\t"), "{text}");
+    assert_eq!(bw(&db, &["db", "check"]).status.code(), Some(0));
+}
