@@ -1432,7 +1432,12 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                        with --allow-host); a write (POST) must come from this server's own \
                        origin when it names one, and say what it sends with a content type a \
                        web page cannot send to another origin (application/json, \
-                       application/octet-stream) or carry the header X-Borderwatch."
+                       application/octet-stream) or carry the header X-Borderwatch. When the \
+                       store has users, every route but this document and /api/session needs \
+                       a session (the cookie from POST /api/session; its writes carry \
+                       X-CSRF-Token) or an API token (Authorization: Bearer TOKEN), and the \
+                       role each operation names in x-borderwatch-role (viewer < analyst < \
+                       source-handler < admin)."
     ),
     paths(
         health,
@@ -1487,8 +1492,17 @@ impl utoipa::Modify for EveryRoute {
             ("413", "payload-too-large"),
         ];
         const SIGNED_IN: &[(&str, &str)] = &[
-            ("401", "unauthenticated: the store has users and no session or token was sent"),
-            ("403", "forbidden: the role does not allow it; csrf-failed: a session's write without X-CSRF-Token"),
+            (
+                "401",
+                "unauthenticated: the store has users and no session or token was sent",
+            ),
+            (
+                "403",
+                "forbidden: the role does not allow the route or what it asks for \
+                 (include_attribution needs source-handler); csrf-failed: a session's write \
+                 without X-CSRF-Token; host-not-allowed; for writes also cross-origin-write or \
+                 read-only",
+            ),
         ];
         for (path, item) in doc.paths.paths.iter_mut() {
             let ops = [
