@@ -51,6 +51,9 @@ pub struct Args {
     /// Hours a sign-in lasts (when the store has users).
     #[arg(long, value_name = "HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=720))]
     session_hours: u64,
+    /// Minutes a sign-in may go unused before it ends.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=43200))]
+    session_idle_minutes: u64,
 }
 
 pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
@@ -68,6 +71,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
         config.max_heavy = n as usize;
     }
     config.session_ttl = Duration::from_secs(a.session_hours * 3600);
+    config.session_idle = Duration::from_secs(a.session_idle_minutes * 60);
     if let (Some(c), Some(k)) = (&a.tls_cert, &a.tls_key) {
         config.tls = Some((c.clone(), k.clone()));
     }

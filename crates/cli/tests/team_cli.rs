@@ -817,3 +817,36 @@ fn a_read_only_team_server_signs_in_and_audits_but_stores_nothing() {
     assert!(text.contains("\tviewer\trefused\t"), "{text}");
     assert_eq!(bw(&db, &["db", "check"]).status.code(), Some(0));
 }
+
+#[test]
+fn a_session_unused_too_long_has_ended() {
+    let (db, _) = team_store("idle");
+    let s = Server::start(&db, &["--session-idle-minutes", "30"]);
+    let a = s.ask(
+        "POST",
+        "/api/session",
+        &[],
+        &serde_json::json!({"name": "viewer", "password": PASSWORD}).to_string(),
+    );
+    let cookie = format!(
+        "Cookie: {}",
+        cookie_of(&a.head).unwrap().split(';').next().unwrap()
+    );
+    assert_eq!(
+        s.ask("GET", "/api/claims", std::slice::from_ref(&cookie), "")
+            .status,
+        200
+    );
+    // Last used 31 minutes ago (written as the server would have, had nobody asked since).
+    let then = borderwatch_store::auth::timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            - 31 * 60,
+    );
+    borderwatch_store::testing::run_sql(&db, &format!("UPDATE sessions SET seen_at = '{then}'"))
+        .unwrap();
+    let a = s.ask("GET", "/api/claims", std::slice::from_ref(&cookie), "");
+    assert_eq!((a.status, code(&a)), (401, "unauthenticated"));
+}

@@ -45,6 +45,13 @@ pub const MAX_FAILED_PER_ACCOUNT: u32 = 5;
 pub const MAX_FAILED_PER_ADDRESS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// Password checks run at once; one more sign-in is `busy`.
+pub const MAX_PASSWORD_CHECKS: usize = 4;
+
+/// How stale a session's last use may be before it is written again (one write a minute per
+/// session, not one per request).
+const TOUCH_EVERY: i64 = 60;
+
 /// The address a connection came from (set by the server per connection).
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub SocketAddr);
@@ -77,9 +84,14 @@ pub struct Accounts {
     /// (single-analyst mode writes nothing then).
     pub writer: Option<Arc<Pool>>,
     pub session_ttl: Duration,
+    /// A session unused this long has ended.
+    pub session_idle: Duration,
     /// Cookies get `Secure` (served over TLS).
     pub secure: bool,
     limits: Mutex<Limits>,
+    /// Password checks under way at once: each takes 19 MiB and tens of milliseconds, so a
+    /// flood of sign-ins is `busy` rather than the server's memory.
+    checks: tokio::sync::Semaphore,
     /// Unix seconds now (the binary's clock).
     pub secs: fn() -> i64,
 }
@@ -117,6 +129,7 @@ impl Accounts {
         exist: bool,
         writer: Option<Arc<Pool>>,
         session_ttl: Duration,
+        session_idle: Duration,
         secure: bool,
         secs: fn() -> i64,
     ) -> Accounts {
@@ -124,8 +137,10 @@ impl Accounts {
             exist: AtomicBool::new(exist),
             writer,
             session_ttl,
+            session_idle,
             secure,
             limits: Mutex::new(Limits::default()),
+            checks: tokio::sync::Semaphore::new(MAX_PASSWORD_CHECKS),
             secs,
         }
     }
@@ -302,7 +317,26 @@ impl AppState {
             .pool
             .with(move |s| Ok(s.session(&secret, &now)?))
             .await?;
-        Ok(row.map(|r| Principal {
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let now_secs = (self.accounts.secs)();
+        let idle = self.accounts.session_idle.as_secs() as i64;
+        let idle_since = store_auth::timestamp(now_secs - idle);
+        let stale = store_auth::timestamp(now_secs - TOUCH_EVERY);
+        if let Some(w) = self.accounts.writer.clone() {
+            let now = store_auth::timestamp(now_secs);
+            let id = row.id;
+            if row.seen_at <= idle_since {
+                // Unused too long: ended, as if signed out.
+                w.with(move |s| Ok(s.end_session_id(id, &now)?)).await?;
+                return Ok(None);
+            }
+            if row.seen_at <= stale {
+                w.with(move |s| Ok(s.touch_session(id, &now)?)).await?;
+            }
+        }
+        Ok(Some(row).map(|r| Principal {
             user: Some(r.user.name),
             role: r.user.role,
             csrf: Some(r.csrf),
@@ -603,9 +637,19 @@ async fn sign_in_inner(
         ));
     }
     let Some(writer) = s.accounts.writer.clone() else {
-        return Err(internal());
+        return Err(ApiError::new(
+            Code::ReadOnly,
+            "the server was started --read-only before the store had users, so it cannot \
+             record sessions; start it again",
+        ));
     };
     s.accounts.check_limits(&b.name, ip)?;
+    let _check = s.accounts.checks.try_acquire().map_err(|_| {
+        ApiError::new(
+            Code::Busy,
+            "as many sign-ins as the server checks at once are under way; try again shortly",
+        )
+    })?;
     let name = b.name.clone();
     let found = crate::blocking({
         let pool = s.pool.clone();
@@ -876,7 +920,14 @@ mod tests {
 
     #[test]
     fn limits_lock_out_after_failures() {
-        let a = Accounts::new(true, None, Duration::from_secs(60), false, || 0);
+        let a = Accounts::new(
+            true,
+            None,
+            Duration::from_secs(60),
+            Duration::from_secs(60),
+            false,
+            || 0,
+        );
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..MAX_FAILED_PER_ACCOUNT {
             assert!(a.check_limits("ana", Some(ip)).is_ok());

@@ -63,6 +63,8 @@ pub struct Config {
     pub max_heavy: usize,
     /// How long a sign-in lasts.
     pub session_ttl: Duration,
+    /// How long a sign-in may go unused before it ends.
+    pub session_idle: Duration,
     /// Serve HTTPS with this certificate chain and private key (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
 }
@@ -81,6 +83,7 @@ impl Config {
             max_connections: 256,
             max_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
             session_ttl: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(3600),
             tls: None,
         }
     }
@@ -301,6 +304,7 @@ pub fn state(
         users > 0,
         writer,
         config.session_ttl,
+        config.session_idle,
         config.tls.is_some(),
         clock.secs,
     );

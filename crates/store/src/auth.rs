@@ -104,6 +104,8 @@ pub struct SessionRow {
     /// The value every state-changing request of this session must carry.
     pub csrf: String,
     pub expires_at: String,
+    /// When it was last used (updated at most as often as the server chooses).
+    pub seen_at: String,
 }
 
 /// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`, the form the store compares times in (as
@@ -428,8 +430,8 @@ impl Store {
         expires_at: &str,
     ) -> Result<i64> {
         self.conn.execute(
-            "INSERT INTO sessions (user_id, hash, csrf, address, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO sessions (user_id, hash, csrf, address, created_at, seen_at, \
+             expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
             params![
                 user_id,
                 sha256_hex(secret.as_bytes()),
@@ -448,7 +450,7 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT s.id, s.csrf, s.expires_at, {USER_COLUMNS} FROM sessions s \
+                    "SELECT s.id, s.csrf, s.expires_at, s.seen_at, {USER_COLUMNS} FROM sessions s \
                      JOIN users u ON u.id = s.user_id \
                      WHERE s.hash = ?1 AND s.ended_at IS NULL AND s.expires_at > ?2 \
                      AND u.disabled = 0"
@@ -459,11 +461,29 @@ impl Store {
                         id: r.get(0)?,
                         csrf: r.get(1)?,
                         expires_at: r.get(2)?,
-                        user: user_row(r, 3)?,
+                        seen_at: r.get(3)?,
+                        user: user_row(r, 4)?,
                     })
                 },
             )
             .optional()?)
+    }
+
+    /// Records that a session was used now.
+    pub fn touch_session(&self, id: i64, now: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE sessions SET seen_at = ?1 WHERE id = ?2 AND seen_at < ?1",
+            params![now, id],
+        )?;
+        Ok(())
+    }
+
+    /// Ends a session by id (it went idle too long); false when it was not live.
+    pub fn end_session_id(&self, id: i64, now: &str) -> Result<bool> {
+        Ok(self.conn.execute(
+            "UPDATE sessions SET ended_at = ?1 WHERE id = ?2 AND ended_at IS NULL",
+            params![now, id],
+        )? == 1)
     }
 
     /// Ends one session (sign-out); false when it was not live.

@@ -245,6 +245,7 @@ const MIGRATIONS: &[&str] = &[
         csrf TEXT NOT NULL,
         address TEXT,
         created_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         ended_at TEXT
     );

@@ -96,11 +96,21 @@ fn sessions_expire_end_and_end_with_changes() {
         (live.user.name.as_str(), live.csrf.as_str()),
         ("ana", "csrf-1")
     );
+    assert_eq!(live.seen_at, T0);
+    s.touch_session(live.id, T1).unwrap();
+    assert_eq!(s.session("secret-1", T1).unwrap().unwrap().seen_at, T1);
+    // Never moved back.
+    s.touch_session(live.id, T0).unwrap();
+    assert_eq!(s.session("secret-1", T1).unwrap().unwrap().seen_at, T1);
     assert!(s.session("secret-1", T2).unwrap().is_none(), "expired");
     assert!(s.session("secret-2", T1).unwrap().is_none());
     assert!(s.end_session("secret-1", T1).unwrap());
     assert!(s.session("secret-1", T0).unwrap().is_none(), "signed out");
 
+    s.add_session(u.id, "secret-3", "c", None, T0, T2).unwrap();
+    let id = s.session("secret-3", T1).unwrap().unwrap().id;
+    assert!(s.end_session_id(id, T1).unwrap());
+    assert!(s.session("secret-3", T1).unwrap().is_none());
     // A new role, a new password, or a disabled account ends the sessions.
     for change in 0..3 {
         let secret = format!("s{change}");
