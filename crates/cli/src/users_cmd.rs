@@ -403,6 +403,24 @@ pub fn users(db: &Option<PathBuf>, c: &UsersCommand) -> Outcome {
     Ok(0)
 }
 
+/// A field of the text form: control characters (a tab or newline in a name a client sent)
+/// escaped, so that one entry is one line of tab-separated fields.
+fn field(v: Option<&str>) -> String {
+    match v {
+        None => "-".into(),
+        Some(v) => v
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    }
+}
+
 pub fn audit_log(db: &Option<PathBuf>, a: &AuditArgs) -> Outcome {
     let store: Store = open(db)?;
     let mut o = std::io::stdout().lock();
@@ -447,14 +465,14 @@ pub fn audit_log(db: &Option<PathBuf>, a: &AuditArgs) -> Outcome {
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}{}",
                 r.id,
                 e.at,
-                e.actor.as_deref().unwrap_or("-"),
-                e.action,
-                e.target.as_deref().unwrap_or("-"),
-                e.address.as_deref().unwrap_or("-"),
-                e.outcome,
+                field(e.actor.as_deref()),
+                field(Some(&e.action)),
+                field(e.target.as_deref()),
+                field(e.address.as_deref()),
+                field(Some(&e.outcome)),
                 e.detail
                     .as_deref()
-                    .map(|d| format!("\t{d}"))
+                    .map(|d| format!("\t{}", field(Some(d))))
                     .unwrap_or_default()
             )?,
         }

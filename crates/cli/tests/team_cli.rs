@@ -450,7 +450,20 @@ fn sessions_carry_a_cookie_and_a_csrf_value_and_end() {
         a.head
     );
     assert_eq!(signin("sourcehandler", PASSWORD).status, 200);
+    // A name that is no user name (tabs, a newline) is refused without a password check and
+    // logged quoted, on one line.
+    let a = signin("eve\tx\nforged\tline", PASSWORD);
+    assert_eq!((a.status, code(&a)), (401, "sign-in-failed"));
+    let a = signin("analyst", &"x".repeat(100_000));
+    assert_eq!((a.status, code(&a)), (401, "sign-in-failed"));
     drop(s);
+    let o = bw(&db, &["audit"]);
+    for l in out(&o).lines() {
+        assert!(
+            l.split('\t').count() >= 7 && !l.starts_with("forged"),
+            "{l:?}"
+        );
+    }
 
     let o = bw(&db, &["audit", "--action", "sign-in"]);
     let text = out(&o);

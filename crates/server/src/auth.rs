@@ -45,6 +45,9 @@ pub const MAX_FAILED_PER_ACCOUNT: u32 = 5;
 pub const MAX_FAILED_PER_ADDRESS: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// The longest password a sign-in is checked with.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// Password checks run at once; one more sign-in is `busy`.
 pub const MAX_PASSWORD_CHECKS: usize = 4;
 
@@ -607,7 +610,12 @@ pub async fn sign_in(
     Q(_): Q<NoParams>,
     J(b): J<SignIn>,
 ) -> Response {
-    let name = b.name.clone();
+    // The name as given is the client's text: quoted when it is not a user name.
+    let name = if store_auth::check_name(&b.name).is_ok() {
+        b.name.clone()
+    } else {
+        format!("{:?}", b.name.chars().take(64).collect::<String>())
+    };
     let event = |r: &mut Response| {
         r.extensions_mut().insert(Event {
             action: "sign-in",
@@ -644,6 +652,15 @@ async fn sign_in_inner(
         ));
     };
     s.accounts.check_limits(&b.name, ip)?;
+    // No account has such a name or password: refused without the slow check (a megabyte of
+    // password would otherwise be hashed).
+    if store_auth::check_name(&b.name).is_err() || b.password.len() > MAX_PASSWORD_BYTES {
+        s.accounts.failed(&b.name, ip);
+        return Err(ApiError::new(
+            Code::SignInFailed,
+            "wrong name or password (or the account is disabled)",
+        ));
+    }
     let _check = s.accounts.checks.try_acquire().map_err(|_| {
         ApiError::new(
             Code::Busy,
