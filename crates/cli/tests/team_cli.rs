@@ -863,3 +863,88 @@ fn a_session_unused_too_long_has_ended() {
     let a = s.ask("GET", "/api/claims", std::slice::from_ref(&cookie), "");
     assert_eq!((a.status, code(&a)), (401, "unauthenticated"));
 }
+
+#[test]
+fn admins_manage_users_through_the_api() {
+    let (db, tokens) = team_store("admin-api");
+    let s = Server::start(&db, &[]);
+    let admin = Some(tokens[3].1.as_str());
+    let viewer = Some(tokens[0].1.as_str());
+    let add = r#"{"name":"newbie","role":"analyst"}"#;
+    let a = s.with_token("POST", "/api/users", viewer, add);
+    assert_eq!((a.status, code(&a)), (403, "forbidden"));
+    let a = s.with_token("POST", "/api/users", admin, add);
+    assert_eq!(a.status, 201, "{}", a.text);
+    let password = a.body["password"].as_str().unwrap().to_string();
+    let token = a.body["token"].as_str().unwrap().to_string();
+    assert_eq!(a.body["user"]["role"], "analyst");
+    let a = s.with_token("POST", "/api/users", admin, add);
+    assert_eq!((a.status, code(&a)), (400, "bad-body"));
+    assert!(a.text.contains("already exists"));
+    // The new account works with what was answered once.
+    assert_eq!(
+        s.with_token("GET", "/api/issues", Some(&token), "").status,
+        200
+    );
+    let signin = serde_json::json!({"name": "newbie", "password": password}).to_string();
+    assert_eq!(s.ask("POST", "/api/session", &[], &signin).status, 200);
+
+    for (body, want) in [
+        (r#"{"role":"viewer"}"#, "viewer"),
+        (r#"{"disabled":true}"#, "viewer"),
+    ] {
+        let a = s.with_token("POST", "/api/users/newbie", admin, body);
+        assert_eq!(a.status, 200, "{body}: {}", a.text);
+        assert_eq!(a.body["user"]["role"], want);
+    }
+    assert_eq!(
+        s.with_token("GET", "/api/claims", Some(&token), "").status,
+        401
+    );
+    let a = s.with_token("POST", "/api/users/newbie", admin, r#"{"disabled":false}"#);
+    assert_eq!(a.body["user"]["disabled"], false);
+    let a = s.with_token(
+        "POST",
+        "/api/users/newbie",
+        admin,
+        r#"{"reset_password":true}"#,
+    );
+    let again = a.body["password"].as_str().unwrap();
+    assert_ne!(again, password);
+    assert_eq!(s.ask("POST", "/api/session", &[], &signin).status, 401);
+    for (body, want) in [
+        (r#"{}"#, "exactly one change"),
+        (r#"{"role":"viewer","disabled":true}"#, "exactly one change"),
+        (r#"{"role":"root"}"#, "expected one of"),
+    ] {
+        let a = s.with_token("POST", "/api/users/newbie", admin, body);
+        assert_eq!((a.status, code(&a)), (400, "bad-body"), "{body}");
+        assert!(a.text.contains(want), "{body}: {}", a.text);
+    }
+    let a = s.with_token("POST", "/api/users/nobody", admin, r#"{"disabled":true}"#);
+    assert_eq!((a.status, code(&a)), (404, "not-found"));
+    // The last enabled admin stays one.
+    let a = s.with_token("POST", "/api/users/admin", admin, r#"{"role":"viewer"}"#);
+    assert_eq!((a.status, code(&a)), (403, "forbidden"), "{}", a.text);
+    assert!(a.text.contains("last enabled admin"));
+    drop(s);
+    let o = bw(&db, &["audit", "--user", "admin"]);
+    let text = out(&o);
+    let actions: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').nth(3).unwrap())
+        .filter(|a| a.starts_with("user-"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user-add",
+            "user-role",
+            "user-disable",
+            "user-enable",
+            "user-reset"
+        ],
+        "{text}"
+    );
+    assert!(text.contains("analyst -> viewer"), "{text}");
+}

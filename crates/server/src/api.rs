@@ -77,7 +77,11 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .post(crate::auth::sign_in)
                 .delete(crate::auth::sign_out),
         )
-        .route("/api/users", get(crate::auth::users))
+        .route(
+            "/api/users",
+            get(crate::auth::users).post(crate::users_api::add),
+        )
+        .route("/api/users/{name}", post(crate::users_api::change))
         .route("/api/audit", get(crate::auth::audit_log))
         .route("/api/{*rest}", axum::routing::any(no_route))
         // Every route above, not the UI's files (the sign-in page is one of them).
@@ -1462,6 +1466,8 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         crate::auth::sign_in,
         crate::auth::sign_out,
         crate::auth::users,
+        crate::users_api::add,
+        crate::users_api::change,
         crate::auth::audit_log
     ),
     components(schemas(ErrorBody, Corridors)),

@@ -202,7 +202,7 @@ pub fn required(method: &Method, path: &str) -> Option<Role> {
     let write = !(method == Method::GET || method == Method::HEAD);
     Some(match path {
         "/api/openapi.json" | "/api/session" => return None,
-        "/api/users" | "/api/audit" => Role::Admin,
+        "/api/users" | "/api/users/{name}" | "/api/audit" => Role::Admin,
         "/api/sources" if write => Role::Analyst,
         "/api/claims/{id}/reviews" | "/api/sources/{id}/claims" if write => Role::Analyst,
         "/api/extract" | "/api/reviews/queue" | "/api/reviews/orphans" | "/api/issues" => {
@@ -801,17 +801,18 @@ pub async fn users(
 ) -> Result<Json<UserList>, ApiError> {
     let rows = s.pool.with(|st| Ok(st.users()?)).await?;
     Ok(Json(UserList {
-        users: rows
-            .into_iter()
-            .map(|u| UserInfo {
-                name: u.name,
-                role: u.role.to_string(),
-                disabled: u.disabled,
-                created_at: u.created_at,
-                changed_at: u.changed_at,
-            })
-            .collect(),
+        users: rows.into_iter().map(user_info).collect(),
     }))
+}
+
+pub(crate) fn user_info(u: borderwatch_store::User) -> UserInfo {
+    UserInfo {
+        name: u.name,
+        role: u.role.to_string(),
+        disabled: u.disabled,
+        created_at: u.created_at,
+        changed_at: u.changed_at,
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -37,6 +37,7 @@ pub mod guard;
 mod review_api;
 mod tls;
 mod ui;
+mod users_api;
 
 pub use error::{ApiError, Code};
 
