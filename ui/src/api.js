@@ -57,6 +57,15 @@ export const api = {
     call("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password }) }),
   signOut: () => call("/api/session", { method: "DELETE" }),
   audit: (params = {}) => call("/api/audit" + query(params)),
+  users: () => call("/api/users"),
+  addUser: (name, role) =>
+    call("/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, role }) }),
+  changeUser: (name, change) =>
+    call(`/api/users/${encodeURIComponent(name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(change),
+    }),
   health: () => call("/api/health"),
   places: () => call("/api/places"),
   corridors: (period, filters = {}) => call("/api/corridors" + query({ ...period, ...filters })),

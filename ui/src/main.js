@@ -39,6 +39,7 @@ function showTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== `tab-${name}`;
   if (name === "queue") loadQueue().catch(failed);
   if (name === "audit") loadAudit().catch(failed);
+  if (name === "users") loadUsers().catch(failed);
 }
 for (const b of document.querySelectorAll("[role=tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
 
@@ -496,7 +497,7 @@ function signedIn(s) {
     $("reviewer-label").hidden = true;
   }
   for (const b of document.querySelectorAll("[role=tab]")) {
-    const need = { report: "analyst", queue: "analyst", audit: "admin" }[b.dataset.tab];
+    const need = { report: "analyst", queue: "analyst", users: "admin", audit: "admin" }[b.dataset.tab];
     if (need) b.hidden = !may(need);
   }
 }
@@ -566,6 +567,65 @@ async function loadAudit() {
     ),
   );
 }
+
+const ROLES = ["viewer", "analyst", "source-handler", "admin"];
+
+/** A password or token answered once: shown until the next change, never stored by the page. */
+function showSecret(lines) {
+  fill($("user-secret"), lines.map((l) => h("div", {}, l)));
+}
+
+async function changeUser(name, change) {
+  try {
+    const r = await api.changeUser(name, change);
+    showSecret(r.password ? [`new password for ${name} (shown once): ${r.password}`] : []);
+    say(`${name}: ${r.user.role}${r.user.disabled ? ", disabled" : ""}`);
+    await loadUsers();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function loadUsers() {
+  const r = await api.users();
+  fill(
+    $("user-rows"),
+    r.users.map((u) => {
+      const role = h("select", { "aria-label": `role of ${u.name}`, onchange: (ev) => changeUser(u.name, { role: ev.target.value }) }, ROLES.map((x) => h("option", { value: x, selected: x === u.role }, x)));
+      return h(
+        "tr",
+        { "data-user": u.name },
+        h("td", {}, u.name),
+        h("td", {}, role),
+        h("td", {}, u.disabled ? "disabled" : "enabled"),
+        h("td", {}, u.changed_at),
+        h(
+          "td",
+          {},
+          h("button", { type: "button", class: "toggle", onclick: () => changeUser(u.name, { disabled: !u.disabled }) }, u.disabled ? "Enable" : "Disable"),
+          " ",
+          h("button", { type: "button", class: "reset", onclick: () => changeUser(u.name, { reset_password: true }) }, "New password"),
+        ),
+      );
+    }),
+  );
+}
+
+$("user-add").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const r = await api.addUser($("user-name").value.trim(), $("user-role").value);
+    showSecret([
+      `added ${r.user.name} (${r.user.role}); shown once:`,
+      `password: ${r.password}`,
+      `API token: ${r.token} (expires ${r.token_expires_at})`,
+    ]);
+    $("user-name").value = "";
+    await loadUsers();
+  } catch (e) {
+    failed(e);
+  }
+});
 
 $("audit-filters").addEventListener("submit", (ev) => {
   ev.preventDefault();

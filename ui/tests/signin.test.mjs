@@ -139,3 +139,30 @@ test("an analyst's review carries the session's CSRF value; an admin reads it in
   await admin.context.close();
   assert.deepEqual(pageErrors, []);
 });
+
+test("an admin adds a user, who then signs in with the password shown once", async () => {
+  const admin = await signIn("ad");
+  const page = admin.page;
+  await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  await page.locator("[role=tab][data-tab=users]").click();
+  await page.waitForSelector('#user-rows tr[data-user="vi"]');
+  await page.fill("#user-name", "newcomer");
+  await page.selectOption("#user-role", "source-handler");
+  await page.click("#user-add-go");
+  await page.waitForSelector('#user-rows tr[data-user="newcomer"]');
+  const secret = await page.locator("#user-secret").textContent();
+  const password = secret.match(/password: ([a-z0-9]{5}(?:-[a-z0-9]{5}){3})/)[1];
+  assert.match(secret, /API token: bwt_[0-9a-f]{64}/);
+  await page.screenshot({ path: join(artefacts, "ui-signin-users.png") });
+  // The viewer made analyst from the table.
+  await page.locator('#user-rows tr[data-user="vi"] select').selectOption("analyst");
+  await page.waitForSelector("#status:has-text('vi: analyst')");
+  await admin.context.close();
+
+  const newcomer = await signIn("newcomer", password);
+  await newcomer.page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+  assert.equal(await newcomer.page.locator("#who-name").textContent(), "newcomer (source-handler)");
+  assert.equal(await newcomer.page.locator("[role=tab][data-tab=users]").isHidden(), true);
+  await newcomer.context.close();
+  assert.deepEqual(pageErrors, []);
+});
