@@ -1,7 +1,7 @@
 // The borderwatch UI: the map, the time range that filters everything, the corridor panel with
 // its evidence, the findings, screening, and a report preview before it is saved.
 import "./style.css";
-import { api } from "./api.js";
+import { api, setCsrf, whenSignedOut } from "./api.js";
 import { h, fill, highlight, pct } from "./dom.js";
 import { BorderMap } from "./map.js";
 import { initReviews, reviewBar, selectedSpan, addForm, loadQueue } from "./review.js";
@@ -17,6 +17,10 @@ const state = {
   map: null,
   claimsNext: null,
   sourceId: null,
+  // From GET /api/session: "single" (no users) or "team", and the role signed in.
+  mode: "single",
+  role: "admin",
+  user: null,
 };
 
 function say(msg, kind = "info") {
@@ -34,6 +38,8 @@ function showTab(name) {
   for (const b of document.querySelectorAll("[role=tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
   for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== `tab-${name}`;
   if (name === "queue") loadQueue().catch(failed);
+  if (name === "audit") loadAudit().catch(failed);
+  if (name === "users") loadUsers().catch(failed);
 }
 for (const b of document.querySelectorAll("[role=tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
 
@@ -334,7 +340,7 @@ async function openClaimSource(claimId) {
 
 async function openSource(sourceId, focusClaim) {
   try {
-    const s = await api.source(sourceId);
+    const s = await api.source(sourceId, state.role !== "viewer");
     state.sourceId = sourceId;
     fill($("source-add-form"));
     fill($("source-title"), s.source.name);
@@ -472,13 +478,171 @@ $("report-save").addEventListener("click", async () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Signing in (a store with users), the controls each role gets, the audit log for admins. The
+// server checks every role itself; hiding a control only spares a refusal.
+
+const RANK = { viewer: 0, analyst: 1, "source-handler": 2, admin: 3 };
+const may = (role) => RANK[state.role] >= RANK[role];
+
+function signedIn(s) {
+  state.mode = s.mode;
+  state.role = s.role;
+  state.user = s.user;
+  setCsrf(s.csrf);
+  const team = s.mode === "team";
+  $("who").hidden = !team;
+  fill($("who-name"), team ? `${s.user} (${s.role})` : "");
+  if (team) {
+    $("reviewer").value = s.user;
+    $("reviewer-label").hidden = true;
+  }
+  for (const b of document.querySelectorAll("[role=tab]")) {
+    const need = { report: "analyst", queue: "analyst", users: "admin", audit: "admin" }[b.dataset.tab];
+    if (need) b.hidden = !may(need);
+  }
+}
+
+function askSignIn() {
+  return new Promise((resolve) => {
+    $("signin").hidden = false;
+    $("signin-name").focus();
+    $("signin-form").onsubmit = async (ev) => {
+      ev.preventDefault();
+      try {
+        const s = await api.signIn($("signin-name").value.trim(), $("signin-password").value);
+        $("signin-password").value = "";
+        fill($("signin-error"));
+        $("signin").hidden = true;
+        resolve(s);
+      } catch (e) {
+        fill($("signin-error"), `${e.code}: ${e.message}`);
+      }
+    };
+  });
+}
+
+async function session() {
+  try {
+    return await api.session();
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    return await askSignIn();
+  }
+}
+
+whenSignedOut(() => {
+  if (state.mode === "team" && $("signin").hidden) {
+    setCsrf(null);
+    askSignIn().then((s) => {
+      signedIn(s);
+      return refresh();
+    });
+  }
+});
+
+$("sign-out").addEventListener("click", async () => {
+  try {
+    await api.signOut();
+  } catch (e) {
+    failed(e);
+  }
+  setCsrf(null);
+  location.reload();
+});
+
+async function loadAudit() {
+  const r = await api.audit({
+    since: $("audit-since").value || undefined,
+    user: $("audit-user").value.trim() || undefined,
+    action: $("audit-action").value.trim() || undefined,
+  });
+  fill(
+    $("audit-rows"),
+    r.entries.map((e) =>
+      h(
+        "tr",
+        { class: e.outcome === "ok" ? "" : "refused" },
+        [e.id, e.at, e.actor || "—", e.action, e.target || "", e.address || "", e.outcome].map((v) => h("td", {}, String(v))),
+      ),
+    ),
+  );
+}
+
+const ROLES = ["viewer", "analyst", "source-handler", "admin"];
+
+/** A password or token answered once: shown until the next change, never stored by the page. */
+function showSecret(lines) {
+  fill($("user-secret"), lines.map((l) => h("div", {}, l)));
+}
+
+async function changeUser(name, change) {
+  try {
+    const r = await api.changeUser(name, change);
+    showSecret(r.password ? [`new password for ${name} (shown once): ${r.password}`] : []);
+    say(`${name}: ${r.user.role}${r.user.disabled ? ", disabled" : ""}`);
+    await loadUsers();
+  } catch (e) {
+    failed(e);
+  }
+}
+
+async function loadUsers() {
+  const r = await api.users();
+  fill(
+    $("user-rows"),
+    r.users.map((u) => {
+      const role = h("select", { "aria-label": `role of ${u.name}`, onchange: (ev) => changeUser(u.name, { role: ev.target.value }) }, ROLES.map((x) => h("option", { value: x, selected: x === u.role }, x)));
+      return h(
+        "tr",
+        { "data-user": u.name },
+        h("td", {}, u.name),
+        h("td", {}, role),
+        h("td", {}, u.disabled ? "disabled" : "enabled"),
+        h("td", {}, u.changed_at),
+        h(
+          "td",
+          {},
+          h("button", { type: "button", class: "toggle", onclick: () => changeUser(u.name, { disabled: !u.disabled }) }, u.disabled ? "Enable" : "Disable"),
+          " ",
+          h("button", { type: "button", class: "reset", onclick: () => changeUser(u.name, { reset_password: true }) }, "New password"),
+        ),
+      );
+    }),
+  );
+}
+
+$("user-add").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const r = await api.addUser($("user-name").value.trim(), $("user-role").value);
+    showSecret([
+      `added ${r.user.name} (${r.user.role}); shown once:`,
+      `password: ${r.password}`,
+      `API token: ${r.token} (expires ${r.token_expires_at})`,
+    ]);
+    $("user-name").value = "";
+    await loadUsers();
+  } catch (e) {
+    failed(e);
+  }
+});
+
+$("audit-filters").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  loadAudit().catch(failed);
+});
+
+// ---------------------------------------------------------------------------------------------
 // Start.
 
 async function start() {
   try {
+    signedIn(await session());
     state.places = await api.places();
     const health = await api.health();
-    initReviews({ places: state.places, readOnly: health.read_only, say, failed, refresh, openSource });
+    initReviews({ places: state.places, readOnly: health.read_only || !may("analyst"), say, failed, refresh, openSource });
+    // Reviews are recorded under the signed-in name (initReviews restores the last one typed).
+    if (state.mode === "team") $("reviewer").value = state.user;
     state.map = new BorderMap($("map"), $("legend"), state.places, (id) => selectCorridor(id));
     $("zoom-in").addEventListener("click", () => state.map.zoomBy(1.5));
     $("zoom-out").addEventListener("click", () => state.map.zoomBy(1 / 1.5));

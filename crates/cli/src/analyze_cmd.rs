@@ -220,6 +220,15 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
         }
         (ExportFormat::Ftm, _) => export::ftm(&analysis, gz, &l.sources),
     };
+    // Logged before anything is written: an export the log cannot record is not made.
+    let store = crate::store_cmd::open(db)?;
+    crate::users_cmd::audit_read(
+        &store,
+        "export",
+        format!("export {:?} {:?}", a.format, a.what).to_lowercase(),
+        a.include_attribution
+            .then(|| "with attribution".to_string()),
+    )?;
     write_out(&a.out, &text)
 }
 

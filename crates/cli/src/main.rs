@@ -22,6 +22,7 @@ mod screen_cmd;
 mod serve_cmd;
 mod sim_cmd;
 mod store_cmd;
+mod users_cmd;
 
 /// Turns field reports, shipment records and trade data into an evidence-linked picture of what
 /// crosses the DPRK's borders, and screens goods against the UN sanctions rulebook.
@@ -114,6 +115,14 @@ enum Command {
     /// Vessel tracks (AIS NMEA, position tables): positions, vessels, events at sea.
     #[command(after_help = ais_cmd::EXAMPLES)]
     Ais(ais_cmd::Args),
+    /// Accounts of a team server: add, list, disable, set a role, reset a password, tokens.
+    #[command(subcommand, after_help = users_cmd::EXAMPLES)]
+    Users(users_cmd::UsersCommand),
+    /// The audit log: sign-ins, uploads, reviews, reads of attribution, refusals, user changes.
+    #[command(
+        after_help = "Examples:\n  borderwatch audit --since 2026-01-01\n  borderwatch audit --user ana --action read-attribution\n  borderwatch audit --action refused --format json\n  borderwatch audit --head"
+    )]
+    Audit(users_cmd::AuditArgs),
     /// Check the reference packs (the embedded ones, or those under --data).
     #[command(subcommand)]
     Data(DataCommand),
@@ -213,6 +222,13 @@ pub fn today() -> borderwatch_model::Date {
     epoch + chrono::Days::new(secs / 86_400)
 }
 
+/// Seconds since 1970 (session expiries and audit times of the server).
+pub fn unix_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// A closed pipe ends the command quietly, as it ends `cat` or `grep`, instead of failing the
 /// next `println!`. The server keeps Rust's default (ignored): a client that hangs up must not
 /// end it.
@@ -249,6 +265,8 @@ fn main() -> ExitCode {
         Command::Simulate(a) => sim_cmd::run(&cli.data, a),
         Command::Serve(a) => serve_cmd::run(&cli.data, &cli.db, a),
         Command::Ais(a) => ais_cmd::run(&cli.data, a),
+        Command::Users(c) => users_cmd::users(&cli.db, c),
+        Command::Audit(a) => users_cmd::audit_log(&cli.db, a),
         Command::Data(DataCommand::Check) => data_check(&cli.data),
     };
     match outcome {

@@ -10,7 +10,9 @@ use crate::{load_reference, Failure, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Where to listen. The default is loopback only: the store holds sensitive sources.
+    /// Where to listen. The default is loopback only: the store holds sensitive sources. Any
+    /// other address needs users in the store (`borderwatch users add`): without them every
+    /// request may read everything, so only loopback is served.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// Open the store read-only and refuse uploads.
@@ -39,19 +41,25 @@ pub struct Args {
     /// answered "busy".
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     max_heavy: Option<u64>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. Sessions' cookies are
+    /// then marked Secure.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Hours a sign-in lasts (when the store has users).
+    #[arg(long, value_name = "HOURS", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=720))]
+    session_hours: u64,
+    /// Minutes a sign-in may go unused before it ends.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=43200))]
+    session_idle_minutes: u64,
 }
 
 pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
     // The server shares the reference packs with every request for as long as it runs.
     let reference: &'static borderwatch_reference::Reference =
         Box::leak(Box::new(load_reference(data)?));
-    if !a.addr.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {} — anyone who can reach it can read the store{}",
-            a.addr,
-            if a.read_only { "" } else { " and add to it" }
-        );
-    }
     let mut config = borderwatch_server::Config::new(a.addr, db_path(db));
     config.read_only = a.read_only;
     config.max_body = a.max_body_mib.saturating_mul(1024 * 1024);
@@ -62,16 +70,35 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &Args) -> Outcome {
     if let Some(n) = a.max_heavy {
         config.max_heavy = n as usize;
     }
+    config.session_ttl = Duration::from_secs(a.session_hours * 3600);
+    config.session_idle = Duration::from_secs(a.session_idle_minutes * 60);
+    if let (Some(c), Some(k)) = (&a.tls_cert, &a.tls_key) {
+        config.tls = Some((c.clone(), k.clone()));
+    }
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let clear = !a.addr.ip().is_loopback() && config.tls.is_none();
     let clock = borderwatch_server::Clock {
         today: crate::today,
         now: crate::store_cmd::now,
+        secs: crate::unix_secs,
     };
     let db_shown = config.db.display().to_string();
     borderwatch_server::serve(config, reference, clock, |addr| {
+        if clear {
+            eprintln!(
+                "warning: listening on {addr} without TLS — passwords, tokens and session \
+                 cookies cross the network in the clear; give --tls-cert and --tls-key, or put \
+                 a TLS reverse proxy in front"
+            );
+        }
         let mut o = std::io::stdout().lock();
         let _ = writeln!(
             o,
-            "listening on http://{addr}/ (store {db_shown}); Ctrl-C stops"
+            "listening on {scheme}://{addr}/ (store {db_shown}); Ctrl-C stops"
         );
         let _ = o.flush();
     })

@@ -487,6 +487,14 @@ pub fn query(db: &Option<PathBuf>, a: &QueryArgs) -> Outcome {
         }
         What::Claims => {
             let rows = store.claims(&f).map_err(store_err)?;
+            if a.include_attribution {
+                crate::users_cmd::audit_read(
+                    &store,
+                    "read-attribution",
+                    "query claims".into(),
+                    Some(format!("{} claims", rows.len())),
+                )?;
+            }
             if let QueryFormat::Json = a.format {
                 // The whole claim, with the store's ids.
                 let v: Vec<serde_json::Value> = rows
@@ -687,6 +695,8 @@ pub fn show(db: &Option<PathBuf>, c: &ShowCommand) -> Outcome {
     };
     if !include_attribution {
         r.claim = r.claim.redacted();
+    } else {
+        crate::users_cmd::audit_read(&store, "read-attribution", format!("claim {id}"), None)?;
     }
     let v = serde_json::to_string_pretty(&r.claim).unwrap_or_default();
     println!(

@@ -659,3 +659,171 @@ fn no_default_output_names_a_speaker_of_the_shared_corpus() {
     let h = hidden(&root);
     assert_nothing_leaks(&root, &work, &h);
 }
+
+/// One request to a server with an API token; the status and the body (errors included).
+fn ask_as(addr: &str, token: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let at = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |p| p + 4);
+    let head = String::from_utf8_lossy(&raw[..at]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, String::from_utf8_lossy(&raw[at..]).into_owned())
+}
+
+/// On a server with users, a viewer and an analyst never see who said it — by any route,
+/// asking for it or not, in an answer or in an error — and a source-handler does.
+#[test]
+fn on_a_team_server_only_source_handlers_see_who_said_it() {
+    let (work, root) = written_corpus("team");
+    let h = hidden(&root);
+    let db = work.join("store.db");
+    let dbs = db.to_str().unwrap();
+    let o = bw_in(&work, &["--db", dbs, "ingest", root.to_str().unwrap()]);
+    assert!(matches!(o.status.code(), Some(0 | 2)), "{}", text(&o));
+    let mut tokens = Vec::new();
+    for role in ["viewer", "analyst", "source-handler"] {
+        let o = bw_in(
+            &work,
+            &[
+                "--db",
+                dbs,
+                "users",
+                "add",
+                &role.replace('-', ""),
+                "--role",
+                role,
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o));
+        let t = String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .find(|w| w.starts_with("bwt_"))
+            .unwrap()
+            .to_string();
+        tokens.push((role, t));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(["--db", dbs, "serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let handler = &tokens[2].1;
+    let (_, claims) = ask_as(&addr, handler, "GET", "/api/claims?limit=500", "");
+    let claims: Value = serde_json::from_str(&claims).unwrap();
+    let claims = claims["claims"].as_array().unwrap().clone();
+    let (_, corridors) = ask_as(&addr, handler, "GET", "/api/corridors", "");
+    let corridors: Value = serde_json::from_str(&corridors).unwrap();
+    let (_, sources) = ask_as(&addr, handler, "GET", "/api/sources", "");
+    let sources: Value = serde_json::from_str(&sources).unwrap();
+    let mut gets: Vec<String> = vec![
+        "/api/claims?limit=500".into(),
+        "/api/findings".into(),
+        "/api/corridors?detail=true".into(),
+        "/api/sources".into(),
+        "/api/issues".into(),
+        "/api/reviews/queue?limit=500".into(),
+        "/api/reviews/orphans".into(),
+    ];
+    for c in &claims {
+        gets.push(format!("/api/claims/{}", c["id"]));
+        gets.push(format!("/api/claims/{}/reviews", c["id"]));
+    }
+    for c in corridors["corridors"].as_array().unwrap() {
+        gets.push(format!(
+            "/api/corridors/{}",
+            c["id"].as_str().unwrap().replace('>', "%3E")
+        ));
+    }
+    for s in sources["sources"].as_array().unwrap() {
+        gets.push(format!("/api/sources/{}", s["id"]));
+        gets.push(format!("/api/sources/{}?text=true", s["id"]));
+    }
+    let files = reports(&root);
+    for (role, token) in &tokens[..2] {
+        // An analyst reviews a few claims first, with a note naming a speaker.
+        if *role == "analyst" {
+            for c in claims.iter().take(3) {
+                let body =
+                    r#"{"action":"confirm","reviewer":"x","note":"a trader in Dandong said so"}"#;
+                let path = format!("/api/claims/{}/reviews", c["id"]);
+                let (st, b) = ask_as(&addr, token, "POST", &path, body);
+                assert_eq!(st, 201, "{b}");
+            }
+        }
+        let mut leaks = Vec::new();
+        let mut check = |label: String, body: &str| {
+            let found: BTreeSet<String> = words(body)
+                .into_iter()
+                .filter(|w| h.secret.contains(w))
+                .collect();
+            if !found.is_empty() {
+                leaks.push(format!("{label}: {found:?}"));
+            }
+        };
+        for path in &gets {
+            let (st, body) = ask_as(&addr, token, "GET", path, "");
+            check(format!("{role} GET {path} ({st})"), &body);
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let asked = format!("{path}{sep}include_attribution=true");
+            let (st, body) = ask_as(&addr, token, "GET", &asked, "");
+            assert_eq!(st, 403, "{role} GET {asked}: {body}");
+            assert!(body.contains("\"forbidden\""), "{body}");
+            check(format!("{role} GET {asked} ({st})"), &body);
+        }
+        for f in &files {
+            for with in [false, true] {
+                let body = serde_json::json!({
+                    "text": std::fs::read_to_string(root.join(f)).unwrap(),
+                    "name": Path::new(f).file_name().unwrap().to_str().unwrap(),
+                    "include_attribution": with,
+                });
+                let (st, b) = ask_as(&addr, token, "POST", "/api/extract", &body.to_string());
+                check(format!("{role} POST /api/extract {f} {with} ({st})"), &b);
+            }
+        }
+        assert!(
+            leaks.is_empty(),
+            "who said it leaks to a {role}:\n{}",
+            leaks.join("\n")
+        );
+    }
+    // The source-handler sees it.
+    let (st, body) = ask_as(
+        &addr,
+        handler,
+        "GET",
+        "/api/claims?limit=500&include_attribution=true",
+        "",
+    );
+    assert_eq!(st, 200);
+    for a in &h.attributions {
+        assert!(body.contains(a.as_str()), "the source-handler lacks {a:?}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -71,35 +71,95 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/screen", post(screen))
         .route("/api/extract", post(extract))
         .route("/api/openapi.json", get(openapi))
+        .route(
+            "/api/session",
+            get(crate::auth::current)
+                .post(crate::auth::sign_in)
+                .delete(crate::auth::sign_out),
+        )
+        .route(
+            "/api/users",
+            get(crate::auth::users).post(crate::users_api::add),
+        )
+        .route("/api/users/{name}", post(crate::users_api::change))
+        .route("/api/audit", get(crate::auth::audit_log))
         .route("/api/{*rest}", axum::routing::any(no_route))
+        // Every route above, not the UI's files (the sign-in page is one of them).
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::authenticate,
+        ))
         .fallback(crate::ui::asset)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(max_body));
     harden(routes, state)
 }
 
-/// The layers every route sits behind, innermost first: the host and write checks, a panic
-/// answered as `internal` without its text, `nosniff` on every answer.
+/// The layers every route sits behind, innermost first: the host and write checks, the audit
+/// of what was done and refused, a panic answered as `internal` without its text, the security
+/// headers on every answer.
 pub fn harden(routes: Router<Arc<AppState>>, state: Arc<AppState>) -> Router {
+    let tls = state.accounts.secure;
     routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::guard::guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::audit_layer,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| {
                 ApiError::new(Code::Internal, crate::FAILED).into_response()
             },
         ))
-        .layer(axum::middleware::map_response(nosniff))
+        .layer(axum::middleware::map_response(move |r: Response| {
+            security_headers(r, tls)
+        }))
         .with_state(state)
 }
 
-async fn nosniff(mut r: Response) -> Response {
-    r.headers_mut().insert(
+/// What an API answer may do in a browser: nothing (it is data, never a page).
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Headers on every answer: no sniffing a type, no framing, no referrer, no sharing with other
+/// origins' pages (no CORS header is ever sent), a content security policy (the UI's files set
+/// their own), API answers never cached, and HSTS over TLS.
+async fn security_headers(mut r: Response, tls: bool) -> Response {
+    let h = r.headers_mut();
+    h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        );
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     r
 }
 
@@ -1173,9 +1233,21 @@ async fn screen(
               (status = 503, body = ErrorBody, description = "Busy: try again shortly")))]
 async fn extract(
     State(s): St,
+    crate::auth::Who(who): crate::auth::Who,
     Q(_): Q<NoParams>,
     J(r): J<ExtractRequest>,
-) -> ApiResult<ExtractResponse> {
+) -> Result<Response, ApiError> {
+    let attribution = r.include_attribution.unwrap_or(false);
+    if attribution && who.role < borderwatch_store::Role::SourceHandler {
+        return Err(ApiError::new(
+            Code::Forbidden,
+            format!(
+                "include_attribution needs the role source-handler; {} is {}",
+                who.user.as_deref().unwrap_or(""),
+                who.role
+            ),
+        ));
+    }
     let published = date("published", &r.published)?;
     let name = match &r.name {
         Some(n) => upload_name(n)?,
@@ -1187,7 +1259,6 @@ async fn extract(
     let mut opts = borderwatch_extract::Options::new(published.unwrap_or_else(s.today));
     opts.published = published;
     opts.cancel = Some(gone.flag());
-    let attribution = r.include_attribution.unwrap_or(false);
     let state = s.clone();
     let x = crate::blocking(move || {
         let _slot = slot;
@@ -1217,7 +1288,15 @@ async fn extract(
             }))
     })
     .await?;
-    Ok(Json(x))
+    let mut resp = Json(x).into_response();
+    if attribution {
+        resp.extensions_mut().insert(crate::auth::Event {
+            action: "read-attribution",
+            target: "/api/extract".into(),
+            detail: Some("an extraction preview with attribution".into()),
+        });
+    }
+    Ok(resp)
 }
 
 /// A slot for a heavy request, taken without waiting: a client that sends more heavy requests
@@ -1366,7 +1445,12 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
                        with --allow-host); a write (POST) must come from this server's own \
                        origin when it names one, and say what it sends with a content type a \
                        web page cannot send to another origin (application/json, \
-                       application/octet-stream) or carry the header X-Borderwatch."
+                       application/octet-stream) or carry the header X-Borderwatch. When the \
+                       store has users, every route but this document and /api/session needs \
+                       a session (the cookie from POST /api/session; its writes carry \
+                       X-CSRF-Token) or an API token (Authorization: Bearer TOKEN), and the \
+                       role each operation names in x-borderwatch-role (viewer < analyst < \
+                       source-handler < admin)."
     ),
     paths(
         health,
@@ -1386,7 +1470,14 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         crate::review_api::claim_reviews,
         crate::review_api::review_claim,
         crate::review_api::add_claim,
-        crate::review_api::orphans
+        crate::review_api::orphans,
+        crate::auth::current,
+        crate::auth::sign_in,
+        crate::auth::sign_out,
+        crate::auth::users,
+        crate::users_api::add,
+        crate::users_api::change,
+        crate::auth::audit_log
     ),
     components(schemas(ErrorBody, Corridors)),
     modifiers(&EveryRoute)
@@ -1415,11 +1506,44 @@ impl utoipa::Modify for EveryRoute {
             ("408", "timeout: the body did not arrive in time"),
             ("413", "payload-too-large"),
         ];
-        for item in doc.paths.paths.values_mut() {
-            let ops = [(&mut item.get, ANY), (&mut item.post, WRITE)];
-            for (op, extra) in ops {
+        const SIGNED_IN: &[(&str, &str)] = &[
+            (
+                "401",
+                "unauthenticated: the store has users and no session or token was sent",
+            ),
+            (
+                "403",
+                "forbidden: the role does not allow the route or what it asks for \
+                 (include_attribution needs source-handler); csrf-failed: a session's write \
+                 without X-CSRF-Token; host-not-allowed; for writes also cross-origin-write or \
+                 read-only",
+            ),
+        ];
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let ops = [
+                (&mut item.get, ANY, axum::http::Method::GET),
+                (&mut item.post, WRITE, axum::http::Method::POST),
+                (&mut item.delete, WRITE, axum::http::Method::DELETE),
+            ];
+            for (op, extra, method) in ops {
                 let Some(op) = op else { continue };
-                for (status, what) in ANY.iter().chain(extra.iter()) {
+                // The role each route needs, from the table the server checks.
+                let role = crate::auth::required_text(&method, path);
+                op.description = Some(match op.description.take() {
+                    Some(d) if !d.is_empty() => format!("{d}\n\n{role}"),
+                    _ => role,
+                });
+                let needs = crate::auth::required(&method, path);
+                let mut ext = utoipa::openapi::extensions::Extensions::default();
+                ext.insert(
+                    "x-borderwatch-role".into(),
+                    needs.map_or(Value::Null, |r| Value::from(r.as_str())),
+                );
+                op.extensions
+                    .get_or_insert_with(Default::default)
+                    .merge(ext);
+                let signed = if needs.is_some() { SIGNED_IN } else { &[] };
+                for (status, what) in signed.iter().chain(ANY.iter()).chain(extra.iter()) {
                     op.responses
                         .responses
                         .entry(status.to_string())
@@ -1465,6 +1589,7 @@ mod tests {
         let clock = crate::Clock {
             today: || borderwatch_model::parse_date("2024-01-01").unwrap(),
             now: || "2024-01-01T00:00:00Z".to_string(),
+            secs: || 1_704_067_200,
         };
         crate::state(&config, reference, clock).unwrap()
     }

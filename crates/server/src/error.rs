@@ -40,6 +40,18 @@ pub enum Code {
     /// The server is at its limit of connections or of heavy requests (extraction, uploads);
     /// try again shortly (`Retry-After`).
     Busy,
+    /// The store has users and the request has no live session or API token (none, unknown,
+    /// expired, revoked, or of a disabled user).
+    Unauthenticated,
+    /// The user's role does not allow the route, or what it asks for (attribution and raw
+    /// source text need `source-handler`).
+    Forbidden,
+    /// A signed-in write without the session's CSRF value (`X-CSRF-Token`).
+    CsrfFailed,
+    /// A sign-in with a wrong name or password, or of a disabled account.
+    SignInFailed,
+    /// Too many failed sign-ins for the account or from the address lately (`Retry-After`).
+    TooManyAttempts,
     /// The store failed (the environment, not the request).
     StoreFailed,
     /// A bug: the server could not finish the request.
@@ -61,6 +73,11 @@ pub const CODES: &[Code] = &[
     Code::CrossOriginWrite,
     Code::Timeout,
     Code::Busy,
+    Code::Unauthenticated,
+    Code::Forbidden,
+    Code::CsrfFailed,
+    Code::SignInFailed,
+    Code::TooManyAttempts,
     Code::StoreFailed,
     Code::Internal,
 ];
@@ -81,6 +98,11 @@ impl Code {
             Code::CrossOriginWrite => "cross-origin-write",
             Code::Timeout => "timeout",
             Code::Busy => "busy",
+            Code::Unauthenticated => "unauthenticated",
+            Code::Forbidden => "forbidden",
+            Code::CsrfFailed => "csrf-failed",
+            Code::SignInFailed => "sign-in-failed",
+            Code::TooManyAttempts => "too-many-attempts",
             Code::StoreFailed => "store-failed",
             Code::Internal => "internal",
         }
@@ -94,7 +116,13 @@ impl Code {
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedFile => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::BadInput | Code::UnknownGoods => StatusCode::UNPROCESSABLE_ENTITY,
-            Code::ReadOnly | Code::HostNotAllowed | Code::CrossOriginWrite => StatusCode::FORBIDDEN,
+            Code::ReadOnly
+            | Code::HostNotAllowed
+            | Code::CrossOriginWrite
+            | Code::Forbidden
+            | Code::CsrfFailed => StatusCode::FORBIDDEN,
+            Code::Unauthenticated | Code::SignInFailed => StatusCode::UNAUTHORIZED,
+            Code::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Code::Timeout => StatusCode::REQUEST_TIMEOUT,
             Code::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Code::StoreFailed | Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -107,6 +135,8 @@ impl Code {
 pub struct ApiError {
     pub code: Code,
     pub message: String,
+    /// Seconds for `Retry-After`, when the code says to wait.
+    pub retry: Option<u64>,
 }
 
 impl ApiError {
@@ -114,7 +144,14 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry: None,
         }
+    }
+
+    /// With a `Retry-After` of `secs`.
+    pub fn retry_after(mut self, secs: u64) -> ApiError {
+        self.retry = Some(secs);
+        self
     }
 
     /// A malformed parameter: names it and quotes the value.
@@ -139,7 +176,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// A code from the error table: bad-parameter, bad-body, not-found, method-not-allowed,
     /// payload-too-large, unsupported-file, bad-input, unknown-goods, read-only,
-    /// host-not-allowed, cross-origin-write, timeout, busy, store-failed, internal.
+    /// host-not-allowed, cross-origin-write, timeout, busy, unauthenticated, forbidden,
+    /// csrf-failed, sign-in-failed, too-many-attempts, store-failed, internal.
     pub code: &'static str,
     /// One lowercase line naming the value at fault.
     pub message: String,
@@ -154,9 +192,16 @@ impl IntoResponse for ApiError {
             },
         };
         let mut r = (self.code.status(), Json(body)).into_response();
+        // For the audit layer: which refusal this was.
+        r.extensions_mut().insert(self.code);
+        if let Some(secs) = self.retry {
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
         match self.code {
             // A client that waits a moment is served.
-            Code::Busy => {
+            Code::Busy if self.retry.is_none() => {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }

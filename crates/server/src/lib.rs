@@ -30,11 +30,14 @@ use borderwatch_screen::Screener;
 use borderwatch_store::Store;
 
 pub mod api;
+pub mod auth;
 mod cache;
 pub mod error;
 pub mod guard;
 mod review_api;
+mod tls;
 mod ui;
+mod users_api;
 
 pub use error::{ApiError, Code};
 
@@ -59,6 +62,12 @@ pub struct Config {
     pub max_connections: usize,
     /// Heavy requests (extraction previews, uploads) run at once; one more is `busy`.
     pub max_heavy: usize,
+    /// How long a sign-in lasts.
+    pub session_ttl: Duration,
+    /// How long a sign-in may go unused before it ends.
+    pub session_idle: Duration,
+    /// Serve HTTPS with this certificate chain and private key (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Config {
@@ -74,6 +83,9 @@ impl Config {
             body_timeout: Duration::from_secs(60),
             max_connections: 256,
             max_heavy: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            session_ttl: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(3600),
+            tls: None,
         }
     }
 }
@@ -103,6 +115,8 @@ pub struct AppState {
     pub today: fn() -> Date,
     /// Now as `YYYY-MM-DDTHH:MM:SSZ` (when a source was ingested).
     pub now: fn() -> String,
+    /// Users, sessions, sign-in limits and the audit log's writer.
+    pub accounts: auth::Accounts,
 }
 
 /// The clock, from the caller (the binary owns it).
@@ -110,6 +124,8 @@ pub struct AppState {
 pub struct Clock {
     pub today: fn() -> Date,
     pub now: fn() -> String,
+    /// Seconds since 1970 (session expiries, audit times).
+    pub secs: fn() -> i64,
 }
 
 /// A connection to the store, which must exist (a mistyped `--db` is an error, not a new empty
@@ -126,14 +142,14 @@ fn open_store(path: &std::path::Path, read_only: bool) -> borderwatch_store::Res
 pub struct Pool {
     pub path: PathBuf,
     read_only: bool,
-    idle: Mutex<Vec<Store>>,
+    pub(crate) idle: Mutex<Vec<Store>>,
     /// At most this many store tasks at once: more would only contend for the cores and open
     /// more connections, each with a cold page cache.
     permits: tokio::sync::Semaphore,
 }
 
 impl Pool {
-    fn open(&self) -> Result<Store, ApiError> {
+    pub(crate) fn open(&self) -> Result<Store, ApiError> {
         Ok(open_store(&self.path, self.read_only)?)
     }
 
@@ -245,19 +261,60 @@ pub fn state(
         Store::open_existing_for_writing(&config.db)
     }
     .map_err(|e| e.0)?;
+    let users = first.user_count().map_err(|e| e.0)?;
+    // Without users nobody signs in: anyone who reaches the port could read everything, so
+    // only this machine may.
+    if users == 0 && !config.addr.ip().is_loopback() {
+        return Err(format!(
+            "--addr {}: the store has no users, so every request may read everything (single-\
+             analyst mode) and only loopback is served; add users first (`borderwatch users \
+             add NAME --role admin`), or listen on 127.0.0.1 or [::1]",
+            config.addr
+        ));
+    }
+    let permits = || {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()) * 2)
+    };
+    let pool = Arc::new(Pool {
+        path: config.db.clone(),
+        read_only: config.read_only,
+        idle: Mutex::new(vec![first]),
+        permits: permits(),
+    });
+    // Sessions and the audit log are written even when the store is served read-only (then
+    // on a connection of their own); read-only without users writes nothing.
+    let writer = if !config.read_only {
+        Some(pool.clone())
+    } else if users > 0 {
+        let w = Store::open_existing(&config.db).map_err(|e| {
+            format!(
+                "{e} (the store has users: sessions and the audit log are written even with \
+                 --read-only)"
+            )
+        })?;
+        Some(Arc::new(Pool {
+            path: config.db.clone(),
+            read_only: false,
+            idle: Mutex::new(vec![w]),
+            permits: permits(),
+        }))
+    } else {
+        None
+    };
+    let accounts = auth::Accounts::new(
+        users > 0,
+        writer,
+        config.session_ttl,
+        config.session_idle,
+        config.tls.is_some(),
+        clock.secs,
+    );
     let extractor = Extractor::new(reference)?;
     Ok(Arc::new(AppState {
         reference,
         extractor,
         screener: Screener::new(&reference.rulebook, &reference.hs),
-        pool: Arc::new(Pool {
-            path: config.db.clone(),
-            read_only: config.read_only,
-            idle: Mutex::new(vec![first]),
-            permits: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
-            ),
-        }),
+        pool,
         read_only: config.read_only,
         max_body: config.max_body,
         hosts,
@@ -268,6 +325,7 @@ pub fn state(
         upload: tokio::sync::Mutex::new(()),
         today: clock.today,
         now: clock.now,
+        accounts,
     }))
 }
 
@@ -385,6 +443,10 @@ pub fn serve(
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async move {
+        let tls = match &config.tls {
+            Some((cert, key)) => Some(tls::acceptor(cert, key)?),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("{}: cannot listen: {e}", config.addr))?;
@@ -409,7 +471,7 @@ pub fn serve(
         let stop = tokio::signal::ctrl_c();
         tokio::pin!(stop);
         loop {
-            let (tcp, _) = tokio::select! {
+            let (tcp, peer) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(c) => c,
                     Err(_) => {
@@ -420,22 +482,47 @@ pub fn serve(
                 },
                 _ = &mut stop => break,
             };
-            let io = hyper_util::rt::TokioIo::new(Stall::new(tcp, config.body_timeout));
+            let io = Stall::new(tcp, config.body_timeout);
             match slots.clone().try_acquire_owned() {
                 Ok(slot) => {
-                    let svc = hyper_util::service::TowerToHyperService::new(app.clone());
-                    let conn = graceful.watch(http.serve_connection(io, svc));
+                    // Each request knows the address it came from (the audit log's "from where").
+                    let app = app.clone().layer(axum::Extension(auth::Peer(peer)));
+                    let svc = hyper_util::service::TowerToHyperService::new(app);
+                    let watcher = graceful.watcher();
+                    let http = http.clone();
+                    let tls = tls.clone();
+                    let handshake = config.header_timeout;
                     tokio::spawn(async move {
-                        let _ = conn.await;
+                        match tls {
+                            None => {
+                                let io = hyper_util::rt::TokioIo::new(io);
+                                let _ = watcher.watch(http.serve_connection(io, svc)).await;
+                            }
+                            Some(acceptor) => {
+                                // The handshake is held to the header timeout, like a request's
+                                // head: a client that opens and says nothing is let go.
+                                let shake = tokio::time::timeout(handshake, acceptor.accept(io));
+                                if let Ok(Ok(stream)) = shake.await {
+                                    let io = hyper_util::rt::TokioIo::new(stream);
+                                    let _ = watcher.watch(http.serve_connection(io, svc)).await;
+                                }
+                            }
+                        }
                         drop(slot);
                     });
                 }
                 Err(_) => {
                     // Over the cap: the request is answered `busy` and the connection closed;
-                    // past a few of those, the connection is closed at once.
+                    // past a few of those, the connection is closed at once. (Over TLS the
+                    // connection is closed: a handshake is work the cap is there to avoid.)
                     let Ok(turned) = turning_away.clone().try_acquire_owned() else {
                         continue;
                     };
+                    if tls.is_some() {
+                        drop(turned);
+                        continue;
+                    }
+                    let io = hyper_util::rt::TokioIo::new(io);
                     let svc = hyper::service::service_fn(|_req| async {
                         let busy = ApiError::new(Code::Busy, FULL);
                         Ok::<_, std::convert::Infallible>(busy.into_response())

@@ -32,6 +32,15 @@ fn refused(e: Refused) -> ApiError {
     }
 }
 
+/// The reviewer a review is recorded under: the signed-in user when there are accounts (the
+/// name in the body is then ignored), else the name given.
+fn signed_reviewer(user: Option<String>, given: &str) -> Result<String, ApiError> {
+    match user {
+        Some(u) => Ok(u),
+        None => reviewer(given),
+    }
+}
+
 fn writable(s: &AppState) -> Result<(), ApiError> {
     if s.read_only {
         return Err(ApiError::new(
@@ -141,6 +150,7 @@ fn correction(v: Option<Value>) -> Result<Option<Correction>, ApiError> {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn review_claim(
     State(s): St,
+    crate::auth::Who(who): crate::auth::Who,
     Id(id): Id,
     Q(_): Q<NoParams>,
     J(b): J<ReviewRequest>,
@@ -177,7 +187,7 @@ pub async fn review_claim(
         action,
         reason,
         correction: correction(b.correction)?,
-        reviewer: reviewer(&b.reviewer)?,
+        reviewer: signed_reviewer(who.user, &b.reviewer)?,
         at: (s.now)(),
         note: b.note,
     };
@@ -215,6 +225,7 @@ pub struct AddRequest {
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn add_claim(
     State(s): St,
+    crate::auth::Who(who): crate::auth::Who,
     Id(id): Id,
     Q(_): Q<NoParams>,
     J(b): J<AddRequest>,
@@ -234,7 +245,7 @@ pub async fn add_claim(
         action: ReviewAction::Add,
         reason: None,
         correction: None,
-        reviewer: reviewer(&b.reviewer)?,
+        reviewer: signed_reviewer(who.user, &b.reviewer)?,
         at: (s.now)(),
         note: b.note,
     };

@@ -16,9 +16,14 @@ use borderwatch_model::{Claim, ClaimVerdict, Issue, Shipment, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+pub mod audit;
+pub mod auth;
 mod bulk;
 mod review;
 mod schema;
+
+pub use audit::{AuditEntry, AuditFilter, AuditRow};
+pub use auth::{Role, SessionRow, TokenRow, User};
 
 pub use review::ReviewFilter;
 
@@ -39,6 +44,14 @@ pub mod testing {
         c.execute_batch(
             "CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('someone');",
         )?;
+        Ok(())
+    }
+
+    /// Runs SQL on the database as it is, triggers included (to test what they refuse).
+    pub fn run_sql(path: &std::path::Path, sql: &str) -> crate::Result<()> {
+        let c = rusqlite::Connection::open(path)?;
+        c.execute_batch(sql)
+            .map_err(|e| crate::StoreError(format!("{e}")))?;
         Ok(())
     }
 
@@ -1173,7 +1186,7 @@ impl Store {
     }
 
     /// Integrity and foreign-key checks plus the store's own: every claim's evidence span lies
-    /// inside its archived source. Empty when all is well.
+    /// inside its archived source, and the audit log's chain is whole. Empty when all is well.
     pub fn check(&self) -> Result<Vec<String>> {
         let mut out: Vec<String> = pragma_check(&self.conn, "PRAGMA integrity_check")?
             .into_iter()
@@ -1206,6 +1219,7 @@ impl Store {
         if bad > 0 {
             out.push(format!("{bad} review spans lie outside their source"));
         }
+        out.extend(self.check_audit()?);
         Ok(out)
     }
 

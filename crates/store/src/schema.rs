@@ -241,6 +241,66 @@ const MIGRATIONS: &[&str] = &[
         rejected INTEGER NOT NULL
     );
     ",
+    // 7: accounts and the audit log. Users have a role and an argon2id password hash; API
+    // tokens and sign-in sessions are stored as the SHA-256 of the secret (a copy of the store
+    // signs nobody in), each with an expiry. The audit log is appended only (the triggers refuse
+    // changes) and chained: each entry's hash covers the previous entry's, and `audit_head`
+    // holds the last, so `db check` finds an entry edited, removed or cut off the end.
+    "
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'source-handler', 'admin')),
+        password TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        hash TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    CREATE INDEX tokens_user ON tokens(user_id);
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        hash TEXT NOT NULL UNIQUE,
+        csrf TEXT NOT NULL,
+        address TEXT,
+        created_at TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at TEXT
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        address TEXT,
+        outcome TEXT NOT NULL,
+        detail TEXT,
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX audit_at ON audit(at);
+    CREATE TABLE audit_head (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        id INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_never_changes BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is never changed'); END;
+    CREATE TRIGGER audit_never_goes BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is never deleted from'); END;
+    ",
 ];
 
 /// The schema version this binary writes.
