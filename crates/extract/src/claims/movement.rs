@@ -165,7 +165,8 @@ impl Doc<'_, '_> {
                 if !routes.is_empty() {
                     self.returning.insert(si);
                 }
-            } else if !sibling.is_empty() && ci > 0 {
+            } else if ci > 0 && (!sibling.is_empty() || facts.load == Some(Load::Empty)) {
+                // "…, while others were heading in empty": the route of the clause before.
                 routes = w.prev_clause_routes.clone();
             } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
                 if let Some(f) = self.refer_back(si, facts) {
@@ -303,6 +304,7 @@ impl Doc<'_, '_> {
             routes = self.both_ways(routes);
         }
         let mut made = Vec::new();
+        let mut completed: Vec<Route> = Vec::new();
         for route in &routes {
             // A leg, a borrowed route with nothing said of direction, or the way back of a
             // route keeps the route's own direction.
@@ -380,6 +382,14 @@ impl Doc<'_, '_> {
             } else {
                 (from, to)
             };
+            // The next clause of the sentence sees the route as completed here (later
+            // sentences see it as named, so a completion does not spread).
+            completed.push(Route {
+                from: from.clone(),
+                to: to.clone(),
+                via: via.clone(),
+                ..route.clone()
+            });
             let mut c = self.claim(base, ClaimKind::Movement, mentions, claim_context);
             c.from = from;
             c.to = to;
@@ -424,6 +434,10 @@ impl Doc<'_, '_> {
                 routes: made.clone(),
                 sentence: si,
             });
+        }
+        let completed: Vec<Route> = completed.into_iter().filter(has_place).collect();
+        if !completed.is_empty() {
+            w.prev_clause_routes = completed;
         }
     }
 }
