@@ -96,10 +96,12 @@ impl Doc<'_, '_> {
                             }
                             role = prev_role;
                         } else if same_clause
-                            && matches!(g.as_str(), "and" | "or" | "," | ", and" | ", or" | "/")
+                            && (matches!(g.as_str(), "and" | "or" | "," | ", and" | ", or" | "/")
+                                || aside_then_and(&g))
                             && role == PRole::None
                         {
-                            // Coordination: "through Linjiang or Hunchun".
+                            // Coordination: "through Linjiang or Hunchun", "between Longkou,
+                            // in northeast China, and Haeju".
                             let anchor = out
                                 .iter()
                                 .rev()
@@ -199,4 +201,11 @@ impl Doc<'_, '_> {
                 _ => false,
             })
     }
+}
+
+/// A gap that is an aside and a conjunction: ", in northeast China, and" (at most eight words).
+fn aside_then_and(gap: &str) -> bool {
+    gap.starts_with(',')
+        && (gap.ends_with(", and") || gap.ends_with(", or"))
+        && gap.split_whitespace().count() <= 8
 }
