@@ -61,6 +61,9 @@ impl Doc<'_, '_> {
                     f.mode.get_or_insert(m);
                     f.modes.push((t.start, m));
                 }
+                // "No impact on trade": "no" before a noun that names no flow, goods, vehicle
+                // or cargo denies that noun only.
+                Role::Negation if self.denies_other_noun(toks, k) => {}
                 Role::Negation => {
                     f.negation.get_or_insert(t.start);
                     f.negations.push((t.start, t.end));
@@ -126,6 +129,30 @@ impl Doc<'_, '_> {
 }
 
 impl Doc<'_, '_> {
+    /// Whether the negation `toks[k]` is the determiner "no" before a noun (by the
+    /// part-of-speech lexicon) that no token marks as goods, a vehicle, cargo, a flow or a
+    /// movement: "no impact on trade" says nothing of the trade.
+    fn denies_other_noun(&self, toks: &[Tok], k: usize) -> bool {
+        let clean = &self.text.clean;
+        let t = &toks[k];
+        if !clean[t.start..t.end].eq_ignore_ascii_case("no") {
+            return false;
+        }
+        let at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start_matches(' ').len());
+        let word: String = clean[at..]
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let lexicon = &self.x.reference.pos.lexicon;
+        let noun = lexicon.get(word.as_str()).is_some_and(|g| g.is_noun());
+        let marked = toks[k + 1..]
+            .iter()
+            .take_while(|u| u.start <= at)
+            .any(|u| u.start == at);
+        noun && !marked
+    }
+
     /// Whether the cargo noun `toks[k]` is the head of its phrase ("smuggled goods pass"), not
     /// a modifier ("freight trains", "goods vehicles").
     fn cargo_head(&self, toks: &[Tok], k: usize) -> bool {

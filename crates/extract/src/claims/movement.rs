@@ -47,11 +47,41 @@ impl Default for Walk {
     }
 }
 
-/// A verb that moves things, other than a word for trade itself: "trade between Dandong and
-/// Sinuiju reopened" names a route, not traffic going both ways.
-fn moves_between(f: &Facts) -> bool {
-    f.move_verb
-        .is_some_and(|v| !f.flows.iter().any(|&(s, _)| s == v))
+/// A verb that moves things right before "between", other than a word for trade itself:
+/// "ships shuttle between Haeju and Longkou"; not "trade between Dandong and Sinuiju
+/// reopened" nor "a railway between Khasan and Rajin carries coal" (a route, not traffic both
+/// ways).
+/// The verb is a verb in its sentence, by the tagger ("the trade *route* between" is a noun).
+fn moves_between(
+    f: &Facts,
+    mentions: &[Mention],
+    clean: &str,
+    pos: &borderwatch_reference::pos::PosPack,
+    (cs, ce): (usize, usize),
+) -> bool {
+    let Some(first) = mentions.iter().find(|m| m.role == PRole::Between) else {
+        return false;
+    };
+    let near: Vec<usize> = f
+        .triggers
+        .iter()
+        .copied()
+        .filter(|&v| {
+            v < first.start
+                && first.start - v <= 40
+                && !f.flows.iter().any(|&(s, _)| s == v)
+                && clean[v..first.start].split_whitespace().count() <= 3
+        })
+        .collect();
+    if near.is_empty() {
+        return false;
+    }
+    let tagged = crate::tagger::tag(pos, clean, cs, ce);
+    near.iter().any(|&v| {
+        tagged
+            .index_at(v)
+            .is_some_and(|i| tagged.tags[i].name().starts_with("VB"))
+    })
 }
 
 impl Doc<'_, '_> {
@@ -76,6 +106,13 @@ impl Doc<'_, '_> {
         let mode = facts.mode.or(sentence_mode);
         let mut routes = self.routes(facts, mentions, mode, false);
         let mut context: Option<usize> = None;
+        let shuttle = moves_between(
+            facts,
+            mentions,
+            &self.text.clean,
+            &self.x.reference.pos,
+            (cs, ce),
+        );
         let has_signal = facts.import.is_some()
             || facts.export.is_some()
             || facts.ret
@@ -86,7 +123,7 @@ impl Doc<'_, '_> {
                 .iter()
                 .any(|m| matches!(m.role, PRole::From | PRole::To) && !m.qualifier)
             // "Ships shuttle between Haeju and Longkou": two ends a verb moves between.
-            || (moves_between(facts)
+            || (shuttle
                 && mentions
                     .iter()
                     .filter(|m| m.role == PRole::Between && !m.qualifier)
@@ -294,7 +331,7 @@ impl Doc<'_, '_> {
         // Later sentences that refer back take the route as named, not both directions.
         // So is traffic "between" two places that a verb moves: "ships shuttle between Haeju and
         // Longkou" goes both ways.
-        let between = moves_between(facts)
+        let between = shuttle
             && mentions
                 .iter()
                 .any(|m| m.role == PRole::Between && !m.qualifier);
