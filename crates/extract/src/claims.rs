@@ -203,6 +203,8 @@ struct Facts {
     ref_cargo: bool,
     /// A noun that names cargo in general ("freight", "goods", "shipments").
     cargo_noun: bool,
+    /// People are what moves ("defectors were repatriated").
+    people: bool,
     ref_route: bool,
     other_route: bool,
     status: Vec<(RouteStatus, usize, usize)>,

@@ -37,6 +37,8 @@ pub enum Role {
     Carrier,
     /// A noun naming cargo in general ("goods", "freight").
     CargoNoun,
+    /// People moved, not goods.
+    People,
     /// A rule that forbids or halts a flow.
     Ban,
     Storage,
@@ -127,6 +129,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "movement.packaging" => Packaging,
         "movement.carriers" => Carrier,
         "movement.cargo_nouns" => CargoNoun,
+        "movement.people" => People,
         "policy.ban" => Ban,
         "movement.storage" => Storage,
         "mode.rail" => Mode(borderwatch_model::Mode::Rail),

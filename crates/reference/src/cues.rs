@@ -53,6 +53,9 @@ pub struct MovementCues {
     /// Nouns that name cargo in general ("goods", "freight").
     #[serde(default)]
     pub cargo_nouns: Phrases,
+    /// People moved, not goods ("defectors", "repatriated").
+    #[serde(default)]
+    pub people: Phrases,
     pub storage: Phrases,
 }
 
@@ -228,7 +231,7 @@ impl Cues {
             between => "between");
         section!(movement, verbs => "verbs", return_ => "return", reverse => "reverse",
             load_empty => "load_empty", load_full => "load_full", packaging => "packaging", carriers => "carriers", storage => "storage",
-            cargo_nouns => "cargo_nouns");
+            cargo_nouns => "cargo_nouns", people => "people");
         section!(mode, rail => "rail", road => "road", sea => "sea", air => "air",
             pipeline => "pipeline");
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");

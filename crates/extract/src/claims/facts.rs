@@ -81,6 +81,7 @@ impl Doc<'_, '_> {
                     f.vehicle_mode = f.vehicle_mode.or_else(|| self.vehicle_mode(t));
                 }
                 Role::RefCargo => f.ref_cargo = true,
+                Role::People => f.people = true,
                 Role::CargoNoun if self.cargo_head(toks, k) => f.cargo_noun = true,
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,

@@ -105,6 +105,13 @@ impl Doc<'_, '_> {
         }
         let mode = facts.mode.or(sentence_mode);
         let mut routes = self.routes(facts, mentions, mode, false);
+        // "Defectors were repatriated over the bridge": people moved, not goods. The vehicle's
+        // route still stands for later references ("the ship carried no cargo").
+        if facts.people && !ctoks.iter().any(|t| matches!(t.tk, Tk::Goods(_))) {
+            w.sentence_routes
+                .extend(routes.into_iter().filter(has_place));
+            return;
+        }
         let mut context: Option<usize> = None;
         let shuttle = moves_between(
             facts,
