@@ -205,6 +205,7 @@ struct Facts {
     cargo_noun: bool,
     /// People are what moves ("defectors were repatriated").
     people: bool,
+
     ref_route: bool,
     other_route: bool,
     status: Vec<(RouteStatus, usize, usize)>,

@@ -39,6 +39,7 @@ pub enum Role {
     CargoNoun,
     /// People moved, not goods.
     People,
+
     /// A rule that forbids or halts a flow.
     Ban,
     Storage,
@@ -130,6 +131,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "movement.carriers" => Carrier,
         "movement.cargo_nouns" => CargoNoun,
         "movement.people" => People,
+        "condition.market_price" => Condition("price", "market"),
         "policy.ban" => Ban,
         "movement.storage" => Storage,
         "mode.rail" => Mode(borderwatch_model::Mode::Rail),

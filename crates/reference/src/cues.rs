@@ -56,6 +56,7 @@ pub struct MovementCues {
     /// People moved, not goods ("defectors", "repatriated").
     #[serde(default)]
     pub people: Phrases,
+
     pub storage: Phrases,
 }
 
@@ -117,6 +118,9 @@ pub struct StatusCues {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionCues {
+    /// A price at a market ("trading for 9,000 won").
+    #[serde(default)]
+    pub market_price: Phrases,
     pub inspection_strict: Phrases,
     pub inspection_loose: Phrases,
     pub fees_high: Phrases,
@@ -242,7 +246,7 @@ impl Cues {
         section!(status, opened => "opened", resumed => "resumed", closed => "closed",
             suspended => "suspended", planned => "planned", subjects => "subjects",
             flows => "flows");
-        section!(condition, inspection_strict => "inspection_strict",
+        section!(condition, market_price => "market_price", inspection_strict => "inspection_strict",
             inspection_loose => "inspection_loose", fees_high => "fees_high",
             fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");
         section!(policy, subjects => "subjects", change => "change", ban => "ban",

@@ -1,4 +1,4 @@
-//! Condition claims: inspection, fees or visibility at a crossing.
+//! Condition claims: inspection, fees or visibility at a crossing, and market prices at a place.
 //!
 //! Refuses: conditions without a place to hold them.
 

@@ -82,6 +82,7 @@ impl Doc<'_, '_> {
                 }
                 Role::RefCargo => f.ref_cargo = true,
                 Role::People => f.people = true,
+
                 Role::CargoNoun if self.cargo_head(toks, k) => f.cargo_noun = true,
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,

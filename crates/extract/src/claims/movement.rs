@@ -105,6 +105,11 @@ impl Doc<'_, '_> {
         }
         let mode = facts.mode.or(sentence_mode);
         let mut routes = self.routes(facts, mentions, mode, false);
+        // "Rice was trading for 9,000 won at the Hyesan market": a price, not a movement.
+        let price = facts.conditions.iter().any(|c| c.0 == "price");
+        if price && facts.import.is_none() && facts.export.is_none() {
+            return;
+        }
         // "Defectors were repatriated over the bridge": people moved, not goods. The vehicle's
         // route still stands for later references ("the ship carried no cargo").
         if facts.people && !ctoks.iter().any(|t| matches!(t.tk, Tk::Goods(_))) {
