@@ -53,6 +53,7 @@ pub(super) fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Ve
             _ => {}
         }
     }
+    cuts.extend(coordinated_legs(toks, clean, s, e));
     cuts.sort_unstable();
     cuts.dedup();
     let mut out = Vec::new();
@@ -64,6 +65,47 @@ pub(super) fn split_clauses(toks: &[Tok], clean: &str, s: usize, e: usize) -> Ve
         }
     }
     out.push((a, e));
+    out
+}
+
+/// Cuts before "and" joining two verbs that each have their own end: "receives flour from
+/// Russia and ships coal to Russia" is two movements, one each way. Not "loaded at Nampo and
+/// shipped to Longkou" (one movement whose first verb names no end of its own).
+fn coordinated_legs(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<usize> {
+    let is_verb = |t: &Tok| {
+        matches!(
+            t.tk,
+            Tk::Cue(Role::MoveVerb | Role::Frame(_) | Role::Import | Role::Export)
+        )
+    };
+    let is_end = |t: &Tok| matches!(t.tk, Tk::Cue(Role::From | Role::To));
+    let mut out = Vec::new();
+    let mut start = s;
+    for (k, t) in toks.iter().enumerate() {
+        if t.start < s || t.start >= e || !is_verb(t) {
+            continue;
+        }
+        let before = clean[start..t.start].trim_end();
+        if !ends_with_ci(before, " and") {
+            continue;
+        }
+        let and_at = start + before.len() - 3;
+        let earlier = &toks[..k];
+        let verb_before = earlier
+            .iter()
+            .any(|u| u.start >= start && u.end <= and_at && is_verb(u));
+        let end_before = earlier
+            .iter()
+            .any(|u| u.start >= start && u.end <= and_at && is_end(u));
+        let end_after = toks[k + 1..]
+            .iter()
+            .take_while(|u| u.start < e && !matches!(u.tk, Tk::Cue(Role::Break)))
+            .any(is_end);
+        if verb_before && end_before && end_after {
+            out.push(and_at);
+            start = and_at;
+        }
+    }
     out
 }
 
