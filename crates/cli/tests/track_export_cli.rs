@@ -314,3 +314,63 @@ fn tracks_are_not_a_csv_or_ftm_export() {
         );
     }
 }
+
+#[test]
+fn the_html_report_map_has_a_vessel_tracks_layer() {
+    let db = store("html");
+    let o = bw(&db, &["analyze", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let html = out(&o);
+    let start = html
+        .find(r#"<g id="vessel-tracks""#)
+        .expect("the track layer");
+    let len = html[start..].find("</g>").unwrap() + "</g>".len();
+    let layer = &html[start..start + len];
+    // The layer is well-formed SVG: every mark closed, every title escaped.
+    let svg = format!(r#"<svg xmlns="http://www.w3.org/2000/svg">{layer}</svg>"#);
+    let doc = roxmltree::Document::parse(&svg).expect("the layer parses");
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    for n in doc.descendants().filter(|n| n.attribute("class").is_some()) {
+        let kind = n
+            .attribute("class")
+            .unwrap()
+            .strip_prefix("track-")
+            .unwrap();
+        *kinds.entry(kind.to_string()).or_default() += 1;
+        let title = n
+            .children()
+            .find(|c| c.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap();
+        assert!(title.contains(" lines "), "{title}");
+        match kind {
+            "dark" => {
+                assert_eq!(n.tag_name().name(), "polyline");
+                assert!(n.attribute("stroke-dasharray").is_some(), "dashed");
+            }
+            "voyage" => {
+                assert_eq!(n.tag_name().name(), "polyline");
+                assert!(n.attribute("stroke-dasharray").is_none());
+            }
+            _ => assert!(["circle", "path"].contains(&n.tag_name().name()), "{kind}"),
+        }
+    }
+    // The fixtures' ports are all in the gazetteer: the map shows what the export shows.
+    let g: Value = serde_json::from_str(&out(&bw(
+        &db,
+        &["export", "--format", "geojson", "--what", "tracks"],
+    )))
+    .unwrap();
+    let mut want: BTreeMap<String, usize> = BTreeMap::new();
+    for f in g["features"].as_array().unwrap() {
+        *want
+            .entry(f["properties"]["kind"].as_str().unwrap().into())
+            .or_default() += 1;
+    }
+    assert_eq!(kinds, want);
+    assert!(html.contains("Vessel tracks on the map:"));
+    // The findings quote their evidence; the map's marks cite file and lines only.
+    for l in raw_lines() {
+        assert!(!layer.contains(&l), "raw track line on the map: {l}");
+    }
+}
