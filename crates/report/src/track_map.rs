@@ -425,6 +425,80 @@ pub fn kml(l: &TrackLayer, ports: &PortCoords) -> String {
 mod tests {
     use super::*;
 
+    fn figure(id: i64, kind: TrackEventKind, detail: Value) -> TrackFigure {
+        TrackFigure {
+            id,
+            claim: None,
+            event: borderwatch_model::TrackEvent {
+                kind,
+                vessels: vec![VesselRef {
+                    mmsi: 412000001,
+                    name: Some("A<B".into()),
+                    imo: None,
+                    flag: Some("CN".into()),
+                    designated: vec![],
+                }],
+                start: 1714521600,
+                end: 1714525200,
+                lat: Some(38.0),
+                lon: Some(122.0),
+                at: None,
+                from: Some("cn.a".into()),
+                to: Some("locode:XXNOP".into()),
+                direction: None,
+                target_ports: vec![],
+                summary: "s".into(),
+                detail,
+                evidence: vec![borderwatch_model::TrackLines {
+                    source: "t.csv".into(),
+                    lines: [2, 9],
+                    span: [10, 200],
+                    quote: "412000001,2024-05-01T00:00:00Z,38,122".into(),
+                }],
+            },
+        }
+    }
+
+    #[test]
+    fn events_without_a_place_are_listed_and_identity_events_left_out() {
+        let ports: PortCoords = [(
+            "cn.a".to_string(),
+            PortXY {
+                name: "A".into(),
+                lon: 121.0,
+                lat: 37.0,
+            },
+        )]
+        .into();
+        let tracks = vec![
+            figure(1, TrackEventKind::Voyage, json!({})),
+            figure(2, TrackEventKind::NameChange, json!({})),
+            figure(
+                3,
+                TrackEventKind::Dark,
+                json!({"end_lat": 39.0, "end_lon": 123.0}),
+            ),
+            figure(4, TrackEventKind::Dark, json!({})),
+            figure(5, TrackEventKind::Loitering, json!({"hours": 3.0})),
+        ];
+        let l = layer(&tracks, &ports);
+        let placed: Vec<i64> = l.features.iter().map(|f| f.figure.id).collect();
+        assert_eq!(placed, [3, 5]);
+        let unplaced: Vec<i64> = l.unplaced.iter().map(|u| u.0).collect();
+        assert_eq!(unplaced, [1, 4]);
+        assert_eq!(
+            l.features[0].shape,
+            Shape::Line(vec![[122.0, 38.0], [123.0, 39.0]])
+        );
+        assert!(l.features[0].dashed);
+        // The quote and byte span stay out; the name is escaped in KML.
+        let k = kml(&l, &ports);
+        assert!(!k.contains("2024-05-01T00:00:00Z,38"));
+        assert!(k.contains("A&lt;B") && !k.contains("A<B"));
+        let g = geojson(&l, &ports).to_string();
+        assert!(!g.contains("quote") && !g.contains("span"));
+    }
+
     #[test]
     fn xml_text_escapes_and_drops_forbidden_controls() {
         assert_eq!(
