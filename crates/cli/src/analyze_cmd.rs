@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use borderwatch_analyze::{analyze_all as run_analysis, Analysis, Options};
 use borderwatch_pipeline::{Detail, Inputs};
-use borderwatch_report::export;
+use borderwatch_report::{export, track_map};
 use clap::ValueEnum;
 
 use crate::store_cmd::{db_path, open, store_err};
@@ -61,9 +61,11 @@ impl ViewArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// Corridors, places and claims as one GeoJSON FeatureCollection (QGIS).
+    /// Corridors, places, claims and vessel-track events as one GeoJSON FeatureCollection
+    /// (QGIS); `--what tracks` for the track events alone.
     Geojson,
-    /// Corridors and places as KML (Google Earth).
+    /// Corridors, places and vessel-track events as KML (Google Earth); `--what tracks` for
+    /// the track events alone.
     Kml,
     /// Corridor flows as CSV (`--what claims` for claims).
     Csv,
@@ -75,13 +77,17 @@ pub enum ExportFormat {
 pub enum ExportWhat {
     Corridors,
     Claims,
+    /// Vessel-track events (GeoJSON or KML): port calls, voyages, dark periods, encounters,
+    /// loitering, each with its file and lines.
+    Tracks,
 }
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
     #[arg(long, value_enum)]
     format: ExportFormat,
-    /// For CSV: corridors (default) or claims.
+    /// For CSV: corridors (default) or claims; for GeoJSON and KML: everything (default) or
+    /// tracks (the vessel-track events alone).
     #[arg(long, value_enum, default_value = "corridors")]
     what: ExportWhat,
     #[arg(long, value_name = "DATE")]
@@ -202,18 +208,50 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
     let l = load(db, Detail::Full, &reference, &a.view)?;
     let gz = &reference.gazetteer;
     let analysis = run_analysis(&l.claims, &l.shipments, &l.tracks, gz, &options);
+    // The ports pack is read only when there are tracks to place.
+    let ports = if analysis.tracks.is_empty() {
+        track_map::PortCoords::new()
+    } else {
+        port_coords(data, gz)?
+    };
+    let layer = track_map::layer(&analysis.tracks, &ports);
+    if !layer.unplaced.is_empty() {
+        let ids: Vec<String> = layer
+            .unplaced
+            .iter()
+            .map(|(id, why)| format!("{id} ({why})"))
+            .collect();
+        eprintln!(
+            "note: {} track events not on the map: {}",
+            ids.len(),
+            ids.join(", ")
+        );
+    }
     let text = match (a.format, a.what) {
+        (f @ (ExportFormat::Csv | ExportFormat::Ftm), ExportWhat::Tracks) => {
+            return Err(Failure::input(
+                format!("error: --what tracks is for --format geojson or kml, not {f:?}")
+                    .to_lowercase(),
+            ))
+        }
+        (ExportFormat::Geojson, ExportWhat::Tracks) => {
+            serde_json::to_string_pretty(&track_map::geojson(&layer, &ports)).unwrap_or_default()
+                + "\n"
+        }
         (ExportFormat::Geojson, _) => {
-            serde_json::to_string_pretty(&export::geojson(
+            serde_json::to_string_pretty(&export::geojson_with_tracks(
                 &analysis,
                 gz,
                 &l.claims,
                 a.include_attribution,
+                &layer,
+                &ports,
             ))
             .unwrap_or_default()
                 + "\n"
         }
-        (ExportFormat::Kml, _) => export::kml(&analysis, gz),
+        (ExportFormat::Kml, ExportWhat::Tracks) => track_map::kml(&layer, &ports),
+        (ExportFormat::Kml, _) => export::kml_with_tracks(&analysis, gz, &layer, &ports),
         (ExportFormat::Csv, ExportWhat::Corridors) => export::corridors_csv(&analysis),
         (ExportFormat::Csv, ExportWhat::Claims) => {
             export::claims_csv(&l.claims, a.include_attribution)
@@ -230,6 +268,25 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
             .then(|| "with attribution".to_string()),
     )?;
     write_out(&a.out, &text)
+}
+
+/// Every port's name and coordinates (the gazetteer's and the searoute pack's), by port id.
+fn port_coords(
+    data: &Option<PathBuf>,
+    gz: &borderwatch_reference::Gazetteer,
+) -> Result<track_map::PortCoords, Failure> {
+    Ok(crate::ais_cmd::ports(data, gz)?
+        .ports
+        .into_iter()
+        .map(|p| {
+            let xy = track_map::PortXY {
+                name: p.name,
+                lon: p.lon,
+                lat: p.lat,
+            };
+            (p.id, xy)
+        })
+        .collect())
 }
 
 #[derive(clap::Args)]

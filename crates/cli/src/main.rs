@@ -91,9 +91,10 @@ enum Command {
         after_help = "Examples:\n  borderwatch analyze\n  borderwatch analyze --format html --out report.html\n  borderwatch analyze --since 2023-01-01 --format json | jq '.findings[].title'"
     )]
     Analyze(analyze_cmd::AnalyzeArgs),
-    /// Corridors, places and claims for other tools: GeoJSON, KML, CSV, FollowTheMoney.
+    /// Corridors, places, claims and vessel tracks for other tools: GeoJSON, KML, CSV,
+    /// FollowTheMoney.
     #[command(
-        after_help = "Examples:\n  borderwatch export --format geojson --out corridors.geojson\n  borderwatch export --format csv --what claims > claims.csv\n  borderwatch export --format ftm > entities.jsonl"
+        after_help = "Examples:\n  borderwatch export --format geojson --out corridors.geojson\n  borderwatch export --format csv --what claims > claims.csv\n  borderwatch export --format ftm > entities.jsonl\n  borderwatch export --format kml --what tracks --out tracks.kml"
     )]
     Export(analyze_cmd::ExportArgs),
     /// The main job: ingest reports and shipment files, then write the HTML report.

@@ -1,5 +1,6 @@
 //! Exports for other tools: GeoJSON and KML (QGIS, Google Earth), CSV (spreadsheets), and
-//! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools).
+//! FollowTheMoney entities as JSON lines (Aleph, OpenSanctions-style tools). GeoJSON and KML take
+//! the vessel-track layer of [`crate::track_map`] too.
 //!
 //! Attribution (who said it) appears only when asked for (`include_attribution`): it can identify a
 //! person. Every CSV cell passes through [`csv_cell`], the one guard against a spreadsheet
@@ -11,6 +12,7 @@ use borderwatch_analyze::{Analysis, ClaimIn, Corridor};
 use borderwatch_reference::Gazetteer;
 use serde_json::{json, Value};
 
+use crate::track_map::{self, PortCoords, TrackLayer};
 use crate::{corridor_share, escape};
 
 fn place_xy(gz: &Gazetteer, id: &str) -> Option<[f64; 2]> {
@@ -40,6 +42,25 @@ pub fn geojson(
     gz: &Gazetteer,
     claims: &[ClaimIn],
     include_attribution: bool,
+) -> Value {
+    geojson_with_tracks(
+        a,
+        gz,
+        claims,
+        include_attribution,
+        &TrackLayer::default(),
+        &PortCoords::new(),
+    )
+}
+
+/// [`geojson`] with the vessel-track layer after the claims (features of `layer: "track"`).
+pub fn geojson_with_tracks(
+    a: &Analysis,
+    gz: &Gazetteer,
+    claims: &[ClaimIn],
+    include_attribution: bool,
+    tracks: &TrackLayer,
+    ports: &PortCoords,
 ) -> Value {
     let mut features = Vec::new();
     for c in &a.corridors {
@@ -74,6 +95,7 @@ pub fn geojson(
             );
         }
     }
+    features.extend(track_map::geojson_features(tracks, ports));
     json!({"type": "FeatureCollection", "features": features})
 }
 
@@ -111,6 +133,16 @@ fn places_used<'g>(a: &Analysis, gz: &'g Gazetteer) -> Vec<&'g borderwatch_refer
 
 /// Corridors and places as KML placemarks.
 pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
+    kml_with_tracks(a, gz, &TrackLayer::default(), &PortCoords::new())
+}
+
+/// [`kml`] with a "Vessel tracks" folder after the corridors and places (when there are any).
+pub fn kml_with_tracks(
+    a: &Analysis,
+    gz: &Gazetteer,
+    tracks: &TrackLayer,
+    ports: &PortCoords,
+) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"><Document><name>borderwatch corridors</name>\n",
     );
@@ -140,6 +172,10 @@ pub fn kml(a: &Analysis, gz: &Gazetteer) -> String {
                 escape(&p.id)
             );
         }
+    }
+    if !tracks.features.is_empty() {
+        s.push_str(track_map::KML_STYLES);
+        s.push_str(&track_map::kml_folder(tracks, ports));
     }
     s.push_str("</Document></kml>\n");
     s

@@ -1,12 +1,14 @@
-//! The HTML report: one self-contained file (inline CSS and SVG, no script, nothing fetched).
+//! The HTML report: one self-contained file (inline CSS and SVG, no script, nothing fetched);
+//! its map has a "Vessel tracks" layer when the analysis has track events.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use borderwatch_analyze::{Analysis, Corridor};
-use borderwatch_model::{Direction, Finding};
+use borderwatch_model::{Direction, Finding, TrackEventKind};
 use borderwatch_reference::Gazetteer;
 
+use crate::track_map::{Shape, TrackLayer};
 use crate::{escape, pct};
 
 const W: f64 = 960.0;
@@ -105,6 +107,14 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
             }
         }
     }
+    let ports = crate::track_map::gazetteer_ports(gz);
+    let tracks = crate::track_map::layer(&a.tracks, &ports);
+    for t in &tracks.features {
+        match &t.shape {
+            Shape::Point(p) => pts.push((p[0], p[1])),
+            Shape::Line(l) => pts.extend(l.iter().map(|p| (p[0], p[1]))),
+        }
+    }
     let pr = Proj::new(&pts);
     let mut s = String::new();
     let _ = write!(
@@ -189,6 +199,7 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
             );
         }
     }
+    track_layer(&mut s, &pr, &tracks);
     for &(lon, lat, id) in &border {
         let (x, y) = pr.xy(lon, lat);
         let name = gz
@@ -276,6 +287,97 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
         lx = W - 256.0,
     );
     s.push_str("</svg>");
+    s
+}
+
+/// The "Vessel tracks" layer: voyages as thin lines, dark periods as dashed red lines from
+/// where the vessel went dark to where it reappeared, port calls, encounters and loitering as
+/// marks; each with a tooltip saying what the track shows and its file and lines.
+fn track_layer(s: &mut String, pr: &Proj, l: &TrackLayer) {
+    if l.features.is_empty() {
+        return;
+    }
+    s.push_str(r##"<g id="vessel-tracks" aria-label="Vessel tracks">"##);
+    for t in &l.features {
+        let e = &t.figure.event;
+        let title = escape(&format!(
+            "{} ({})",
+            e.summary,
+            crate::track_map::evidence_text(t.figure)
+        ));
+        match &t.shape {
+            Shape::Line(line) => {
+                let pts: Vec<String> = line
+                    .iter()
+                    .map(|p| {
+                        let (x, y) = pr.xy(p[0], p[1]);
+                        format!("{x:.1},{y:.1}")
+                    })
+                    .collect();
+                let (stroke, dash) = if t.dashed {
+                    ("#d03030", r##" stroke-dasharray="6 4""##)
+                } else {
+                    ("#0060b0", "")
+                };
+                let _ = write!(
+                    s,
+                    r##"<polyline class="track-{}" points="{}" fill="none" stroke="{stroke}" stroke-width="2"{dash} opacity="0.8"><title>{title}</title></polyline>"##,
+                    e.kind.as_str(),
+                    pts.join(" ")
+                );
+            }
+            Shape::Point(p) => {
+                let (x, y) = pr.xy(p[0], p[1]);
+                let (mark, tag) = match e.kind {
+                    TrackEventKind::Encounter => (
+                        format!(
+                            r##"<path d="M{x:.1},{:.1} l6,6 l-6,6 l-6,-6 z" fill="#d03030" stroke="#222""##,
+                            y - 6.0
+                        ),
+                        "path",
+                    ),
+                    TrackEventKind::Loitering => (
+                        format!(
+                            r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="#e0a020" stroke="#222""##
+                        ),
+                        "circle",
+                    ),
+                    _ => (
+                        format!(
+                            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="#0060b0" stroke="#fff""##
+                        ),
+                        "circle",
+                    ),
+                };
+                let _ = write!(
+                    s,
+                    r##"{mark} class="track-{}"><title>{title}</title></{tag}>"##,
+                    e.kind.as_str()
+                );
+            }
+        }
+    }
+    s.push_str("</g>");
+}
+
+/// The key to the track layer and what it leaves out, below the map.
+fn track_key(a: &Analysis, gz: &Gazetteer) -> String {
+    let l = crate::track_map::layer(&a.tracks, &crate::track_map::gazetteer_ports(gz));
+    if l.features.is_empty() && l.unplaced.is_empty() {
+        return String::new();
+    }
+    let mut s = format!(
+        "<p class=\"meta\">Vessel tracks on the map: {} events — voyages as blue lines from port to port, dark periods as dashed red lines from where the vessel went dark to where it reappeared, port calls as blue dots, encounters as red diamonds, loitering as orange dots.",
+        l.features.len()
+    );
+    if !l.unplaced.is_empty() {
+        let _ = write!(
+            s,
+            " Not on the map (no coordinates for a port or position): {} events, listed under Vessel tracks.",
+            l.unplaced.len()
+        );
+    }
+    s.push_str("</p>");
     s
 }
 
@@ -420,6 +522,7 @@ svg{{width:100%;height:auto;border:1px solid #ddd}}
     );
     s.push_str("<h2>Map</h2>");
     s.push_str(&map(a, gz));
+    s.push_str(&track_key(a, gz));
     s.push_str("<h2>Timeline</h2>");
     s.push_str(&timeline(a));
     s.push_str("<h2>Findings</h2>");

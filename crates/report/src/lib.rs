@@ -2,7 +2,8 @@
 //!
 //! Owns: the Markdown report, the self-contained HTML report (an SVG map of the border drawn from
 //! the gazetteer's coordinates, the status timeline, the corridor table, the findings with their
-//! quoted evidence), and the exports (`export.rs`: GeoJSON, KML, CSV, FollowTheMoney entities).
+//! quoted evidence), and the exports (`export.rs`: GeoJSON, KML, CSV, FollowTheMoney entities; `track_map.rs`:
+//! vessel-track events as map features).
 //!
 //! Refuses: deciding anything (the analysis is done) and I/O (callers write the strings). Every
 //! piece of report text is escaped; attribution appears only if the analysis kept it.
@@ -14,6 +15,7 @@ use borderwatch_model::Finding;
 
 pub mod export;
 mod html;
+pub mod track_map;
 
 pub use export::csv_cell;
 pub use html::html;
