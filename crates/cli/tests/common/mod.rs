@@ -1,10 +1,11 @@
 //! Helpers shared by the command-line tests: run the binary on a database, read its output,
-//! make a fresh scratch folder.
+//! make a fresh scratch folder, start a server.
 
 #![allow(dead_code)] // each test file uses some of these
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// Runs `borderwatch --db DB ARGS…`.
 pub fn bw(db: &Path, args: &[&str]) -> Output {
@@ -26,4 +27,29 @@ pub fn tmp(group: &str, name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
+}
+
+/// Starts `borderwatch --db DB serve --addr ADDR EXTRA…` and waits for its first line
+/// ("listening on http://HOST:PORT/ …"); returns the process and `HOST:PORT`.
+pub fn serve(db: &Path, addr: &str, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--addr", addr])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    (child, addr)
 }
