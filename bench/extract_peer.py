@@ -16,9 +16,12 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 def phrases(bin_):
     g = json.loads(subprocess.run([bin_, "places", "--format", "json"], capture_output=True, text=True, check=True).stdout)
     names = {n for p in g["places"] for n in p["names"]} | {n for c in g["crossings"] for n in c["names"]}
-    rows = csv.reader(l for l in open(os.path.join(ROOT, "data/hs/lexicon.csv"), encoding="utf-8") if not l.startswith("#"))
-    next(rows)
-    goods = {p for r in rows if r for p in r[0].split("|") if p}
+    goods = set()
+    # The hand lexicon and the terms generated from the HS nomenclature, as borderwatch loads them.
+    for rel in ("data/hs/lexicon.csv", "data/hs/generated/terms.csv"):
+        rows = csv.reader(l for l in open(os.path.join(ROOT, rel), encoding="utf-8") if not l.startswith("#"))
+        next(rows)
+        goods |= {p for r in rows if r for p in r[0].split("|") if p}
     return sorted(names), sorted(goods)
 
 def main():
