@@ -12,7 +12,7 @@ corpus="$here/out/reports"
 db="$here/out/serve.db"
 if [ ! -f "$db" ]; then
   cargo build --release --locked --manifest-path "$root/Cargo.toml" -q -p borderwatch-store --example store_bench
-  [ -d "$corpus" ] || python3 "$here/gen_reports.py" "$corpus" 60
+  [ -d "$corpus" ] || python3 "$here/gen_reports.py" "$corpus" 60 >&2
   [ -f "$here/out/claims.jsonl" ] || (cd "$corpus" && ls | xargs "$bin" extract --date 2024-01-01 2>/dev/null) > "$here/out/claims.jsonl"
   (cd "$corpus" && "$root/target/release/examples/store_bench" "$here/out/claims.jsonl" "$db" 1000000 >/dev/null)
 fi
