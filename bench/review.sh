@@ -20,7 +20,11 @@ port=18392
 "$bin" --db "$db" serve --addr "127.0.0.1:$port" > "$here/out/review-serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
-sleep 1
+# The server checks the store before it listens (a million-claim store takes a while).
+for _ in $(seq 600); do
+  grep -q "listening on" "$here/out/review-serve.log" 2>/dev/null && break
+  sleep 0.5
+done
 echo "machine: $(nproc) cores; store: $(sqlite3 "$db" 'SELECT count(*) FROM claims') claims"
 python3 "$here/review_load.py" "http://127.0.0.1:$port" "$reviews"
 kill $pid 2>/dev/null || true
