@@ -22,7 +22,11 @@ port=18391
 "$bin" --db "$db" serve --read-only --addr "127.0.0.1:$port" > "$here/out/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
-sleep 1
+# The server checks the store before it listens (a million-claim store takes a while).
+for _ in $(seq 600); do
+  grep -q "listening on" "$here/out/serve.log" 2>/dev/null && break
+  sleep 0.5
+done
 claims=$(curl -sf "http://127.0.0.1:$port/api/health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["claims"])')
 echo "machine: $(nproc) cores; store: $claims claims"
 # Warm the analyses the mix asks for (the whole store and 2023): the first takes seconds.
