@@ -148,6 +148,29 @@ fn reviews_through_the_api_change_the_next_picture() {
         v["review"]["claim"]["goods"][0]["span"],
         serde_json::json!([0, 9])
     );
+    // The added claim is reviewed like any other, named `aN` (or `-N`, as exports write it).
+    let added = v["review"]["id"].as_i64().expect("the review's id");
+    let (st, v) = s.call(
+        "POST",
+        &format!("/api/claims/a{added}/reviews"),
+        r#"{"action": "confirm", "reviewer": "ana", "note": "seen on the imagery too"}"#,
+    );
+    assert_eq!(st, 201, "{v}");
+    let (st, h) = s.call("GET", &format!("/api/claims/-{added}/reviews"), "");
+    assert_eq!(st, 200, "{h}");
+    let actions: Vec<&str> = h["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(actions, ["add", "confirm"], "{h}");
+    let (st, v) = s.call("GET", "/api/claims/a0/reviews", "");
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (400, Some("bad-parameter")),
+        "{v}"
+    );
 
     // The next corridor request reflects all of it.
     let after = dandong(&s);

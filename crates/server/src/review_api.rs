@@ -66,6 +66,33 @@ fn review_json(r: &Review, at: Option<&(Attachment, Option<i64>)>, attribution: 
     v
 }
 
+/// The claim a review route names: a stored claim's id (`123`), or the claim a review added
+/// (`a7`, or `-7` as claim exports write it).
+pub struct ClaimTarget(pub Target);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClaimTarget {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::new(Code::BadParameter, e.body_text().to_lowercase()))?;
+        let added = raw.strip_prefix('-').map(|n| format!("a{n}"));
+        Target::parse(added.as_deref().unwrap_or(&raw))
+            .map(ClaimTarget)
+            .ok_or_else(|| {
+                ApiError::param(
+                    "id",
+                    &raw,
+                    "a claim id (123) or a claim a review added (a7 or -7)",
+                )
+            })
+    }
+}
+
 /// A claim's reviews, oldest first, and the state they leave it in.
 #[derive(Serialize, ToSchema)]
 pub struct ReviewList {
@@ -77,23 +104,33 @@ pub struct ReviewList {
     pub reviews: Vec<Value>,
 }
 
-#[utoipa::path(get, path = "/api/claims/{id}/reviews", params(("id" = i64, Path), AttributionQuery),
+#[utoipa::path(get, path = "/api/claims/{id}/reviews",
+    params(("id" = String, Path, description = "a claim id, or a7 / -7 for the claim review 7 added"), AttributionQuery),
     responses((status = 200, body = ReviewList), (status = 404, body = ErrorBody)))]
 pub async fn claim_reviews(
     State(s): St,
-    Id(id): Id,
+    ClaimTarget(target): ClaimTarget,
     Q(q): Q<AttributionQuery>,
 ) -> Result<Json<ReviewList>, ApiError> {
     let attribution = q.include_attribution.unwrap_or(false);
     s.pool
         .with(move |st| {
-            let (subject, state) = review::find(st, Target::Claim(id))?.map_err(refused)?;
+            let (subject, state) = review::find(st, target)?.map_err(refused)?;
             let list = review::reviews_of(&state, &subject)
                 .into_iter()
                 .map(|r| review_json(r, state.attached.reviews.get(&r.id), attribution))
                 .collect();
+            let judged = match target {
+                Target::Claim(id) => state.attached.claims.get(&id).map(|j| j.state.as_str()),
+                Target::Added(_) => state
+                    .attached
+                    .added
+                    .iter()
+                    .find(|a| Some(a.subject) == subject.subject)
+                    .map(|a| a.state.as_str()),
+            };
             Ok(Json(ReviewList {
-                state: state.attached.claims.get(&id).map(|j| j.state.as_str()),
+                state: judged,
                 reviews: list,
             }))
         })
@@ -144,14 +181,15 @@ fn correction(v: Option<Value>) -> Result<Option<Correction>, ApiError> {
     .transpose()
 }
 
-#[utoipa::path(post, path = "/api/claims/{id}/reviews", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/claims/{id}/reviews",
+    params(("id" = String, Path, description = "a claim id, or a7 / -7 for the claim review 7 added")),
     request_body = ReviewRequest,
     responses((status = 201, body = ReviewMade), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn review_claim(
     State(s): St,
     crate::auth::Who(who): crate::auth::Who,
-    Id(id): Id,
+    ClaimTarget(target): ClaimTarget,
     Q(_): Q<NoParams>,
     J(b): J<ReviewRequest>,
 ) -> Result<Response, ApiError> {
@@ -194,9 +232,7 @@ pub async fn review_claim(
     let state = s.clone();
     let r = s
         .pool
-        .with(move |st| {
-            review::judge(st, &state.reference.gazetteer, Target::Claim(id), j)?.map_err(refused)
-        })
+        .with(move |st| review::judge(st, &state.reference.gazetteer, target, j)?.map_err(refused))
         .await?;
     let body = ReviewMade {
         review: review_json(&r, None, false),
