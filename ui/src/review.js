@@ -248,7 +248,9 @@ export function addForm(sourceId, span, quote, where) {
       const v = await values(form);
       const kind = form.querySelector("[name=kind]").value;
       const r = await api.addClaim(sourceId, { span, kind, values: v, reviewer: reviewer(), note: note.value || undefined });
-      fill(where);
+      // The added claim is reviewed like any other (`aN` names it to the API).
+      const id = `a${r.review.id}`;
+      fill(where, h("div", { class: "added", "data-claim": id }, h("b", {}, `added claim ${id}`), reviewBar({ ...(r.review.claim || {}), id })));
       await done(`review ${r.review.id}: added a ${kind} claim on bytes ${span[0]}–${span[1]}`);
     })().catch(ctx.failed);
   });

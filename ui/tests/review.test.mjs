@@ -156,6 +156,12 @@ test("an analyst rejects, corrects, confirms and adds claims, and the corridor c
   await add.locator("button[type=submit]").click();
   await page.waitForSelector("#status", { state: "attached" });
   await page.waitForFunction(() => /added a movement claim/.test(document.getElementById("status").textContent));
+  // The added claim has its own controls: confirm it, then read its history.
+  const addedBar = page.locator("#source-add-form .added .review-bar");
+  await addedBar.locator("button.confirm").click();
+  await page.waitForFunction(() => /confirm claim a\d+/.test(document.getElementById("status").textContent));
+  await addedBar.locator("button.history").click();
+  await page.waitForFunction(() => /add.*confirm/s.test(document.querySelector("#source-add-form .added div.history")?.textContent || ""));
   await page.locator("#source-close").click();
   await until(page, [n, 3]);
   await shot("corridor-after");
