@@ -480,22 +480,12 @@ fn finding_html(s: &mut String, f: &Finding) {
 fn tracks_html(s: &mut String, a: &Analysis) {
     s.push_str("<h2>Vessel tracks</h2><table><tr><th>from</th><th>event</th><th>vessels</th><th>what the track shows</th><th>evidence</th></tr>");
     for t in &a.tracks {
-        let e = &t.event;
-        let vessels: Vec<String> = e.vessels.iter().map(|v| v.label()).collect();
-        let lines: Vec<String> = e
-            .evidence
-            .iter()
-            .map(|l| format!("{} lines {}–{}", l.source, l.lines[0], l.lines[1]))
-            .collect();
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&crate::utc(e.start)),
-            escape(e.kind.as_str()),
-            escape(&vessels.join(", ")),
-            escape(&e.summary),
-            escape(&lines.join("; "))
-        );
+        let cells = crate::track_row(t);
+        s.push_str("<tr>");
+        for c in &cells {
+            let _ = write!(s, "<td>{}</td>", escape(c));
+        }
+        s.push_str("</tr>");
     }
     s.push_str("</table>");
 }

@@ -138,6 +138,25 @@ pub fn utc(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
+/// One vessel-track event as the report's tables show it: when it began, its kind, the vessels,
+/// what the track shows, and the file and lines it rests on (never the lines' text).
+pub fn track_row(t: &borderwatch_analyze::TrackFigure) -> [String; 5] {
+    let e = &t.event;
+    let vessels: Vec<String> = e.vessels.iter().map(|v| v.label()).collect();
+    let lines: Vec<String> = e
+        .evidence
+        .iter()
+        .map(|l| format!("{} lines {}–{}", l.source, l.lines[0], l.lines[1]))
+        .collect();
+    [
+        utc(e.start),
+        e.kind.as_str().to_string(),
+        vessels.join(", "),
+        e.summary.clone(),
+        lines.join("; "),
+    ]
+}
+
 /// The Markdown report.
 pub fn markdown(a: &Analysis) -> String {
     let mut s = String::new();
@@ -162,21 +181,15 @@ pub fn markdown(a: &Analysis) -> String {
         );
         let _ = writeln!(s, "|---|---|---|---|---|");
         for t in &a.tracks {
-            let e = &t.event;
-            let vessels: Vec<String> = e.vessels.iter().map(|v| v.label()).collect();
-            let lines: Vec<String> = e
-                .evidence
-                .iter()
-                .map(|l| format!("{} lines {}–{}", l.source, l.lines[0], l.lines[1]))
-                .collect();
+            let [from, kind, vessels, summary, lines] = track_row(t);
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
-                md_escape(&utc(e.start)),
-                e.kind.as_str(),
-                md_escape(&vessels.join(", ")),
-                md_escape(&e.summary),
-                md_escape(&lines.join("; "))
+                md_escape(&from),
+                kind,
+                md_escape(&vessels),
+                md_escape(&summary),
+                md_escape(&lines)
             );
         }
         let _ = writeln!(s);
