@@ -232,20 +232,7 @@ fn files(out: &Path) -> Result<Files, Failure> {
                 "truth_rerouted",
             ],
         )?,
-        flows: open(
-            "flows.csv",
-            &[
-                "date",
-                "corridor",
-                "direction",
-                "mode",
-                "class",
-                "loads",
-                "seized",
-                "empty_vehicles",
-                "waiting",
-            ],
-        )?,
+        flows: open("flows.csv", borderwatch_pipeline::SIM_FLOWS_HEADER)?,
         reports,
     })
 }

@@ -50,7 +50,7 @@ mod storage;
 mod tokens;
 mod when;
 
-use clauses::{boundary_before, ends_with_ci, possessive_between, split_clauses, window};
+use clauses::{boundary_before, ends_with_ci, possessive_between, split_clauses, token_at, window};
 use facts::prev_cue;
 use halt::{halt_denied, halted};
 use movement::{Clause, Walk};

@@ -803,18 +803,25 @@ impl Store {
         issues: &[Issue],
         extractor_version: &str,
     ) -> Result<()> {
+        self.replace_source(source_id, run, issues, |tx, reasons| {
+            insert_claims(tx, reasons, source_id, claims, extractor_version, None)
+        })
+    }
+
+    /// Replaces what a source gave (its claims and issues, and what `insert` adds) in one
+    /// savepoint: whole or not at all.
+    fn replace_source(
+        &mut self,
+        source_id: i64,
+        run: i64,
+        issues: &[Issue],
+        insert: impl FnOnce(&Connection, &mut Reasons) -> Result<()>,
+    ) -> Result<()> {
         let tx = self.conn.savepoint()?;
         tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
         tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
         let mut reasons = Reasons::new(&self.reasons, &self.pending);
-        insert_claims(
-            &tx,
-            &mut reasons,
-            source_id,
-            claims,
-            extractor_version,
-            None,
-        )?;
+        insert(&tx, &mut reasons)?;
         insert_issues(&tx, source_id, run, issues)?;
         tx.commit()?;
         let staged = reasons.staged;
@@ -867,28 +874,14 @@ impl Store {
         issues: &[Issue],
         extractor_version: &str,
     ) -> Result<()> {
-        let tx = self.conn.savepoint()?;
-        tx.execute("DELETE FROM track_events WHERE source_id = ?1", [source_id])?;
-        tx.execute(
-            "DELETE FROM track_sources WHERE source_id = ?1",
-            [source_id],
-        )?;
-        tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
-        tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
-        let mut reasons = Reasons::new(&self.reasons, &self.pending);
-        insert_track(
-            &tx,
-            &mut reasons,
-            source_id,
-            info,
-            events,
-            extractor_version,
-        )?;
-        insert_issues(&tx, source_id, run, issues)?;
-        tx.commit()?;
-        let staged = reasons.staged;
-        self.staged(staged);
-        Ok(())
+        self.replace_source(source_id, run, issues, |tx, reasons| {
+            tx.execute("DELETE FROM track_events WHERE source_id = ?1", [source_id])?;
+            tx.execute(
+                "DELETE FROM track_sources WHERE source_id = ?1",
+                [source_id],
+            )?;
+            insert_track(tx, reasons, source_id, info, events, extractor_version)
+        })
     }
 
     /// Every stored track event, in source then time order.

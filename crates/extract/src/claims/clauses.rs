@@ -79,32 +79,35 @@ fn coordinated_legs(toks: &[Tok], clean: &str, s: usize, e: usize) -> Vec<usize>
         )
     };
     let is_end = |t: &Tok| matches!(t.tk, Tk::Cue(Role::From | Role::To));
+    // For each token, whether an end cue follows it before the next clause break (one pass
+    // from the back, so a long list stays linear).
+    let mut end_after = vec![false; toks.len()];
+    let mut later = false;
+    for (k, t) in toks.iter().enumerate().rev() {
+        end_after[k] = later;
+        if matches!(t.tk, Tk::Cue(Role::Break)) {
+            later = false;
+        }
+        if is_end(t) {
+            later = true;
+        }
+    }
     let mut out = Vec::new();
-    let mut start = s;
+    let (mut start, mut verb_before, mut end_before) = (s, false, false);
     for (k, t) in toks.iter().enumerate() {
-        if t.start < s || t.start >= e || !is_verb(t) {
+        if t.start < s || t.start >= e {
             continue;
         }
-        let before = clean[start..t.start].trim_end();
-        if !ends_with_ci(before, " and") {
-            continue;
+        if is_verb(t) {
+            let before = clean[start..t.start].trim_end();
+            if ends_with_ci(before, " and") && verb_before && end_before && end_after[k] {
+                start += before.len() - 3;
+                out.push(start);
+                (verb_before, end_before) = (false, false);
+            }
         }
-        let and_at = start + before.len() - 3;
-        let earlier = &toks[..k];
-        let verb_before = earlier
-            .iter()
-            .any(|u| u.start >= start && u.end <= and_at && is_verb(u));
-        let end_before = earlier
-            .iter()
-            .any(|u| u.start >= start && u.end <= and_at && is_end(u));
-        let end_after = toks[k + 1..]
-            .iter()
-            .take_while(|u| u.start < e && !matches!(u.tk, Tk::Cue(Role::Break)))
-            .any(is_end);
-        if verb_before && end_before && end_after {
-            out.push(and_at);
-            start = and_at;
-        }
+        verb_before |= is_verb(t);
+        end_before |= is_end(t);
     }
     out
 }
@@ -124,6 +127,33 @@ pub(super) fn boundary_before(clean: &str, sentence_start: usize, head: usize) -
         b += k + 6;
     }
     b
+}
+
+impl Doc<'_, '_> {
+    /// The word after byte `end` (spaces skipped): where it starts and its letters, lower-cased.
+    pub(super) fn word_after(&self, end: usize) -> (usize, String) {
+        let clean = &self.text.clean;
+        let at = end + (clean[end..].len() - clean[end..].trim_start_matches(' ').len());
+        let word = clean[at..]
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        (at, word)
+    }
+
+    /// The part-of-speech lexicon's most frequent tag for a lower-cased word.
+    pub(super) fn lexical_tag(&self, word: &str) -> Option<borderwatch_reference::pos::Tag> {
+        self.x.reference.pos.lexicon.get(word).copied()
+    }
+}
+
+/// Whether a token after `toks[k]` starts at byte `at` and `is` accepts it.
+pub(super) fn token_at(toks: &[Tok], k: usize, at: usize, is: impl Fn(&Tk) -> bool) -> bool {
+    toks[k + 1..]
+        .iter()
+        .take_while(|u| u.start <= at)
+        .any(|u| u.start == at && is(&u.tk))
 }
 
 /// Case-insensitive `ends_with` that looks only at the tail (never copies the prefix).

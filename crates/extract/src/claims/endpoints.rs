@@ -306,43 +306,46 @@ impl Doc<'_, '_> {
     /// and adverbs between ("China has suspended imports", "Russia's exports", "China imports").
     pub(super) fn trades_as_subject(&self, toks: &[super::Tok], k: usize) -> bool {
         use crate::matcher::Role;
-        self.subject_of(toks, k, |r| matches!(r, Role::Import | Role::Export))
+        self.subject_of(
+            toks,
+            k,
+            |r| matches!(r, Role::Import | Role::Export),
+            |_| true,
+        )
     }
 
     /// A country token as the subject of a verb that moves goods ("China sent", "Russia has
     /// reportedly shipped"): the goods leave it. Only auxiliaries and adverbs may stand between
-    /// (by the part-of-speech lexicon), so "North Korean coal was shipped" is no subject.
+    /// (by the part-of-speech lexicon), so "North Korean coal was shipped" is no subject; nor
+    /// is a noun right after the country ("DPRK trade", "China shipments").
     pub(super) fn sends_as_subject(&self, toks: &[super::Tok], k: usize) -> bool {
         use crate::matcher::Role;
-        let Some(u) = toks[k + 1..]
-            .iter()
-            .find(|u| matches!(u.tk, super::Tk::Cue(Role::MoveVerb | Role::Frame(_))))
-        else {
-            return false;
+        let auxiliary = |w: &str| {
+            self.lexical_tag(&w.to_lowercase())
+                .is_some_and(|g| matches!(g.name(), "MD" | "RB" | "VBZ" | "VBP" | "VBD" | "VBN"))
         };
-        let lexicon = &self.x.reference.pos.lexicon;
-        let clean = &self.text.clean;
-        let gap = &clean[toks[k].end..u.start];
-        // "DPRK trade", "China shipments": a noun right after the country is a compound.
-        let verb = clean[u.start..u.end].to_lowercase();
-        let noun = lexicon.get(verb.as_str()).is_some_and(|g| g.is_noun());
-        (!noun || !gap.trim().is_empty())
-            && gap.split_whitespace().count() <= 3
-            && gap.split_whitespace().all(|w| {
-                let w = w.to_lowercase();
-                lexicon.get(w.as_str()).is_some_and(|g| {
-                    matches!(g.name(), "MD" | "RB" | "VBZ" | "VBP" | "VBD" | "VBN")
-                })
-            })
+        self.subject_of(
+            toks,
+            k,
+            |r| matches!(r, Role::MoveVerb | Role::Frame(_)),
+            |(gap, verb)| {
+                let noun = self
+                    .lexical_tag(&verb.to_lowercase())
+                    .is_some_and(|g| g.is_noun());
+                (!noun || !gap.trim().is_empty()) && gap.split_whitespace().all(auxiliary)
+            },
+        )
     }
 
     /// Whether the first cue token after token `k` within reach is one `role` accepts, with
-    /// at most three words and no punctuation between.
+    /// at most three words and no punctuation between, and `fits` accepts the words between
+    /// and the cue's own word.
     fn subject_of(
         &self,
         toks: &[super::Tok],
         k: usize,
         role: impl Fn(crate::matcher::Role) -> bool,
+        fits: impl Fn((&str, &str)) -> bool,
     ) -> bool {
         let t = &toks[k];
         let clean = &self.text.clean;
@@ -352,7 +355,9 @@ impl Doc<'_, '_> {
             .find(|u| matches!(u.tk, super::Tk::Cue(r) if role(r)))
             .is_some_and(|u| {
                 let gap = &clean[t.end..u.start];
-                !gap.contains([',', ';', '.']) && gap.split_whitespace().count() <= 3
+                !gap.contains([',', ';', '.'])
+                    && gap.split_whitespace().count() <= 3
+                    && fits((gap, &clean[u.start..u.end]))
             })
     }
 }

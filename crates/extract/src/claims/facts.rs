@@ -130,65 +130,37 @@ impl Doc<'_, '_> {
     }
 }
 
+/// Most capitalised words a place name the gazetteer lacks is read as.
+const NAME_WORDS: usize = 6;
+
 impl Doc<'_, '_> {
     /// Whether the negation `toks[k]` is the determiner "no" before a noun (by the
     /// part-of-speech lexicon) that no token marks as goods, a vehicle, cargo, a flow or a
     /// movement: "no impact on trade" says nothing of the trade.
     fn denies_other_noun(&self, toks: &[Tok], k: usize) -> bool {
-        let clean = &self.text.clean;
         let t = &toks[k];
-        if !clean[t.start..t.end].eq_ignore_ascii_case("no") {
+        if !self.text.clean[t.start..t.end].eq_ignore_ascii_case("no") {
             return false;
         }
-        let at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start_matches(' ').len());
-        let word: String = clean[at..]
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .flat_map(char::to_lowercase)
-            .collect();
-        let lexicon = &self.x.reference.pos.lexicon;
-        let noun = lexicon.get(word.as_str()).is_some_and(|g| g.is_noun());
-        let marked = toks[k + 1..]
-            .iter()
-            .take_while(|u| u.start <= at)
-            .any(|u| u.start == at);
-        noun && !marked
+        let (at, word) = self.word_after(t.end);
+        self.lexical_tag(&word).is_some_and(|g| g.is_noun()) && !token_at(toks, k, at, |_| true)
     }
 
     /// Whether the cargo noun `toks[k]` is the head of its phrase ("smuggled goods pass"), not
     /// a modifier ("freight trains", "goods vehicles").
     fn cargo_head(&self, toks: &[Tok], k: usize) -> bool {
-        let t = &toks[k];
-        let clean = &self.text.clean;
-        let at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start_matches(' ').len());
+        let (at, next) = self.word_after(toks[k].end);
         // "the merchandise flows through": a verb of movement after it.
-        if toks.iter().any(|u| {
-            u.start == at && matches!(u.tk, Tk::Cue(Role::MoveVerb | Role::Frame(_) | Role::Via))
-        }) {
-            return true;
-        }
-        let next: String = clean[at..]
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .flat_map(char::to_lowercase)
-            .collect();
-        let lexicon = &self.x.reference.pos.lexicon;
-        !lexicon.get(next.as_str()).is_some_and(|g| g.is_noun())
+        let moves = |tk: &Tk| matches!(tk, Tk::Cue(Role::MoveVerb | Role::Frame(_) | Role::Via));
+        token_at(toks, k, at, moves) || !self.lexical_tag(&next).is_some_and(|g| g.is_noun())
     }
 
     /// Whether the to/from cue `toks[k]` is followed by a capitalised word (after an optional
-    /// "the") that no place token covers: "shipped to Incheon", "came from Japan". Not the
-    /// "to" of "according to", "due to".
+    /// "the") that no place token covers: "shipped to Incheon", "came from Japan". ("according
+    /// to", "due to", "next to" are cues of their own, so their "to" is none.)
     fn names_unknown_place(&self, toks: &[Tok], k: usize) -> bool {
         let clean = &self.text.clean;
         let t = &toks[k];
-        let before = clean[..t.start].trim_end();
-        if ["according", "due", "owing", "thanks", "next", "close"]
-            .iter()
-            .any(|w| ends_with_ci(before, w))
-        {
-            return false;
-        }
         let mut at = t.end + (clean[t.end..].len() - clean[t.end..].trim_start().len());
         if let Some(rest) = clean[at..].strip_prefix("the ") {
             at = clean.len() - rest.len();
@@ -200,7 +172,8 @@ impl Doc<'_, '_> {
         // A name ends at its last capitalised word; a noun or adjective after it makes the
         // capitalised word a modifier ("from the Russian daily").
         let mut rest = &clean[at..];
-        loop {
+        // A name is a few words at most: the scan stays short whatever follows.
+        for _ in 0..NAME_WORDS {
             let w = rest.split_whitespace().next().unwrap_or("");
             if !w.chars().next().is_some_and(char::is_uppercase) {
                 break;
@@ -212,15 +185,13 @@ impl Doc<'_, '_> {
             }
         }
         let next: String = rest.chars().take_while(|c| c.is_alphabetic()).collect();
-        let lexicon = &self.x.reference.pos.lexicon;
-        let modifier = lexicon
-            .get(next.as_str())
+        let modifier = self
+            .lexical_tag(&next)
             .is_some_and(|g| matches!(g.name(), "NN" | "NNS" | "JJ"));
         !modifier
-            && !toks[k + 1..]
-                .iter()
-                .take_while(|u| u.start <= at)
-                .any(|u| u.start == at && matches!(u.tk, Tk::Place(_) | Tk::Crossing(_)))
+            && !token_at(toks, k, at, |tk| {
+                matches!(tk, Tk::Place(_) | Tk::Crossing(_))
+            })
     }
 }
 

@@ -30,39 +30,56 @@ const DENIAL_GAP_WORDS: usize = 4;
 /// ban").
 const BACKGROUND_GAP_WORDS: usize = 3;
 
-/// Start of every word that halts a flow: a ban word, a closing or suspending status; not one
-/// that a background phrase just before makes the clause's background ("after weeks at sea
-/// following the ban").
-fn halt_words<'f>(f: &'f Facts, clean: &'f str) -> impl Iterator<Item = usize> + 'f {
+/// A word that halts a flow, with its span: a ban word (`ban`) or a closing or suspending
+/// status.
+struct Halt {
+    start: usize,
+    end: usize,
+    ban: bool,
+}
+
+/// Whether `a..b` is a short stretch of words: in order, no clause punctuation, at most
+/// `words` words.
+fn near_before(clean: &str, a: usize, b: usize, words: usize) -> bool {
+    a <= b && {
+        let gap = &clean[a..b];
+        !gap.contains([',', ';', '.', ':']) && gap.split_whitespace().count() <= words
+    }
+}
+
+/// Every word that halts a flow, except one a background phrase just before makes the
+/// clause's background ("after weeks at sea following the ban").
+fn halt_words<'f>(f: &'f Facts, clean: &'f str) -> impl Iterator<Item = Halt> + 'f {
     f.ban
+        .map(|b| Halt {
+            start: b,
+            end: b,
+            ban: true,
+        })
         .into_iter()
         .chain(
             f.status
                 .iter()
                 .filter(|(st, ..)| matches!(st, RouteStatus::Closed | RouteStatus::Suspended))
-                .map(|&(_, a, _)| a),
+                .map(|&(_, start, end)| Halt {
+                    start,
+                    end,
+                    ban: false,
+                }),
         )
-        .filter(move |&h| {
-            !f.backgrounds.iter().any(|&b| {
-                b <= h && {
-                    let gap = &clean[b..h];
-                    !gap.contains([',', ';', '.', ':'])
-                        && gap.split_whitespace().count() <= BACKGROUND_GAP_WORDS
-                }
-            })
+        .filter(move |h| {
+            !f.backgrounds
+                .iter()
+                .any(|&b| near_before(clean, b, h.start, BACKGROUND_GAP_WORDS))
         })
 }
 
 /// A negation right before a halting word, in the same stretch of words.
 pub(super) fn halt_denied(f: &Facts, clean: &str) -> bool {
     halt_words(f, clean).any(|h| {
-        f.negations.iter().any(|&(_, e)| {
-            e <= h && {
-                let gap = &clean[e..h];
-                !gap.contains([',', ';', '.', ':'])
-                    && gap.split_whitespace().count() <= DENIAL_GAP_WORDS
-            }
-        })
+        f.negations
+            .iter()
+            .any(|&(_, e)| near_before(clean, e, h.start, DENIAL_GAP_WORDS))
     })
 }
 
@@ -89,12 +106,10 @@ pub(super) fn halted(f: &Facts, clean: &str) -> bool {
             (ws >= end && ws - end < after) || (ws < start && start - we.min(start) < before)
         })
     };
-    let ends: Vec<(usize, usize)> = f.status.iter().map(|&(_, a, b)| (a, b)).collect();
-    halt_words(f, clean).any(|h| {
-        if f.ban == Some(h) && governs(h, h, OTHER_SIDE, NEAR) {
-            return true;
-        }
-        ends.iter()
-            .any(|&(a, b)| a == h && governs(a, b, NEAR, OTHER_SIDE))
+    // A ban governs what follows it ("banned exports of"), a status what precedes it
+    // ("exports have stopped").
+    halt_words(f, clean).any(|h| match h.ban {
+        true => governs(h.start, h.end, OTHER_SIDE, NEAR),
+        false => governs(h.start, h.end, NEAR, OTHER_SIDE),
     })
 }

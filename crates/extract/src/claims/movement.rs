@@ -316,7 +316,7 @@ impl Doc<'_, '_> {
             (Some(_), Some(_)) => false,
             // A denial governs a movement word after it in its stretch of words: "nothing
             // goes", "did not export"; not "goods entering X are not subject to sanctions",
-            // nor "…is not subject to sanctions, or simply leave the sheet blank".
+            // nor "…the cement is not banned, or the clerks leave the form empty".
             (Some(n), None) => {
                 let clean = &self.text.clean;
                 let reaches = |t: usize| t > n && !clean[n..t].contains([',', ';']);

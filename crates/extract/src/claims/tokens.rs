@@ -95,18 +95,11 @@ impl Doc<'_, '_> {
     /// Whether the cue `t` is the bare word "to" before a verb in its base form, by the
     /// part-of-speech lexicon's most frequent tag.
     fn infinitive_to(&self, t: &Tok) -> bool {
-        let clean = &self.text.clean;
-        if !clean[t.start..t.end].eq_ignore_ascii_case("to") {
+        if !self.text.clean[t.start..t.end].eq_ignore_ascii_case("to") {
             return false;
         }
-        let rest = clean[t.end..].trim_start_matches(' ');
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .flat_map(char::to_lowercase)
-            .collect();
-        let lexicon = &self.x.reference.pos.lexicon;
-        !word.is_empty() && lexicon.get(word.as_str()).is_some_and(|g| g.name() == "VB")
+        let (_, word) = self.word_after(t.end);
+        self.lexical_tag(&word).is_some_and(|g| g.name() == "VB")
     }
 
     /// The one thing a set of names means, when it is one (a crossing with its own bridge).
