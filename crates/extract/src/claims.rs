@@ -229,6 +229,21 @@ struct Facts {
     with_country: Option<String>,
 }
 
+impl Facts {
+    /// The mode cues strictly between two positions, in order (`modes` is sorted, so a long
+    /// chain of legs stays linear).
+    fn modes_between(&self, after: usize, before: usize) -> &[(usize, Mode)] {
+        let lo = self.modes.partition_point(|x| x.0 <= after);
+        let hi = self.modes.partition_point(|x| x.0 < before);
+        &self.modes[lo..hi.max(lo)]
+    }
+
+    /// The mode cues before a position.
+    fn modes_before(&self, before: usize) -> &[(usize, Mode)] {
+        &self.modes[..self.modes.partition_point(|x| x.0 < before)]
+    }
+}
+
 impl<'a, 'r> Doc<'a, 'r> {
     pub(crate) fn new(
         x: &'a Extractor<'r>,

@@ -28,12 +28,13 @@ impl Doc<'_, '_> {
         let Some(frame) = self.x.reference.frames.frames.get(i as usize) else {
             return;
         };
-        if !f.frame_modes.iter().any(|x| x.0 == t.start) {
+        // Tokens come in order, so a repeat can only be the last entry (keeps a clause linear).
+        if f.frame_modes.last().is_none_or(|x| x.0 != t.start) {
             f.frame_modes.push((t.start, frame.mode));
         }
         if matches!(role, Role::Frame(_)) {
             f.move_verb.get_or_insert(t.start);
-            if !f.triggers.contains(&t.start) {
+            if f.triggers.last() != Some(&t.start) {
                 f.triggers.push(t.start);
             }
         }

@@ -107,13 +107,12 @@ impl Doc<'_, '_> {
             for w in stops.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 // The leg's mode: the last mode word before its end, preferring one inside it.
-                let inside = f.modes.iter().any(|(q, _)| *q > a.start && *q < b.start);
-                let mode = f
-                    .modes
-                    .iter()
-                    .rfind(|(p, _)| *p < b.start && (*p > a.start || !inside))
-                    .map(|x| x.1)
-                    .or(mode);
+                let inside = f.modes_between(a.start, b.start);
+                let mode = match inside.last() {
+                    Some(x) => Some(x.1),
+                    None => f.modes_before(b.start).last().map(|x| x.1),
+                }
+                .or(mode);
                 let mut r = Route {
                     from: Some(a.id.clone()),
                     to: Some(b.id.clone()),
@@ -143,9 +142,9 @@ impl Doc<'_, '_> {
                         .place(id)
                         .is_some_and(|p| p.kind == PlaceKind::Port)
                 };
-                if r.mode.is_none_or(|m| {
-                    m == Mode::Road && !f.modes.iter().any(|(p, _)| *p > a.start && *p < b.start)
-                }) && is_port(&a.id)
+                if r.mode
+                    .is_none_or(|m| m == Mode::Road && f.modes_between(a.start, b.start).is_empty())
+                    && is_port(&a.id)
                 {
                     r.mode = Some(Mode::Sea);
                 }
