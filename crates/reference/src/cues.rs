@@ -56,6 +56,10 @@ pub struct MovementCues {
     /// People moved, not goods ("defectors", "repatriated").
     #[serde(default)]
     pub people: Phrases,
+    /// Verbs (also in `verbs`) that move something only when their object is goods, cargo, a
+    /// vehicle or a quantity: "received coal" moves, "received an award" does not.
+    #[serde(default)]
+    pub object_verbs: Phrases,
 
     pub storage: Phrases,
 }
@@ -283,6 +287,14 @@ impl Cues {
             if !self.quantity.units.contains_key(c) {
                 out.push(format!(
                     "extract/cues.toml: quantity.conveyances/measures: {c:?} is not a unit in [quantity.units]"
+                ));
+            }
+        }
+        // An object verb that is no movement verb would never be read.
+        for v in &self.movement.object_verbs {
+            if !self.movement.verbs.contains(v) {
+                out.push(format!(
+                    "extract/cues.toml: movement.object_verbs: {v:?} is not in movement.verbs"
                 ));
             }
         }

@@ -87,3 +87,22 @@ fn unit_plurals_come_from_the_cue_pack() {
         ["trucks", "boxes", "tonnes", "days", "yuan", "kg", "unknown"]
     );
 }
+
+/// An object verb that is not a movement verb would never be read: validation names it.
+#[test]
+fn object_verbs_must_be_movement_verbs() {
+    let dir = tempdir().join("object-verbs");
+    std::fs::create_dir_all(dir.join("extract")).unwrap();
+    let cues = include_str!("../../../data/extract/cues.toml").replacen(
+        "object_verbs = [",
+        "object_verbs = [\"fetched\", ",
+        1,
+    );
+    std::fs::write(dir.join("extract/cues.toml"), cues).unwrap();
+    let r = Reference::load(Some(&dir)).expect("the changed pack parses");
+    let problems = r.validate().join("\n");
+    assert!(
+        problems.contains("movement.object_verbs: \"fetched\" is not in movement.verbs"),
+        "{problems}"
+    );
+}

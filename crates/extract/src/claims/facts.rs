@@ -45,6 +45,7 @@ impl Doc<'_, '_> {
                     f.export.get_or_insert(t.start);
                     f.triggers.push(t.start);
                 }
+                Role::MoveVerb if self.moves_no_object(toks, k) => {}
                 Role::MoveVerb => {
                     f.move_verb.get_or_insert(t.start);
                     f.triggers.push(t.start);
@@ -130,6 +131,9 @@ impl Doc<'_, '_> {
     }
 }
 
+/// Most words read to find a verb's object.
+const OBJECT_WORDS: usize = 4;
+
 /// Most capitalised words a place name the gazetteer lacks is read as.
 const NAME_WORDS: usize = 6;
 
@@ -144,6 +148,49 @@ impl Doc<'_, '_> {
         }
         let (at, word) = self.word_after(t.end);
         self.lexical_tag(&word).is_some_and(|g| g.is_noun()) && !token_at(toks, k, at, |_| true)
+    }
+
+    /// Whether the movement verb `toks[k]` is one that moves only goods-like objects
+    /// (`movement.object_verbs`) and its object is a noun naming none: "received an award".
+    /// The object is read up to its first noun, a few words at most; a word that carries a
+    /// token (goods, a vehicle, cargo, a flow), a number, or no noun in reach keeps the verb.
+    fn moves_no_object(&self, toks: &[Tok], k: usize) -> bool {
+        let t = &toks[k];
+        let verb = borderwatch_reference::text::fold(&self.text.clean[t.start..t.end]);
+        if !self
+            .x
+            .reference
+            .cues
+            .movement
+            .object_verbs
+            .iter()
+            .any(|v| *v == verb)
+        {
+            return false;
+        }
+        let mut end = t.end;
+        for _ in 0..OBJECT_WORDS {
+            let (at, word) = self.word_after(end);
+            let digit = self.text.clean[at..].starts_with(|c: char| c.is_ascii_digit());
+            if digit || token_at(toks, k, at, |tk| !matches!(tk, Tk::Place(_))) {
+                return false;
+            }
+            let Some(tag) = self.lexical_tag(&word) else {
+                return false;
+            };
+            if tag.is_noun() {
+                return true;
+            }
+            // Only determiners and modifiers lead to the object's noun.
+            if !matches!(
+                tag.name(),
+                "DT" | "JJ" | "JJR" | "JJS" | "PRP$" | "CD" | "VBN"
+            ) {
+                return false;
+            }
+            end = at + word.len();
+        }
+        false
     }
 
     /// Whether the cargo noun `toks[k]` is the head of its phrase ("smuggled goods pass"), not
