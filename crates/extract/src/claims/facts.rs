@@ -157,15 +157,7 @@ impl Doc<'_, '_> {
     fn moves_no_object(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
         let verb = borderwatch_reference::text::fold(&self.text.clean[t.start..t.end]);
-        if !self
-            .x
-            .reference
-            .cues
-            .movement
-            .object_verbs
-            .iter()
-            .any(|v| *v == verb)
-        {
+        if !self.x.reference.cues.movement.object_verbs.contains(&verb) {
             return false;
         }
         let mut end = t.end;
