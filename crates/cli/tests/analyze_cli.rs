@@ -267,12 +267,7 @@ fn shipment_records_are_legs_of_a_transshipment() {
     assert_eq!(f["hs"], serde_json::json!(["730419"]));
     assert_eq!(f["period"]["start"], "2023-06-02");
     // Each record is cited by its line in the file.
-    let quotes: Vec<&str> = f["evidence"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["quote"].as_str().unwrap())
-        .collect();
+    let quotes = common::texts(&f["evidence"], "quote");
     assert_eq!(quotes.len(), 3, "{quotes:?}");
     assert!(quotes.iter().all(|q| q.starts_with("line ")), "{quotes:?}");
     assert_eq!(f["independent_sources"], 1);

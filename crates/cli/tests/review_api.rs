@@ -158,12 +158,7 @@ fn reviews_through_the_api_change_the_next_picture() {
     assert_eq!(st, 201, "{v}");
     let (st, h) = s.call("GET", &format!("/api/claims/-{added}/reviews"), "");
     assert_eq!(st, 200, "{h}");
-    let actions: Vec<&str> = h["reviews"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["action"].as_str().unwrap_or_default())
-        .collect();
+    let actions = common::texts(&h["reviews"], "action");
     assert_eq!(actions, ["add", "confirm"], "{h}");
     let (st, v) = s.call("GET", "/api/claims/a0/reviews", "");
     assert_eq!(

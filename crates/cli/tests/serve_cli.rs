@@ -249,12 +249,7 @@ fn every_route_answers_over_the_examples() {
 
     let (st, f) = s.get("/api/findings");
     assert_eq!(st, 200);
-    let kinds: Vec<&str> = f["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["kind"].as_str().unwrap())
-        .collect();
+    let kinds = common::texts(&f["findings"], "kind");
     assert!(
         kinds.contains(&"warehousing") && kinds.contains(&"transshipment"),
         "{kinds:?}"

@@ -104,12 +104,7 @@ fn track_files_ingest_once_with_their_events_and_rejected_lines() {
     assert!(tracks.iter().all(|t| t["evidence"][0]["lines"]
         .as_array()
         .is_some_and(|l| l.len() == 2)));
-    let kinds: Vec<&str> = a["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["kind"].as_str().unwrap())
-        .collect();
+    let kinds = common::texts(&a["findings"], "kind");
     for k in [
         "ship-to-ship",
         "dark-voyage",

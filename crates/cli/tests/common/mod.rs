@@ -53,3 +53,13 @@ pub fn serve(db: &Path, addr: &str, extra: &[&str]) -> (Child, String) {
         .to_string();
     (child, addr)
 }
+
+/// The string `field` of every item of a JSON list ("" where an item has none), for asserting
+/// a list's kinds, actions or quotes in one line.
+pub fn texts<'a>(list: &'a serde_json::Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|x| x[field].as_str().unwrap_or_default())
+        .collect()
+}
