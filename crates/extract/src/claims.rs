@@ -38,6 +38,7 @@ mod facts;
 mod frames;
 mod goods;
 mod halt;
+mod infrastructure;
 mod mentions;
 mod movement;
 mod noun_phrase;
@@ -205,6 +206,8 @@ struct Facts {
     cargo_noun: bool,
     /// People are what moves ("defectors were repatriated").
     people: bool,
+    /// The clause describes a way, not traffic on it ("the new line links A with B").
+    infrastructure: bool,
 
     ref_route: bool,
     other_route: bool,

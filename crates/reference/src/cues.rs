@@ -60,6 +60,13 @@ pub struct MovementCues {
     /// vehicle or a quantity: "received coal" moves, "received an award" does not.
     #[serde(default)]
     pub object_verbs: Phrases,
+    /// Ways goods travel on (roads, lines, bridges): a clause that only describes one names
+    /// where it goes, not goods going ("the new line links Sinuiju with Uiju").
+    #[serde(default)]
+    pub infrastructure: Phrases,
+    /// Words that say where a way goes: "links", "connects", "leading to", "used as".
+    #[serde(default)]
+    pub links: Phrases,
 
     pub storage: Phrases,
 }
@@ -287,6 +294,16 @@ impl Cues {
             if !self.quantity.units.contains_key(c) {
                 out.push(format!(
                     "extract/cues.toml: quantity.conveyances/measures: {c:?} is not a unit in [quantity.units]"
+                ));
+            }
+        }
+        for (key, list) in [
+            ("infrastructure", &self.movement.infrastructure),
+            ("links", &self.movement.links),
+        ] {
+            for p in list.iter().filter(|p| fold(p).is_empty()) {
+                out.push(format!(
+                    "extract/cues.toml: movement.{key}: phrase {p:?} is empty when folded"
                 ));
             }
         }

@@ -117,6 +117,13 @@ impl Doc<'_, '_> {
                 .extend(routes.into_iter().filter(has_place));
             return;
         }
+        // "The new line links Sinuiju with a depot in Uiju": the way described, not traffic.
+        // Its route still stands for later references ("the line carried coal").
+        if facts.infrastructure {
+            w.sentence_routes
+                .extend(routes.into_iter().filter(has_place));
+            return;
+        }
         let mut context: Option<usize> = None;
         let shuttle = moves_between(
             facts,

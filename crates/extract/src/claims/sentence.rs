@@ -75,7 +75,12 @@ impl Doc<'_, '_> {
                 .filter(|t| t.start >= cs && t.start < ce)
                 .cloned()
                 .collect();
-            let facts = self.facts(&ctoks);
+            let mut facts = self.facts(&ctoks);
+            // A way described is a condition of the route, with its places, and no traffic.
+            if self.describes_infrastructure(&facts, &ctoks, (cs, ce)) {
+                facts.infrastructure = true;
+                facts.conditions.push(("infrastructure", "described"));
+            }
             let mentions: Vec<Mention> = all_mentions
                 .iter()
                 .filter(|m| m.start >= cs && m.start < ce)

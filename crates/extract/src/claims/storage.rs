@@ -13,7 +13,7 @@ impl Doc<'_, '_> {
         subject: &[Mention],
         sentence_mode: Option<Mode>,
     ) {
-        if !f.storage {
+        if !f.storage || f.infrastructure {
             return;
         }
         let goods = self.goods(toks);

@@ -1,0 +1,115 @@
+//! Infrastructure described, not traffic: "the new line links Sinuiju with a depot in Uiju",
+//! "checkpoints on the roads leading to the river", "a bridge between Manpo and Ji'an used as a
+//! crossing point".
+//!
+//! A clause describes a way (`movement.infrastructure`: roads, lines, bridges, routes) when a
+//! link word (`movement.links`) says where it goes and either the way is the clause's subject
+//! (its first noun) with no vehicle or goods named anywhere, or the link word is next to the
+//! way with no vehicle, goods, cargo or flow before it. Either way a verb of movement in the
+//! clause ("the bridge linking Hunchun and Wonjong carries most of the trade") makes it traffic.
+//!
+//! Refuses: the routes themselves (routes), whether the clause makes a claim (movement).
+
+use super::*;
+use borderwatch_reference::text::fold;
+
+/// Where a phrase of `list` matches the folded words: (first word, word count).
+fn phrases_at(words: &[String], list: &[String]) -> Vec<(usize, usize)> {
+    let phrases: Vec<Vec<String>> = list
+        .iter()
+        .map(|p| fold(p).split(' ').map(str::to_string).collect())
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        // The longest phrase at a word wins.
+        let best = phrases
+            .iter()
+            .filter(|p| !p.is_empty() && words[i..].starts_with(p))
+            .map(Vec::len)
+            .max();
+        if let Some(n) = best {
+            out.push((i, n));
+        }
+    }
+    out
+}
+
+impl Doc<'_, '_> {
+    /// Whether the clause `(cs, ce)` only describes a way goods travel on (see the module doc).
+    pub(super) fn describes_infrastructure(
+        &self,
+        f: &Facts,
+        toks: &[Tok],
+        (cs, ce): (usize, usize),
+    ) -> bool {
+        let cues = &self.x.reference.cues.movement;
+        if cues.links.is_empty() || cues.infrastructure.is_empty() {
+            return false;
+        }
+        let clean = &self.text.clean;
+        // Most clauses name no link word: skip tagging them.
+        let folded = fold(&clean[cs..ce]);
+        if !cues.links.iter().any(|l| folded.contains(fold(l).as_str())) {
+            return false;
+        }
+        let tagged = tagger::tag(&self.x.reference.pos, clean, cs, ce);
+        let words: Vec<String> = tagged
+            .spans
+            .iter()
+            .map(|&(s, e)| fold(&clean[s..e]))
+            .collect();
+        let ways = phrases_at(&words, &cues.infrastructure);
+        let in_way = |i: usize| ways.iter().any(|&(w, n)| w <= i && i < w + n);
+        let links: Vec<(usize, usize)> = phrases_at(&words, &cues.links)
+            .into_iter()
+            .filter(|&(i, _)| !in_way(i))
+            .collect();
+        if links.is_empty() {
+            return false;
+        }
+        let byte_in_way = |at: usize| tagged.index_at(at).is_some_and(in_way);
+        let in_link = |at: usize| {
+            tagged
+                .index_at(at)
+                .is_some_and(|i| links.iter().any(|&(l, n)| l <= i && i < l + n))
+        };
+        // A verb of movement other than the way and link words: something travels.
+        let travels = f.triggers.iter().any(|&v| {
+            !byte_in_way(v)
+                && !in_link(v)
+                && tagged
+                    .index_at(v)
+                    .is_some_and(|i| tagged.tags[i].name().starts_with("VB"))
+        });
+        if travels {
+            return false;
+        }
+        // Vehicles and goods (a mode word that is not the way itself), cargo and flows.
+        let traffic: Vec<usize> = toks
+            .iter()
+            .filter(|t| match t.tk {
+                Tk::Goods(_) | Tk::Cue(Role::CargoNoun) => true,
+                Tk::Cue(Role::Mode(_)) => !byte_in_way(t.start),
+                _ => false,
+            })
+            .map(|t| t.start)
+            .chain(f.flows.iter().map(|x| x.0))
+            .collect();
+        let subject = tagged.tags.iter().position(|t| t.is_noun());
+        let way_subject = subject.is_some_and(in_way);
+        let goods_or_vehicle = toks.iter().any(|t| match t.tk {
+            Tk::Goods(_) => true,
+            Tk::Cue(Role::Mode(_)) => !byte_in_way(t.start),
+            _ => false,
+        });
+        if way_subject && !goods_or_vehicle {
+            return true;
+        }
+        // "roads leading to", "a connecting bridge": the link word next to the way.
+        links.iter().any(|&(l, n)| {
+            let next_to = (l > 0 && in_way(l - 1)) || in_way(l + n);
+            let at = tagged.spans[l].0;
+            next_to && !traffic.iter().any(|&p| p < at)
+        })
+    }
+}
