@@ -60,6 +60,10 @@ use routes::{dedup, flip, has_place, orient, reversed};
 /// Most routes one clause can make claims for.
 const MAX_ROUTES: usize = 24;
 
+/// How many sentences back a reference word ("the trucks", "the route") or the same traffic
+/// named again may point.
+const REFERENCE_REACH: usize = 12;
+
 /// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 enum Tk {

@@ -13,8 +13,9 @@ use borderwatch_model::Direction;
 
 use super::{Doc, Facts, Route};
 
-/// How many sentences back the same traffic may have been named with its route.
-const SAME_TRAFFIC_REACH: usize = 3;
+/// How many sentences back the same traffic may have been named with its route: as far as a
+/// reference word reaches.
+const SAME_TRAFFIC_REACH: usize = super::REFERENCE_REACH;
 
 impl Doc<'_, '_> {
     pub(super) fn country_ends(

@@ -85,6 +85,8 @@ impl Doc<'_, '_> {
                 Role::People => f.people = true,
 
                 Role::CargoNoun if self.cargo_head(toks, k) => f.cargo_noun = true,
+                // "There is no news": the existential "there" points to no place.
+                Role::RefRoute if self.existential_there(t) => {}
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,
                 Role::Status(s) => f.status.push((s, t.start, t.end)),
@@ -148,6 +150,45 @@ impl Doc<'_, '_> {
         }
         let (at, word) = self.word_after(t.end);
         self.lexical_tag(&word).is_some_and(|g| g.is_noun()) && !token_at(toks, k, at, |_| true)
+    }
+
+    /// Whether `t` is "there" before a form of "be" ("there is", "there were", "there's"):
+    /// the existential, not a place.
+    fn existential_there(&self, t: &Tok) -> bool {
+        let clean = &self.text.clean;
+        if !clean[t.start..t.end].eq_ignore_ascii_case("there") {
+            return false;
+        }
+        let rest = clean[t.end..].trim_start_matches([' ', '\'', '’']);
+        let (_, word) = self.word_after(clean.len() - rest.len());
+        let word = if word == "s" && t.end < clean.len() {
+            "is".to_string()
+        } else {
+            word
+        };
+        matches!(
+            word.as_str(),
+            "is" | "are"
+                | "was"
+                | "were"
+                | "be"
+                | "been"
+                | "has"
+                | "have"
+                | "had"
+                | "will"
+                | "would"
+                | "may"
+                | "might"
+                | "seems"
+                | "seem"
+                | "seemed"
+                | "appears"
+                | "remains"
+                | "remain"
+                | "remained"
+                | "used"
+        )
     }
 
     /// Whether the movement verb `toks[k]` is one that moves only goods-like objects

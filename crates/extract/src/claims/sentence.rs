@@ -142,6 +142,25 @@ impl Doc<'_, '_> {
             self.last_routes = Some(f.clone());
             self.sentence_frame[si] = Some(f);
         } else {
+            // "Guards stood at the old bridge between Ji'an and Manpo. A few trucks crossed
+            // the bridge": a crossing named without traffic is still what "the bridge" means
+            // next (only route words point to it, not vehicles or cargo).
+            if let Some(via) = self.named_crossing(&all_mentions) {
+                let route = Route {
+                    from: None,
+                    to: None,
+                    via: Some(via),
+                    direction: Direction::Unknown,
+                    mode: sentence_mode,
+                    named: None,
+                    named_other: None,
+                    leg: false,
+                };
+                self.last_routes = Some(Frame {
+                    routes: vec![route],
+                    sentence: si,
+                });
+            }
             self.sentence_frame[si] = w.frame_used.or_else(|| {
                 // A sentence that names a vehicle or cargo refers to the latest frame.
                 let refers = toks
@@ -166,7 +185,7 @@ impl Doc<'_, '_> {
         let recent = || {
             (0..si)
                 .rev()
-                .take(12)
+                .take(REFERENCE_REACH)
                 .filter_map(|j| self.sentence_frame[j].clone())
         };
         if let Some(m) = facts.mode {
@@ -191,6 +210,32 @@ impl Doc<'_, '_> {
                     .iter()
                     .any(|r| r.mode.is_none() || r.mode == facts.mode)
         })
+    }
+
+    /// The one crossing a sentence names: by its name, by a bridge or facility of it, or by
+    /// its two sides ("between Ji'an and Manpo"). None when it names none or several.
+    fn named_crossing(&self, mentions: &[Mention]) -> Option<String> {
+        let named: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| !m.qualifier && !m.compared && !m.excepted)
+            .collect();
+        let mut found: BTreeSet<String> = named
+            .iter()
+            .filter_map(|m| {
+                if m.crossing {
+                    Some(m.id.clone())
+                } else if self.is_crossing_part(&m.id) {
+                    self.crossing_for(&m.id, None)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let ends: Vec<&&Mention> = named.iter().filter(|m| m.role == PRole::Between).collect();
+        if let [a, b] = ends[..] {
+            found.extend(self.crossing_for(&a.id, Some(&b.id)));
+        }
+        (found.len() == 1).then(|| found.into_iter().next().unwrap_or_default())
     }
 
     /// A route with a crossing, or both ends below country level ("into North Korea" names
