@@ -96,9 +96,8 @@ impl Doc<'_, '_> {
                             }
                             role = prev_role;
                         } else if same_clause
-                            && (matches!(g.as_str(), "and" | "or" | "," | ", and" | ", or" | "/")
-                                || aside_then_and(&g))
                             && role == PRole::None
+                            && coordinates(&self.gap_without_countries(toks, prev.end, t.start))
                         {
                             // Coordination: "through Linjiang or Hunchun", "between Longkou,
                             // in northeast China, and Haeju".
@@ -204,6 +203,43 @@ impl Doc<'_, '_> {
 }
 
 /// A gap that is an aside and a conjunction: ", in northeast China, and" (at most eight words).
+/// Whether the words between two places join them: "and", "or", a comma, a slash, or an aside
+/// before "and" ("between Longkou, in northeast China, and Haeju").
+fn coordinates(g: &str) -> bool {
+    matches!(g, "and" | "or" | "," | ", and" | ", or" | "/") || aside_then_and(g)
+}
+
+impl Doc<'_, '_> {
+    /// The lower-cased words between two places with the country names among them left out,
+    /// with their possessives: "Russia's Khasan and North Korea's Rajin" joins by "and",
+    /// "Dandong, China, and Sinuiju" by ", and".
+    fn gap_without_countries(&self, toks: &[Tok], from: usize, to: usize) -> String {
+        let clean = &self.text.clean;
+        let mut out = String::new();
+        let mut at = from;
+        for t in toks.iter().filter(|t| t.start >= from && t.end <= to) {
+            if matches!(&t.tk, Tk::Place(id) if self.is_country(id)) {
+                out.push_str(&clean[at..t.start]);
+                at = t.end;
+                let rest = &clean[at..to];
+                for p in ["'s", "’s", "'", "’"] {
+                    if rest.starts_with(p) {
+                        at += p.len();
+                        break;
+                    }
+                }
+            }
+        }
+        out.push_str(&clean[at..to]);
+        let words: Vec<&str> = out.split_whitespace().collect();
+        let mut g = words.join(" ").to_ascii_lowercase().replace(" ,", ",");
+        while g.contains(",,") {
+            g = g.replace(",,", ",");
+        }
+        g
+    }
+}
+
 fn aside_then_and(gap: &str) -> bool {
     gap.starts_with(',')
         && (gap.ends_with(", and") || gap.ends_with(", or"))
