@@ -18,6 +18,10 @@ type Phrases = Vec<String>;
 pub struct DirectionCues {
     pub import: Phrases,
     pub export: Phrases,
+    /// Adjectives of a country, by its place id, that name who exports before an export word:
+    /// "Chinese exports" are China's, "North Korean coal exports" the DPRK's.
+    #[serde(default)]
+    pub demonyms: std::collections::BTreeMap<String, Phrases>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -294,6 +298,13 @@ impl Cues {
             if !self.quantity.units.contains_key(c) {
                 out.push(format!(
                     "extract/cues.toml: quantity.conveyances/measures: {c:?} is not a unit in [quantity.units]"
+                ));
+            }
+        }
+        for (country, list) in &self.direction.demonyms {
+            for p in list.iter().filter(|p| fold(p).is_empty()) {
+                out.push(format!(
+                    "extract/cues.toml: direction.demonyms.{country}: phrase {p:?} is empty when folded"
                 ));
             }
         }

@@ -197,6 +197,18 @@ impl Reference {
         out.extend(self.hs.validate());
         out.extend(self.rulebook.validate(&self.hs));
         out.extend(self.cues.validate());
+        // An adjective for a country the gazetteer lacks would name no end.
+        for c in self.cues.direction.demonyms.keys() {
+            let country = self
+                .gazetteer
+                .place(c)
+                .is_some_and(|p| p.kind == borderwatch_model::PlaceKind::Country);
+            if !country {
+                out.push(format!(
+                    "extract/cues.toml: direction.demonyms: {c:?} is not a country of the gazetteer"
+                ));
+            }
+        }
         out
     }
 }

@@ -106,3 +106,23 @@ fn object_verbs_must_be_movement_verbs() {
         "{problems}"
     );
 }
+
+/// A demonym keyed by a place that is no country names no end: validation names it.
+#[test]
+fn demonyms_are_keyed_by_countries() {
+    let dir = tempdir().join("demonyms");
+    std::fs::create_dir_all(dir.join("extract")).unwrap();
+    let cues = include_str!("../../../data/extract/cues.toml").replacen(
+        "[direction.demonyms]\n",
+        "[direction.demonyms]\n\"cn.dandong\" = [\"Dandong\"]\n",
+        1,
+    );
+    std::fs::write(dir.join("extract/cues.toml"), cues).unwrap();
+    let r = Reference::load(Some(&dir)).expect("the changed pack parses");
+    let problems = r.validate().join("\n");
+    assert!(
+        problems.contains("direction.demonyms: \"cn.dandong\" is not a country of the gazetteer"),
+        "{problems}"
+    );
+    assert!(Reference::load(None).unwrap().validate().is_empty());
+}

@@ -56,8 +56,13 @@ impl Doc<'_, '_> {
             }
         }
         // "China has suspended imports": the trading country is the end opposite the DPRK.
+        // An exporter is never the destination, an importer never the origin ("coal disguised as
+        // Russian exports" leaving the DPRK goes elsewhere).
+        let (imports, exports) = (f.import.is_some(), f.export.is_some());
         if let Some(c) = f.trading_country.as_deref().filter(|c| *c != "kp") {
             match dir {
+                Direction::Inbound if imports && !exports => {}
+                Direction::Outbound if exports && !imports => {}
                 Direction::Inbound if from.is_none() && country_of(&to).as_deref() != Some(c) => {
                     from = Some(c.to_string())
                 }

@@ -37,6 +37,13 @@ impl Doc<'_, '_> {
                 continue;
             };
             match role {
+                // "Chinese exports" are China's; "Chinese imports" may be China's or goods from
+                // China, so only the export word reads the adjective.
+                Role::Export if f.trading_country.is_none() => {
+                    f.trading_country = self.demonym_before(toks, k);
+                    f.export.get_or_insert(t.start);
+                    f.triggers.push(t.start);
+                }
                 Role::Import => {
                     f.import.get_or_insert(t.start);
                     f.triggers.push(t.start);
@@ -150,6 +157,30 @@ impl Doc<'_, '_> {
         }
         let (at, word) = self.word_after(t.end);
         self.lexical_tag(&word).is_some_and(|g| g.is_noun()) && !token_at(toks, k, at, |_| true)
+    }
+
+    /// The country whose adjective stands right before the export word `toks[k]`,
+    /// with at most one goods word between: "Chinese exports", "Russian coal exports".
+    fn demonym_before(&self, toks: &[Tok], k: usize) -> Option<String> {
+        let clean = &self.text.clean;
+        let mut end = toks[k].start;
+        if let Some(g) = k.checked_sub(1).map(|j| &toks[j]) {
+            let between = clean[g.end..end].trim();
+            if matches!(g.tk, Tk::Goods(_)) && between.is_empty() {
+                end = g.start;
+            }
+        }
+        let before = clean[..end].trim_end();
+        let demonyms = &self.x.reference.cues.direction.demonyms;
+        demonyms.iter().find_map(|(country, list)| {
+            list.iter()
+                .any(|d| {
+                    ends_with_ci(before, d)
+                        && !before[..before.len() - d.len()]
+                            .ends_with(|c: char| c.is_alphanumeric())
+                })
+                .then(|| country.clone())
+        })
     }
 
     /// Whether `t` is "there" before a form of "be" ("there is", "there were", "there's"):
