@@ -41,6 +41,7 @@ mod halt;
 mod infrastructure;
 mod mentions;
 mod movement;
+mod nominal;
 mod noun_phrase;
 mod policy;
 mod quantity;

@@ -119,7 +119,8 @@ impl Doc<'_, '_> {
         }
         // "The new line links Sinuiju with a depot in Uiju": the way described, not traffic.
         // Its route still stands for later references ("the line carried coal").
-        if facts.infrastructure {
+        // "He is responsible for trade with North Korea": trade named, not reported.
+        if facts.infrastructure || self.names_trade_only(facts, ctoks) {
             w.sentence_routes
                 .extend(routes.into_iter().filter(has_place));
             return;
