@@ -47,6 +47,7 @@ mod policy;
 mod quantity;
 mod routes;
 mod sentence;
+mod state;
 mod status;
 mod storage;
 mod tokens;

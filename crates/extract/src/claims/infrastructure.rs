@@ -34,6 +34,16 @@ fn phrases_at(words: &[String], list: &[String]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether a trigger of the clause not `skip`ped is a verb by the tagger: something travels.
+pub(super) fn verb_trigger(f: &Facts, tagged: &Tagged, skip: impl Fn(usize) -> bool) -> bool {
+    f.triggers.iter().any(|&v| {
+        !skip(v)
+            && tagged
+                .index_at(v)
+                .is_some_and(|i| tagged.tags[i].name().starts_with("VB"))
+    })
+}
+
 impl Doc<'_, '_> {
     /// Whether the clause `(cs, ce)` only describes a way goods travel on (see the module doc).
     pub(super) fn describes_infrastructure(
@@ -74,14 +84,7 @@ impl Doc<'_, '_> {
                 .is_some_and(|i| links.iter().any(|&(l, n)| l <= i && i < l + n))
         };
         // A verb of movement other than the way and link words: something travels.
-        let travels = f.triggers.iter().any(|&v| {
-            !byte_in_way(v)
-                && !in_link(v)
-                && tagged
-                    .index_at(v)
-                    .is_some_and(|i| tagged.tags[i].name().starts_with("VB"))
-        });
-        if travels {
+        if verb_trigger(f, &tagged, |v| byte_in_way(v) || in_link(v)) {
             return false;
         }
         // Vehicles and goods (a mode word that is not the way itself), cargo and flows.

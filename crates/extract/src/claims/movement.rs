@@ -120,7 +120,11 @@ impl Doc<'_, '_> {
         // "The new line links Sinuiju with a depot in Uiju": the way described, not traffic.
         // Its route still stands for later references ("the line carried coal").
         // "He is responsible for trade with North Korea": trade named, not reported.
-        if facts.infrastructure || self.names_trade_only(facts, ctoks) {
+        // "Trucks from Dandong are under strict inspections": a condition of the trucks.
+        if facts.infrastructure
+            || self.names_trade_only(facts, ctoks)
+            || self.states_condition_only(facts, ctoks, (cs, ce))
+        {
             w.sentence_routes
                 .extend(routes.into_iter().filter(has_place));
             return;
