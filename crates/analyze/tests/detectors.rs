@@ -331,3 +331,41 @@ fn a_parked_train_unloaded_onto_trucks_and_shipped_on_is_a_transshipment() {
         titles[0]
     );
 }
+
+#[test]
+fn every_loaded_report_counts_towards_an_empty_backhaul_finding() {
+    // Nine sources: eight of loaded trains into the DPRK, one of trains coming back empty. The
+    // evidence list is capped; the count of independent sources is not.
+    let dir = std::env::temp_dir().join(format!("bw-backhaul-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let goods = [
+        "rice",
+        "flour",
+        "cement",
+        "fertiliser",
+        "sugar",
+        "soybeans",
+        "tyres",
+        "glass",
+    ];
+    let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+    ];
+    for (i, (g, m)) in goods.iter().zip(months).enumerate() {
+        let text = format!("In {m}, freight trains carried {g} from Dandong to Sinuiju.\n");
+        std::fs::write(dir.join(format!("{i:02}_loaded.txt")), text).unwrap();
+    }
+    std::fs::write(
+        dir.join("09_empty.txt"),
+        "The freight trains returned from Sinuiju to Dandong empty in September.\n",
+    )
+    .unwrap();
+    let a = run(&files(&dir, &[]));
+    std::fs::remove_dir_all(&dir).ok();
+    let f = a
+        .findings
+        .iter()
+        .find(|f| f.kind == "empty-backhaul")
+        .unwrap_or_else(|| panic!("no empty-backhaul finding:\n{}", render(&a)));
+    assert_eq!(f.independent_sources, 9, "{}", render(&a));
+}

@@ -44,8 +44,9 @@ pub fn detect(ctx: &Context) -> Vec<Finding> {
                 + if empty.len() >= 2 { 0.2 } else { 0.0 }
                 + if loaded.len() >= 2 { 0.2 } else { 0.0 };
             let name = ctx.corridor_name(k);
+            // Every loaded claim counts towards the sources; the evidence list is capped later.
             let mut claims = empty.clone();
-            claims.extend(loaded.iter().take(6));
+            claims.extend(loaded.iter());
             out.push(finding(
                 ctx,
                 "empty-backhaul",
