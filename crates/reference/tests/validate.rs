@@ -88,19 +88,30 @@ fn unit_plurals_come_from_the_cue_pack() {
     );
 }
 
-/// An object verb that is not a movement verb would never be read: validation names it.
-#[test]
-fn object_verbs_must_be_movement_verbs() {
-    let dir = tempdir().join("object-verbs");
+/// The validation problems of the shipped cue pack with `from` replaced by `to` once, loaded
+/// from a data directory of its own (`name`).
+fn problems_with_changed_cues(name: &str, from: &str, to: &str) -> String {
+    let dir = tempdir().join(name);
     std::fs::create_dir_all(dir.join("extract")).unwrap();
-    let cues = include_str!("../../../data/extract/cues.toml").replacen(
-        "object_verbs = [",
-        "object_verbs = [\"fetched\", ",
-        1,
+    let cues = include_str!("../../../data/extract/cues.toml").replacen(from, to, 1);
+    assert_ne!(
+        cues,
+        include_str!("../../../data/extract/cues.toml"),
+        "{from:?} not found"
     );
     std::fs::write(dir.join("extract/cues.toml"), cues).unwrap();
     let r = Reference::load(Some(&dir)).expect("the changed pack parses");
-    let problems = r.validate().join("\n");
+    r.validate().join("\n")
+}
+
+/// An object verb that is not a movement verb would never be read: validation names it.
+#[test]
+fn object_verbs_must_be_movement_verbs() {
+    let problems = problems_with_changed_cues(
+        "object-verbs",
+        "object_verbs = [",
+        "object_verbs = [\"fetched\", ",
+    );
     assert!(
         problems.contains("movement.object_verbs: \"fetched\" is not in movement.verbs"),
         "{problems}"
@@ -110,16 +121,11 @@ fn object_verbs_must_be_movement_verbs() {
 /// A demonym keyed by a place that is no country names no end: validation names it.
 #[test]
 fn demonyms_are_keyed_by_countries() {
-    let dir = tempdir().join("demonyms");
-    std::fs::create_dir_all(dir.join("extract")).unwrap();
-    let cues = include_str!("../../../data/extract/cues.toml").replacen(
+    let problems = problems_with_changed_cues(
+        "demonyms",
         "[direction.demonyms]\n",
         "[direction.demonyms]\n\"cn.dandong\" = [\"Dandong\"]\n",
-        1,
     );
-    std::fs::write(dir.join("extract/cues.toml"), cues).unwrap();
-    let r = Reference::load(Some(&dir)).expect("the changed pack parses");
-    let problems = r.validate().join("\n");
     assert!(
         problems.contains("direction.demonyms: \"cn.dandong\" is not a country of the gazetteer"),
         "{problems}"
