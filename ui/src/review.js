@@ -6,7 +6,7 @@ import { api } from "./api.js";
 import { h, fill } from "./dom.js";
 
 const REASONS = ["not-a-movement", "wrong-place", "wrong-goods", "wrong-direction", "duplicate", "other"];
-const KINDS = ["movement", "storage", "condition", "status", "policy"];
+const KINDS = ["movement", "storage", "condition", "status", "policy", "mention"];
 
 let ctx = null;
 

@@ -245,6 +245,10 @@ fn summary(c: &Claim) -> String {
             }
             ends(&mut s);
         }
+        ClaimKind::Mention => {
+            let p: Vec<String> = c.places.iter().map(|p| md(p)).collect();
+            s.push_str(&format!(" {}", p.join(", ")));
+        }
         ClaimKind::Policy => {
             if let Some(ch) = &c.change {
                 s.push_str(&format!(

@@ -66,6 +66,7 @@ pub enum Kind {
     Condition,
     Status,
     Policy,
+    Mention,
 }
 
 impl From<Kind> for ClaimKind {
@@ -76,6 +77,7 @@ impl From<Kind> for ClaimKind {
             Kind::Condition => ClaimKind::Condition,
             Kind::Status => ClaimKind::Status,
             Kind::Policy => ClaimKind::Policy,
+            Kind::Mention => ClaimKind::Mention,
         }
     }
 }

@@ -43,6 +43,7 @@ mod mentions;
 mod movement;
 mod nominal;
 mod noun_phrase;
+mod place_mention;
 mod policy;
 mod quantity;
 mod routes;
@@ -166,6 +167,9 @@ pub(crate) struct Doc<'a, 'r> {
     /// The latest storage claim's place, with its sentence: goods "unloaded" from a parked
     /// train leave from where it stands.
     last_storage: Option<(usize, String)>,
+    /// Where the last leg carrying goods ended (sentence, place): the transfer point a later
+    /// leg of the same goods starts from.
+    last_leg_end: Option<(usize, String)>,
     claim_keys: HashSet<String>,
     crossing_memo: std::cell::RefCell<CrossingMemo>,
     /// (sentence that named it, direction, crossing) of movements with a known direction.
@@ -280,6 +284,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             cur_places: Vec::new(),
             cur_tags: Tagged::default(),
             last_storage: None,
+            last_leg_end: None,
             crossing_memo: Default::default(),
             recent_directions: Vec::new(),
             claim_keys: HashSet::new(),
@@ -303,6 +308,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             self.sentence(i);
         }
+        self.place_mentions();
         std::mem::take(&mut self.claims)
     }
 }

@@ -19,6 +19,10 @@ pub enum ClaimKind {
     Status,
     /// A rule changing from one value to another (a quarantine period, a fee).
     Policy,
+    /// A border-region place the report names in a sentence that makes no other claim about
+    /// it: where the report speaks of, so no place it names is lost. Analysis builds nothing
+    /// from it.
+    Mention,
 }
 
 impl ClaimKind {
@@ -29,6 +33,7 @@ impl ClaimKind {
             ClaimKind::Condition => "condition",
             ClaimKind::Status => "status",
             ClaimKind::Policy => "policy",
+            ClaimKind::Mention => "mention",
         }
     }
 }

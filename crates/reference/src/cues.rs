@@ -168,6 +168,9 @@ pub struct AttributionCues {
 #[serde(deny_unknown_fields)]
 pub struct PlaceCues {
     pub not_after: Phrases,
+    /// Place names that are also rivers: after "the" they name the river ("across the Tumen").
+    #[serde(default)]
+    pub rivers: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -313,12 +313,13 @@ fn hs_prefix(v: &Option<String>) -> Result<Option<String>, ApiError> {
 }
 
 fn kind(v: &Option<String>) -> Result<Option<String>, ApiError> {
-    const KINDS: [ClaimKind; 5] = [
+    const KINDS: [ClaimKind; 6] = [
         ClaimKind::Movement,
         ClaimKind::Storage,
         ClaimKind::Condition,
         ClaimKind::Status,
         ClaimKind::Policy,
+        ClaimKind::Mention,
     ];
     v.as_deref()
         .map(|k| {

@@ -238,6 +238,22 @@ impl Doc<'_, '_> {
         (j < si && si - j <= 2).then_some((j, at))
     }
 
+    /// Where goods a clause refers back to ("the merchandise then went on to Longkou") were
+    /// last carried to: the start of their next leg. Within two sentences, and never the
+    /// clause's own destination.
+    pub(super) fn transfer_point(
+        &self,
+        si: usize,
+        goods_by_reference: bool,
+        to: &Option<String>,
+    ) -> Option<(usize, String)> {
+        if !goods_by_reference {
+            return None;
+        }
+        let (j, at) = self.last_leg_end.clone()?;
+        (j < si && si - j <= 2 && to.as_deref() != Some(at.as_str())).then_some((j, at))
+    }
+
     /// The direction of a movement between two known places, by their countries.
     pub(super) fn direction_between(&self, from: &str, to: Option<&str>) -> Option<Direction> {
         let a = self.country(from)?;

@@ -168,6 +168,7 @@ impl Doc<'_, '_> {
             }
             _ => self.goods(ctoks),
         };
+        let mut goods_by_reference = false;
         if goods.is_empty() && facts.ref_cargo {
             // "The cargo is trucked from …": the goods of a sentence just before.
             if let Some((j, g)) = self
@@ -175,6 +176,10 @@ impl Doc<'_, '_> {
                 .clone()
                 .filter(|(j, _)| *j < si && si - j <= 2)
             {
+                // The chain of reference goes on: "These items include … The items are
+                // labelled … The merchandise flows through …".
+                self.last_goods = Some((si, g.clone()));
+                goods_by_reference = true;
                 goods = g;
                 context = Some(j);
             }
@@ -422,6 +427,15 @@ impl Doc<'_, '_> {
                     let d = self.direction_between(&at, to.as_deref()).unwrap_or(dir);
                     (Some(at), claim_context.or(Some(j)), d)
                 }
+                (None, None) => match self.transfer_point(si, goods_by_reference, &to) {
+                    // "… moved the tiles to Dandong. The merchandise went on by ship to
+                    // Longkou": the next leg starts where the last one ended.
+                    Some((j, at)) => {
+                        let d = self.direction_between(&at, to.as_deref()).unwrap_or(dir);
+                        (Some(at), claim_context.or(Some(j)), d)
+                    }
+                    None => (None, claim_context, dir),
+                },
                 (from, _) => (from, claim_context, dir),
             };
             let cargo = !goods.is_empty() || facts.load.is_some();
@@ -472,6 +486,14 @@ impl Doc<'_, '_> {
             c.quantities = quantities.clone();
             c.when = self.when(cs, ce, s.start, s.end);
             self.screen(&mut c);
+            if let Some(t) =
+                c.to.as_ref()
+                    .filter(|t| !c.goods.is_empty() && !self.is_country(t))
+            {
+                if c.polarity == Polarity::Affirmed {
+                    self.last_leg_end = Some((si, t.clone()));
+                }
+            }
             self.push(c);
         }
         if let Some(named) = as_named {

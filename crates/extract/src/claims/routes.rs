@@ -87,7 +87,27 @@ impl Doc<'_, '_> {
         let by = |r: PRole| usable.iter().copied().filter(move |m| m.role == r);
         if let [a, b, ..] = by(PRole::Between).collect::<Vec<_>>()[..] {
             if let Some(r) = self.route_between(a, b, mode) {
-                return vec![r];
+                // "Through the office straddling A and B, as well as the C customs house": each
+                // further crossing named is a route of its own.
+                let mut out = vec![r];
+                for m in usable.iter().filter(|m| m.role != PRole::Between) {
+                    let Some(c) = self.crossing_for(&m.id, None) else {
+                        continue;
+                    };
+                    if out.len() < MAX_ROUTES && out.iter().all(|r| r.via.as_deref() != Some(&c)) {
+                        out.push(Route {
+                            from: None,
+                            to: None,
+                            via: Some(c),
+                            direction: Direction::Unknown,
+                            mode,
+                            named: (!m.crossing).then(|| m.id.clone()),
+                            named_other: None,
+                            leg: false,
+                        });
+                    }
+                }
+                return out;
             }
         }
         let from: Option<&Mention> = by(PRole::From).next();

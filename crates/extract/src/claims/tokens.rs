@@ -83,6 +83,13 @@ impl Doc<'_, '_> {
             !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_))
                 || !not_after.iter().any(|&(s, _)| s > t.end && s <= t.end + 1)
         });
+        // "across the Tumen" is the river, not the city.
+        let rivers = &self.x.reference.cues.place.rivers;
+        toks.retain(|t| {
+            !matches!(t.tk, Tk::Place(_))
+                || !river_after_the(clean, t.start, t.end, rivers)
+                || self.noun_after(t.end)
+        });
         // "Hwasong-14", "Tu-204": a name with a number joined by a hyphen is a model, not a place.
         toks.retain(|t| {
             !matches!(t.tk, Tk::Place(_) | Tk::Crossing(_)) || !model_number_after(clean, t.end)
@@ -90,6 +97,14 @@ impl Doc<'_, '_> {
         // "to enforce sanctions against the North": an infinitive marker names no destination.
         toks.retain(|t| t.tk != Tk::Cue(Role::To) || !self.infinitive_to(t));
         self.toks = toks;
+    }
+
+    /// Whether the word after byte `end` can head or modify a noun by the part-of-speech
+    /// lexicon ("the Tumen crossing" is a crossing named by its town, not the river).
+    fn noun_after(&self, end: usize) -> bool {
+        let (_, word) = self.word_after(end);
+        self.lexical_tag(&word)
+            .is_some_and(|g| g.is_noun() || matches!(g.name(), "VBG" | "JJ"))
     }
 
     /// Whether the cue `t` is the bare word "to" before a verb in its base form, by the
@@ -173,4 +188,15 @@ pub(super) fn named_tk(n: &Named) -> Tk {
 fn model_number_after(clean: &str, end: usize) -> bool {
     let mut rest = clean[end..].chars();
     matches!(rest.next(), Some('-' | '‐' | '–')) && rest.next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether the name at `start..end` is one of `rivers` with "the" right before it.
+fn river_after_the(clean: &str, start: usize, end: usize, rivers: &[String]) -> bool {
+    let before = &clean[..start];
+    before.ends_with(char::is_whitespace)
+        && before
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+        && rivers.contains(&clean[start..end].to_lowercase())
 }

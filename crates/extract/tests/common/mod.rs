@@ -38,6 +38,9 @@ pub fn render(c: &Claim) -> String {
             ch.subject, ch.before.text, ch.after.text
         ));
     }
+    if c.kind.as_str() == "mention" {
+        s.push_str(&format!(" {}", c.places.join(",")));
+    }
     if matches!(c.kind.as_str(), "movement" | "storage") {
         s.push_str(&format!(" {}", c.direction));
     }
