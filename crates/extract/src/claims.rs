@@ -138,6 +138,16 @@ struct Frame {
     sentence: usize,
 }
 
+/// Goods named once and referred to again ("These items include tyres … The merchandise
+/// flows through …"): the sentence that last referred to them keeps the chain going; the
+/// sentence that named them is the evidence each reference quotes.
+#[derive(Clone)]
+struct GoodsChain {
+    last: usize,
+    named: usize,
+    goods: Vec<GoodsItem>,
+}
+
 pub(crate) struct Doc<'a, 'r> {
     x: &'a Extractor<'r>,
     source: &'a str,
@@ -154,8 +164,8 @@ pub(crate) struct Doc<'a, 'r> {
     /// Attribution text and span per sentence.
     attribution: Vec<Option<(String, usize, usize)>>,
     verdict_cache: HashMap<(String, Option<String>, Direction, Date), ClaimVerdict>,
-    /// The latest goods named in any clause, with the sentence that named them ("the cargo").
-    last_goods: Option<(usize, Vec<GoodsItem>)>,
+    /// The latest goods named in any clause ("the cargo"), with the sentence that named them.
+    last_goods: Option<GoodsChain>,
     /// Sentences whose routes are the way back of an earlier route.
     returning: BTreeSet<usize>,
     /// Time expressions and numbers of the sentence being read (found once per sentence).

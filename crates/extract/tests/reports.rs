@@ -1,14 +1,14 @@
 //! The project's own test reports (`tests/reports/`, with gold in `tests/gold/` in the corpus
 //! scorer's format): each report's claims are compared with `tests/expected/NAME.claims`
 //! (`BLESS=1` rewrites them), and every claim must quote evidence that supports it — in these
-//! reports and in the shared development corpus (`../shared/corpus/reports`, skipped with a
-//! printed reason when absent).
+//! reports and in the shared development corpora (`../shared/corpus/reports` and `real/reports`,
+//! skipped with a printed reason when absent).
 
 mod common;
 
 use std::path::{Path, PathBuf};
 
-use borderwatch_model::{Claim, ClaimKind};
+use borderwatch_model::{Claim, ClaimKind, Direction};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -88,16 +88,27 @@ fn check_evidence(file: &str, bytes: &[u8], claims: &[Claim], plain: bool) -> Ve
             }
         }
         let named = |id: &str| {
-            let names: Vec<String> = match gz.place(id) {
-                Some(p) => p.names.clone(),
-                None => gz.crossing(id).map(|x| x.names.clone()).unwrap_or_default(),
+            let (names, exact): (Vec<String>, Vec<String>) = match gz.place(id) {
+                Some(p) => (p.names.clone(), p.exact_names.clone()),
+                None => (
+                    gz.crossing(id).map(|x| x.names.clone()).unwrap_or_default(),
+                    Vec::new(),
+                ),
             };
             names.iter().any(|n| {
                 let f = borderwatch_reference::text::fold(n);
                 !f.is_empty() && folded.contains(&f)
-            })
+            }) || exact.iter().any(|n| quote.contains(n.as_str()))
+        };
+        // The DPRK as a whole is the end a direction implies ("…shipped the coal on to
+        // Weifang": it came from the DPRK).
+        let implied = |id: &str| {
+            id == "kp" && matches!(c.direction, Direction::Inbound | Direction::Outbound)
         };
         for id in c.from.iter().chain(&c.to).chain(&c.places) {
+            if implied(id) {
+                continue;
+            }
             // A crossing's facility or a place is named itself or through a child's name.
             let ok = named(id)
                 || gz
@@ -130,20 +141,26 @@ fn check_evidence(file: &str, bytes: &[u8], claims: &[Claim], plain: bool) -> Ve
 
 #[test]
 fn every_claim_quotes_supporting_evidence() {
-    let mut dirs = vec![root().join("tests/reports")];
-    let shared = root().join("../shared/corpus/reports");
-    if shared.is_dir() {
-        dirs.push(shared);
-    } else {
-        println!("skipping the shared corpus: {} is absent", shared.display());
+    // The real reports need not all make claims (one names its places only inside who said it).
+    let mut dirs = vec![(root().join("tests/reports"), true)];
+    for (shared, claims) in [
+        ("../shared/corpus/reports", true),
+        ("../shared/corpus/real/reports", false),
+    ] {
+        let shared = root().join(shared);
+        if shared.is_dir() {
+            dirs.push((shared, claims));
+        } else {
+            println!("skipping the shared corpus: {} is absent", shared.display());
+        }
     }
     let mut bad = Vec::new();
-    for d in dirs {
+    for (d, claims) in dirs {
         for path in reports(&d) {
             let name = path.display().to_string();
             let bytes = std::fs::read(&path).unwrap();
             let x = common::extract(&name, &bytes, None);
-            assert!(!x.claims.is_empty(), "{name}: no claims");
+            assert!(!claims || !x.claims.is_empty(), "{name}: no claims");
             let plain = !name.ends_with(".html") && !name.ends_with(".md");
             bad.extend(check_evidence(&name, &bytes, &x.claims, plain));
         }

@@ -16,6 +16,8 @@ pub(super) struct Walk {
     /// The frame the sentence borrowed, when it named none.
     pub(super) frame_used: Option<Frame>,
     pub(super) prev_clause_routes: Vec<Route>,
+    /// The sentence the previous clause's routes were completed from, if not its own.
+    pub(super) prev_clause_context: Option<usize>,
     pub(super) prev_direction: Direction,
 }
 
@@ -42,6 +44,7 @@ impl Default for Walk {
             sentence_routes: Vec::new(),
             frame_used: None,
             prev_clause_routes: Vec::new(),
+            prev_clause_context: None,
             prev_direction: Direction::Unknown,
         }
     }
@@ -169,24 +172,32 @@ impl Doc<'_, '_> {
             _ => self.goods(ctoks),
         };
         let mut goods_by_reference = false;
+        let mut goods_context = None;
         if goods.is_empty() && facts.ref_cargo {
             // "The cargo is trucked from …": the goods of a sentence just before.
-            if let Some((j, g)) = self
+            if let Some(chain) = self
                 .last_goods
                 .clone()
-                .filter(|(j, _)| *j < si && si - j <= 2)
+                .filter(|ch| ch.last < si && si - ch.last <= 2)
             {
                 // The chain of reference goes on: "These items include … The items are
-                // labelled … The merchandise flows through …".
-                self.last_goods = Some((si, g.clone()));
+                // labelled … The merchandise flows through …"; each quotes where they were named.
                 goods_by_reference = true;
-                goods = g;
-                context = Some(j);
+                goods = chain.goods.clone();
+                context = Some(chain.named);
+                goods_context = context;
+                self.last_goods = Some(GoodsChain { last: si, ..chain });
             }
         }
         if !goods.is_empty() && context.is_none() {
-            self.last_goods = Some((si, goods.clone()));
+            self.last_goods = Some(GoodsChain {
+                last: si,
+                named: si,
+                goods: goods.clone(),
+            });
         }
+        let routes_unnamed = routes.is_empty();
+        let mut route_context = None;
         if routes.is_empty() && !facts.other_route {
             if facts.ret || facts.reverse {
                 // "…but come back empty", "nothing goes the other way": the route just named.
@@ -234,6 +245,7 @@ impl Doc<'_, '_> {
             } else if ci > 0 && (!sibling.is_empty() || facts.load == Some(Load::Empty)) {
                 // "…, while others were heading in empty": the route of the clause before.
                 routes = w.prev_clause_routes.clone();
+                route_context = w.prev_clause_context;
             } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
                 if let Some(f) = self.refer_back(si, facts) {
                     context = Some(f.sentence);
@@ -252,7 +264,10 @@ impl Doc<'_, '_> {
                 }
             }
         }
-        let borrowed = context.is_some();
+        // Goods named earlier are quoted from there; the route is still this sentence's own.
+        let routes_borrowed = routes_unnamed && !routes.is_empty();
+        let goods_only = goods_by_reference && !routes_borrowed && context == goods_context;
+        let borrowed = context.is_some() && !goods_only;
         let inherited = !routes.is_empty() && !own_places && ci > 0;
         // Through a named crossing with goods or a denial, direction unsaid: still a movement.
         let through = mentions.iter().any(|m| {
@@ -353,6 +368,7 @@ impl Doc<'_, '_> {
         let adds = !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
         if !concrete || (borrowed && !adds) {
             w.prev_clause_routes = routes.into_iter().filter(has_place).collect();
+            w.prev_clause_context = context;
             w.prev_direction = direction;
             return;
         }
@@ -371,6 +387,7 @@ impl Doc<'_, '_> {
         }
         let mut made = Vec::new();
         let mut completed: Vec<Route> = Vec::new();
+        let mut completed_context = None;
         for route in &routes {
             // A leg, a borrowed route with nothing said of direction, or the way back of a
             // route keeps the route's own direction.
@@ -379,7 +396,7 @@ impl Doc<'_, '_> {
                 || (borrowed && direction == Direction::Unknown)
                 || ((facts.ret || facts.reverse) && own);
             let mut dir = if keep { route.direction } else { direction };
-            let mut claim_context = context;
+            let mut claim_context = context.or(route_context);
             if dir == Direction::Unknown {
                 // Direction unsaid on a crossing just written about: the way the last
                 // movement on it went ("… exports clothing through Dandong. Twenty trucks
@@ -459,6 +476,7 @@ impl Doc<'_, '_> {
             };
             // The next clause of the sentence sees the route as completed here (later
             // sentences see it as named, so a completion does not spread).
+            completed_context = completed_context.or(claim_context);
             completed.push(Route {
                 from: from.clone(),
                 to: to.clone(),
@@ -505,6 +523,7 @@ impl Doc<'_, '_> {
             // A borrowed route keeps pointing at the sentence that named it, so a chain of
             // references ("the train" … "the cargo" … "there were also") cites the origin.
             w.prev_clause_routes = placed;
+            w.prev_clause_context = Some(origin);
             w.frame_used = Some(Frame {
                 routes: made.clone(),
                 sentence: origin,
@@ -512,6 +531,7 @@ impl Doc<'_, '_> {
         } else if !placed.is_empty() {
             w.sentence_routes.extend(placed.iter().cloned());
             w.prev_clause_routes = placed;
+            w.prev_clause_context = None;
         } else if w.frame_used.is_none() {
             w.frame_used = Some(Frame {
                 routes: made.clone(),
@@ -521,6 +541,7 @@ impl Doc<'_, '_> {
         let completed: Vec<Route> = completed.into_iter().filter(has_place).collect();
         if !completed.is_empty() {
             w.prev_clause_routes = completed;
+            w.prev_clause_context = completed_context;
         }
     }
 }

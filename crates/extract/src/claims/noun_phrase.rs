@@ -107,9 +107,10 @@ impl Doc<'_, '_> {
         if !definite {
             return None;
         }
-        let (j, items) = self.last_goods.as_ref()?;
+        let chain = self.last_goods.as_ref()?;
+        let (j, items) = (chain.named, &chain.goods);
         let si = self.sents.partition_point(|s| s.end <= t.start);
-        if *j >= si || si - j > 2 {
+        if j >= si || si - j > 2 {
             return None;
         }
         let want = format!(" {}", text.to_lowercase());
