@@ -354,9 +354,23 @@ pub(super) fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
                 }
             }
             Tk::Cue(Role::Break) => break,
+            // "to a warehouse in Sinuiju", "from the station at Khasan": a facility named by
+            // its kind, the place it is in takes the cue before it.
+            Tk::Cue(Role::Storage | Role::Mode(_) | Role::RefRoute) if near == Some(Role::At) => {}
             _ => {
                 if near.is_some() {
-                    break;
+                    // The same word may also be a from/to cue ("from" opens a change "from
+                    // 30 to 50" too).
+                    let span = (t.start, t.end);
+                    let also = toks[..j]
+                        .iter()
+                        .rev()
+                        .take_while(|u| (u.start, u.end) == span)
+                        .find_map(|u| match u.tk {
+                            Tk::Cue(r @ (Role::From | Role::To)) => Some(r),
+                            _ => None,
+                        });
+                    return also.or(near);
                 }
             }
         }

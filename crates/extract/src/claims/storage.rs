@@ -21,10 +21,24 @@ impl Doc<'_, '_> {
         if goods.is_empty() && !vehicle {
             return;
         }
-        let Some(at) = subject
+        let places = || {
+            subject
+                .iter()
+                .filter(|m| !m.qualifier && !m.compared && !m.crossing)
+        };
+        // "from a warehouse in Khasan to Tumangang": the place the store is in, right after
+        // its word; else the most precise place of the clause.
+        let cue_end = toks
             .iter()
-            .filter(|m| !m.qualifier && !m.compared && !m.crossing)
-            .max_by_key(|m| self.gz().ancestry(&m.id).len())
+            .find(|t| t.tk == Tk::Cue(Role::Storage))
+            .map(|t| t.end);
+        let after_cue = cue_end.and_then(|e| {
+            places().find(|m| {
+                m.start >= e && self.text.clean[e..m.start].split_whitespace().count() <= 2
+            })
+        });
+        let Some(at) =
+            after_cue.or_else(|| places().max_by_key(|m| self.gz().ancestry(&m.id).len()))
         else {
             return;
         };
