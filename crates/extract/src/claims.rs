@@ -48,6 +48,7 @@ mod policy;
 mod quantity;
 mod routes;
 mod sentence;
+mod shared_crossing;
 mod state;
 mod status;
 mod storage;

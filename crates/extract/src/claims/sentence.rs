@@ -69,6 +69,7 @@ impl Doc<'_, '_> {
         });
         let all_mentions = self.mentions(&toks);
         let mut w = Walk::default();
+        let first_claim = self.claims.len();
         for (ci, &(cs, ce)) in clauses.iter().enumerate() {
             let ctoks: Vec<Tok> = toks
                 .iter()
@@ -134,6 +135,7 @@ impl Doc<'_, '_> {
                 },
             );
         }
+        self.share_crossing(first_claim);
         if !w.sentence_routes.is_empty() {
             let f = Frame {
                 routes: dedup(w.sentence_routes),
