@@ -44,6 +44,7 @@ mod movement;
 mod nominal;
 mod noun_phrase;
 mod place_mention;
+mod place_reference;
 mod policy;
 mod quantity;
 mod routes;
@@ -181,6 +182,8 @@ pub(crate) struct Doc<'a, 'r> {
     /// Where the last leg carrying goods ended (sentence, place): the transfer point a later
     /// leg of the same goods starts from.
     last_leg_end: Option<(usize, String)>,
+    /// Words pointing back to a place ("this yard"): their start and the sentence that named it.
+    place_refs: Vec<(usize, usize)>,
     claim_keys: HashSet<String>,
     crossing_memo: std::cell::RefCell<CrossingMemo>,
     /// (sentence that named it, direction, crossing) of movements with a known direction.
@@ -296,6 +299,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             cur_tags: Tagged::default(),
             last_storage: None,
             last_leg_end: None,
+            place_refs: Vec::new(),
             crossing_memo: Default::default(),
             recent_directions: Vec::new(),
             claim_keys: HashSet::new(),
@@ -311,6 +315,7 @@ impl<'a, 'r> Doc<'a, 'r> {
         self.sents = sentences(clean);
         self.tokenize();
         self.find_attributions();
+        self.resolve_place_references();
         self.sentence_frame = vec![None; self.sents.len()];
         for i in 0..self.sents.len() {
             // A request whose client has gone stops here rather than running to the end.

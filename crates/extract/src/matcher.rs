@@ -50,6 +50,10 @@ pub enum Role {
     RefVehicle,
     RefCargo,
     RefRoute,
+    /// Points back to the last place named ("this yard").
+    RefPlace,
+    /// Points back to the last port named ("the same port").
+    RefPort,
     OtherRoute,
     Break,
     Subordinator,
@@ -145,6 +149,8 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "reference.vehicle" => RefVehicle,
         "reference.cargo" => RefCargo,
         "reference.route" => RefRoute,
+        "reference.place" => RefPlace,
+        "reference.port" => RefPort,
         "reference.other_route" => OtherRoute,
         "clause.breaks" => Break,
         "clause.subordinators" => Subordinator,

@@ -100,6 +100,12 @@ pub struct ReferenceCues {
     pub cargo: Phrases,
     pub route: Phrases,
     pub other_route: Phrases,
+    /// Words that point back to the last place named ("this yard", "the same town").
+    #[serde(default)]
+    pub place: Phrases,
+    /// Words that point back to the last port named ("the same port").
+    #[serde(default)]
+    pub port: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -258,7 +264,7 @@ impl Cues {
             pipeline => "pipeline");
         section!(polarity, negation => "negation", exception => "exception", hedge => "hedge");
         section!(reference, vehicle => "vehicle", cargo => "cargo", route => "route",
-            other_route => "other_route");
+            other_route => "other_route", place => "place", port => "port");
         section!(clause, subordinators => "subordinators", breaks => "breaks", comparison => "comparison", reason => "reason",
             background => "background");
         section!(status, opened => "opened", resumed => "resumed", closed => "closed",

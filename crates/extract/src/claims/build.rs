@@ -17,6 +17,11 @@ impl Doc<'_, '_> {
         let clean = &self.text.clean;
         let mut places: Vec<String> = self.cur_places.clone();
         let _ = mentions;
+        // "…from this yard": the sentence that named the yard's place.
+        let context = context.or_else(|| {
+            self.place_reference_in(base.clause.0, base.clause.1)
+                .filter(|&j| j != base.si)
+        });
         let context = context.or_else(|| {
             // No place of its own: the previous sentence of the paragraph sets the scene.
             let prev = base.si.checked_sub(1)?;

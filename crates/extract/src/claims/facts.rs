@@ -323,7 +323,7 @@ pub(super) fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
             continue; // overlaps the token after it
         }
         last_span = (t.start, t.end);
-        if here - t.end > 60 {
+        if here.saturating_sub(t.end) > 60 {
             break;
         }
         // Words between this token and the last one: too many and the link is lost.

@@ -141,6 +141,10 @@ impl Doc<'_, '_> {
             if t.start >= as_ && t.end <= ae {
                 continue;
             }
+            // A place named again by "this yard" is the earlier sentence's place.
+            if self.place_refs.iter().any(|r| r.0 == t.start) {
+                continue;
+            }
             if let Tk::Place(id) = &t.tk {
                 if !places.iter().any(|p| **p == **id) {
                     places.push(id.to_string());
