@@ -110,8 +110,10 @@ impl Doc<'_, '_> {
                 return out;
             }
         }
-        let from: Option<&Mention> = by(PRole::From).next();
         let to: Option<&Mention> = by(PRole::To).next();
+        let from: Option<&Mention> = by(PRole::From)
+            .next()
+            .or_else(|| self.where_it_waited(&usable, to?));
         let mut out = Vec::new();
         // A chain of legs: "from A to B and shipped to C".
         let tos: Vec<&Mention> = by(PRole::To)
@@ -447,4 +449,25 @@ pub(super) fn orient(gz: &borderwatch_reference::Gazetteer, r: &Route, dir: Dire
         std::mem::swap(&mut out.from, &mut out.to);
     }
     out
+}
+
+impl Doc<'_, '_> {
+    /// "Four ships arrived at Longkou before heading back to Nampo", "trucks wait at Dandong
+    /// and then cross to Sinuiju": with no "from", the place the vehicle was at, right before
+    /// the word that moves it on, is where the leg starts.
+    fn where_it_waited<'m>(&self, usable: &[&'m Mention], to: &Mention) -> Option<&'m Mention> {
+        let at = usable
+            .iter()
+            .copied()
+            .filter(|m| m.role == PRole::At && !m.crossing && m.start < to.start)
+            .filter(|m| !self.is_country(&m.id) && m.id != to.id)
+            .last()?;
+        let gap = self.text.clean[at.end..to.start].to_ascii_lowercase();
+        let words: Vec<&str> = gap
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let moves_on = words.iter().any(|w| matches!(*w, "before" | "then"));
+        (moves_on && words.len() <= 10 && !gap.contains([';', '.'])).then_some(at)
+    }
 }
