@@ -45,6 +45,10 @@ impl Doc<'_, '_> {
                     f.triggers.push(t.start);
                 }
                 Role::Import => {
+                    // "imports of North Korean coal": the goods come from the DPRK.
+                    if f.from_country.is_none() {
+                        f.from_country = self.demonym_of_goods_after(toks, k);
+                    }
                     f.import.get_or_insert(t.start);
                     f.triggers.push(t.start);
                 }
@@ -181,6 +185,25 @@ impl Doc<'_, '_> {
                 })
                 .then(|| country.clone())
         })
+    }
+
+    /// The country whose adjective names the goods right after the import word `toks[k]`
+    /// and "of": "imports of North Korean coal" are goods from the DPRK.
+    fn demonym_of_goods_after(&self, toks: &[Tok], k: usize) -> Option<String> {
+        let clean = &self.text.clean;
+        let goods = toks[k + 1..]
+            .iter()
+            .find(|t| matches!(t.tk, Tk::Goods(_)))?;
+        let between = clean.get(toks[k].end..goods.start)?.trim();
+        let rest = between
+            .strip_prefix("of the ")
+            .or_else(|| between.strip_prefix("of "))?
+            .trim();
+        let demonyms = &self.x.reference.cues.direction.demonyms;
+        demonyms
+            .iter()
+            .find(|(_, list)| list.iter().any(|d| rest.eq_ignore_ascii_case(d)))
+            .map(|(country, _)| country.clone())
     }
 
     /// Whether `t` is "there" before a form of "be" ("there is", "there were", "there's"):
