@@ -1,5 +1,5 @@
 //! Infrastructure described, not traffic: "the new line links Sinuiju with a depot in Uiju",
-//! "checkpoints on the roads leading to the river", "a bridge between Manpo and Ji'an used as a
+//! "checkpoints on the roads leading to the river", "an old span from Ji'an to Manpo serving as a
 //! crossing point".
 //!
 //! A clause describes a way (`movement.infrastructure`: roads, lines, bridges, routes) when a

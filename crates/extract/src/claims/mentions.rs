@@ -208,7 +208,7 @@ impl Doc<'_, '_> {
 
 /// A gap that is an aside and a conjunction: ", in northeast China, and" (at most eight words).
 /// Whether the words between two places join them: "and", "or", a comma, a slash, or an aside
-/// before "and" ("between Longkou, in northeast China, and Haeju").
+/// before "and" ("between Dalian, on the Liaodong coast, and Nampo").
 fn coordinates(g: &str) -> bool {
     matches!(g, "and" | "or" | "," | ", and" | ", or" | "/") || aside_then_and(g)
 }

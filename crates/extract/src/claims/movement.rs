@@ -122,7 +122,7 @@ impl Doc<'_, '_> {
         }
         // "The new line links Sinuiju with a depot in Uiju": the way described, not traffic.
         // Its route still stands for later references ("the line carried coal").
-        // "He is responsible for trade with North Korea": trade named, not reported.
+        // "She is in charge of trade with the North": trade named, not reported.
         // "Trucks from Dandong are under strict inspections": a condition of the trucks.
         if facts.infrastructure
             || self.names_trade_only(facts, ctoks)

@@ -1,4 +1,4 @@
-//! Trade named, not reported: "he is responsible for trade with North Korea", "Hyesan has
+//! Trade named, not reported: "she is in charge of trade with the North", "Hyesan has
 //! long been a hub for smuggling". A clause whose every trigger is a noun of trade (a flow,
 //! an import or export word) governed by a preposition, with no goods, vehicle, cargo or verb
 //! of movement, describes a person's work or a place's role. It makes no movement.

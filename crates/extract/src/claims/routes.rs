@@ -95,16 +95,7 @@ impl Doc<'_, '_> {
                         continue;
                     };
                     if out.len() < MAX_ROUTES && out.iter().all(|r| r.via.as_deref() != Some(&c)) {
-                        out.push(Route {
-                            from: None,
-                            to: None,
-                            via: Some(c),
-                            direction: Direction::Unknown,
-                            mode,
-                            named: (!m.crossing).then(|| m.id.clone()),
-                            named_other: None,
-                            leg: false,
-                        });
+                        out.push(through_crossing(c, m, mode));
                     }
                 }
                 return out;
@@ -271,16 +262,7 @@ impl Doc<'_, '_> {
                             }
                         }
                     } else {
-                        out.push(Route {
-                            from: None,
-                            to: None,
-                            via: Some(c),
-                            direction: Direction::Unknown,
-                            mode,
-                            named: (!m.crossing).then(|| m.id.clone()),
-                            named_other: None,
-                            leg: false,
-                        });
+                        out.push(through_crossing(c, m, mode));
                     }
                 }
                 None => {
@@ -469,5 +451,20 @@ impl Doc<'_, '_> {
             .collect();
         let moves_on = words.iter().any(|w| matches!(*w, "before" | "then"));
         (moves_on && words.len() <= 10 && !gap.contains([';', '.'])).then_some(at)
+    }
+}
+
+/// A route through crossing `c`, direction unsaid, named by mention `m` (by a side's town
+/// unless `m` is the crossing itself).
+fn through_crossing(c: String, m: &Mention, mode: Option<Mode>) -> Route {
+    Route {
+        from: None,
+        to: None,
+        via: Some(c),
+        direction: Direction::Unknown,
+        mode,
+        named: (!m.crossing).then(|| m.id.clone()),
+        named_other: None,
+        leg: false,
     }
 }
