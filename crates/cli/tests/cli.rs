@@ -409,7 +409,7 @@ fn bw_stdin(args: &[&str], input: &[u8]) -> Output {
 
 #[test]
 fn extract_jsonl_keeps_the_design_contract() {
-    let text = "In early May, cargo trucks loaded with refrigerators entered North Korea's Rason through Hunchun, a source in China said.\n";
+    let text = "Early in May, lorries loaded with refrigerators drove into North Korea's Rason through Hunchun, a source in China said.\n";
     let o = bw_stdin(
         &["extract", "--published", "2023-05-24", "-"],
         text.as_bytes(),
@@ -450,7 +450,7 @@ fn extract_jsonl_keeps_the_design_contract() {
     assert!(c["evidence"].get("attribution_span").is_none(), "{c}");
     assert_eq!(
         c["evidence"]["text"],
-        "In early May, cargo trucks loaded with refrigerators entered North Korea's Rason through Hunchun, [source withheld]."
+        "Early in May, lorries loaded with refrigerators drove into North Korea's Rason through Hunchun, [source withheld]."
     );
     let o = bw_stdin(
         &[

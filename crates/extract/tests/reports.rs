@@ -187,6 +187,11 @@ fn long_lines_and_lists() {
     let x = common::extract("routes.txt", text.as_bytes(), None);
     assert!(x.claims.len() <= 24, "{} claims", x.claims.len());
 
+    // Words pointing back to a place with no place before them read only their reach.
+    let refs = "Trucks left this town for the same port. ".repeat(20000);
+    let x = common::extract("refs.txt", refs.as_bytes(), None);
+    assert!(x.claims.is_empty(), "{} claims", x.claims.len());
+
     let tags = "< a ".repeat(20000) + ">";
     let x = common::extract("tags.html", tags.as_bytes(), None);
     assert!(x.claims.is_empty());

@@ -40,7 +40,7 @@ impl Doc<'_, '_> {
                     .find(|h| h.tk == Tk::Cue(Role::AttrHead));
                 if let Some(h) = before {
                     let mut b = boundary_before(clean, s.start, h.start);
-                    // "…, who declined to be named, told RFA": the head's segment starts earlier.
+                    // "…, who asked not to be named, told a reporter": the head's segment starts earlier.
                     if b > h.start {
                         b = s.start;
                     }
@@ -147,5 +147,15 @@ fn speaker_without_verb(toks: &[Tok], start: usize, end: usize) -> (usize, usize
     match verb {
         Some(v) if v.start > start => (start, v.start),
         _ => (start, start),
+    }
+}
+
+impl Doc<'_, '_> {
+    /// Whether `start..end` lies inside sentence `si`'s attribution.
+    pub(super) fn in_attribution(&self, si: usize, start: usize, end: usize) -> bool {
+        self.attribution
+            .get(si)
+            .and_then(|a| a.as_ref())
+            .is_some_and(|a| start >= a.1 && end <= a.2)
     }
 }

@@ -33,10 +33,9 @@ impl Doc<'_, '_> {
             let cs = self.sents[j];
             for t in &self.toks[self.toks_in(cs.start, cs.end)] {
                 if let Tk::Place(id) = &t.tk {
-                    let in_att = self.attribution[j]
-                        .as_ref()
-                        .is_some_and(|a| t.start >= a.1 && t.end <= a.2);
-                    if !in_att && !places.iter().any(|p| **p == **id) {
+                    if !self.in_attribution(j, t.start, t.end)
+                        && !places.iter().any(|p| **p == **id)
+                    {
                         places.push(id.to_string());
                     }
                 }

@@ -139,8 +139,8 @@ impl Doc<'_, '_> {
         }
     }
 
-    /// The route of the same traffic named just before: "Fifty trucks lined up at the Dandong
-    /// customs station to go into North Korea. Trucks were carrying clothes and food into
+    /// The route of the same traffic named just before: "Some forty lorries waited in the
+    /// Dandong customs area to head into North Korea. Lorries were taking shoes and salt into
     /// North Korea." A movement of goods whose end outside the DPRK is unnamed, going the same
     /// way by the same mode as a route up to three sentences back that names that end, is on
     /// that route. Returns the route's outside end and crossing (the DPRK end stays the

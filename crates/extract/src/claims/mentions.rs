@@ -99,8 +99,8 @@ impl Doc<'_, '_> {
                             && role == PRole::None
                             && coordinates(&self.gap_without_countries(toks, prev.end, t.start))
                         {
-                            // Coordination: "through Linjiang or Hunchun", "between Longkou,
-                            // in northeast China, and Haeju".
+                            // Coordination: "through Linjiang or Hunchun", "between Dalian,
+                            // on the Liaodong coast, and Nampo".
                             let anchor = out
                                 .iter()
                                 .rev()
@@ -194,19 +194,14 @@ impl Doc<'_, '_> {
         self.toks[self.toks_in(s.start, s.end)]
             .iter()
             .any(|t| match &t.tk {
-                Tk::Place(id) => {
-                    !self.is_country(id)
-                        && !self.attribution[j]
-                            .as_ref()
-                            .is_some_and(|a| t.start >= a.1 && t.end <= a.2)
-                }
+                Tk::Place(id) => !self.is_country(id) && !self.in_attribution(j, t.start, t.end),
                 Tk::Crossing(_) => true,
                 _ => false,
             })
     }
 }
 
-/// A gap that is an aside and a conjunction: ", in northeast China, and" (at most eight words).
+/// A gap that is an aside and a conjunction: ", on the Liaodong coast, and" (at most eight words).
 /// Whether the words between two places join them: "and", "or", a comma, a slash, or an aside
 /// before "and" ("between Dalian, on the Liaodong coast, and Nampo").
 fn coordinates(g: &str) -> bool {

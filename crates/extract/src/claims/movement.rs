@@ -162,7 +162,7 @@ impl Doc<'_, '_> {
             || facts.ret
             || facts.load.is_some()
             || facts.mode.is_some();
-        // "Heading in to load up on coal": goods after the word for an empty load are what the
+        // "Going in to load up on coal": goods after the word for an empty load are what the
         // vehicle goes to fetch, not what it carries.
         let mut goods = match (facts.load, facts.empty_at) {
             (Some(Load::Empty), Some(e)) => {

@@ -29,12 +29,14 @@ impl Doc<'_, '_> {
             if self.in_attribution(si, t.start, t.end) {
                 continue;
             }
+            // Stops at the first token out of reach, so each pointing word reads at most
+            // its reach of tokens.
             let found = self.toks[..k].iter().rev().find_map(|a| {
-                let Tk::Place(id) = &a.tk else { return None };
                 let aj = self.sents.partition_point(|s| s.end <= a.start);
                 if si.saturating_sub(aj) > REACH {
                     return Some(None);
                 }
+                let Tk::Place(id) = &a.tk else { return None };
                 let p = self.gz().place(id)?;
                 let wide = matches!(p.kind, PlaceKind::Country | PlaceKind::Province);
                 let fits = !wide && (!port || p.kind == PlaceKind::Port);
@@ -62,13 +64,5 @@ impl Doc<'_, '_> {
             .iter()
             .find(|(at, _)| *at >= start && *at < end)
             .map(|&(_, j)| j)
-    }
-
-    /// Whether `start..end` lies inside sentence `si`'s attribution.
-    fn in_attribution(&self, si: usize, start: usize, end: usize) -> bool {
-        self.attribution
-            .get(si)
-            .and_then(|a| a.as_ref())
-            .is_some_and(|a| start >= a.1 && end <= a.2)
     }
 }

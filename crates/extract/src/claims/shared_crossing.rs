@@ -14,15 +14,17 @@ use super::Doc;
 impl Doc<'_, '_> {
     /// Share the one crossing of the movements made since claim `first`.
     pub(super) fn share_crossing(&mut self, first: usize) {
-        let made = &self.claims[first..];
-        let mut vias = made
+        let mut through = self.claims[first..]
             .iter()
-            .filter(|c| c.kind == ClaimKind::Movement)
-            .filter_map(|c| c.via.as_ref());
-        let Some(via) = vias.next().cloned() else {
+            .filter(|c| c.kind == ClaimKind::Movement && c.via.is_some());
+        let Some(donor) = through.next() else {
             return;
         };
-        if vias.any(|v| *v != via) {
+        let (via, context) = (
+            donor.via.clone().unwrap_or_default(),
+            donor.evidence.context.clone(),
+        );
+        if through.any(|c| c.via.as_deref() != Some(via.as_str())) {
             return;
         }
         let Some(crossing) = self.gz().crossing(&via) else {
@@ -33,10 +35,6 @@ impl Doc<'_, '_> {
             .iter()
             .filter_map(|s| self.country(s))
             .collect();
-        let donor = made
-            .iter()
-            .find(|c| c.via.as_deref() == Some(via.as_str()))
-            .and_then(|c| c.evidence.context.clone());
         for k in first..self.claims.len() {
             let c = &self.claims[k];
             if c.kind != ClaimKind::Movement || c.via.is_some() {
@@ -53,7 +51,7 @@ impl Doc<'_, '_> {
             let c = &mut self.claims[k];
             c.via = Some(via.clone());
             if c.evidence.context.is_none() {
-                c.evidence.context = donor.clone();
+                c.evidence.context = context.clone();
             }
         }
     }

@@ -28,11 +28,8 @@ impl Doc<'_, '_> {
         };
         // "from a warehouse in Khasan to Tumangang": the place the store is in, right after
         // its word; else the most precise place of the clause.
-        let cue_end = toks
-            .iter()
-            .find(|t| t.tk == Tk::Cue(Role::Storage))
-            .map(|t| t.end);
-        let after_cue = cue_end.and_then(|e| {
+        let cue = toks.iter().find(|t| t.tk == Tk::Cue(Role::Storage));
+        let after_cue = cue.map(|t| t.end).and_then(|e| {
             places().find(|m| {
                 m.start >= e && self.text.clean[e..m.start].split_whitespace().count() <= 2
             })
@@ -51,10 +48,7 @@ impl Doc<'_, '_> {
         c.goods = goods;
         let s = self.sents[base.si];
         let clean = &self.text.clean;
-        let cue = toks
-            .iter()
-            .find(|t| t.tk == Tk::Cue(Role::Storage))
-            .map_or(base.clause.0, |t| t.start);
+        let cue = cue.map_or(base.clause.0, |t| t.start);
         let ts: Vec<TimeExpr> = self.times_in(cue, base.clause.1).cloned().collect();
         c.when = match ts.first() {
             Some(t) => Some(t.resolve(clean, self.opts.published, self.text.span(t.start, t.end))),
