@@ -39,6 +39,7 @@ mod frames;
 mod goods;
 mod halt;
 mod infrastructure;
+pub(crate) use infrastructure::Phrases;
 mod mentions;
 mod movement;
 mod nominal;

@@ -97,6 +97,9 @@ pub struct Extractor<'r> {
     countries: std::collections::HashMap<String, String>,
     /// Each frame verb (folded), by frame index: a cue whose first word is one takes its frame.
     frame_words: std::collections::HashMap<String, u16>,
+    /// The way words and link words of `movement`, folded once (claims::infrastructure).
+    ways: claims::Phrases,
+    links: claims::Phrases,
 }
 
 impl<'r> Extractor<'r> {
@@ -130,7 +133,10 @@ impl<'r> Extractor<'r> {
                     .or_insert(i as u16);
             }
         }
+        let movement = &reference.cues.movement;
         Ok(Extractor {
+            ways: claims::Phrases::new(&movement.infrastructure),
+            links: claims::Phrases::new(&movement.links),
             frame_words,
             reference,
             matcher: matcher::Matcher::new(reference)?,

@@ -85,7 +85,7 @@ pub(crate) fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)>
             }
         }
         // "didn't" → "did" + "n't".
-        if e >= i + 4 && s[i..e].to_ascii_lowercase().ends_with("n't") {
+        if e >= i + 4 && s.as_bytes()[i + (e - i - 3)..e].eq_ignore_ascii_case(b"n't") {
             out.push((start + i, start + e - 3));
             out.push((start + e - 3, start + e));
         } else {
@@ -97,7 +97,11 @@ pub(crate) fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)>
 
 /// Tags the words of `text[start..end]`.
 pub(crate) fn tag(pack: &PosPack, text: &str, start: usize, end: usize) -> Tagged {
-    let spans = words(text, start, end);
+    tag_spans(pack, text, words(text, start, end))
+}
+
+/// Tags word tokens already split by [`words`].
+pub(crate) fn tag_spans(pack: &PosPack, text: &str, spans: Vec<(usize, usize)>) -> Tagged {
     let toks: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
     let tags = tag_words(pack, &toks);
     Tagged { spans, tags }

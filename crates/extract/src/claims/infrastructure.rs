@@ -13,25 +13,49 @@
 use super::*;
 use borderwatch_reference::text::fold;
 
-/// Where a phrase of `list` matches the folded words: (first word, word count).
-fn phrases_at(words: &[String], list: &[String]) -> Vec<(usize, usize)> {
-    let phrases: Vec<Vec<String>> = list
-        .iter()
-        .map(|p| fold(p).split(' ').map(str::to_string).collect())
-        .collect();
-    let mut out = Vec::new();
-    for i in 0..words.len() {
-        // The longest phrase at a word wins.
-        let best = phrases
+/// A cue list folded and split into words once, with a quick test for whether a text could
+/// hold any of its phrases (the first word of one, ignoring ASCII case).
+pub(crate) struct Phrases {
+    words: Vec<Vec<String>>,
+    first: Option<aho_corasick::AhoCorasick>,
+}
+
+impl Phrases {
+    pub(crate) fn new(list: &[String]) -> Phrases {
+        let words: Vec<Vec<String>> = list
             .iter()
-            .filter(|p| !p.is_empty() && words[i..].starts_with(p))
-            .map(Vec::len)
-            .max();
-        if let Some(n) = best {
-            out.push((i, n));
-        }
+            .map(|p| fold(p).split(' ').map(str::to_string).collect::<Vec<_>>())
+            .filter(|p| p.iter().all(|w| !w.is_empty()))
+            .collect();
+        let first = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(words.iter().map(|p| p[0].as_str()))
+            .ok()
+            .filter(|_| !words.is_empty());
+        Phrases { words, first }
     }
-    out
+
+    /// Whether `text` may hold a phrase: false only when it surely holds none.
+    fn may_occur_in(&self, text: &str) -> bool {
+        self.first.as_ref().is_some_and(|a| a.is_match(text))
+    }
+
+    /// Where a phrase matches the folded words: (first word, word count); the longest at a word.
+    fn at(&self, words: &[String]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for i in 0..words.len() {
+            let best = self
+                .words
+                .iter()
+                .filter(|p| words[i..].starts_with(p))
+                .map(Vec::len)
+                .max();
+            if let Some(n) = best {
+                out.push((i, n));
+            }
+        }
+        out
+    }
 }
 
 /// Whether a trigger of the clause not `skip`ped is a verb by the tagger: something travels.
@@ -52,31 +76,25 @@ impl Doc<'_, '_> {
         toks: &[Tok],
         (cs, ce): (usize, usize),
     ) -> bool {
-        let cues = &self.x.reference.cues.movement;
-        if cues.links.is_empty() || cues.infrastructure.is_empty() {
-            return false;
-        }
+        let (ways_list, links_list) = (&self.x.ways, &self.x.links);
         let clean = &self.text.clean;
-        // Most clauses name no link word: skip tagging them.
-        let folded = fold(&clean[cs..ce]);
-        if !cues.links.iter().any(|l| folded.contains(fold(l).as_str())) {
+        // Most clauses name no link word: skip splitting and tagging them.
+        if !links_list.may_occur_in(&clean[cs..ce]) {
             return false;
         }
-        let tagged = tagger::tag(&self.x.reference.pos, clean, cs, ce);
-        let words: Vec<String> = tagged
-            .spans
-            .iter()
-            .map(|&(s, e)| fold(&clean[s..e]))
-            .collect();
-        let ways = phrases_at(&words, &cues.infrastructure);
+        let spans = tagger::words(clean, cs, ce);
+        let words: Vec<String> = spans.iter().map(|&(s, e)| fold(&clean[s..e])).collect();
+        let ways = ways_list.at(&words);
         let in_way = |i: usize| ways.iter().any(|&(w, n)| w <= i && i < w + n);
-        let links: Vec<(usize, usize)> = phrases_at(&words, &cues.links)
+        let links: Vec<(usize, usize)> = links_list
+            .at(&words)
             .into_iter()
             .filter(|&(i, _)| !in_way(i))
             .collect();
-        if links.is_empty() {
+        if links.is_empty() || ways.is_empty() {
             return false;
         }
+        let tagged = tagger::tag_spans(&self.x.reference.pos, clean, spans);
         let byte_in_way = |at: usize| tagged.index_at(at).is_some_and(in_way);
         let in_link = |at: usize| {
             tagged
