@@ -93,9 +93,7 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
                 Ok(x) => {
                     if !a.include_attribution {
                         // Only the evidence changes (`Claim::redacted`): the rest is not copied.
-                        for c in &mut x.claims {
-                            c.evidence = c.evidence.redacted();
-                        }
+                        borderwatch_model::Claim::redact_all(&mut x.claims);
                     }
                     for i in &x.issues {
                         if warned < MAX_WARNINGS {

@@ -424,6 +424,24 @@ impl Claim {
             ..self.clone()
         }
     }
+
+    /// Redacts the evidence of every claim in place. Claims read from one sentence quote it
+    /// alike, so evidence equal to the one before reuses its redaction instead of re-reading
+    /// the quote for speakers.
+    pub fn redact_all(claims: &mut [Claim]) {
+        let mut last: Option<(Evidence, Evidence)> = None;
+        for c in claims {
+            let redacted = match &last {
+                Some((plain, red)) if *plain == c.evidence => red.clone(),
+                _ => {
+                    let red = c.evidence.redacted();
+                    last = Some((c.evidence.clone(), red.clone()));
+                    red
+                }
+            };
+            c.evidence = redacted;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -559,6 +577,45 @@ mod tests {
             r.context.unwrap().text,
             "The train left Manpo, [source withheld]."
         );
+    }
+
+    #[test]
+    fn redacting_claims_together_matches_redacting_each() {
+        let claim = |e: Evidence| Claim {
+            source: "r.txt".into(),
+            kind: crate::ClaimKind::Movement,
+            from: None,
+            to: None,
+            via: None,
+            at: None,
+            direction: crate::Direction::Inbound,
+            mode: None,
+            load: None,
+            polarity: Default::default(),
+            hedged: false,
+            goods: vec![],
+            quantities: vec![],
+            when: None,
+            places: vec![],
+            status: None,
+            planned: false,
+            condition: None,
+            change: None,
+            evidence: e,
+            verdicts: vec![],
+        };
+        let a = ev(
+            "A source in Hyesan said coal went out.",
+            [0, 38],
+            Some(("A source in Hyesan", [0, 18])),
+        );
+        let b = ev("Coal left, said Kim Sol, a clerk.", [40, 73], None);
+        let plain = vec![claim(a.clone()), claim(a.clone()), claim(b), claim(a)];
+        let mut together = plain.clone();
+        Claim::redact_all(&mut together);
+        let each: Vec<Claim> = plain.iter().map(Claim::redacted).collect();
+        assert_eq!(together, each);
+        assert_eq!(together[1].evidence.text, "[source withheld] coal went out.");
     }
 
     #[test]
