@@ -276,8 +276,15 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
     for (i, t) in tags.iter().enumerate() {
         has[t.0 as usize * lanes + i / 64] |= 1 << (i % 64);
     }
+    // Which tags any word carries (a superset once rules retag): a rule whose `from` tag no
+    // word carries is skipped without scanning its row.
+    debug_assert!(TAGS.len() <= 128);
+    let mut present: u128 = tags.iter().fold(0, |m, t| m | 1 << t.0);
     let mut visit: Vec<usize> = Vec::with_capacity(n);
     for r in rules {
+        if r.from.is_some_and(|f| present & (1 << f.0) == 0) {
+            continue;
+        }
         visit.clear();
         match r.from {
             None => visit.extend(0..n),
@@ -344,6 +351,7 @@ fn context(rules: &[ContextRule], words: &[&str], tags: &mut [Tag]) {
             if hit {
                 has[tags[i].0 as usize * lanes + i / 64] &= !(1 << (i % 64));
                 has[r.to.0 as usize * lanes + i / 64] |= 1 << (i % 64);
+                present |= 1 << r.to.0;
                 tags[i] = r.to;
             }
         }
