@@ -48,6 +48,7 @@ mod place_mention;
 mod place_reference;
 mod policy;
 mod quantity;
+mod report_direction;
 mod routes;
 mod sentence;
 mod shared_crossing;
@@ -189,6 +190,9 @@ pub(crate) struct Doc<'a, 'r> {
     crossing_memo: std::cell::RefCell<CrossingMemo>,
     /// (sentence that named it, direction, crossing) of movements with a known direction.
     recent_directions: Vec<(usize, Direction, String)>,
+    /// (sentence, direction) of every clause so far that says which way goods go across the
+    /// border, whether or not it made a claim (claims::report_direction).
+    stated_directions: Vec<(usize, Direction)>,
 }
 
 type CrossingMemo = HashMap<(String, Option<String>), Option<String>>;
@@ -303,6 +307,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             place_refs: Vec::new(),
             crossing_memo: Default::default(),
             recent_directions: Vec::new(),
+            stated_directions: Vec::new(),
             claim_keys: HashSet::new(),
         }
     }

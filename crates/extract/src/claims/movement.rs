@@ -106,6 +106,7 @@ impl Doc<'_, '_> {
         if facts.rulemaker && facts.ban.is_some() {
             return;
         }
+        self.note_stated_direction(si, facts, mentions);
         let mode = facts.mode.or(sentence_mode);
         let mut routes = self.routes(facts, mentions, mode, false);
         // "Rice was trading for 9,000 won at the Hyesan market": a price, not a movement.
@@ -411,6 +412,13 @@ impl Doc<'_, '_> {
                 if let Some((j, d)) = last {
                     dir = d;
                     claim_context = claim_context.or(Some(j));
+                }
+            }
+            if dir == Direction::Unknown && as_named.is_none() {
+                // Still unsaid: the one way the report has said goods go, if only one.
+                if let Some((j, d)) = self.report_direction(si, route) {
+                    dir = d;
+                    claim_context = claim_context.or(j);
                 }
             }
             let route = orient(self.gz(), route, dir);
