@@ -615,7 +615,10 @@ mod tests {
         Claim::redact_all(&mut together);
         let each: Vec<Claim> = plain.iter().map(Claim::redacted).collect();
         assert_eq!(together, each);
-        assert_eq!(together[1].evidence.text, "[source withheld] coal went out.");
+        assert_eq!(
+            together[1].evidence.text,
+            "[source withheld] coal went out."
+        );
     }
 
     #[test]

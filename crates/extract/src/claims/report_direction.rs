@@ -48,7 +48,11 @@ impl Doc<'_, '_> {
         }
         let mut before = self.stated_directions.iter().filter(|(j, _)| *j < si);
         let &(_, d) = before.next()?;
-        if self.stated_directions.iter().any(|&(j, e)| j < si && e != d) {
+        if self
+            .stated_directions
+            .iter()
+            .any(|&(j, e)| j < si && e != d)
+        {
             return None;
         }
         let quotable = self
