@@ -49,6 +49,7 @@ mod place_reference;
 mod policy;
 mod quantity;
 mod report_direction;
+mod report_setting;
 mod routes;
 mod sentence;
 mod shared_crossing;
@@ -330,6 +331,7 @@ impl<'a, 'r> Doc<'a, 'r> {
             }
             self.sentence(i);
         }
+        self.narrow_country_ends();
         self.place_mentions();
         std::mem::take(&mut self.claims)
     }
