@@ -20,7 +20,7 @@ use super::Facts;
 /// stands: after a ban ("banned exports of"), before a status ("exports have stopped"); and on
 /// the other side ("imports were banned", "suspended imports").
 const NEAR: usize = 60;
-const OTHER_SIDE: usize = 30;
+pub(super) const OTHER_SIDE: usize = 30;
 
 /// Most words between a negation and the halting word it denies ("not been officially
 /// suspended").
@@ -107,9 +107,30 @@ pub(super) fn halted(f: &Facts, clean: &str) -> bool {
         })
     };
     // A ban governs what follows it ("banned exports of"), a status what precedes it
-    // ("exports have stopped").
+    // ("exports have stopped"). A flow the clause names well before the ban is its own
+    // ("the first shipments from Russia since the ban on oil shipments").
+    let own_flow_before =
+        |start: usize| f.triggers.first().is_some_and(|&t| t + OTHER_SIDE < start);
     halt_words(f, clean).any(|h| match h.ban {
-        true => governs(h.start, h.end, OTHER_SIDE, NEAR),
+        true => governs(h.start, h.end, OTHER_SIDE, NEAR) && !own_flow_before(h.start),
         false => governs(h.start, h.end, NEAR, OTHER_SIDE),
     })
+}
+
+/// Whether the clause names its own flow well before `start` ("the first shipments from Russia
+/// since the Council set limits on oil shipments").
+fn own_flow_before(f: &Facts, start: usize) -> bool {
+    f.triggers.first().is_some_and(|&t| t + OTHER_SIDE < start)
+}
+
+/// A ban that is the clause's background, not its state, with the stretch it governs: "since
+/// the Council set limits on fuel shipments", "following the ban on coal imports". The goods
+/// it names are the rule's, not the cargo's.
+pub(super) fn background_ban(f: &Facts, clean: &str) -> Option<(usize, usize)> {
+    let b = f.ban?;
+    let background = f
+        .backgrounds
+        .iter()
+        .any(|&e| near_before(clean, e, b, BACKGROUND_GAP_WORDS));
+    (background || own_flow_before(f, b)).then_some((b, b + NEAR))
 }

@@ -103,7 +103,13 @@ impl Doc<'_, '_> {
             sentence_mode,
         } = c;
         // "The Security Council banned exports of coal": a statement of the rules, no movement.
-        if facts.rulemaker && facts.ban.is_some() {
+        // A flow named well before the rule is the clause's own ("shipments from Russia, the
+        // first since the Council capped oil shipments"); "an export ban on" is the rule's.
+        if facts.rulemaker
+            && facts
+                .ban
+                .is_some_and(|b| facts.triggers.iter().all(|&t| t + HALT_OTHER_SIDE > b))
+        {
             return;
         }
         self.note_stated_direction(si, facts, mentions);
@@ -165,12 +171,23 @@ impl Doc<'_, '_> {
             || facts.mode.is_some();
         // "Going in to load up on coal": goods after the word for an empty load are what the
         // vehicle goes to fetch, not what it carries.
+        // "… since the Council set limits on fuel shipments": goods a background ban names
+        // are the rule's.
+        let rule_goods = background_ban(facts, &self.text.clean);
+        let carried: Vec<Tok> = ctoks
+            .iter()
+            .filter(|t| {
+                !(matches!(t.tk, Tk::Goods(_))
+                    && rule_goods.is_some_and(|(a, b)| t.start > a && t.start <= b))
+            })
+            .cloned()
+            .collect();
         let mut goods = match (facts.load, facts.empty_at) {
             (Some(Load::Empty), Some(e)) => {
-                let before: Vec<Tok> = ctoks.iter().filter(|t| t.start < e).cloned().collect();
+                let before: Vec<Tok> = carried.iter().filter(|t| t.start < e).cloned().collect();
                 self.goods(&before)
             }
-            _ => self.goods(ctoks),
+            _ => self.goods(&carried),
         };
         let mut goods_by_reference = false;
         let mut goods_context = None;

@@ -63,6 +63,14 @@ impl Doc<'_, '_> {
             .collect();
         let clauses = split_clauses(&toks, &self.text.clean, s.start, s.end);
         let sentence_hedged = toks.iter().any(|t| t.tk == Tk::Cue(Role::Hedge));
+        // "The Security Council imposed sanctions on coal exports and limits on oil imports":
+        // the rule maker speaks for every clause of its sentence.
+        let sentence_rulemaker = toks.iter().any(|t| t.tk == Tk::Cue(Role::RuleMaker));
+        let sentence_ban = toks
+            .iter()
+            .find(|t| t.tk == Tk::Cue(Role::Ban))
+            .map(|t| t.start)
+            .filter(|_| sentence_rulemaker);
         let sentence_mode = toks.iter().find_map(|t| match t.tk {
             Tk::Cue(Role::Mode(m)) => Some(m),
             _ => None,
@@ -77,6 +85,12 @@ impl Doc<'_, '_> {
                 .cloned()
                 .collect();
             let mut facts = self.facts(&ctoks);
+            facts.rulemaker |= sentence_rulemaker;
+            // "… banned coal exports, and capped imports of diesel": the rule governs the
+            // clauses after it.
+            if facts.ban.is_none() {
+                facts.ban = sentence_ban.filter(|&b| b < cs);
+            }
             // A way described is a condition of the route, with its places, and no traffic.
             if self.describes_infrastructure(&facts, &ctoks, (cs, ce)) {
                 facts.infrastructure = true;
