@@ -330,8 +330,8 @@ impl Doc<'_, '_> {
 }
 
 /// The role cue right before token `k`: the nearest from/to cue within a short reach, else
-/// the nearest via/at cue, skipping country names, "of" and determiners ("departed China's
-/// border city of Dandong").
+/// the nearest via/at cue, skipping country names, "of" and determiners ("left China's
+/// frontier town of Hunchun").
 pub(super) fn prev_cue(toks: &[Tok], k: usize, clean: &str) -> Option<Role> {
     let here = toks[k].start;
     let mut near: Option<Role> = None;

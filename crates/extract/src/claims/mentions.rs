@@ -210,7 +210,7 @@ fn coordinates(g: &str) -> bool {
 
 impl Doc<'_, '_> {
     /// The lower-cased words between two places with the country names among them left out,
-    /// with their possessives: "Russia's Khasan and North Korea's Rajin" joins by "and",
+    /// with their possessives: "Russia's Khasan and the DPRK's Tumangang" joins by "and",
     /// "Dandong, China, and Sinuiju" by ", and".
     fn gap_without_countries(&self, toks: &[Tok], from: usize, to: usize) -> String {
         let clean = &self.text.clean;

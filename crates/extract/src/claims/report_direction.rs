@@ -1,5 +1,5 @@
-//! The one way a report says goods go: "state firms are tasked with bringing banned items into
-//! North Korea. … The merchandise flows through the customs house at Manpo." The second
+//! The one way a report says goods go: "trading firms are told to get forbidden goods into the
+//! DPRK. … The cargo passes Manpo's customs post." The second
 //! sentence names a crossing and no direction; the report so far has said only "into".
 //!
 //! Every clause read so far that states a direction across the border (by its import or
