@@ -133,7 +133,7 @@ fn reviews_change_the_picture_and_survive_reprocess() {
             "correct",
             &pipes.to_string(),
             "--goods",
-            "8487:machinery parts",
+            "84:machinery parts",
             "--goods",
             "7304:steel pipes",
             "--note",

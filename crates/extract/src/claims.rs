@@ -43,6 +43,7 @@ pub(crate) use infrastructure::Phrases;
 mod mentions;
 mod movement;
 mod nominal;
+mod not_cargo;
 mod noun_phrase;
 mod place_mention;
 mod place_reference;

@@ -71,6 +71,9 @@ pub struct MovementCues {
     /// Words that say where a way goes: "links", "connects", "leading to", "used as".
     #[serde(default)]
     pub links: Phrases,
+    /// Verbs of growing: their object is a crop in the field, not cargo ("to plant rice").
+    #[serde(default)]
+    pub crop_verbs: Phrases,
 
     pub storage: Phrases,
 }

@@ -25,7 +25,7 @@ impl Doc<'_, '_> {
         let mut last: Option<(usize, usize)> = None;
         for t in toks {
             let Tk::Goods(i) = t.tk else { continue };
-            if self.not_goods_here(toks, t) {
+            if self.not_goods_here(toks, t) || self.names_no_cargo(toks, t) {
                 continue;
             }
             // "oil tankers", "coal trucks" as one phrase: its head is the vehicle.
