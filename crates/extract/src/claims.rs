@@ -233,6 +233,9 @@ struct Facts {
     /// The mode of the vehicle a reference names ("the freight trains": rail).
     vehicle_mode: Option<Mode>,
     ref_cargo: bool,
+    /// The cargo referred back to is a pronoun object ("ship them"): it points to goods on a
+    /// route named place to place.
+    ref_pronoun: bool,
     /// A noun that names cargo in general ("freight", "goods", "shipments").
     cargo_noun: bool,
     /// People are what moves ("defectors were repatriated").

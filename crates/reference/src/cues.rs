@@ -109,6 +109,10 @@ pub struct ReferenceCues {
     /// Words that point back to the last port named ("the same port").
     #[serde(default)]
     pub port: Phrases,
+    /// Pronouns that, as the object of a verb of carrying, are the cargo named before ("ship
+    /// them out").
+    #[serde(default)]
+    pub object_pronouns: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

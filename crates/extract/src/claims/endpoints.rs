@@ -240,14 +240,15 @@ impl Doc<'_, '_> {
 
     /// Where goods a clause refers back to ("the merchandise then went on to Longkou") were
     /// last carried to: the start of their next leg. Within two sentences, and never the
-    /// clause's own destination.
+    /// clause's own destination; a clause that names no destination of its own ("… made it
+    /// impossible to ship them") goes on no next leg.
     pub(super) fn transfer_point(
         &self,
         si: usize,
         goods_by_reference: bool,
         to: &Option<String>,
     ) -> Option<(usize, String)> {
-        if !goods_by_reference {
+        if !goods_by_reference || to.is_none() {
             return None;
         }
         let (j, at) = self.last_leg_end.clone()?;

@@ -60,6 +60,11 @@ impl Doc<'_, '_> {
                 Role::MoveVerb => {
                     f.move_verb.get_or_insert(t.start);
                     f.triggers.push(t.start);
+                    // "… made it impossible to ship them out": the cargo named before.
+                    if self.pronoun_object(t.end) {
+                        f.ref_cargo = true;
+                        f.ref_pronoun = true;
+                    }
                 }
                 Role::Return => f.ret = true,
                 Role::Reverse => f.reverse = true,
@@ -249,6 +254,17 @@ impl Doc<'_, '_> {
     /// (`movement.object_verbs`) and its object is a noun naming none: "received an award".
     /// The object is read up to its first noun, a few words at most; a word that carries a
     /// token (goods, a vehicle, cargo, a flow), a number, or no noun in reach keeps the verb.
+    /// True when a pronoun that points back to cargo follows a verb of carrying ending at `end`.
+    pub(super) fn pronoun_object(&self, end: usize) -> bool {
+        let (_, object) = self.word_after(end);
+        self.x
+            .reference
+            .cues
+            .reference
+            .object_pronouns
+            .contains(&object)
+    }
+
     fn moves_no_object(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
         let verb = borderwatch_reference::text::fold(&self.text.clean[t.start..t.end]);

@@ -191,6 +191,7 @@ impl Doc<'_, '_> {
         };
         let mut goods_by_reference = false;
         let mut goods_context = None;
+        let chain_before = self.last_goods.clone();
         if goods.is_empty() && facts.ref_cargo {
             // "The cargo is trucked from …": the goods of a sentence just before.
             if let Some(chain) = self
@@ -266,6 +267,15 @@ impl Doc<'_, '_> {
                 route_context = w.prev_clause_context;
             } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
                 if let Some(f) = self.refer_back(si, facts) {
+                    // "… to ship them" on a route named in another sentence than the goods:
+                    // the one quote cannot show both, so the goods are not carried over.
+                    if facts.ref_pronoun && goods_by_reference && goods_context != Some(f.sentence)
+                    {
+                        goods.clear();
+                        goods_by_reference = false;
+                        goods_context = None;
+                        self.last_goods = chain_before.clone();
+                    }
                     context = Some(f.sentence);
                     routes = f.routes.clone();
                     w.frame_used = Some(f);
@@ -281,6 +291,13 @@ impl Doc<'_, '_> {
                     w.frame_used = Some(f);
                 }
             }
+        }
+        // Goods by reference whose naming sentence is not the one quoted ("… ship products back
+        // to China": the way back of a route named elsewhere) cannot be shown: left out.
+        if goods_by_reference && context.is_some() && context != goods_context {
+            goods.clear();
+            goods_by_reference = false;
+            goods_context = None;
         }
         // Goods named earlier are quoted from there; the route is still this sentence's own.
         let routes_borrowed = routes_unnamed && !routes.is_empty();
@@ -378,10 +395,16 @@ impl Doc<'_, '_> {
             }
             _ => false,
         };
+        // "No freight has come from China": cargo in general denied between countries.
+        let cargo_between_countries = negated
+            && facts.cargo_noun
+            && facts.move_verb.is_some()
+            && (facts.from_country.is_some() || facts.to_country.is_some());
         let concrete = !goods.is_empty()
             || facts.load.is_some()
             || !quantities.is_empty()
-            || routes.iter().any(has_place);
+            || routes.iter().any(has_place)
+            || cargo_between_countries;
         // A borrowed route adds nothing without goods, numbers, a load or a denial of its own.
         let adds = !goods.is_empty() || !quantities.is_empty() || facts.load.is_some() || negated;
         if !concrete || (borrowed && !adds) {
@@ -480,7 +503,7 @@ impl Doc<'_, '_> {
                 },
                 (from, _) => (from, claim_context, dir),
             };
-            let cargo = !goods.is_empty() || facts.load.is_some();
+            let cargo = !goods.is_empty() || facts.load.is_some() || cargo_between_countries;
             let (from, to, via, claim_context) = match (&via, cargo) {
                 (None, true) => match self.same_traffic(si, (&from, &to), dir, route.mode) {
                     Some((r, j)) => (

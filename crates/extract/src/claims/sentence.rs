@@ -18,6 +18,8 @@ impl Doc<'_, '_> {
         // word can make a claim; the rest (most of an article) are skipped cheaply.
         let promising = self.toks[r.clone()].iter().any(|t| match &t.tk {
             Tk::Place(_) | Tk::Crossing(_) | Tk::Goods(_) => true,
+            // "… to ship them out": the cargo named before.
+            Tk::Cue(Role::MoveVerb) => self.pronoun_object(t.end),
             Tk::Cue(role) => matches!(
                 role,
                 Role::Status(_)
@@ -220,12 +222,19 @@ impl Doc<'_, '_> {
                 return named;
             }
         }
-        recent().find(|f| {
+        let fits = |f: &Frame| {
             facts.mode.is_none()
                 || f.routes
                     .iter()
                     .any(|r| r.mode.is_none() || r.mode == facts.mode)
-        })
+        };
+        // "… to ship them": a pronoun takes the goods' route named place to place over one that
+        // named only a country ("sent to North Korea"). Other references take the nearest frame.
+        facts
+            .ref_pronoun
+            .then(|| recent().find(|f| fits(f) && f.routes.iter().any(has_place)))
+            .flatten()
+            .or_else(|| recent().find(fits))
     }
 
     /// The one crossing a sentence names: by its name, by a bridge or facility of it, or by

@@ -26,10 +26,14 @@ impl Doc<'_, '_> {
             return false;
         }
         let tagged = tagger::tag(&self.x.reference.pos, &self.text.clean, cs, ce);
-        // A vehicle word is no verb here, whatever the tagger says of "trucks".
+        // A vehicle word is no verb here, whatever the tagger says of "trucks"; unless a pronoun
+        // follows as its object ("to ship them").
         let vehicle = |v: usize| {
-            toks.iter()
-                .any(|t| t.start == v && matches!(t.tk, Tk::Cue(Role::Mode(_))))
+            toks.iter().any(|t| {
+                t.start == v
+                    && matches!(t.tk, Tk::Cue(Role::Mode(_)))
+                    && !self.pronoun_object(t.end)
+            })
         };
         !verb_trigger(f, &tagged, vehicle)
     }
