@@ -142,6 +142,17 @@ impl Doc<'_, '_> {
         (at, word)
     }
 
+    /// The lower-cased word that ends right before `start`, spaces skipped ("" after
+    /// punctuation).
+    pub(super) fn word_before(&self, start: usize) -> String {
+        let before = self.text.clean[..start].trim_end();
+        before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase()
+    }
+
     /// The part-of-speech lexicon's most frequent tag for a lower-cased word.
     pub(super) fn lexical_tag(&self, word: &str) -> Option<borderwatch_reference::pos::Tag> {
         self.x.reference.pos.lexicon.get(word).copied()

@@ -250,10 +250,6 @@ impl Doc<'_, '_> {
         )
     }
 
-    /// Whether the movement verb `toks[k]` is one that moves only goods-like objects
-    /// (`movement.object_verbs`) and its object is a noun naming none: "received an award".
-    /// The object is read up to its first noun, a few words at most; a word that carries a
-    /// token (goods, a vehicle, cargo, a flow), a number, or no noun in reach keeps the verb.
     /// True when a pronoun that points back to cargo follows a verb of carrying ending at `end`.
     pub(super) fn pronoun_object(&self, end: usize) -> bool {
         let (_, object) = self.word_after(end);
@@ -265,6 +261,10 @@ impl Doc<'_, '_> {
             .contains(&object)
     }
 
+    /// Whether the movement verb `toks[k]` is one that moves only goods-like objects
+    /// (`movement.object_verbs`) and its object is a noun naming none: "received an award".
+    /// The object is read up to its first noun, a few words at most; a word that carries a
+    /// token (goods, a vehicle, cargo, a flow), a number, or no noun in reach keeps the verb.
     fn moves_no_object(&self, toks: &[Tok], k: usize) -> bool {
         let t = &toks[k];
         let verb = borderwatch_reference::text::fold(&self.text.clean[t.start..t.end]);

@@ -191,7 +191,8 @@ impl Doc<'_, '_> {
         };
         let mut goods_by_reference = false;
         let mut goods_context = None;
-        let chain_before = self.last_goods.clone();
+        // The chain as it was, should the goods by reference be left out below.
+        let chain_before = (goods.is_empty() && facts.ref_cargo).then(|| self.last_goods.clone());
         if goods.is_empty() && facts.ref_cargo {
             // "The cargo is trucked from …": the goods of a sentence just before.
             if let Some(chain) = self
@@ -267,15 +268,6 @@ impl Doc<'_, '_> {
                 route_context = w.prev_clause_context;
             } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
                 if let Some(f) = self.refer_back(si, facts) {
-                    // "… to ship them" on a route named in another sentence than the goods:
-                    // the one quote cannot show both, so the goods are not carried over.
-                    if facts.ref_pronoun && goods_by_reference && goods_context != Some(f.sentence)
-                    {
-                        goods.clear();
-                        goods_by_reference = false;
-                        goods_context = None;
-                        self.last_goods = chain_before.clone();
-                    }
                     context = Some(f.sentence);
                     routes = f.routes.clone();
                     w.frame_used = Some(f);
@@ -292,12 +284,16 @@ impl Doc<'_, '_> {
                 }
             }
         }
-        // Goods by reference whose naming sentence is not the one quoted ("… ship products back
-        // to China": the way back of a route named elsewhere) cannot be shown: left out.
+        // Goods by reference whose naming sentence is not the one quoted ("… to ship them" on a
+        // route named in another sentence) cannot be shown: left out, and the chain of
+        // reference does not pass through this clause.
         if goods_by_reference && context.is_some() && context != goods_context {
             goods.clear();
             goods_by_reference = false;
             goods_context = None;
+            if let Some(chain) = chain_before {
+                self.last_goods = chain;
+            }
         }
         // Goods named earlier are quoted from there; the route is still this sentence's own.
         let routes_borrowed = routes_unnamed && !routes.is_empty();

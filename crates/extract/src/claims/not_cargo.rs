@@ -83,16 +83,7 @@ impl Doc<'_, '_> {
     /// "rice packed in apple boxes": `t` right after "in" and right before a packaging noun,
     /// with other goods in the clause.
     fn container_label(&self, toks: &[Tok], t: &Tok) -> bool {
-        let clean = &self.text.clean;
-        let before = clean[..t.start].trim_end();
-        let word = before
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("");
-        if !["in", "inside", "into"]
-            .iter()
-            .any(|w| word.eq_ignore_ascii_case(w))
-        {
+        if !["in", "inside", "into"].contains(&self.word_before(t.start).as_str()) {
             return false;
         }
         let packaged = window(toks, t.end + 1, t.end + 1)
@@ -107,12 +98,7 @@ impl Doc<'_, '_> {
 
     /// "to plant rice": `t` right after a verb of growing.
     fn crop_in_field(&self, t: &Tok) -> bool {
-        let before = self.text.clean[..t.start].trim_end();
-        let verb = before
-            .rsplit(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or("")
-            .to_lowercase();
+        let verb = self.word_before(t.start);
         !verb.is_empty() && self.x.reference.cues.movement.crop_verbs.contains(&verb)
     }
 }
