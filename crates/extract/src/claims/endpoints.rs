@@ -139,6 +139,32 @@ impl Doc<'_, '_> {
         }
     }
 
+    /// The routes named earlier that a clause can mean, by the countries it names as its
+    /// ends: each named end must be the country of the route's end, the route turned round
+    /// when that fits ("…import steel through Hunchun. The same towns export wigs to China").
+    pub(super) fn routes_between_countries(&self, routes: &[Route], facts: &Facts) -> Vec<Route> {
+        let fits = |r: &Route| {
+            let end = |end: &Option<String>, named: &Option<String>| match (end, named) {
+                (Some(e), Some(n)) => match (self.country(e), self.country(n)) {
+                    (Some(c), Some(m)) => c == m,
+                    _ => true,
+                },
+                _ => true,
+            };
+            end(&r.from, &facts.from_country) && end(&r.to, &facts.to_country)
+        };
+        routes
+            .iter()
+            .filter_map(|r| {
+                if fits(r) {
+                    return Some(r.clone());
+                }
+                let back = super::reversed(r);
+                fits(&back).then_some(back)
+            })
+            .collect()
+    }
+
     /// The route of the same traffic named just before: "Some forty lorries waited in the
     /// Dandong customs area to head into North Korea. Lorries were taking shoes and salt into
     /// North Korea." A movement of goods whose end outside the DPRK is unnamed, going the same

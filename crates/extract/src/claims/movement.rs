@@ -267,10 +267,15 @@ impl Doc<'_, '_> {
                 routes = w.prev_clause_routes.clone();
                 route_context = w.prev_clause_context;
             } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
+                // "The same ports ship wigs from North Korea to China": a clause naming its
+                // own countries refers back only to a route between them, turned its way.
                 if let Some(f) = self.refer_back(si, facts) {
-                    context = Some(f.sentence);
-                    routes = f.routes.clone();
-                    w.frame_used = Some(f);
+                    let fitting = self.routes_between_countries(&f.routes, facts);
+                    if !fitting.is_empty() {
+                        context = Some(f.sentence);
+                        routes = fitting;
+                        w.frame_used = Some(f);
+                    }
                 }
             } else if !goods.is_empty() && !has_signal && !facts.storage {
                 // A goods list continued from the sentence before ("There were also …").
