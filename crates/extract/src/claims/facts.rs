@@ -68,6 +68,13 @@ impl Doc<'_, '_> {
                 }
                 Role::Return => f.ret = true,
                 Role::Reverse => f.reverse = true,
+                // "No cargo has come": "no cargo" as the subject denies the movement; as an
+                // object ("came back with no cargo") it says the vehicle ran empty.
+                Role::LoadEmpty if self.subject_denial(t) => {
+                    f.negation.get_or_insert(t.start);
+                    f.negations.push((t.start, t.end));
+                    f.cargo_noun = true;
+                }
                 Role::LoadEmpty => {
                     f.load = Some(Load::Empty);
                     f.empty_at.get_or_insert(t.start);
@@ -156,6 +163,20 @@ const OBJECT_WORDS: usize = 4;
 const NAME_WORDS: usize = 6;
 
 impl Doc<'_, '_> {
+    /// Whether the emptiness cue `t` is "no …" standing where a subject stands: after no
+    /// verb, preposition or "to" (by the part-of-speech lexicon).
+    fn subject_denial(&self, t: &Tok) -> bool {
+        let cue = &self.text.clean[t.start..t.end];
+        if !cue.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("no ")) {
+            return false;
+        }
+        let before = self.word_before(t.start);
+        before.is_empty()
+            || self.lexical_tag(&before).is_none_or(|g| {
+                !(g.name().starts_with("VB") || matches!(g.name(), "IN" | "TO" | "MD"))
+            })
+    }
+
     /// Whether the negation `toks[k]` is the determiner "no" before a noun (by the
     /// part-of-speech lexicon) that no token marks as goods, a vehicle, cargo, a flow or a
     /// movement: "no impact on trade" says nothing of the trade.

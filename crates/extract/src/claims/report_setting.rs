@@ -8,7 +8,9 @@
 //! counts as its town). For a country whose places all lie in one settlement, named in more
 //! than one sentence, a movement end that is the bare country becomes that place: the
 //! settlement when the report names it, else the one place it names there. The first sentence naming it (and no source) is quoted as
-//! context when the claim quotes none, so the reader sees why the end is there.
+//! context when the claim quotes none, so the reader sees why the end is there. A movement
+//! from that town to the country across then takes the town's one crossing, when it carries the
+//! claim's mode, as a route naming the town would.
 //!
 //! Refuses: a country with places in two settlements (the end stays the country); movements
 //! through a crossing (the crossing already carries both sides); places named only in the
@@ -88,6 +90,7 @@ impl Doc<'_, '_> {
             .iter_mut()
             .filter(|c| c.kind == ClaimKind::Movement && c.via.is_none())
         {
+            let mut narrowed = false;
             for end in [&mut c.from, &mut c.to] {
                 let Some((place, si)) = end
                     .as_deref()
@@ -97,6 +100,7 @@ impl Doc<'_, '_> {
                     continue;
                 };
                 *end = Some(place.clone());
+                narrowed = true;
                 let quote = si.filter(|&j| !self.sentence_spans(j, c.evidence.span));
                 if let (None, Some(j)) = (&c.evidence.context, quote) {
                     let s = self.sents[j];
@@ -109,8 +113,31 @@ impl Doc<'_, '_> {
                     c.places.push(place.clone());
                 }
             }
+            if narrowed {
+                c.via = self.crossing_joining(c);
+            }
         }
         self.claims = claims;
+    }
+
+    /// The one crossing a movement's ends now stand for, as a route naming them would take
+    /// it: from a border town to the country across ("from Dandong to North Korea") the goods
+    /// pass its crossing. None when the ends lie in one country, or the crossing does not carry
+    /// the claim's mode (a ship from Dandong's port passes no bridge).
+    fn crossing_joining(&self, c: &borderwatch_model::Claim) -> Option<String> {
+        let (a, b) = (c.from.as_deref()?, c.to.as_deref()?);
+        if self.country(a) == self.country(b) {
+            return None;
+        }
+        let (place, other) = if self.is_country(a) { (b, a) } else { (a, b) };
+        if self.is_country(place) {
+            return None;
+        }
+        let id = self
+            .crossing_for(place, Some(other))
+            .filter(|x| self.crossing_reaches(x, Some(other)))?;
+        let carries = |m| self.gz().crossing(&id).is_some_and(|x| x.modes.contains(&m));
+        c.mode.is_none_or(carries).then_some(id)
     }
 
     /// The town, city or county a place lies in (itself when it is one).
