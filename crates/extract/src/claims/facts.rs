@@ -177,6 +177,22 @@ impl Doc<'_, '_> {
             })
     }
 
+    /// Whether the denial at byte `n` is the determiner of the object of a one-word movement
+    /// verb right before it: "the railway carried no goods", "they shipped nothing".
+    pub(super) fn denies_object_of(&self, f: &Facts, n: usize) -> bool {
+        let clean = &self.text.clean;
+        let word = clean[n..].split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        if !["no", "nothing", "none"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+        f.triggers.iter().any(|&t| {
+            t < n && {
+                let verb = clean[t..n].trim_end();
+                !verb.is_empty() && verb.chars().all(char::is_alphabetic)
+            }
+        })
+    }
+
     /// Whether the negation `toks[k]` is the determiner "no" before a noun (by the
     /// part-of-speech lexicon) that no token marks as goods, a vehicle, cargo, a flow or a
     /// movement: "no impact on trade" says nothing of the trade.

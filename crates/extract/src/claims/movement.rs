@@ -392,7 +392,7 @@ impl Doc<'_, '_> {
                     || mentions
                         .iter()
                         .any(|m| m.role == PRole::To && reaches(m.start));
-                after || facts.triggers.is_empty()
+                after || facts.triggers.is_empty() || self.denies_object_of(facts, n)
             }
             _ => false,
         };
