@@ -181,8 +181,14 @@ impl Doc<'_, '_> {
     /// verb right before it: "the railway carried no goods", "they shipped nothing".
     pub(super) fn denies_object_of(&self, f: &Facts, n: usize) -> bool {
         let clean = &self.text.clean;
-        let word = clean[n..].split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
-        if !["no", "nothing", "none"].iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        let word = clean[n..]
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        if !["no", "nothing", "none"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
             return false;
         }
         f.triggers.iter().any(|&t| {

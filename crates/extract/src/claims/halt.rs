@@ -7,6 +7,9 @@
 //! "coal, which is banned" or "an iron gate closes" halt nothing. Refuses: deciding the claim's
 //! other fields.
 //!
+//! A closing or suspending status right before a verb of carrying in its -ing form halts that
+//! verb too ("they stopped shipping coal").
+//!
 //! A resumption or opening in the same clause ends the halt: nothing is halted then.
 //!
 //! A negation just before the halting word denies the halt itself ("there has been no
@@ -111,9 +114,33 @@ pub(super) fn halted(f: &Facts, clean: &str) -> bool {
     // ("the first shipments from Russia since the ban on oil shipments").
     let own_flow_before =
         |start: usize| f.triggers.first().is_some_and(|&t| t + OTHER_SIDE < start);
+    // "Smugglers have stopped carrying copper": a status right before a verb of carrying in
+    // its -ing form halts that verb.
+    let halts_gerund = |h: &Halt| {
+        f.triggers.iter().any(|&t| {
+            t >= h.end
+                && clean[h.end..t].trim().is_empty()
+                && clean[t..]
+                    .split(|c: char| !c.is_alphabetic())
+                    .next()
+                    .is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+        })
+    };
     halt_words(f, clean).any(|h| match h.ban {
         true => governs(h.start, h.end, OTHER_SIDE, NEAR) && !own_flow_before(h.start),
-        false => governs(h.start, h.end, NEAR, OTHER_SIDE),
+        false => governs(h.start, h.end, NEAR, OTHER_SIDE) || halts_gerund(&h),
+    })
+}
+
+/// Whether a flow of goods is named right after a denial, with at most one word between:
+/// "no traffic", "no cross-border trade", "not a single shipment".
+pub(super) fn denied_flow(f: &Facts, clean: &str) -> bool {
+    f.flows.iter().any(|&(ws, _)| {
+        f.negations.iter().any(|&(_, ne)| {
+            ne <= ws
+                && clean[ne..ws].split_whitespace().count() <= 1
+                && !clean[ne..ws].contains(',')
+        })
     })
 }
 

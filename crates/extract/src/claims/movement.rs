@@ -318,7 +318,10 @@ impl Doc<'_, '_> {
         // denied there.
         let halt_denied = halt_denied(facts, &self.text.clean);
         let halted = halted(facts, &self.text.clean) && !halt_denied;
-        let halted_trade = on_crossing && !facts.flows.is_empty() && halted;
+        // "There has been no traffic on the bridge": a flow denied is a flow halted.
+        let halted_trade = on_crossing
+            && (halted || denied_flow(facts, &self.text.clean))
+            && !facts.flows.is_empty();
         // "Smuggled goods pass through the Quanhe–Wonjong customs house": cargo named only in
         // general still moves through the crossing.
         // The crossing must be the clause's own then, named as a crossing or after "through".

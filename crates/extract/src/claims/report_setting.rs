@@ -136,7 +136,11 @@ impl Doc<'_, '_> {
         let id = self
             .crossing_for(place, Some(other))
             .filter(|x| self.crossing_reaches(x, Some(other)))?;
-        let carries = |m| self.gz().crossing(&id).is_some_and(|x| x.modes.contains(&m));
+        let carries = |m| {
+            self.gz()
+                .crossing(&id)
+                .is_some_and(|x| x.modes.contains(&m))
+        };
         c.mode.is_none_or(carries).then_some(id)
     }
 
