@@ -60,7 +60,9 @@ mod storage;
 mod tokens;
 mod when;
 
-use clauses::{boundary_before, ends_with_ci, possessive_between, split_clauses, token_at, window};
+use clauses::{
+    boundary_before, ends_with_ci, possessive_between, split_clauses, token_at, window, word_at,
+};
 use facts::prev_cue;
 use halt::{background_ban, denied_flow, halt_denied, halted, OTHER_SIDE as HALT_OTHER_SIDE};
 use movement::{Clause, Walk};

@@ -68,6 +68,13 @@ pub struct Place {
     pub note: Option<String>,
 }
 
+impl Crossing {
+    /// Whether goods may cross here by `mode` (any mode, when it is unknown).
+    pub fn carries(&self, mode: Option<Mode>) -> bool {
+        mode.is_none_or(|m| self.modes.contains(&m))
+    }
+}
+
 impl Place {
     pub fn name(&self) -> &str {
         self.names.first().map(String::as_str).unwrap_or(&self.id)

@@ -134,12 +134,7 @@ impl Doc<'_, '_> {
     pub(super) fn word_after(&self, end: usize) -> (usize, String) {
         let clean = &self.text.clean;
         let at = end + (clean[end..].len() - clean[end..].trim_start_matches(' ').len());
-        let word = clean[at..]
-            .chars()
-            .take_while(|c| c.is_alphabetic())
-            .flat_map(char::to_lowercase)
-            .collect();
-        (at, word)
+        (at, word_at(clean, at).to_lowercase())
     }
 
     /// The lower-cased word that ends right before `start`, spaces skipped ("" after
@@ -157,6 +152,14 @@ impl Doc<'_, '_> {
     pub(super) fn lexical_tag(&self, word: &str) -> Option<borderwatch_reference::pos::Tag> {
         self.x.reference.pos.lexicon.get(word).copied()
     }
+}
+
+/// The letters of the word starting at byte `at` ("" when none starts there).
+pub(super) fn word_at(clean: &str, at: usize) -> &str {
+    clean[at..]
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
 }
 
 /// Whether a token after `toks[k]` starts at byte `at` and `is` accepts it.

@@ -167,7 +167,7 @@ impl Doc<'_, '_> {
     /// verb, preposition or "to" (by the part-of-speech lexicon).
     fn subject_denial(&self, t: &Tok) -> bool {
         let cue = &self.text.clean[t.start..t.end];
-        if !cue.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("no ")) {
+        if !word_at(cue, 0).eq_ignore_ascii_case("no") || !cue.contains(' ') {
             return false;
         }
         let before = self.word_before(t.start);
@@ -181,10 +181,7 @@ impl Doc<'_, '_> {
     /// verb right before it: "the railway carried no goods", "they shipped nothing".
     pub(super) fn denies_object_of(&self, f: &Facts, n: usize) -> bool {
         let clean = &self.text.clean;
-        let word = clean[n..]
-            .split(|c: char| !c.is_alphabetic())
-            .next()
-            .unwrap_or("");
+        let word = word_at(clean, n);
         if !["no", "nothing", "none"]
             .iter()
             .any(|w| word.eq_ignore_ascii_case(w))

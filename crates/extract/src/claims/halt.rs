@@ -17,7 +17,7 @@
 
 use borderwatch_model::RouteStatus;
 
-use super::Facts;
+use super::{word_at, Facts};
 
 /// How far (bytes) a trade word may stand from the word that halts it, on the side it usually
 /// stands: after a ban ("banned exports of"), before a status ("exports have stopped"); and on
@@ -118,12 +118,11 @@ pub(super) fn halted(f: &Facts, clean: &str) -> bool {
     // its -ing form halts that verb.
     let halts_gerund = |h: &Halt| {
         f.triggers.iter().any(|&t| {
+            let verb = word_at(clean, t);
             t >= h.end
                 && clean[h.end..t].trim().is_empty()
-                && clean[t..]
-                    .split(|c: char| !c.is_alphabetic())
-                    .next()
-                    .is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+                && verb.len() > 4
+                && verb.ends_with("ing")
         })
     };
     halt_words(f, clean).any(|h| match h.ban {

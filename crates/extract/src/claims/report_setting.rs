@@ -133,15 +133,9 @@ impl Doc<'_, '_> {
         if self.is_country(place) {
             return None;
         }
-        let id = self
-            .crossing_for(place, Some(other))
-            .filter(|x| self.crossing_reaches(x, Some(other)))?;
-        let carries = |m| {
-            self.gz()
-                .crossing(&id)
-                .is_some_and(|x| x.modes.contains(&m))
-        };
-        c.mode.is_none_or(carries).then_some(id)
+        let id = self.crossing_reaching(place, Some(other))?;
+        let carries = self.gz().crossing(&id).is_some_and(|x| x.carries(c.mode));
+        carries.then_some(id)
     }
 
     /// The town, city or county a place lies in (itself when it is one).

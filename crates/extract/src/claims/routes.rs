@@ -129,9 +129,7 @@ impl Doc<'_, '_> {
                 let mut r = Route {
                     from: Some(a.id.clone()),
                     to: Some(b.id.clone()),
-                    via: self
-                        .crossing_for(&a.id, Some(&b.id))
-                        .filter(|c| self.crossing_reaches(c, Some(&b.id))),
+                    via: self.crossing_reaching(&a.id, Some(&b.id)),
                     direction: Direction::Unknown,
                     mode,
                     named: None,
@@ -174,9 +172,7 @@ impl Doc<'_, '_> {
                 out.push(Route {
                     from: from.filter(|m| !m.crossing).map(|m| m.id.clone()),
                     to: Some(t.id.clone()),
-                    via: from
-                        .and_then(|f| self.crossing_for(&f.id, Some(&t.id)))
-                        .filter(|c| self.crossing_reaches(c, Some(&t.id))),
+                    via: from.and_then(|f| self.crossing_reaching(&f.id, Some(&t.id))),
                     direction: Direction::Unknown,
                     mode,
                     named: None,
@@ -206,16 +202,8 @@ impl Doc<'_, '_> {
             let via = via_named
                 .as_deref()
                 .and_then(|v| self.crossing_for(v, r.to.as_deref().or(r.from.as_deref())))
-                .or_else(|| {
-                    let a = r.from.as_deref()?;
-                    self.crossing_for(a, r.to.as_deref())
-                        .filter(|c| r.to.is_none() || self.crossing_reaches(c, r.to.as_deref()))
-                })
-                .or_else(|| {
-                    let b = r.to.as_deref()?;
-                    self.crossing_for(b, r.from.as_deref())
-                        .filter(|c| r.from.is_none() || self.crossing_reaches(c, r.from.as_deref()))
-                });
+                .or_else(|| self.crossing_reaching(r.from.as_deref()?, r.to.as_deref()))
+                .or_else(|| self.crossing_reaching(r.to.as_deref()?, r.from.as_deref()));
             // A via place on the non-target side is where the goods come from (or go to).
             if let Some(v) = via_named.as_deref() {
                 if self.gz().crossing(v).is_none() {
@@ -302,7 +290,7 @@ impl Doc<'_, '_> {
                     .crossings
                     .iter()
                     .filter(|x| self.country(&x.sides[0]).as_deref() == Some(c))
-                    .filter(|x| mode.is_none_or(|m| x.modes.contains(&m)))
+                    .filter(|x| x.carries(mode))
                     .collect();
                 if cands.len() == 1 {
                     out.push(Route {
@@ -327,6 +315,12 @@ impl Doc<'_, '_> {
             .crossings
             .iter()
             .any(|c| c.bridges.iter().chain(&c.facilities).any(|b| b == place))
+    }
+
+    /// The crossing `place` stands for that also reaches `other` (any, when `other` is None).
+    pub(super) fn crossing_reaching(&self, place: &str, other: Option<&str>) -> Option<String> {
+        self.crossing_for(place, other)
+            .filter(|c| self.crossing_reaches(c, other))
     }
 
     pub(super) fn crossing_reaches(&self, crossing: &str, place: Option<&str>) -> bool {
