@@ -4,7 +4,9 @@
 //! words long) are copies of one story — syndication, a rewrite that keeps the quotes — and count
 //! once. Sharing is transitive: A shares with B and B with C puts all three in one group.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::ClaimIn;
 
@@ -71,8 +73,13 @@ impl Independence {
             r
         }
         let mut first_with: HashMap<u64, i64> = HashMap::new();
+        // Claims come source by source: a source is entered once, at its first claim.
+        let mut last = None;
         for c in claims {
-            parent.entry(c.source_id).or_insert(c.source_id);
+            if last != Some(c.source_id) {
+                parent.entry(c.source_id).or_insert(c.source_id);
+                last = Some(c.source_id);
+            }
             let Some(key) = c.story else {
                 continue;
             };

@@ -11,8 +11,12 @@
 //! Refuses: I/O, the clock and SQL. Everything comes in as arguments (claims, shipments, the
 //! gazetteer, the period) and goes out as values; the same input gives the same output.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
+
+// A fast hash for the maps keyed by claim, source and corridor that the analysis fills by
+// the million; nothing here hashes what an outsider chooses to collide.
+use foldhash::{HashMap, HashMapExt};
 
 use borderwatch_model::{
     Cited, Claim, ClaimKind, Date, Direction, Finding, Load, Mode, Period, Polarity, RouteStatus,
@@ -463,21 +467,23 @@ fn in_period(d: (Option<Date>, Option<Date>), o: &Options) -> bool {
 fn index_corridors<'a>(
     claims: &[&'a ClaimIn],
 ) -> (HashMap<i64, Arc<str>>, HashMap<Arc<str>, Vec<&'a ClaimIn>>) {
-    let mut ids: HashMap<(&str, Option<&str>), Arc<str>> = HashMap::new();
+    // Corridors by number while the claims stream past: one lookup of the claim's key each.
+    let mut ids: HashMap<(&str, Option<&str>), usize> = HashMap::new();
+    let mut on: Vec<(Arc<str>, Vec<&ClaimIn>)> = Vec::new();
     let mut corridor_of: HashMap<i64, Arc<str>> = HashMap::with_capacity(claims.len());
-    let mut by_corridor: HashMap<Arc<str>, Vec<&ClaimIn>> = HashMap::new();
     for c in claims {
         let Some(key) = corridor_key(&c.claim) else {
             continue;
         };
-        let id = ids
-            .entry(key)
-            .or_insert_with(|| Arc::from(corridor_id(key)))
-            .clone();
-        by_corridor.entry(id.clone()).or_default().push(c);
-        corridor_of.insert(c.id, id);
+        let i = *ids.entry(key).or_insert_with(|| {
+            on.push((Arc::from(corridor_id(key)), Vec::new()));
+            on.len() - 1
+        });
+        let (id, list) = &mut on[i];
+        list.push(c);
+        corridor_of.insert(c.id, Arc::clone(id));
     }
-    (corridor_of, by_corridor)
+    (corridor_of, on.into_iter().collect())
 }
 
 /// Runs the analysis: the corridor picture, then every detector.

@@ -22,8 +22,8 @@ use borderwatch_reference::gazetteer::{Gazetteer, Named};
 use borderwatch_report::export::SourceDoc;
 use borderwatch_screen::Screener;
 use borderwatch_store::{
-    ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, Store, StoreError,
-    TrackEventInput, TrackInfo,
+    ClaimFilter, Content, Ingested, PreparedClaim, ShipmentInput, SourceInput, SourceRow, Store,
+    StoreError, TrackEventInput, TrackInfo,
 };
 
 pub mod review;
@@ -854,11 +854,15 @@ pub enum Detail {
 /// publication date dates it when the claim has no time of its own.
 pub fn load(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
     // One snapshot: the sources named by the claims are the sources read.
-    store.snapshot(|store| load_now(store, detail))
+    store.snapshot(|store| load_now(store, detail, &store.sources()?))
 }
 
-pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreError> {
-    let sources = store.sources()?;
+/// [`load`] inside a snapshot the caller holds, with the sources it has read in it.
+pub(crate) fn load_now(
+    store: &Store,
+    detail: Detail,
+    sources: &[SourceRow],
+) -> Result<Inputs, StoreError> {
     let published: std::collections::HashMap<i64, Date> = sources
         .iter()
         .filter_map(|s| {
@@ -917,13 +921,13 @@ pub(crate) fn load_now(store: &Store, detail: Detail) -> Result<Inputs, StoreErr
         })
         .collect();
     let sources = sources
-        .into_iter()
+        .iter()
         .map(|s| SourceDoc {
             id: s.id,
-            name: s.name,
-            sha256: s.sha256,
-            media_type: s.media_type,
-            published: s.published,
+            name: s.name.clone(),
+            sha256: s.sha256.clone(),
+            media_type: s.media_type.clone(),
+            published: s.published.clone(),
         })
         .collect();
     Ok(Inputs {

@@ -77,8 +77,8 @@ pub fn load_reviewed(
     view: &View,
 ) -> Result<Reviewed, StoreError> {
     store.snapshot(|store| {
-        let mut inputs = load_now(store, detail)?;
         let sources = store.sources()?;
+        let mut inputs = load_now(store, detail, &sources)?;
         let mut reviews = store.reviews(&ReviewFilter {
             until: view.as_of.map(|d| d.to_string()),
             ..ReviewFilter::default()

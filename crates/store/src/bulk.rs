@@ -101,6 +101,16 @@ struct Batch {
 }
 
 impl Batch {
+    /// An empty batch with room for as much as `other` holds.
+    fn sized_as(other: &Batch) -> Batch {
+        Batch {
+            seq: 0,
+            text: String::with_capacity(other.text.len()),
+            rows: Vec::with_capacity(other.rows.len()),
+            verdicts: Vec::with_capacity(other.verdicts.len()),
+        }
+    }
+
     fn push(&mut self, s: &str) -> Span {
         let start = self.text.len() as u32;
         self.text.push_str(s);
@@ -306,7 +316,10 @@ impl Store {
             if batch.rows.len() == BATCH {
                 batch.seq = seq;
                 seq += 1;
-                let full = std::mem::take(&mut batch);
+                // The next batch starts at this one's size: grown from empty, its text would be
+                // copied a dozen times over on the one reading thread.
+                let next = Batch::sized_as(&batch);
+                let full = std::mem::replace(&mut batch, next);
                 if tx.send(full).is_err() {
                     return Err(StoreError("the claim decoders stopped".into()));
                 }

@@ -86,7 +86,7 @@ pub(crate) fn finding(
     claims: &[&ClaimIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = std::collections::HashSet::with_capacity(claims.len());
+    let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(claims.len());
     let claims: Vec<&ClaimIn> = claims
         .iter()
         .copied()
@@ -135,7 +135,7 @@ pub(crate) fn track_finding(
     events: &[&TrackEventIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let events: Vec<&TrackEventIn> = events
         .iter()
         .copied()
@@ -217,7 +217,7 @@ pub(crate) fn with_records(
     ships: &[&ShipmentIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     let ships: Vec<&ShipmentIn> = ships
         .iter()
         .copied()

@@ -18,7 +18,9 @@
 //! a report of each leg quoted first. Score: independent sources × (0.5, +0.25 for shared goods,
 //! +0.25 for dates that fit) of the strongest route.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 
 use borderwatch_model::{ClaimKind, Date, Direction, Finding, Mode, PlaceKind, Polarity};
 
@@ -82,11 +84,10 @@ impl<'a> Legs<'a> {
         }
     }
 
-    /// Takes in one report's or record's goods chapters, date and starting place.
+    /// Takes in one report's or record's goods chapters, date and whether it starts at a port.
     fn add(
         &mut self,
-        ctx: &Context,
-        from: &str,
+        from_port: bool,
         chapters: impl Iterator<Item = &'a str>,
         date: Option<Date>,
     ) {
@@ -102,10 +103,7 @@ impl<'a> Legs<'a> {
             }
             None => self.undated = true,
         }
-        self.from_port |= ctx
-            .gazetteer
-            .place(from)
-            .is_some_and(|p| p.kind == PlaceKind::Port);
+        self.from_port |= from_port;
     }
 
     fn size(&self) -> usize {
@@ -114,13 +112,37 @@ impl<'a> Legs<'a> {
 }
 
 pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
-    // The city of each place, looked up once per place rather than once per report.
-    let mut cities: HashMap<&str, &str> = HashMap::new();
-    let mut city = |id: &'a str| -> &'a str { cities.entry(id).or_insert_with(|| city(ctx, id)) };
+    // The city of each place and whether it is a port, looked up once per place rather than
+    // once per report.
+    let mut places: HashMap<&str, (&str, bool)> = HashMap::new();
+    let mut place = |id: &'a str| -> (&'a str, bool) {
+        *places.entry(id).or_insert_with(|| {
+            let port = ctx
+                .gazetteer
+                .place(id)
+                .is_some_and(|p| p.kind == PlaceKind::Port);
+            (city(ctx, id), port)
+        })
+    };
     // Legs grouped by (from city, to city, mode, direction): joining groups, not report pairs,
-    // keeps this linear in the reports.
+    // keeps this linear in the reports. Gathered through a hash map (a million reports, a few
+    // hundred legs), then ordered once.
     type Key<'k> = (&'k str, &'k str, Option<Mode>, Direction);
-    let mut groups: BTreeMap<Key, Legs> = BTreeMap::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    let mut legs: Vec<(Key, Legs)> = Vec::new();
+    fn group<'l, 'k, 'a>(
+        index: &mut HashMap<Key<'k>, usize>,
+        legs: &'l mut Vec<(Key<'k>, Legs<'a>)>,
+        key: Key<'k>,
+        (f, t): (&str, &str),
+        mode: Option<Mode>,
+    ) -> &'l mut Legs<'a> {
+        let i = *index.entry(key).or_insert_with(|| {
+            legs.push((key, Legs::new(f, t, mode)));
+            legs.len() - 1
+        });
+        &mut legs[i].1
+    }
     for c in &ctx.claims {
         if c.claim.kind != ClaimKind::Movement || c.claim.polarity != Polarity::Affirmed {
             continue;
@@ -128,13 +150,12 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         let (Some(f), Some(t)) = (&c.claim.from, &c.claim.to) else {
             continue;
         };
-        let key = (city(f), city(t), c.claim.mode, c.claim.direction);
-        let g = groups
-            .entry(key)
-            .or_insert_with(|| Legs::new(f, t, c.claim.mode));
+        let ((fc, port), (tc, _)) = (place(f), place(t));
+        let key = (fc, tc, c.claim.mode, c.claim.direction);
+        let g = group(&mut index, &mut legs, key, (f, t), c.claim.mode);
         g.claims.push(c);
         g.reported |= !ctx.from_track(c);
-        g.add(ctx, f, chapters(c), Context::date(c));
+        g.add(port, chapters(c), Context::date(c));
     }
     // Shipment records are legs too, when both their ends are places the gazetteer knows.
     for s in &ctx.shipments {
@@ -145,18 +166,18 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         if ctx.gazetteer.place(f).is_none() || ctx.gazetteer.place(t).is_none() {
             continue;
         }
-        let key = (city(f), city(t), sh.mode, sh.direction);
-        if key.0 == key.1 {
+        let ((fc, port), (tc, _)) = (place(f), place(t));
+        if fc == tc {
             continue;
         }
-        let g = groups
-            .entry(key)
-            .or_insert_with(|| Legs::new(f, t, sh.mode));
+        let key = (fc, tc, sh.mode, sh.direction);
+        let g = group(&mut index, &mut legs, key, (f, t), sh.mode);
         g.shipments.push(s);
         g.reported = true;
         let chapter = sh.hs.as_ref().and_then(|h| h.as_str().get(..2));
-        g.add(ctx, f, chapter.into_iter(), Some(sh.date));
+        g.add(port, chapter.into_iter(), Some(sh.date));
     }
+    let groups: BTreeMap<Key, Legs> = legs.into_iter().collect();
     let name = |id: &str| {
         ctx.gazetteer
             .place(id)
