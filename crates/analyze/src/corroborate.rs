@@ -73,7 +73,8 @@ impl Independence {
             r
         }
         let mut first_with: HashMap<u64, i64> = HashMap::new();
-        // Claims come source by source: a source is entered once, at its first claim.
+        // Claims come source by source, so a source is entered at its first claim; one seen
+        // again later is entered again, which changes nothing.
         let mut last = None;
         for c in claims {
             if last != Some(c.source_id) {

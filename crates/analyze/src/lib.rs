@@ -467,23 +467,21 @@ fn in_period(d: (Option<Date>, Option<Date>), o: &Options) -> bool {
 fn index_corridors<'a>(
     claims: &[&'a ClaimIn],
 ) -> (HashMap<i64, Arc<str>>, HashMap<Arc<str>, Vec<&'a ClaimIn>>) {
-    // Corridors by number while the claims stream past: one lookup of the claim's key each.
-    let mut ids: HashMap<(&str, Option<&str>), usize> = HashMap::new();
-    let mut on: Vec<(Arc<str>, Vec<&ClaimIn>)> = Vec::new();
+    let mut ids: HashMap<(&str, Option<&str>), Arc<str>> = HashMap::new();
     let mut corridor_of: HashMap<i64, Arc<str>> = HashMap::with_capacity(claims.len());
+    let mut by_corridor: HashMap<Arc<str>, Vec<&ClaimIn>> = HashMap::new();
     for c in claims {
         let Some(key) = corridor_key(&c.claim) else {
             continue;
         };
-        let i = *ids.entry(key).or_insert_with(|| {
-            on.push((Arc::from(corridor_id(key)), Vec::new()));
-            on.len() - 1
-        });
-        let (id, list) = &mut on[i];
-        list.push(c);
-        corridor_of.insert(c.id, Arc::clone(id));
+        let id = ids
+            .entry(key)
+            .or_insert_with(|| Arc::from(corridor_id(key)))
+            .clone();
+        by_corridor.entry(id.clone()).or_default().push(c);
+        corridor_of.insert(c.id, id);
     }
-    (corridor_of, on.into_iter().collect())
+    (corridor_of, by_corridor)
 }
 
 /// Runs the analysis: the corridor picture, then every detector.

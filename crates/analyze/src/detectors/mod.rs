@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use foldhash::{HashSet, HashSetExt};
+
 use borderwatch_model::{ClaimKind, Direction, Finding, Polarity, Status};
 
 use crate::{period_of, score, ClaimIn, Context, ShipmentIn, TrackEventIn};
@@ -86,7 +88,7 @@ pub(crate) fn finding(
     claims: &[&ClaimIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = <foldhash::HashSet<_> as foldhash::HashSetExt>::with_capacity(claims.len());
+    let mut seen = HashSet::with_capacity(claims.len());
     let claims: Vec<&ClaimIn> = claims
         .iter()
         .copied()
@@ -135,7 +137,7 @@ pub(crate) fn track_finding(
     events: &[&TrackEventIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = foldhash::HashSet::default();
+    let mut seen = HashSet::new();
     let events: Vec<&TrackEventIn> = events
         .iter()
         .copied()
@@ -217,7 +219,7 @@ pub(crate) fn with_records(
     ships: &[&ShipmentIn],
     strength: f64,
 ) -> Finding {
-    let mut seen = foldhash::HashSet::default();
+    let mut seen = HashSet::new();
     let ships: Vec<&ShipmentIn> = ships
         .iter()
         .copied()

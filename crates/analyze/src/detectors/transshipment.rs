@@ -125,24 +125,10 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         })
     };
     // Legs grouped by (from city, to city, mode, direction): joining groups, not report pairs,
-    // keeps this linear in the reports. Gathered through a hash map (a million reports, a few
+    // keeps this linear in the reports. Gathered in a hash map (a million reports, a few
     // hundred legs), then ordered once.
     type Key<'k> = (&'k str, &'k str, Option<Mode>, Direction);
-    let mut index: HashMap<Key, usize> = HashMap::new();
-    let mut legs: Vec<(Key, Legs)> = Vec::new();
-    fn group<'l, 'k, 'a>(
-        index: &mut HashMap<Key<'k>, usize>,
-        legs: &'l mut Vec<(Key<'k>, Legs<'a>)>,
-        key: Key<'k>,
-        (f, t): (&str, &str),
-        mode: Option<Mode>,
-    ) -> &'l mut Legs<'a> {
-        let i = *index.entry(key).or_insert_with(|| {
-            legs.push((key, Legs::new(f, t, mode)));
-            legs.len() - 1
-        });
-        &mut legs[i].1
-    }
+    let mut legs: HashMap<Key, Legs> = HashMap::new();
     for c in &ctx.claims {
         if c.claim.kind != ClaimKind::Movement || c.claim.polarity != Polarity::Affirmed {
             continue;
@@ -151,8 +137,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
             continue;
         };
         let ((fc, port), (tc, _)) = (place(f), place(t));
-        let key = (fc, tc, c.claim.mode, c.claim.direction);
-        let g = group(&mut index, &mut legs, key, (f, t), c.claim.mode);
+        let g = legs
+            .entry((fc, tc, c.claim.mode, c.claim.direction))
+            .or_insert_with(|| Legs::new(f, t, c.claim.mode));
         g.claims.push(c);
         g.reported |= !ctx.from_track(c);
         g.add(port, chapters(c), Context::date(c));
@@ -170,8 +157,9 @@ pub fn detect<'a>(ctx: &Context<'a>) -> Vec<Finding> {
         if fc == tc {
             continue;
         }
-        let key = (fc, tc, sh.mode, sh.direction);
-        let g = group(&mut index, &mut legs, key, (f, t), sh.mode);
+        let g = legs
+            .entry((fc, tc, sh.mode, sh.direction))
+            .or_insert_with(|| Legs::new(f, t, sh.mode));
         g.shipments.push(s);
         g.reported = true;
         let chapter = sh.hs.as_ref().and_then(|h| h.as_str().get(..2));

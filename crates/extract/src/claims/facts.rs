@@ -167,7 +167,7 @@ impl Doc<'_, '_> {
     /// verb, preposition or "to" (by the part-of-speech lexicon).
     fn subject_denial(&self, t: &Tok) -> bool {
         let cue = &self.text.clean[t.start..t.end];
-        if !word_at(cue, 0).eq_ignore_ascii_case("no") || !cue.contains(' ') {
+        if !cue.get(..3).is_some_and(|w| w.eq_ignore_ascii_case("no ")) {
             return false;
         }
         let before = self.word_before(t.start);
