@@ -7,11 +7,13 @@
 //! distances (`geo`), vessels and their identity over time (`vessel`), sea ports (`ports`),
 //! events at sea — port calls, voyages, dark periods, encounters, loitering (`events`) — and
 //! one track file as the store keeps it: its events citing their lines, and the claims of its
-//! voyages and port calls (`stored`).
+//! voyages and port calls (`stored`), with its positions packed column by column
+//! (`columns`) and thinned for the map (`thin`).
 //!
 //! Refuses: I/O beyond the `Read` it is given, the clock (a file's stated time comes in as an
 //! argument), SQL, argv and HTTP. Nothing here guesses a time or a position.
 
+pub mod columns;
 pub mod designated;
 pub mod encode;
 pub mod events;
@@ -25,6 +27,7 @@ pub mod record;
 pub mod sixbit;
 pub mod stored;
 pub mod table;
+pub mod thin;
 pub mod vessel;
 
 pub use designated::{imo_valid, Basis, Designation, Watchlist};

@@ -8,14 +8,15 @@
 //!
 //! Owns: recognising a track file by its content (NMEA sentences, or a CSV header naming MMSI,
 //! latitude and longitude), the vessels' identities as events cite them, the byte spans of
-//! line ranges, and the quotes (the first and last line of a range). Refuses: I/O beyond the
+//! line ranges, the quotes (the first and last line of a range), and the positions the store
+//! keeps (one a minute per vessel, as the detectors see them, packed by `columns`). Refuses: I/O beyond the
 //! bytes given, the clock, the store, and judging events (the analysis's detectors do).
 
 use std::collections::HashMap;
 
 use borderwatch_model::{
     Claim, ClaimKind, DesignatedMatch, Direction, Evidence as ClaimEvidence, Issue, Mode, Polarity,
-    Precision, TrackEvent, TrackEventKind, TrackLines, VesselRef, When,
+    PositionChunk, Precision, TrackEvent, TrackEventKind, TrackLines, VesselRef, When,
 };
 
 use crate::designated::{Basis, Watchlist};
@@ -89,6 +90,8 @@ pub struct TrackFile {
     pub rejected: Vec<Issue>,
     /// The events, in time order, each with its claim (a voyage's) or none.
     pub events: Vec<(TrackEvent, Option<Claim>)>,
+    /// Every vessel's positions as the detectors saw them (one a minute at most), packed.
+    pub positions: Vec<PositionChunk>,
 }
 
 /// Byte offsets of line starts: line n (1-based) is `starts[n-1]..starts[n]`.
@@ -280,6 +283,7 @@ pub fn read_track(
         tally,
         rejected,
         events: out,
+        positions: tracks.iter().flat_map(crate::columns::pack).collect(),
     })
 }
 

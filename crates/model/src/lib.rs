@@ -27,7 +27,9 @@ pub use finding::{Cited, Finding, Period};
 pub use issue::{Issue, IssueCode};
 pub use review::{Attachment, Correction, RejectReason, Review, ReviewAction};
 pub use shipment::Shipment;
-pub use track::{DesignatedMatch, TrackEvent, TrackEventKind, TrackLines, VesselRef};
+pub use track::{
+    DesignatedMatch, PositionChunk, TrackEvent, TrackEventKind, TrackLines, VesselRef,
+};
 
 /// Movement relative to the target of a regime (the DPRK for the UN regime).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -148,3 +148,20 @@ pub struct TrackEvent {
     pub detail: serde_json::Value,
     pub evidence: Vec<TrackLines>,
 }
+
+/// A run of one vessel's positions from one track source, as the store keeps them: the
+/// positions packed column by column (`borderwatch-ais` packs and unpacks them), with the time
+/// range and bounding box the store finds them by. Positions are not claims: a regional feed
+/// holds tens of millions, and a chunk of a thousand costs one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PositionChunk {
+    pub mmsi: u32,
+    /// First and last position's time, Unix seconds, UTC.
+    pub start: i64,
+    pub end: i64,
+    /// Bounding box, degrees: south, west, north, east.
+    pub bbox: [f64; 4],
+    pub count: u32,
+    /// The packed columns.
+    pub data: Vec<u8>,
+}

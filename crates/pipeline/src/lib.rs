@@ -16,7 +16,7 @@ use std::sync::Arc;
 use borderwatch_ais::stored::{self as tracks, TrackFormat};
 use borderwatch_analyze::{ClaimIn, ShipmentIn, TrackEventIn};
 use borderwatch_extract::{Extractor, Options};
-use borderwatch_model::{Claim, Date, Issue, IssueCode, Shipment};
+use borderwatch_model::{Claim, Date, Issue, IssueCode, PositionChunk, Shipment};
 use borderwatch_records as records;
 use borderwatch_reference::gazetteer::{Gazetteer, Named};
 use borderwatch_report::export::SourceDoc;
@@ -146,6 +146,8 @@ pub enum Prepared {
         claims: usize,
         /// One issue per rejected line, with its line, code and raw text.
         rejected: Vec<Issue>,
+        /// The vessels' positions, packed.
+        positions: Vec<PositionChunk>,
     },
     /// The same bytes are already archived.
     Unchanged,
@@ -304,13 +306,14 @@ impl Prep<'_> {
             ports: &setup.ports,
         };
         match read_track(name, &bytes, format, self.map, setup.file_time, &packs) {
-            Ok((info, events, claims, rejected)) => Prepared::Track {
+            Ok(t) => Prepared::Track {
                 media: format.media_type(),
                 bytes,
-                info,
-                events,
-                claims,
-                rejected,
+                info: t.info,
+                events: t.events,
+                claims: t.claims,
+                rejected: t.rejected,
+                positions: t.positions,
             },
             Err(i) => fail(i.code, i.message),
         }
@@ -577,8 +580,18 @@ impl Prep<'_> {
     }
 }
 
+/// A track file made ready for the store.
+struct ReadTrack {
+    info: TrackInfo,
+    events: Vec<TrackEventInput>,
+    /// How many events carry a claim.
+    claims: usize,
+    rejected: Vec<Issue>,
+    positions: Vec<PositionChunk>,
+}
+
 /// A track file's bytes → how it was read, its events ready for the store, how many carry a
-/// claim, and its rejected lines.
+/// claim, its rejected lines and its positions.
 fn read_track(
     name: &str,
     bytes: &[u8],
@@ -586,7 +599,7 @@ fn read_track(
     map: &[(String, String)],
     file_time: Option<i64>,
     packs: &tracks::Packs,
-) -> Result<(TrackInfo, Vec<TrackEventInput>, usize, Vec<Issue>), Issue> {
+) -> Result<ReadTrack, Issue> {
     let read = tracks::read_track(name, bytes, format, map, file_time, packs)
         .map_err(|e| Issue::new(IssueCode::MissingField, e))?;
     let mut events = Vec::with_capacity(read.events.len());
@@ -605,7 +618,13 @@ fn read_track(
         map: map.to_vec(),
         lines: [read.tally.read, read.tally.decoded, read.tally.rejected],
     };
-    Ok((info, events, claims, read.rejected))
+    Ok(ReadTrack {
+        info,
+        events,
+        claims,
+        rejected: read.rejected,
+        positions: read.positions,
+    })
 }
 
 /// A stored track source read again from its archived bytes the way it was read at ingest
@@ -645,16 +664,17 @@ pub fn reprocess_track(
         ports: &setup.ports,
     };
     match read_track(name, &bytes, format, &info.map, info.file_time, &packs) {
-        Ok((info, events, _, rejected)) => {
+        Ok(t) => {
             store.replace_track(
                 source_id,
                 run,
-                &info,
-                &events,
-                &rejected,
+                &t.info,
+                &t.events,
+                &t.positions,
+                &t.rejected,
                 borderwatch_extract::VERSION,
             )?;
-            Ok(Ok((info.lines, events.len())))
+            Ok(Ok((t.info.lines, t.events.len())))
         }
         Err(i) => Ok(Err(at(i))),
     }
@@ -794,6 +814,7 @@ pub fn write(
             events,
             claims,
             rejected,
+            positions,
         } => {
             src.media_type = media;
             src.kind = "track";
@@ -802,7 +823,7 @@ pub fn write(
             w.events = events.len();
             w.lines = info.lines;
             w.rejected = rejected.len();
-            (Content::Track(info, events), rejected)
+            (Content::Track(info, events, positions), rejected)
         }
     };
     w.issues = issues.len();

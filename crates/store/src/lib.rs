@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
-use borderwatch_model::{Claim, ClaimVerdict, Issue, Shipment, Status};
+use borderwatch_model::{Claim, ClaimVerdict, Issue, PositionChunk, Shipment, Status};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -160,9 +160,9 @@ pub struct ShipmentInput {
 pub enum Content<'a> {
     Claims(&'a [PreparedClaim]),
     Shipments(&'a [ShipmentInput]),
-    /// A track file: how it was read, and its events, each with the claim it makes (a
-    /// voyage's) or none.
-    Track(&'a TrackInfo, &'a [TrackEventInput]),
+    /// A track file: how it was read, its events, each with the claim it makes (a voyage's)
+    /// or none, and its vessels' positions.
+    Track(&'a TrackInfo, &'a [TrackEventInput], &'a [PositionChunk]),
 }
 
 /// How a track source was read: enough to read it again the same way.
@@ -203,6 +203,24 @@ impl TrackEventInput {
         };
         Ok(TrackEventInput { event, json, claim })
     }
+}
+
+/// Which positions to read: every field optional, combined with AND.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PositionFilter {
+    pub mmsi: Option<u32>,
+    /// Unix seconds, inclusive.
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// South, west, north, east, degrees.
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// A stored chunk of positions, with the track source it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPositions {
+    pub source_id: i64,
+    pub chunk: PositionChunk,
 }
 
 /// A stored track event.
@@ -871,26 +889,88 @@ impl Store {
         run: i64,
         info: &TrackInfo,
         events: &[TrackEventInput],
+        positions: &[PositionChunk],
         issues: &[Issue],
         extractor_version: &str,
     ) -> Result<()> {
         self.replace_source(source_id, run, issues, |tx, reasons| {
-            tx.execute("DELETE FROM track_events WHERE source_id = ?1", [source_id])?;
-            tx.execute(
-                "DELETE FROM track_sources WHERE source_id = ?1",
-                [source_id],
-            )?;
-            insert_track(tx, reasons, source_id, info, events, extractor_version)
+            for table in ["track_events", "track_sources", "track_positions"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE source_id = ?1"),
+                    [source_id],
+                )?;
+            }
+            insert_track(tx, reasons, source_id, info, events, extractor_version)?;
+            insert_positions(tx, source_id, positions)
         })
+    }
+
+    /// The position chunks that may hold positions matching `f` (a chunk is returned whole:
+    /// the caller unpacks it and keeps the positions it wants), by vessel then time.
+    pub fn positions(&self, f: &PositionFilter) -> Result<Vec<StoredPositions>> {
+        let mut sql = String::from(
+            "SELECT source_id, mmsi, time_start, time_end, south, west, north, east, count, \
+             columns FROM track_positions WHERE 1",
+        );
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut cond = |sql: &mut String, c: &str, v: rusqlite::types::Value| {
+            args.push(v);
+            sql.push_str(&format!(" AND {c} ?{}", args.len()));
+        };
+        if let Some(m) = f.mmsi {
+            cond(&mut sql, "mmsi =", i64::from(m).into());
+        }
+        if let Some(t) = f.since {
+            cond(&mut sql, "time_end >=", t.into());
+        }
+        if let Some(t) = f.until {
+            cond(&mut sql, "time_start <=", t.into());
+        }
+        if let Some([s, w, n, e]) = f.bbox {
+            cond(&mut sql, "north >=", s.into());
+            cond(&mut sql, "east >=", w.into());
+            cond(&mut sql, "south <=", n.into());
+            cond(&mut sql, "west <=", e.into());
+        }
+        sql.push_str(" ORDER BY mmsi, time_start, id");
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok(StoredPositions {
+                source_id: r.get(0)?,
+                chunk: PositionChunk {
+                    mmsi: r.get::<_, i64>(1)? as u32,
+                    start: r.get(2)?,
+                    end: r.get(3)?,
+                    bbox: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?],
+                    count: r.get::<_, i64>(8)? as u32,
+                    data: r.get(9)?,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A vessel's stored track events, in time order: its own, and the encounters it had
+    /// with another (a row is indexed by its first vessel).
+    pub fn vessel_events(&self, mmsi: u32) -> Result<Vec<StoredTrackEvent>> {
+        let mut events = self.events_where(
+            "WHERE mmsi = ?1 OR kind = 'encounter' ORDER BY time_start, id",
+            &[i64::from(mmsi)],
+        )?;
+        events.retain(|e| e.event.vessels.iter().any(|v| v.mmsi == mmsi));
+        Ok(events)
     }
 
     /// Every stored track event, in source then time order.
     pub fn track_events(&self) -> Result<Vec<StoredTrackEvent>> {
-        let mut st = self.conn.prepare(
-            "SELECT id, source_id, claim_id, json FROM track_events \
-             ORDER BY source_id, time_start, id",
-        )?;
-        let rows = st.query_map([], |r| {
+        self.events_where("ORDER BY source_id, time_start, id", &[])
+    }
+
+    fn events_where(&self, tail: &str, args: &[i64]) -> Result<Vec<StoredTrackEvent>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT id, source_id, claim_id, json FROM track_events {tail}"
+        ))?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -1712,8 +1792,9 @@ fn write_source(
             insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
         }
         Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
-        Content::Track(info, events) => {
-            insert_track(tx, reasons, source_id, info, events, extractor_version)?
+        Content::Track(info, events, positions) => {
+            insert_track(tx, reasons, source_id, info, events, extractor_version)?;
+            insert_positions(tx, source_id, positions)?
         }
     }
     insert_issues(tx, source_id, run, issues)?;
@@ -1853,6 +1934,29 @@ fn insert_track(
             e.event.end,
             ids.first(),
             e.json
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert_positions(tx: &Connection, source_id: i64, chunks: &[PositionChunk]) -> Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO track_positions (source_id, mmsi, time_start, time_end, south, west, north, \
+         east, count, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for c in chunks {
+        let [s, w, n, e] = c.bbox;
+        ins.execute(params![
+            source_id,
+            i64::from(c.mmsi),
+            c.start,
+            c.end,
+            s,
+            w,
+            n,
+            e,
+            i64::from(c.count),
+            c.data
         ])?;
     }
     Ok(())

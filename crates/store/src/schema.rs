@@ -301,6 +301,28 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_never_goes BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit log is never deleted from'); END;
     ",
+    // 8: vessel positions, column by column: each row a chunk of up to 1024 positions of one
+    // vessel from one track source (packed by borderwatch-ais's `columns`), found by vessel and
+    // time or by time and area through its time range and bounding box. A track source stored
+    // before version 8 has its positions once `reprocess` reads it again.
+    "
+    CREATE TABLE track_positions (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        mmsi INTEGER NOT NULL,
+        time_start INTEGER NOT NULL,
+        time_end INTEGER NOT NULL,
+        south REAL NOT NULL,
+        west REAL NOT NULL,
+        north REAL NOT NULL,
+        east REAL NOT NULL,
+        count INTEGER NOT NULL,
+        columns BLOB NOT NULL
+    );
+    CREATE INDEX track_positions_source ON track_positions(source_id);
+    CREATE INDEX track_positions_mmsi ON track_positions(mmsi, time_start);
+    CREATE INDEX track_positions_time ON track_positions(time_start);
+    ",
 ];
 
 /// The schema version this binary writes.
