@@ -396,6 +396,9 @@ fn every_route_answers_over_the_examples() {
         "/api/issues",
         "/api/screen",
         "/api/extract",
+        "/api/vessels",
+        "/api/vessels/{mmsi}",
+        "/api/tracks",
         "/api/openapi.json",
     ] {
         assert!(
@@ -1050,6 +1053,83 @@ fn an_uploaded_vessel_track_is_stored_and_its_findings_cite_its_lines() {
     let ev = &f["findings"][0]["evidence"][0];
     assert_eq!(ev["source"], "meeting.nmea", "{f}");
     assert_eq!(ev["lines"].as_array().map(Vec::len), Some(2), "{f}");
+
+    // The vessel panel: both vessels of the meeting, each with its encounter and positions.
+    let (st, list) = s.get("/api/vessels");
+    assert_eq!(st, 200, "{list}");
+    let vessels = list["vessels"].as_array().unwrap();
+    assert_eq!(vessels.len(), 2, "{list}");
+    for v in vessels {
+        assert_eq!(v["events"]["encounter"], 1, "{v}");
+        assert!(v["positions"].as_u64().unwrap() > 50, "{v}");
+    }
+    let mmsi = vessels[0]["vessel"]["mmsi"].as_u64().unwrap();
+    let other = vessels[1]["vessel"]["mmsi"].as_u64().unwrap();
+    let (st, d) = s.get(&format!("/api/vessels/{mmsi}"));
+    assert_eq!(st, 200, "{d}");
+    assert!(!d["identities"].as_array().unwrap().is_empty(), "{d}");
+    let enc = d["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "encounter")
+        .unwrap_or_else(|| panic!("{d}"));
+    assert_eq!(enc["with"][0]["mmsi"], other, "{d}");
+    let cite = &enc["evidence"][0];
+    assert_eq!(cite["source"], "meeting.nmea", "{d}");
+    assert!(cite["lines"][0].as_u64().unwrap() >= 2, "{d}");
+    // The evidence cites lines; the lines themselves (source text) are not in the answer.
+    assert!(!d.to_string().contains("!AIVDM"), "{d}");
+
+    // Its track: one line, thinned harder far out than close in, within the period only.
+    let (st, t) = s.get(&format!("/api/tracks?mmsi={mmsi}&zoom=12"));
+    assert_eq!(st, 200, "{t}");
+    assert_eq!(t["type"], "FeatureCollection", "{t}");
+    let near = &t["features"][0];
+    assert_eq!(near["properties"]["mmsi"], mmsi, "{t}");
+    let points = |v: &Value| {
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["points"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let (_, far) = s.get(&format!("/api/tracks?mmsi={mmsi}&zoom=2"));
+    assert!(points(&far) < points(&t), "{far} vs {t}");
+    assert!(points(&far) >= 2, "{far}");
+    let (_, both) = s.get("/api/tracks?bbox=30,110,45,135&since=2024-04-30&until=2024-05-02");
+    assert_eq!(
+        both["positions"].as_u64(),
+        Some(
+            vessels
+                .iter()
+                .map(|v| v["positions"].as_u64().unwrap())
+                .sum()
+        ),
+        "{both}"
+    );
+    let (_, none) = s.get("/api/tracks?since=2025-01-01");
+    assert_eq!(none["features"].as_array().map(Vec::len), Some(0), "{none}");
+    let (_, away) = s.get("/api/tracks?bbox=-10,0,0,10");
+    assert_eq!(away["features"].as_array().map(Vec::len), Some(0), "{away}");
+
+    // Bad values name the parameter and the value.
+    for (path, word) in [
+        ("/api/vessels/abc", "abc"),
+        ("/api/vessels/1234567890", "1234567890"),
+        ("/api/tracks?bbox=1,2,3", "bbox"),
+        ("/api/tracks?bbox=50,0,40,10", "south"),
+        ("/api/tracks?zoom=30", "zoom"),
+        ("/api/tracks?since=May", "since"),
+        ("/api/tracks?colour=red", "colour"),
+    ] {
+        let (st, v) = s.get(path);
+        assert_eq!((st, code(&v)), (400, "bad-parameter"), "{path}: {v}");
+        assert!(v.to_string().contains(word), "{path}: {v}");
+    }
+    let (st, v) = s.get("/api/vessels/1");
+    assert_eq!((st, code(&v)), (404, "not-found"), "{v}");
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -28,6 +28,7 @@ use borderwatch_store::{
 
 pub mod review;
 pub mod reviewed;
+pub mod vessels;
 pub mod walk;
 
 /// How to take a file.
@@ -668,9 +669,11 @@ pub fn reprocess_track(
             store.replace_track(
                 source_id,
                 run,
-                &t.info,
-                &t.events,
-                &t.positions,
+                borderwatch_store::Track {
+                    info: &t.info,
+                    events: &t.events,
+                    positions: &t.positions,
+                },
                 &t.rejected,
                 borderwatch_extract::VERSION,
             )?;
@@ -823,7 +826,14 @@ pub fn write(
             w.events = events.len();
             w.lines = info.lines;
             w.rejected = rejected.len();
-            (Content::Track(info, events, positions), rejected)
+            (
+                Content::Track(borderwatch_store::Track {
+                    info,
+                    events,
+                    positions,
+                }),
+                rejected,
+            )
         }
     };
     w.issues = issues.len();

@@ -68,6 +68,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/sources", get(sources).post(upload))
         .route("/api/sources/{id}", get(source))
         .route("/api/issues", get(issues))
+        .route("/api/vessels", get(crate::vessels_api::list))
+        .route("/api/vessels/{mmsi}", get(crate::vessels_api::detail))
+        .route("/api/tracks", get(crate::vessels_api::tracks))
         .route("/api/screen", post(screen))
         .route("/api/extract", post(extract))
         .route("/api/openapi.json", get(openapi))
@@ -1472,6 +1475,9 @@ async fn upload(State(s): St, Q(q): Q<UploadQuery>, Raw(body): Raw) -> Result<Re
         crate::review_api::review_claim,
         crate::review_api::add_claim,
         crate::review_api::orphans,
+        crate::vessels_api::list,
+        crate::vessels_api::detail,
+        crate::vessels_api::tracks,
         crate::auth::current,
         crate::auth::sign_in,
         crate::auth::sign_out,

@@ -218,6 +218,9 @@ pub fn required(method: &Method, path: &str) -> Option<Role> {
         | "/api/findings"
         | "/api/sources"
         | "/api/sources/{id}"
+        | "/api/vessels"
+        | "/api/vessels/{mmsi}"
+        | "/api/tracks"
         | "/api/screen" => Role::Viewer,
         // Not a route (answered `not-found` once signed in).
         "/api/{*rest}" => Role::Viewer,
@@ -957,6 +960,9 @@ mod tests {
             "/api/issues",
             "/api/reviews/queue",
             "/api/reviews/orphans",
+            "/api/vessels",
+            "/api/vessels/{mmsi}",
+            "/api/tracks",
             "/api/openapi.json",
             "/api/session",
             "/api/users",

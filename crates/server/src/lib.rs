@@ -38,6 +38,7 @@ mod review_api;
 mod tls;
 mod ui;
 mod users_api;
+mod vessels_api;
 
 pub use error::{ApiError, Code};
 

@@ -160,9 +160,16 @@ pub struct ShipmentInput {
 pub enum Content<'a> {
     Claims(&'a [PreparedClaim]),
     Shipments(&'a [ShipmentInput]),
-    /// A track file: how it was read, its events, each with the claim it makes (a voyage's)
-    /// or none, and its vessels' positions.
-    Track(&'a TrackInfo, &'a [TrackEventInput], &'a [PositionChunk]),
+    Track(Track<'a>),
+}
+
+/// A track file: how it was read, its events, each with the claim it makes (a voyage's) or
+/// none, and its vessels' positions.
+#[derive(Debug, Clone, Copy)]
+pub struct Track<'a> {
+    pub info: &'a TrackInfo,
+    pub events: &'a [TrackEventInput],
+    pub positions: &'a [PositionChunk],
 }
 
 /// How a track source was read: enough to read it again the same way.
@@ -214,6 +221,15 @@ pub struct PositionFilter {
     pub until: Option<i64>,
     /// South, west, north, east, degrees.
     pub bbox: Option<[f64; 4]>,
+}
+
+/// A vessel's stored positions in brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PositionSummary {
+    pub mmsi: u32,
+    pub count: u64,
+    pub start: i64,
+    pub end: i64,
 }
 
 /// A stored chunk of positions, with the track source it was read from.
@@ -887,9 +903,7 @@ impl Store {
         &mut self,
         source_id: i64,
         run: i64,
-        info: &TrackInfo,
-        events: &[TrackEventInput],
-        positions: &[PositionChunk],
+        track: Track,
         issues: &[Issue],
         extractor_version: &str,
     ) -> Result<()> {
@@ -900,8 +914,7 @@ impl Store {
                     [source_id],
                 )?;
             }
-            insert_track(tx, reasons, source_id, info, events, extractor_version)?;
-            insert_positions(tx, source_id, positions)
+            insert_track(tx, reasons, source_id, track, extractor_version)
         })
     }
 
@@ -945,6 +958,23 @@ impl Store {
                     count: r.get::<_, i64>(8)? as u32,
                     data: r.get(9)?,
                 },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Per vessel with positions: how many, and the first and last time, by MMSI.
+    pub fn position_summary(&self) -> Result<Vec<PositionSummary>> {
+        let mut st = self.conn.prepare(
+            "SELECT mmsi, sum(count), min(time_start), max(time_end) FROM track_positions \
+             GROUP BY mmsi ORDER BY mmsi",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(PositionSummary {
+                mmsi: r.get::<_, i64>(0)? as u32,
+                count: r.get::<_, i64>(1)? as u64,
+                start: r.get(2)?,
+                end: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -1792,10 +1822,7 @@ fn write_source(
             insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
         }
         Content::Shipments(rows) => insert_shipments(tx, reasons, source_id, rows)?,
-        Content::Track(info, events, positions) => {
-            insert_track(tx, reasons, source_id, info, events, extractor_version)?;
-            insert_positions(tx, source_id, positions)?
-        }
+        Content::Track(t) => insert_track(tx, reasons, source_id, t, extractor_version)?,
     }
     insert_issues(tx, source_id, run, issues)?;
     Ok(Ingested::New(source_id))
@@ -1892,10 +1919,14 @@ fn insert_track(
     tx: &Connection,
     reasons: &mut Reasons,
     source_id: i64,
-    info: &TrackInfo,
-    events: &[TrackEventInput],
+    track: Track,
     extractor_version: &str,
 ) -> Result<()> {
+    let Track {
+        info,
+        events,
+        positions,
+    } = track;
     let map: Vec<String> = info.map.iter().map(|(a, b)| format!("{a}={b}")).collect();
     tx.prepare_cached(
         "INSERT INTO track_sources (source_id, format, file_time, map, lines_read, decoded, \
@@ -1936,7 +1967,7 @@ fn insert_track(
             e.json
         ])?;
     }
-    Ok(())
+    insert_positions(tx, source_id, positions)
 }
 
 fn insert_positions(tx: &Connection, source_id: i64, chunks: &[PositionChunk]) -> Result<()> {

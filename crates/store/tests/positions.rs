@@ -3,7 +3,9 @@
 //! include the encounters it was the second vessel of.
 
 use borderwatch_model::{PositionChunk, TrackEvent, TrackEventKind, VesselRef};
-use borderwatch_store::{Content, PositionFilter, SourceInput, Store, TrackEventInput, TrackInfo};
+use borderwatch_store::{
+    Content, PositionFilter, SourceInput, Store, Track, TrackEventInput, TrackInfo,
+};
 
 fn tmp(name: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("bw-positions-{}-{name}", std::process::id()));
@@ -104,7 +106,11 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
         .ingest(
             run,
             &src,
-            Content::Track(&info(), &events, &chunks),
+            Content::Track(Track {
+                info: &info(),
+                events: &events,
+                positions: &chunks,
+            }),
             &[],
             "v",
             "now",
@@ -118,6 +124,15 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
     assert_eq!(all.len(), 3);
     assert_eq!(all[0].source_id, id);
     assert_eq!(all[0].chunk, chunks[0], "a chunk comes back as stored");
+
+    let summary = s.position_summary().unwrap();
+    assert_eq!(
+        summary
+            .iter()
+            .map(|v| (v.mmsi, v.count, v.start, v.end))
+            .collect::<Vec<_>>(),
+        [(1, 4, 100, 400), (2, 2, 150, 350)]
+    );
 
     let f = |mmsi, since, until, bbox| PositionFilter {
         mmsi,
@@ -156,8 +171,12 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
 
     // Reading the source again replaces its positions whole.
     let run2 = s.begin_run("t", "later").unwrap();
-    s.replace_track(id, run2, &info(), &events[1..], &chunks[2..], &[], "v2")
-        .unwrap();
+    let again = Track {
+        info: &info(),
+        events: &events[1..],
+        positions: &chunks[2..],
+    };
+    s.replace_track(id, run2, again, &[], "v2").unwrap();
     assert_eq!(ids(&s, PositionFilter::default()), [(2, 150)]);
     assert!(kinds(&s, 1).is_empty());
 }
