@@ -84,6 +84,9 @@ export const api = {
     call(`/api/claims/${claimId}/reviews`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
   addClaim: (sourceId, body) =>
     call(`/api/sources/${sourceId}/claims`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  vessels: () => call("/api/vessels"),
+  vessel: (mmsi) => call(`/api/vessels/${encodeURIComponent(mmsi)}`),
+  tracks: (params) => call("/api/tracks" + query(params)),
   queue: (limit = 100) => call("/api/reviews/queue" + query({ limit })),
   upload: (name, published, bytes) =>
     call("/api/sources" + query({ name, published }), {

@@ -1,10 +1,11 @@
 // The borderwatch UI: the map, the time range that filters everything, the corridor panel with
-// its evidence, the findings, screening, and a report preview before it is saved.
+// its evidence, the findings, the vessels, screening, and a report preview before it is saved.
 import "./style.css";
 import { api, setCsrf, whenSignedOut } from "./api.js";
 import { h, fill, highlight, pct } from "./dom.js";
 import { BorderMap } from "./map.js";
 import { initReviews, reviewBar, selectedSpan, addForm, loadQueue } from "./review.js";
+import { initVessels, loadVessels } from "./vessels.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,6 +40,7 @@ function showTab(name) {
   for (const t of document.querySelectorAll(".tab")) t.hidden = t.id !== `tab-${name}`;
   if (name === "queue") loadQueue().catch(failed);
   if (name === "audit") loadAudit().catch(failed);
+  if (name === "vessels") loadVessels().catch(failed);
   if (name === "users") loadUsers().catch(failed);
 }
 for (const b of document.querySelectorAll("[role=tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
@@ -644,6 +646,7 @@ async function start() {
     // Reviews are recorded under the signed-in name (initReviews restores the last one typed).
     if (state.mode === "team") $("reviewer").value = state.user;
     state.map = new BorderMap($("map"), $("legend"), state.places, (id) => selectCorridor(id));
+    initVessels({ map: state.map, failed, period, openSource, canReadSources: () => may("analyst") });
     $("zoom-in").addEventListener("click", () => state.map.zoomBy(1.5));
     $("zoom-out").addEventListener("click", () => state.map.zoomBy(1 / 1.5));
     $("zoom-reset").addEventListener("click", () => state.map.reset());

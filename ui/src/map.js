@@ -37,6 +37,7 @@ export class BorderMap {
     svg.setAttribute("viewBox", `0 0 ${frame.width} ${frame.height}`);
     this.base = h("g", { class: "base" });
     this.corridorLayer = h("g", { class: "corridors" });
+    this.trackLayer = h("g", { class: "tracks" });
     this.markerLayer = h("g", { class: "markers" });
     fill(
       svg,
@@ -44,6 +45,7 @@ export class BorderMap {
       h("rect", { class: "sea", x: -5000, y: -5000, width: 12000, height: 12000 }),
       this.base,
       this.corridorLayer,
+      this.trackLayer,
       this.markerLayer,
     );
     this.drawBase();
@@ -145,6 +147,44 @@ export class BorderMap {
     );
   }
 
+  /** The web-map zoom the current view shows (what the server thins tracks for). */
+  webZoom() {
+    const worldPixels = 2 * Math.PI * frame.projection.scale * (frame.width / this.view.w);
+    return Math.max(0, Math.min(20, Math.log2(worldPixels / 256)));
+  }
+
+  /** Draws vessel tracks (GeoJSON lines from /api/tracks) and, for the vessel shown, its events:
+   * encounters, port calls and loitering as markers, dark periods as dashed lines from where it
+   * went dark to where it reappeared. */
+  drawTracks(geo, events = [], selected = null) {
+    const layer = this.trackLayer;
+    layer.replaceChildren();
+    const path = (coords) => coords.map(([lon, lat], i) => `${i ? "L" : "M"}${project(lon, lat).map((v) => v.toFixed(1)).join(",")}`).join(" ");
+    for (const f of geo?.features || []) {
+      const g = f.geometry;
+      const mine = f.properties.mmsi === selected;
+      const cls = `track${mine ? " selected" : ""}`;
+      const title = h("title", {}, `MMSI ${f.properties.mmsi} · ${f.properties.start} – ${f.properties.end}`);
+      if (g.type === "LineString") layer.append(h("path", { class: cls, d: path(g.coordinates), dataset: { mmsi: f.properties.mmsi } }, title));
+      else if (g.type === "Point") {
+        const [x, y] = project(...g.coordinates);
+        layer.append(h("circle", { class: cls, cx: x, cy: y, r: 1.5, dataset: { mmsi: f.properties.mmsi } }, title));
+      }
+    }
+    for (const e of events) {
+      if (e.lat == null || e.lon == null) continue;
+      const [x, y] = project(e.lon, e.lat);
+      const title = h("title", {}, `${e.kind} · ${e.start} – ${e.end} · ${e.summary}`);
+      const data = { dataset: { event: e.id, kind: e.kind } };
+      if (e.kind === "dark" && e.detail?.end_lon != null) {
+        const [x2, y2] = project(e.detail.end_lon, e.detail.end_lat);
+        layer.append(h("path", { class: "track-event dark", d: `M${x.toFixed(1)},${y.toFixed(1)} L${x2.toFixed(1)},${y2.toFixed(1)}`, ...data }, title));
+      } else if (e.kind === "encounter" || e.kind === "loitering" || e.kind === "port-call") {
+        layer.append(h("circle", { class: `track-event ${e.kind}`, cx: x, cy: y, r: e.kind === "encounter" ? 5 : 3.5, ...data }, title));
+      }
+    }
+  }
+
   /** Draws the corridors: one arrow per corridor and direction. */
   drawCorridors(corridors, selected) {
     const layer = this.corridorLayer;
@@ -225,7 +265,13 @@ export class BorderMap {
   }
 
   enableZoom() {
-    const set = () => this.svg.setAttribute("viewBox", `${this.view.x} ${this.view.y} ${this.view.w} ${this.view.h}`);
+    // Whoever draws zoom-dependent layers (the vessel tracks) hears of a new view, once it settles.
+    let settle = null;
+    const set = () => {
+      this.svg.setAttribute("viewBox", `${this.view.x} ${this.view.y} ${this.view.w} ${this.view.h}`);
+      clearTimeout(settle);
+      settle = setTimeout(() => this.onView?.(), 250);
+    };
     this.zoomBy = (k, cx = this.view.x + this.view.w / 2, cy = this.view.y + this.view.h / 2) => {
       const w = Math.max(frame.width / 12, Math.min(frame.width * 1.5, this.view.w / k));
       const s = w / this.view.w;

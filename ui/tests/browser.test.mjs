@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -208,4 +208,41 @@ test("a report with script in it is shown as text and runs nothing", async () =>
   await page.waitForSelector('#corridor-detail[data-shown="quanhe-wonjong||"]');
   const quotes = await page.locator("#corridor-claims blockquote").allTextContents();
   assert.ok(quotes.some((q) => q.includes("refrigerators crossed from Quanhe")), quotes.join("\n"));
+});
+
+test("a vessel track shows in the vessel panel and on the map, its evidence as track lines", async () => {
+  const track = readFileSync(join(root, "crates/analyze/tests/fixtures/tracks/sts-flagged.nmea"));
+  const up = await fetch(`${base}/api/sources?name=meeting.nmea`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: track,
+  });
+  assert.equal(up.status, 201, await up.text());
+  await allTime();
+  await page.locator('[data-tab="vessels"]').click();
+  await page.waitForSelector("#vessel-list li[data-mmsi]");
+  assert.equal(await page.locator("#vessel-list li[data-mmsi]").count(), 2);
+  await page.locator("#vessel-list li[data-mmsi] button").first().click();
+  await page.waitForSelector("#vessel-detail[data-track]");
+  assert.match(await page.locator("#vessel-title").textContent(), /MMSI \d+/);
+  assert.ok((await page.locator("#vessel-identities tbody tr").count()) >= 1, "an identity row");
+  const encounter = page.locator('#vessel-events li[data-kind="encounter"]');
+  assert.equal(await encounter.count(), 1);
+  assert.match(await encounter.textContent(), /with .*MMSI \d+/);
+  assert.match(await encounter.textContent(), /track: meeting\.nmea, lines \d+–\d+/);
+  assert.ok(!(await page.locator("#vessel-detail").textContent()).includes("!AIVDM"), "no raw track lines in the panel");
+  // Its track is a line on the map, with the encounter as a marker.
+  assert.ok((await page.locator("#map path.track.selected").count()) >= 1, "the track is drawn");
+  assert.equal(await page.locator("#map circle.track-event.encounter").count(), 1);
+  const drawn = async () => (await page.locator("#vessel-detail").getAttribute("data-track")).split("|").map(Number);
+  const [, z0, n0] = await drawn();
+  // Zooming in asks for the track again, thinned for the closer view.
+  await page.locator("#zoom-in").click();
+  await page.locator("#zoom-in").click();
+  await page.waitForFunction((z) => Number(document.querySelector("#vessel-detail").dataset.track.split("|")[1]) > z, z0, { timeout: 10000 });
+  const [, , n1] = await drawn();
+  assert.ok(n1 >= n0, `no fewer points closer in (${n0} then ${n1})`);
+  await shot("vessel");
+  await page.locator("#zoom-reset").click();
+  assert.deepEqual(pageErrors, [], "no page errors");
 });
