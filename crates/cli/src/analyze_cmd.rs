@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 use borderwatch_analyze::{analyze_all as run_analysis, Analysis, Options};
-use borderwatch_pipeline::{Detail, Inputs};
+use borderwatch_pipeline::{vessels, Detail, Inputs};
+
+/// The zoom exported vessel lines are thinned for: a point kept every ~30 m of turn.
+const EXPORT_ZOOM: f64 = 12.0;
 use borderwatch_report::{export, track_map};
 use clap::ValueEnum;
 
@@ -148,13 +151,44 @@ fn write_out(out: &Option<PathBuf>, text: &str) -> Outcome {
     Ok(0)
 }
 
-fn render(a: &Analysis, gz: &borderwatch_reference::Gazetteer, f: ReportFormat) -> String {
+/// The vessels' positions in the period, from the track sources the view knows, as lines
+/// thinned for `zoom` (at most `max_points` points).
+fn vessel_paths(
+    db: &Option<PathBuf>,
+    o: &Options,
+    l: &Inputs,
+    zoom: f64,
+    max_points: usize,
+) -> Result<Vec<track_map::VesselPath>, Failure> {
+    let secs = |d: Option<borderwatch_model::Date>, end: bool| {
+        d.and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp() + if end { 86_399 } else { 0 })
+    };
+    let f = borderwatch_store::PositionFilter {
+        since: secs(o.since, false),
+        until: secs(o.until, true),
+        sources: Some(l.sources.iter().map(|s| s.id).collect()),
+        ..Default::default()
+    };
+    let lines = vessels::track_lines(&open(db)?, &f, zoom, max_points).map_err(store_err)?;
+    Ok(vessels::paths(&lines))
+}
+
+fn render(
+    a: &Analysis,
+    gz: &borderwatch_reference::Gazetteer,
+    f: ReportFormat,
+    paths: &[track_map::VesselPath],
+) -> String {
     match f {
         ReportFormat::Md => borderwatch_report::markdown(a),
         ReportFormat::Json => serde_json::to_string_pretty(a).unwrap_or_default() + "\n",
-        ReportFormat::Html => {
-            borderwatch_report::html(a, gz, "borderwatch: what crosses the border")
-        }
+        ReportFormat::Html => borderwatch_report::html_with_paths(
+            a,
+            gz,
+            "borderwatch: what crosses the border",
+            paths,
+        ),
     }
 }
 
@@ -185,7 +219,20 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
         &reference.gazetteer,
         &options,
     );
-    let o = write_out(&a.out, &render(&analysis, &reference.gazetteer, a.format));
+    let paths = match a.format {
+        ReportFormat::Html => vessel_paths(
+            db,
+            &options,
+            &l,
+            vessels::REGION_ZOOM,
+            vessels::REGION_POINTS,
+        )?,
+        _ => Vec::new(),
+    };
+    let o = write_out(
+        &a.out,
+        &render(&analysis, &reference.gazetteer, a.format, &paths),
+    );
     // The process ends after this command: freeing a million claims one allocation at a time
     // would take longer than the analysis of some of them, and the OS takes it all back anyway.
     std::mem::forget(l);
@@ -214,7 +261,11 @@ pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> O
     } else {
         port_coords(data, gz)?
     };
-    let layer = track_map::layer(&analysis.tracks, &ports);
+    let mut layer = track_map::layer(&analysis.tracks, &ports);
+    if matches!(a.format, ExportFormat::Geojson | ExportFormat::Kml) {
+        // For GIS: thinned to about 30 m (zoom 12), never capped.
+        layer.paths = vessel_paths(db, &options, &l, EXPORT_ZOOM, usize::MAX)?;
+    }
     if !layer.unplaced.is_empty() {
         let ids: Vec<String> = layer
             .unplaced
@@ -345,17 +396,25 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
         &reference,
         &ViewArgs::default(),
     )?;
+    let options = Options {
+        threads: cores(),
+        ..Options::with_units(&reference.cues.quantity)
+    };
     let analysis = run_analysis(
         &l.claims,
         &l.shipments,
         &l.tracks,
         &reference.gazetteer,
-        &Options {
-            threads: cores(),
-            ..Options::with_units(&reference.cues.quantity)
-        },
+        &options,
     );
-    let html = render(&analysis, &reference.gazetteer, ReportFormat::Html);
+    let paths = vessel_paths(
+        db,
+        &options,
+        &l,
+        vessels::REGION_ZOOM,
+        vessels::REGION_POINTS,
+    )?;
+    let html = render(&analysis, &reference.gazetteer, ReportFormat::Html, &paths);
     std::fs::write(&a.out, html)
         .map_err(|e| Failure::input(format!("error: {}: {e}", a.out.display())))?;
     let abs = std::fs::canonicalize(&a.out).unwrap_or_else(|_| a.out.clone());

@@ -150,9 +150,30 @@ fn track_events_export_as_geojson_with_their_geometry_and_evidence() {
         .iter()
         .any(|f| f["properties"]["other_flag"] == "KP" || f["properties"]["flag"] == "KP");
     assert!(flagged, "the DPRK-flagged meeting is there with its flag");
-    // Every feature cites its file and lines, never their text.
+    // Every vessel's positions are lines (a point for a lone position) with its MMSI and times.
+    let mut with_lines: Vec<u64> = kinds["positions"]
+        .iter()
+        .map(|f| {
+            let g = f["geometry"]["type"].as_str().unwrap();
+            assert!(g == "LineString" || g == "Point", "{f}");
+            assert!(f["properties"]["start"].is_string() && f["properties"]["end"].is_string());
+            f["properties"]["mmsi"].as_u64().unwrap()
+        })
+        .collect();
+    with_lines.dedup();
+    let mut in_events: Vec<u64> = features
+        .iter()
+        .filter_map(|f| f["properties"]["mmsi"].as_u64())
+        .collect();
+    in_events.sort();
+    in_events.dedup();
+    assert_eq!(with_lines, in_events, "a line for every vessel with events");
+    // Every event cites its file and lines, never their text.
     let names: Vec<&str> = TRACKS.to_vec();
-    for f in features {
+    for f in features
+        .iter()
+        .filter(|f| f["properties"]["kind"] != "positions")
+    {
         let p = &f["properties"];
         let ev = p["evidence"].as_array().unwrap();
         assert!(!ev.is_empty(), "{p}");
@@ -235,6 +256,18 @@ fn track_events_export_as_kml_that_parses_with_dashed_dark_periods() {
         );
         let span = child(*p, "TimeSpan");
         child(span, "begin");
+        if kind == "positions" {
+            let lines = p
+                .descendants()
+                .filter(|c| c.has_tag_name((KML, "LineString")));
+            let points = p.descendants().filter(|c| c.has_tag_name((KML, "Point")));
+            assert_eq!(
+                lines.count() + points.count(),
+                1,
+                "one line (or point) a placemark"
+            );
+            continue;
+        }
         let evidence = data(*p, "evidence_text").expect("evidence");
         assert!(evidence.contains(" lines "), "{evidence}");
         let desc = child(*p, "description").text().unwrap();
@@ -342,6 +375,11 @@ fn the_html_report_map_has_a_vessel_tracks_layer() {
             .find(|c| c.has_tag_name("title"))
             .and_then(|t| t.text())
             .unwrap();
+        if kind == "positions" {
+            assert_eq!(n.tag_name().name(), "polyline");
+            assert!(title.starts_with("MMSI "), "{title}");
+            continue;
+        }
         assert!(title.contains(" lines "), "{title}");
         match kind {
             "dark" => {

@@ -15,8 +15,12 @@ use borderwatch_ais::thin;
 use borderwatch_model::{TrackEventKind, VesselRef};
 use borderwatch_store::{PositionFilter, Store, StoreError, StoredTrackEvent};
 
-/// The most points one map answer carries.
+/// The most points one map answer of the server carries.
 pub const MAX_POINTS: usize = 20_000;
+
+/// The zoom of a map of the whole region (the HTML report's), and the most points it draws.
+pub const REGION_ZOOM: f64 = 8.0;
+pub const REGION_POINTS: usize = 50_000;
 
 /// A vessel in the list.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,9 +138,14 @@ pub struct TrackLines {
 }
 
 /// Positions matching `f` (whole chunks in the area, positions in the time asked), by vessel,
-/// thinned for `zoom` and broken where a vessel was not seen for a dark period's length (the
-/// dark period is an event of its own, drawn as such).
-pub fn track_lines(store: &Store, f: &PositionFilter, zoom: f64) -> Result<TrackLines, StoreError> {
+/// thinned for `zoom` (lowered until at most `max_points` remain) and broken where a vessel was
+/// not seen for a dark period's length (the dark period is an event of its own, drawn as such).
+pub fn track_lines(
+    store: &Store,
+    f: &PositionFilter,
+    zoom: f64,
+    max_points: usize,
+) -> Result<TrackLines, StoreError> {
     let mut by: BTreeMap<u32, Vec<StoredPosition>> = BTreeMap::new();
     for c in store.positions(f)? {
         let pts = columns::unpack(&c.chunk).map_err(|e| {
@@ -170,9 +179,23 @@ pub fn track_lines(store: &Store, f: &PositionFilter, zoom: f64) -> Result<Track
             })
             .collect();
         let n: usize = lines.iter().map(|l| l.points.len()).sum();
-        if n <= MAX_POINTS || zoom <= 0.0 {
+        if n <= max_points || zoom <= 0.0 {
             return Ok(TrackLines { lines, zoom, read });
         }
         zoom = (zoom - 1.0).max(0.0);
     }
+}
+
+/// The lines as the report crate draws and exports them.
+pub fn paths(lines: &TrackLines) -> Vec<borderwatch_report::track_map::VesselPath> {
+    lines
+        .lines
+        .iter()
+        .map(|l| borderwatch_report::track_map::VesselPath {
+            mmsi: l.mmsi,
+            start: l.points.first().map_or(0, |p| p.time),
+            end: l.points.last().map_or(0, |p| p.time),
+            coords: l.points.iter().map(|p| [p.lon, p.lat]).collect(),
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@ use borderwatch_analyze::{Analysis, Corridor};
 use borderwatch_model::{Direction, Finding, TrackEventKind};
 use borderwatch_reference::Gazetteer;
 
-use crate::track_map::{Shape, TrackLayer};
+use crate::track_map::{Shape, TrackLayer, VesselPath};
 use crate::{escape, pct};
 
 const W: f64 = 960.0;
@@ -90,7 +90,7 @@ fn dir_share(c: &Corridor, d: Direction) -> (usize, f64) {
     (claims, if n == 0 { 0.0 } else { p as f64 / n as f64 })
 }
 
-fn map(a: &Analysis, gz: &Gazetteer) -> String {
+fn map(a: &Analysis, gz: &Gazetteer, paths: &[VesselPath]) -> String {
     // The border: China–DPRK and Russia–DPRK crossings, west to east (they sit on the Yalu and
     // Tumen, so the line through them follows the rivers).
     let mut border: Vec<(f64, f64, &str)> = gz
@@ -108,7 +108,11 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
         }
     }
     let ports = crate::track_map::gazetteer_ports(gz);
-    let tracks = crate::track_map::layer(&a.tracks, &ports);
+    let mut tracks = crate::track_map::layer(&a.tracks, &ports);
+    tracks.paths = paths.to_vec();
+    for p in paths {
+        pts.extend(p.coords.iter().map(|c| (c[0], c[1])));
+    }
     for t in &tracks.features {
         match &t.shape {
             Shape::Point(p) => pts.push((p[0], p[1])),
@@ -294,10 +298,28 @@ fn map(a: &Analysis, gz: &Gazetteer) -> String {
 /// where the vessel went dark to where it reappeared, port calls, encounters and loitering as
 /// marks; each with a tooltip saying what the track shows and its file and lines.
 fn track_layer(s: &mut String, pr: &Proj, l: &TrackLayer) {
-    if l.features.is_empty() {
+    if l.features.is_empty() && l.paths.is_empty() {
         return;
     }
     s.push_str(r##"<g id="vessel-tracks" aria-label="Vessel tracks">"##);
+    for p in &l.paths {
+        let pts: Vec<String> = p
+            .coords
+            .iter()
+            .map(|c| {
+                let (x, y) = pr.xy(c[0], c[1]);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        let _ = write!(
+            s,
+            r##"<polyline class="track-positions" points="{}" fill="none" stroke="#1f5fa8" stroke-width="1" opacity="0.5"><title>MMSI {} positions, {} – {}</title></polyline>"##,
+            pts.join(" "),
+            p.mmsi,
+            crate::track_map::rfc3339(p.start),
+            crate::track_map::rfc3339(p.end),
+        );
+    }
     for t in &l.features {
         let e = &t.figure.event;
         let title = escape(&format!(
@@ -492,6 +514,11 @@ fn tracks_html(s: &mut String, a: &Analysis) {
 
 /// The whole report as one HTML document.
 pub fn html(a: &Analysis, gz: &Gazetteer, title: &str) -> String {
+    html_with_paths(a, gz, title, &[])
+}
+
+/// [`html`] with the vessels' positions drawn on its map as thin lines under the events.
+pub fn html_with_paths(a: &Analysis, gz: &Gazetteer, title: &str, paths: &[VesselPath]) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
@@ -511,7 +538,7 @@ svg{{width:100%;height:auto;border:1px solid #ddd}}
         t = escape(title)
     );
     s.push_str("<h2>Map</h2>");
-    s.push_str(&map(a, gz));
+    s.push_str(&map(a, gz, paths));
     s.push_str(&track_key(a, gz));
     s.push_str("<h2>Timeline</h2>");
     s.push_str(&timeline(a));

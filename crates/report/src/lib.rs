@@ -18,7 +18,7 @@ mod html;
 pub mod track_map;
 
 pub use export::csv_cell;
-pub use html::html;
+pub use html::{html, html_with_paths};
 
 /// Escapes text for HTML and XML.
 pub fn escape(s: &str) -> String {

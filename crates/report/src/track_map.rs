@@ -62,11 +62,38 @@ pub struct TrackFeature<'a> {
 }
 
 /// The events placed, and the mappable ones that could not be (an event's id and why), so a
-/// caller can say what a map leaves out.
+/// caller can say what a map leaves out; and the vessels' positions as lines, when the caller
+/// read them (the store keeps positions apart from the analysis).
 #[derive(Debug, Clone, Default)]
 pub struct TrackLayer<'a> {
     pub features: Vec<TrackFeature<'a>>,
     pub unplaced: Vec<(i64, String)>,
+    pub paths: Vec<VesselPath>,
+}
+
+/// A vessel's positions as one line `[lon, lat]`, thinned by the caller for the map's scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VesselPath {
+    pub mmsi: u32,
+    /// First and last position, Unix seconds.
+    pub start: i64,
+    pub end: i64,
+    pub coords: Vec<[f64; 2]>,
+}
+
+impl VesselPath {
+    fn properties(&self) -> Value {
+        json!({"layer": "track", "kind": "positions", "mmsi": self.mmsi,
+               "start": rfc3339(self.start), "end": rfc3339(self.end),
+               "points": self.coords.len()})
+    }
+
+    fn geometry(&self) -> Value {
+        match self.coords.as_slice() {
+            [one] => json!({"type": "Point", "coordinates": one}),
+            c => json!({"type": "LineString", "coordinates": c}),
+        }
+    }
 }
 
 fn valid(p: [f64; 2]) -> Option<[f64; 2]> {
@@ -279,15 +306,16 @@ fn geometry(s: &Shape) -> Value {
     }
 }
 
-/// The events as GeoJSON features.
+/// The vessels' lines, then the events, as GeoJSON features.
 pub fn geojson_features(l: &TrackLayer, ports: &PortCoords) -> Vec<Value> {
-    l.features
-        .iter()
-        .map(|t| {
-            json!({"type": "Feature", "geometry": geometry(&t.shape),
-                "properties": Value::Object(properties(t, ports))})
-        })
-        .collect()
+    let paths = l.paths.iter().map(
+        |p| json!({"type": "Feature", "geometry": p.geometry(), "properties": p.properties()}),
+    );
+    let events = l.features.iter().map(|t| {
+        json!({"type": "Feature", "geometry": geometry(&t.shape),
+            "properties": Value::Object(properties(t, ports))})
+    });
+    paths.chain(events).collect()
 }
 
 /// The events alone as one GeoJSON collection.
@@ -335,6 +363,7 @@ pub const KML_STYLES: &str = concat!(
     "<Style id=\"track-port-call\"><IconStyle><color>ffb06000</color><scale>0.8</scale></IconStyle></Style>\n",
     "<Style id=\"track-encounter\"><IconStyle><color>ff3030d0</color><scale>1.1</scale></IconStyle></Style>\n",
     "<Style id=\"track-loitering\"><IconStyle><color>ff20a0e0</color><scale>0.9</scale></IconStyle></Style>\n",
+    "<Style id=\"track-positions\"><LineStyle><color>a0a85f1f</color><width>1</width></LineStyle></Style>\n",
 );
 
 fn kml_name(f: &TrackFigure) -> String {
@@ -355,6 +384,27 @@ fn data_value(v: &Value) -> String {
 /// GeoJSON properties as ExtendedData.
 pub fn kml_folder(l: &TrackLayer, ports: &PortCoords) -> String {
     let mut s = String::from("<Folder><name>Vessel tracks</name>\n");
+    for p in &l.paths {
+        let c: Vec<String> = p.coords.iter().map(|x| coord(*x)).collect();
+        let geometry = match c.as_slice() {
+            [one] => format!("<Point><coordinates>{one}</coordinates></Point>"),
+            _ => format!(
+                "<LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString>",
+                c.join(" ")
+            ),
+        };
+        let (a, b) = (rfc3339(p.start), rfc3339(p.end));
+        let _ = writeln!(
+            s,
+            "<Placemark><name>positions: MMSI {m}</name><description>MMSI {m}: {n} positions \
+             drawn, {a} – {b}</description><TimeSpan><begin>{a}</begin><end>{b}</end></TimeSpan>\
+             <styleUrl>#track-positions</styleUrl><ExtendedData><Data name=\"kind\"><value>positions\
+             </value></Data><Data name=\"mmsi\"><value>{m}</value></Data></ExtendedData>{geometry}\
+             </Placemark>",
+            m = p.mmsi,
+            n = p.coords.len(),
+        );
+    }
     for t in &l.features {
         let f = t.figure;
         let props = properties(t, ports);

@@ -339,6 +339,7 @@ pub async fn tracks(State(s): St, Q(q): Q<TrackQuery>) -> Result<Json<Value>, Ap
         since: day_secs("since", &q.since, false)?,
         until: day_secs("until", &q.until, true)?,
         bbox: bbox(&q.bbox)?,
+        sources: None,
     };
     let zoom = match q.zoom {
         Some(z) if !(0.0..=20.0).contains(&z) => {
@@ -348,7 +349,7 @@ pub async fn tracks(State(s): St, Q(q): Q<TrackQuery>) -> Result<Json<Value>, Ap
     };
     let lines = s
         .pool
-        .with(move |st| Ok(vessels::track_lines(st, &f, zoom)?))
+        .with(move |st| Ok(vessels::track_lines(st, &f, zoom, vessels::MAX_POINTS)?))
         .await?;
     Ok(Json(geojson(&lines)))
 }

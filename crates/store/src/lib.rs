@@ -221,6 +221,8 @@ pub struct PositionFilter {
     pub until: Option<i64>,
     /// South, west, north, east, degrees.
     pub bbox: Option<[f64; 4]>,
+    /// Only these track sources (the sources a view as of a day knew).
+    pub sources: Option<std::collections::HashSet<i64>>,
 }
 
 /// A vessel's stored positions in brief.
@@ -960,7 +962,11 @@ impl Store {
                 },
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out: Vec<StoredPositions> = rows.collect::<rusqlite::Result<_>>()?;
+        if let Some(keep) = &f.sources {
+            out.retain(|p| keep.contains(&p.source_id));
+        }
+        Ok(out)
     }
 
     /// Per vessel with positions: how many, and the first and last time, by MMSI.

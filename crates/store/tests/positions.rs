@@ -178,5 +178,10 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
     };
     s.replace_track(id, run2, again, &[], "v2").unwrap();
     assert_eq!(ids(&s, PositionFilter::default()), [(2, 150)]);
+    let elsewhere = PositionFilter {
+        sources: Some([id + 1].into()),
+        ..Default::default()
+    };
+    assert!(ids(&s, elsewhere).is_empty(), "only the sources asked for");
     assert!(kinds(&s, 1).is_empty());
 }
