@@ -139,6 +139,7 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
         since,
         until,
         bbox,
+        sources: None,
     };
     assert_eq!(ids(&s, f(Some(1), None, None, None)), [(1, 100), (1, 300)]);
     assert_eq!(
