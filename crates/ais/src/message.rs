@@ -188,6 +188,7 @@ fn need(msg_type: u8, part: u8) -> usize {
 }
 
 /// Decodes a payload's bits.
+#[inline]
 pub fn decode(b: &Bits) -> Result<Message, DecodeError> {
     let msg_type = b.uint(0, 6) as u8;
     let part = if msg_type == 24 {

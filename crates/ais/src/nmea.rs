@@ -62,10 +62,35 @@ fn bad(code: IssueCode, msg: impl Into<String>) -> Bad {
     Bad(code, msg.into())
 }
 
+/// The NMEA checksum: the bytes xor-ed.
+#[inline]
 fn xor(bytes: &[u8]) -> u8 {
-    bytes.iter().fold(0, |a, b| a ^ b)
+    xor_commas(bytes).0
 }
 
+/// The bytes xor-ed and the commas counted, eight bytes at a time.
+#[inline]
+fn xor_commas(bytes: &[u8]) -> (u8, u32) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let (mut x, mut commas) = (0u64, 0u32);
+    for w in words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        x ^= w;
+        // The top bit of each byte equal to ',' (exact: no carry crosses bytes).
+        let d = w ^ 0x2c2c_2c2c_2c2c_2c2c;
+        commas += (!(((d & LOW7) + LOW7) | d | LOW7)).count_ones();
+    }
+    let x = x ^ (x >> 32);
+    let x = x ^ (x >> 16);
+    let x = (x ^ (x >> 8)) as u8;
+    let x = tail.iter().fold(x, |a, b| a ^ b);
+    commas += tail.iter().filter(|&&b| b == b',').count() as u32;
+    (x, commas)
+}
+
+#[inline]
 fn hex(s: &[u8]) -> Option<u8> {
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     match s {
@@ -201,21 +226,38 @@ fn small(field: &[u8], what: &str, range: std::ops::RangeInclusive<u8>) -> Resul
     })
 }
 
-fn sentence(body: &[u8]) -> Result<Sentence<'_>, Bad> {
+/// The seven fields of an AIS sentence, or how many it has when not seven. The short fields
+/// are scanned byte by byte, the payload with `memchr`.
+fn fields(body: &[u8]) -> Result<[&[u8]; 7], usize> {
+    let count = || memchr::memchr_iter(b',', body).count() + 1;
     let mut f: [&[u8]; 7] = [&[]; 7];
-    let mut n = 0;
-    for part in body.split(|&b| b == b',') {
-        if n < 7 {
-            f[n] = part;
-        }
-        n += 1;
+    let mut rest = body;
+    for (k, field) in f.iter_mut().enumerate().take(6) {
+        let end = if k == 5 {
+            memchr::memchr(b',', rest)
+        } else {
+            rest.iter().position(|&b| b == b',')
+        };
+        let Some(end) = end else {
+            return Err(count());
+        };
+        *field = &rest[..end];
+        rest = &rest[end + 1..];
     }
-    if n != 7 {
-        return Err(bad(
+    if rest.contains(&b',') {
+        return Err(count());
+    }
+    f[6] = rest;
+    Ok(f)
+}
+
+fn sentence(body: &[u8]) -> Result<Sentence<'_>, Bad> {
+    let f = fields(body).map_err(|n| {
+        bad(
             IssueCode::BadSentence,
             format!("an AIS sentence has 7 fields, this one {n}"),
-        ));
-    }
+        )
+    })?;
     let head = f[0];
     let talker = [head[0], head[1]];
     let total = small(f[1], "the fragment count", 1..=9)?;
@@ -284,6 +326,7 @@ fn gatehouse(body: &[u8]) -> Result<i64, Bad> {
     Ok(secs)
 }
 
+#[inline]
 fn is_ais_head(body: &[u8]) -> bool {
     body.len() >= 5
         && body[..2].iter().all(u8::is_ascii_uppercase)
@@ -305,6 +348,47 @@ fn trailing_time(text: &[u8]) -> Result<(&[u8], Option<i64>), Bad> {
         }
         _ => Ok((text, None)),
     }
+}
+
+/// A one-sentence message in the shape most lines have, read in one pass.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Single<'a> {
+    pub payload: &'a [u8],
+    pub fill: u8,
+}
+
+/// The common line — `!ccVDM,1,1,s,c,payload,f*hh` (`s` and `c` may be empty), its checksum
+/// right, no tag block and nothing after the checksum — read without the general path.
+/// `None` for any other line: [`parse_line`] reads it, and gives the same as this when this
+/// gives anything (a line `Some` here has no tag block, no time of its own, one fragment).
+pub fn single(line: &[u8]) -> Option<Single<'_>> {
+    let n = line.len();
+    if n < 18 || line[0] != b'!' || line[n - 3] != b'*' {
+        return None;
+    }
+    let body = &line[1..n - 3];
+    let (sum, commas) = xor_commas(body);
+    // Six commas: the five of the shape matched below and the one before the fill, so none
+    // in the payload.
+    if !is_ais_head(body) || hex(&line[n - 2..]) != Some(sum) || commas != 6 {
+        return None;
+    }
+    let rest = body[6..].strip_prefix(b"1,1,")?;
+    let rest = match rest {
+        [b'0'..=b'9', b',', r @ ..] | [b',', r @ ..] => r,
+        _ => return None,
+    };
+    let rest = match rest {
+        [b'A' | b'B' | b'1' | b'2', b',', r @ ..] | [b',', r @ ..] => r,
+        _ => return None,
+    };
+    let [payload @ .., b',', f @ b'0'..=b'5'] = rest else {
+        return None;
+    };
+    Some(Single {
+        payload,
+        fill: f - b'0',
+    })
 }
 
 /// Reads one line (without its line break; surrounding whitespace is ignored).
