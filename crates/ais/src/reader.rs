@@ -9,9 +9,9 @@
 //!
 //! Refuses: guessing a time (a message with none, in a file with no stated time, is rejected
 //! with `no-timestamp`), decoding a message some of whose fragments are missing, and holding
-//! the file: memory is one line, the fragments of the messages still open (at most a few, each
+//! the file: memory is one block of it (`linebuf.rs`: lines are slices of it, and only what an
+//! item keeps is copied), the fragments of the messages still open (at most a few, each
 //! dropped as incomplete after [`MAX_OPEN_LINES`] lines) and the output of the current line.
-//! Lines are slices of one block buffer (`linebuf.rs`); only what an item keeps is copied.
 
 mod linebuf;
 

@@ -94,11 +94,13 @@ impl Bits {
     /// Replaces the bits with those of `payload` (the fragments' payloads concatenated) less
     /// `fill` bits at the end.
     pub fn load(&mut self, payload: &[u8], fill: u8) -> Result<(), ArmourError> {
-        self.bytes.clear();
         if payload.is_empty() {
+            self.bytes.clear();
             return Err(ArmourError::Empty);
         }
-        self.bytes.resize(payload.len().div_ceil(8) * 6 + PAD, 0);
+        // Every byte is written below, so a longer buffer is only cut (no zeroing pass).
+        let packed = payload.len().div_ceil(8) * 6;
+        self.bytes.resize(packed + PAD, 0);
         if self.pack(payload) {
             let i = payload
                 .iter()
@@ -145,6 +147,9 @@ impl Bits {
             c[..rest.len()].copy_from_slice(rest);
             put(c, &mut self.bytes);
         }
+        // The bytes after the packed ones (their first two written as zero above) read as
+        // zero, whatever a longer payload left there.
+        self.bytes[at..at + PAD].copy_from_slice(&[0; PAD]);
         bad
     }
 
