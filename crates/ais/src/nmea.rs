@@ -85,10 +85,7 @@ fn xor_commas(bytes: &[u8]) -> (u8, u32) {
     for w in &mut words {
         add([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
     }
-    // The last bytes padded with zeros: no change to the sum, no comma.
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    add(last);
+    add(tail_word(bytes, words.remainder().len()));
     let x = x ^ (x >> 32);
     let x = x ^ (x >> 16);
     // The lanes (each under 256) summed in pairs, then the four pairs by one multiply.
@@ -96,6 +93,22 @@ fn xor_commas(bytes: &[u8]) -> (u8, u32) {
     let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
     let commas = (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as u32;
     ((x ^ (x >> 8)) as u8, commas)
+}
+
+/// The last `rest` (< 8) bytes as a word's first bytes, zeros after them (no change to a sum,
+/// no comma): read as the last eight bytes when there are so many, without a copy loop.
+#[inline]
+fn tail_word(bytes: &[u8], rest: usize) -> [u8; 8] {
+    match bytes.last_chunk::<8>() {
+        Some(w) => (u64::from_le_bytes(*w).checked_shr(8 * (8 - rest) as u32))
+            .unwrap_or(0)
+            .to_le_bytes(),
+        None => {
+            let mut last = [0u8; 8];
+            last[..rest].copy_from_slice(&bytes[bytes.len() - rest..]);
+            last
+        }
+    }
 }
 
 fn hex(s: &[u8]) -> Option<u8> {

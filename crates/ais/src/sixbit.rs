@@ -83,6 +83,23 @@ fn octet(c: [u8; 8]) -> (u64, bool) {
     (((q & 0xffff_ffff) << 24) | (q >> 32), valid != TOP)
 }
 
+/// The last `rest` (1-7) characters then `0`s (zero sextets) to eight: read as the last
+/// eight bytes when there are so many, without a copy loop.
+fn last_chars(payload: &[u8], rest: usize) -> [u8; 8] {
+    let zeros = u64::from_le_bytes([b'0'; 8]);
+    match payload.last_chunk::<8>() {
+        Some(w) => {
+            let kept = u64::from_le_bytes(*w) >> (8 * (8 - rest));
+            (kept | zeros << (8 * rest)).to_le_bytes()
+        }
+        None => {
+            let mut c = [b'0'; 8];
+            c[..rest].copy_from_slice(&payload[payload.len() - rest..]);
+            c
+        }
+    }
+}
+
 impl Bits {
     pub fn new() -> Bits {
         Bits {
@@ -141,11 +158,9 @@ impl Bits {
                 &mut self.bytes,
             );
         }
-        let rest = groups.remainder();
-        if !rest.is_empty() {
-            let mut c = [b'0'; 8];
-            c[..rest.len()].copy_from_slice(rest);
-            put(c, &mut self.bytes);
+        let rest = groups.remainder().len();
+        if rest > 0 {
+            put(last_chars(payload, rest), &mut self.bytes);
         }
         // The bytes after the packed ones (their first two written as zero above) read as
         // zero, whatever a longer payload left there.
