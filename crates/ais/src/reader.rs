@@ -207,7 +207,7 @@ impl<R: Read> NmeaReader<R> {
                 Ok(Next::Line(bytes)) => j.take_line(bytes, None),
                 Ok(Next::Over { head, len }) => j.take_line(head, Some(len)),
             };
-            // A line's message comes after the issues it raised; alone, it skips the queue.
+            // A line's message comes after what it queued; alone, it skips the queue.
             match last {
                 Some(m) if j.out.is_empty() => return Some(Ok(m)),
                 Some(m) => j.out.push_back(m),
@@ -239,7 +239,7 @@ impl Joiner {
     }
 
     /// Reads one line (`over`: its length, when it is over the limit and `bytes` is only its
-    /// head); gives the message it completes, if any, for after the issues queued.
+    /// head); gives the message it completes, if any, to come after what is queued.
     #[inline]
     fn take_line(&mut self, bytes: &[u8], over: Option<usize>) -> Option<Item> {
         self.line += 1;
@@ -315,6 +315,7 @@ impl Joiner {
             .or(group_time.map(|t| (t, TimeFrom::Group)))
     }
 
+    /// An AIS sentence: a one-part message decoded at once, else a fragment of its message.
     fn take_ais(&mut self, n: u64, line: &[u8], tag: TagBlock, s: Sentence) -> Option<Item> {
         let own_time = self.own_time(&tag);
         if s.number == 1 && s.total == 1 && self.stamp.is_none() {
