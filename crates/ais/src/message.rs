@@ -188,6 +188,7 @@ fn need(msg_type: u8, part: u8) -> usize {
 }
 
 /// Decodes a payload's bits.
+#[inline]
 pub fn decode(b: &Bits) -> Result<Message, DecodeError> {
     let msg_type = b.uint(0, 6) as u8;
     let part = if msg_type == 24 {
@@ -376,6 +377,7 @@ impl Message {
 
     /// A vessel's position, when the message is a vessel's and its coordinates are available
     /// (91°/181° mean "not available"). A base station's position is not a vessel's.
+    #[inline]
     pub fn fix(&self) -> Option<Fix> {
         let (lat, lon, speed, course, heading, status, long) = match *self {
             Message::Position {
@@ -413,6 +415,7 @@ impl Message {
     }
 
     /// What the message says of the vessel's identity, for static reports (types 5, 19, 24).
+    #[inline]
     pub fn identity(&self) -> Option<Identity> {
         let dims = |d: Dimensions| {
             (d.to_bow > 0 || d.to_stern > 0 || d.to_port > 0 || d.to_starboard > 0).then_some(d)

@@ -9,21 +9,24 @@
 //!
 //! Refuses: guessing a time (a message with none, in a file with no stated time, is rejected
 //! with `no-timestamp`), decoding a message some of whose fragments are missing, and holding
-//! the file: memory is one line, the fragments of the messages still open (at most a few, each
+//! the file: memory is one block of it (`linebuf.rs`: lines are slices of it, and only what an
+//! item keeps is copied), the fragments of the messages still open (at most a few, each
 //! dropped as incomplete after [`MAX_OPEN_LINES`] lines) and the output of the current line.
 
+mod linebuf;
+
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 
 use borderwatch_model::{Issue, IssueCode};
 use serde::Serialize;
 
 use crate::message::{decode, DecodeError, Message};
-use crate::nmea::{parse_line, Bad, Line};
+use crate::nmea::{parse_line, single, Bad, Line, Sentence, TagBlock};
 use crate::sixbit::Bits;
+use linebuf::{LineBuf, Next};
 
-/// The longest line read; a longer one is rejected and its bytes skipped.
-pub const MAX_LINE_BYTES: usize = 4096;
+pub use linebuf::MAX_LINE_BYTES;
 /// A multi-part message still missing fragments this many lines after its first is dropped
 /// as incomplete.
 pub const MAX_OPEN_LINES: u64 = 100;
@@ -105,6 +108,8 @@ type Kept = (u64, String);
 /// A multi-part message still missing fragments.
 struct Open {
     key: (Option<u8>, Option<u8>, [u8; 2], bool, u8),
+    /// The number of its first line (kept here: every line checks it).
+    first: u64,
     next: u8,
     lines: Vec<Kept>,
     payload: Vec<u8>,
@@ -115,12 +120,19 @@ struct Open {
 
 /// Reads an NMEA file. Iterate with [`NmeaReader::next_item`]; [`NmeaReader::tally`] counts.
 pub struct NmeaReader<R: Read> {
-    input: BufReader<R>,
+    input: LineBuf<R>,
+    join: Joiner,
+    done: bool,
+}
+
+/// All but the input: the lines' fragments joined into messages, with times and the count.
+struct Joiner {
     file: String,
     opts: Options,
     line: u64,
-    buf: Vec<u8>,
     open: Vec<Open>,
+    /// No open message expires before this line (it may be early: then none does).
+    expires: u64,
     /// Tag block group ids and their `c:` time, the last few.
     groups: VecDeque<(u32, i64)>,
     /// A `$PGHP` time waiting for the next message: its line and time.
@@ -128,10 +140,16 @@ pub struct NmeaReader<R: Read> {
     out: VecDeque<Item>,
     tally: Tally,
     bits: Bits,
-    done: bool,
 }
 
+/// A line as an issue quotes it: trimmed, at most 300 characters.
 fn raw_text(bytes: &[u8]) -> String {
+    // A short ASCII line, the common case, is its own text: no character walk.
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        if s.len() <= 300 {
+            return s.trim().to_string();
+        }
+    }
     let s = String::from_utf8_lossy(bytes);
     let s = s.trim();
     match s.char_indices().nth(300) {
@@ -144,91 +162,62 @@ impl<R: Read> NmeaReader<R> {
     /// `file` names the input in issues.
     pub fn new(input: R, file: &str, opts: Options) -> Self {
         NmeaReader {
-            input: BufReader::with_capacity(256 << 10, input),
-            file: file.to_string(),
-            opts,
-            line: 0,
-            buf: Vec::with_capacity(256),
-            open: Vec::new(),
-            groups: VecDeque::new(),
-            stamp: None,
-            out: VecDeque::new(),
-            tally: Tally::default(),
-            bits: Bits::new(),
+            input: LineBuf::new(input),
+            join: Joiner {
+                file: file.to_string(),
+                opts,
+                line: 0,
+                open: Vec::new(),
+                expires: u64::MAX,
+                groups: VecDeque::new(),
+                stamp: None,
+                out: VecDeque::new(),
+                tally: Tally::default(),
+                bits: Bits::new(),
+            },
             done: false,
         }
     }
 
     /// The count so far (final once `next_item` returned `None`).
     pub fn tally(&self) -> Tally {
-        self.tally
+        self.join.tally
     }
 
     /// The next message or issue; `None` at the end. An error reading the input ends it.
     pub fn next_item(&mut self) -> Option<std::io::Result<Item>> {
         loop {
-            if let Some(i) = self.out.pop_front() {
+            if let Some(i) = self.join.out.pop_front() {
                 return Some(Ok(i));
             }
             if self.done {
                 return None;
             }
-            match self.read_line() {
+            let j = &mut self.join;
+            let last = match self.input.next_line() {
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e));
                 }
-                Ok(None) => {
+                Ok(Next::End) => {
                     self.done = true;
-                    self.finish_all();
+                    j.finish_all();
+                    None
                 }
-                Ok(Some(over)) => self.take_line(over),
+                Ok(Next::Line(bytes)) => j.take_line(bytes, None),
+                Ok(Next::Over { head, len }) => j.take_line(head, Some(len)),
+            };
+            // A line's message comes after what it queued; alone, it skips the queue.
+            match last {
+                Some(m) if j.out.is_empty() => return Some(Ok(m)),
+                Some(m) => j.out.push_back(m),
+                None => {}
             }
         }
     }
+}
 
-    /// Reads the next line into `buf`; `Some(n)` with its full length when over the limit
-    /// (then `buf` holds only its first bytes).
-    fn read_line(&mut self) -> std::io::Result<Option<Option<usize>>> {
-        self.buf.clear();
-        // `read_until` finds the line break with memchr; `take` bounds what a line may hold.
-        let n = (&mut self.input)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut self.buf)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        self.line += 1;
-        if self.buf.last() == Some(&b'\n') {
-            self.buf.pop();
-            return Ok(Some(None));
-        }
-        if self.buf.len() <= MAX_LINE_BYTES {
-            return Ok(Some(None)); // the last line, without a line break
-        }
-        // Over the limit: skip the rest of the line without keeping it.
-        let mut len = self.buf.len();
-        loop {
-            let chunk = self.input.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    len += i;
-                    self.input.consume(i + 1);
-                    break;
-                }
-                None => {
-                    len += chunk.len();
-                    let k = chunk.len();
-                    self.input.consume(k);
-                }
-            }
-        }
-        Ok(Some(Some(len)))
-    }
-
+impl Joiner {
     fn issue(&mut self, code: IssueCode, msg: String, line: u64, raw: String) {
         self.tally.rejected += 1;
         self.out.push_back(Item::Issue(
@@ -249,16 +238,18 @@ impl<R: Read> NmeaReader<R> {
         }
     }
 
-    fn take_line(&mut self, over: Option<usize>) {
+    /// Reads one line (`over`: its length, when it is over the limit and `bytes` is only its
+    /// head); gives the message it completes, if any, to come after what is queued.
+    #[inline]
+    fn take_line(&mut self, bytes: &[u8], over: Option<usize>) -> Option<Item> {
+        self.line += 1;
         let n = self.line;
-        let bytes = std::mem::take(&mut self.buf);
         let trimmed = bytes.trim_ascii();
         if trimmed.is_empty() || trimmed[0] == b'#' {
-            self.buf = bytes;
-            return;
+            return None;
         }
         self.tally.read += 1;
-        if !self.open.is_empty() {
+        if n > self.expires {
             self.expire(n);
         }
         // The raw text is made only for lines that are kept or rejected.
@@ -270,116 +261,161 @@ impl<R: Read> NmeaReader<R> {
                 n,
                 raw(),
             );
-            self.buf = bytes;
-            return;
+            return None;
+        }
+        if self.stamp.is_none() {
+            if let Some(one) = single(trimmed) {
+                // Most lines: no tag block, so no time but the file's.
+                let time = self.opts.file_time.map(|t| (t, TimeFrom::File));
+                return self.finish_single(n, trimmed, one.payload, one.fill, time, None);
+            }
         }
         match parse_line(trimmed) {
             Err(Bad(code, msg)) => self.issue(code, msg, n, raw()),
-            Ok(Line::Time(t)) => {
-                if let Some(((l, r), _)) = self.stamp.take() {
-                    self.issue(
-                        IssueCode::UnusedTimestamp,
-                        format!("this $PGHP time is followed by another (line {n}) before any AIS sentence"),
-                        l,
-                        r,
-                    );
+            Ok(Line::Time(t)) => self.take_time(n, t, raw()),
+            Ok(Line::Ais(tag, s)) => return self.take_ais(n, trimmed, tag, s),
+        }
+        None
+    }
+
+    /// A `$PGHP` time: held for the next AIS sentence (an earlier one held is unused).
+    fn take_time(&mut self, n: u64, t: i64, raw: String) {
+        if let Some(((l, r), _)) = self.stamp.take() {
+            self.issue(
+                IssueCode::UnusedTimestamp,
+                format!(
+                    "this $PGHP time is followed by another (line {n}) before any AIS sentence"
+                ),
+                l,
+                r,
+            );
+        }
+        self.stamp = Some(((n, raw), t));
+    }
+
+    /// The time an AIS line gives its message: its tag block's, else its group's.
+    fn own_time(&mut self, tag: &TagBlock) -> Option<(i64, TimeFrom)> {
+        if let (Some(g), Some(t)) = (tag.group, tag.time) {
+            if g.part == 1 {
+                if self.groups.len() >= 16 {
+                    self.groups.pop_front();
                 }
-                self.stamp = Some(((n, raw()), t));
-            }
-            Ok(Line::Ais(tag, s)) => {
-                if let (Some(g), Some(t)) = (tag.group, tag.time) {
-                    if g.part == 1 {
-                        if self.groups.len() >= 16 {
-                            self.groups.pop_front();
-                        }
-                        self.groups.push_back((g.id, t));
-                    }
-                }
-                let group_time = tag.group.and_then(|g| {
-                    self.groups
-                        .iter()
-                        .rev()
-                        .find(|(id, _)| *id == g.id)
-                        .map(|(_, t)| *t)
-                });
-                let own_time = tag
-                    .time
-                    .map(|t| (t, TimeFrom::Tag))
-                    .or(group_time.map(|t| (t, TimeFrom::Group)));
-                let key = (s.seq, s.channel, s.talker, s.own, s.total);
-                if s.number == 1 && s.total == 1 && self.stamp.is_none() {
-                    // The common case, without copying: one sentence, one message.
-                    let time = own_time.or(self.opts.file_time.map(|t| (t, TimeFrom::File)));
-                    self.finish_single(n, trimmed, s.payload, s.fill, time, tag.source);
-                } else if s.number == 1 {
-                    let mut lines = Vec::with_capacity(s.total as usize + 1);
-                    let mut time = own_time;
-                    if let Some((kept, t)) = self.stamp.take() {
-                        lines.push(kept);
-                        time = time.or(Some((t, TimeFrom::Gatehouse)));
-                    }
-                    lines.push((n, raw()));
-                    let open = Open {
-                        key,
-                        next: 2,
-                        lines,
-                        payload: s.payload.to_vec(),
-                        fill: s.fill,
-                        time,
-                        station: tag.source,
-                    };
-                    if s.total == 1 {
-                        self.finish(open);
-                    } else {
-                        if let Some(i) = self.open.iter().position(|o| o.key == key) {
-                            let old = self.open.swap_remove(i);
-                            let why = format!(
-                                "fragment {} of {} is missing: another message with the same id began at line {n}",
-                                old.next, key.4
-                            );
-                            self.reject(old.lines, IssueCode::IncompleteMessage, &why);
-                        }
-                        self.open.push(open);
-                    }
-                } else {
-                    match self
-                        .open
-                        .iter()
-                        .position(|o| o.key == key && o.next == s.number)
-                    {
-                        None => self.issue(
-                            IssueCode::IncompleteMessage,
-                            format!(
-                                "fragment {} of {} does not follow fragment {} of its message",
-                                s.number,
-                                s.total,
-                                s.number - 1
-                            ),
-                            n,
-                            raw(),
-                        ),
-                        Some(i) => {
-                            let o = &mut self.open[i];
-                            o.lines.push((n, raw()));
-                            o.payload.extend_from_slice(s.payload);
-                            o.fill = s.fill;
-                            o.next += 1;
-                            if o.time.is_none() {
-                                o.time = own_time;
-                            }
-                            if o.station.is_none() {
-                                o.station = tag.source;
-                            }
-                            if o.next > s.total {
-                                let o = self.open.swap_remove(i);
-                                self.finish(o);
-                            }
-                        }
-                    }
-                }
+                self.groups.push_back((g.id, t));
             }
         }
-        self.buf = bytes;
+        let group_time = tag.group.and_then(|g| {
+            self.groups
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == g.id)
+                .map(|(_, t)| *t)
+        });
+        tag.time
+            .map(|t| (t, TimeFrom::Tag))
+            .or(group_time.map(|t| (t, TimeFrom::Group)))
+    }
+
+    /// An AIS sentence: a one-part message decoded at once, else a fragment of its message.
+    fn take_ais(&mut self, n: u64, line: &[u8], tag: TagBlock, s: Sentence) -> Option<Item> {
+        let own_time = self.own_time(&tag);
+        if s.number == 1 && s.total == 1 && self.stamp.is_none() {
+            // The common case, without copying: one sentence, one message.
+            let time = own_time.or(self.opts.file_time.map(|t| (t, TimeFrom::File)));
+            return self.finish_single(n, line, s.payload, s.fill, time, tag.source);
+        }
+        if s.number == 1 {
+            self.first_fragment(n, raw_text(line), tag.source, s, own_time);
+        } else {
+            self.next_fragment(n, line, tag.source, s, own_time);
+        }
+        None
+    }
+
+    /// Fragment 1 of a message (or a one-part message taking a `$PGHP` time): opened.
+    fn first_fragment(
+        &mut self,
+        n: u64,
+        raw: String,
+        station: Option<String>,
+        s: Sentence,
+        own_time: Option<(i64, TimeFrom)>,
+    ) {
+        let key = (s.seq, s.channel, s.talker, s.own, s.total);
+        let mut lines = Vec::with_capacity(s.total as usize + 1);
+        let mut time = own_time;
+        if let Some((kept, t)) = self.stamp.take() {
+            lines.push(kept);
+            time = time.or(Some((t, TimeFrom::Gatehouse)));
+        }
+        lines.push((n, raw));
+        let open = Open {
+            key,
+            first: lines[0].0,
+            next: 2,
+            lines,
+            payload: s.payload.to_vec(),
+            fill: s.fill,
+            time,
+            station,
+        };
+        if s.total == 1 {
+            return self.finish(open);
+        }
+        if let Some(i) = self.open.iter().position(|o| o.key == key) {
+            let old = self.open.swap_remove(i);
+            let why = format!(
+                "fragment {} of {} is missing: another message with the same id began at line {n}",
+                old.next, key.4
+            );
+            self.reject(old.lines, IssueCode::IncompleteMessage, &why);
+        }
+        self.expires = self.expires.min(open.first + MAX_OPEN_LINES);
+        self.open.push(open);
+    }
+
+    /// A later fragment: added to its open message (finished when it is the last), or an
+    /// issue when no message waits for it.
+    fn next_fragment(
+        &mut self,
+        n: u64,
+        line: &[u8],
+        station: Option<String>,
+        s: Sentence,
+        own_time: Option<(i64, TimeFrom)>,
+    ) {
+        let key = (s.seq, s.channel, s.talker, s.own, s.total);
+        let Some(i) = self
+            .open
+            .iter()
+            .position(|o| o.key == key && o.next == s.number)
+        else {
+            return self.issue(
+                IssueCode::IncompleteMessage,
+                format!(
+                    "fragment {} of {} does not follow fragment {} of its message",
+                    s.number,
+                    s.total,
+                    s.number - 1
+                ),
+                n,
+                raw_text(line),
+            );
+        };
+        let o = &mut self.open[i];
+        o.lines.push((n, raw_text(line)));
+        o.payload.extend_from_slice(s.payload);
+        o.fill = s.fill;
+        o.next += 1;
+        if o.time.is_none() {
+            o.time = own_time;
+        }
+        if o.station.is_none() {
+            o.station = station;
+        }
+        if o.next > s.total {
+            let o = self.open.swap_remove(i);
+            self.finish(o);
+        }
     }
 
     /// Drops messages open for too many lines as incomplete.
@@ -387,7 +423,7 @@ impl<R: Read> NmeaReader<R> {
         while let Some(i) = self
             .open
             .iter()
-            .position(|o| now - o.lines[0].0 > MAX_OPEN_LINES)
+            .position(|o| now - o.first > MAX_OPEN_LINES)
         {
             let o = self.open.swap_remove(i);
             let why = format!(
@@ -396,6 +432,8 @@ impl<R: Read> NmeaReader<R> {
             );
             self.reject(o.lines, IssueCode::IncompleteMessage, &why);
         }
+        let soonest = self.open.iter().map(|o| o.first + MAX_OPEN_LINES).min();
+        self.expires = soonest.unwrap_or(u64::MAX);
     }
 
     fn finish_all(&mut self) {
@@ -418,7 +456,8 @@ impl<R: Read> NmeaReader<R> {
         }
     }
 
-    /// Decodes a one-sentence message straight from its line.
+    /// Decodes a one-sentence message straight from its line (an issue when it cannot be).
+    #[inline]
     fn finish_single(
         &mut self,
         n: u64,
@@ -427,8 +466,11 @@ impl<R: Read> NmeaReader<R> {
         fill: u8,
         time: Option<(i64, TimeFrom)>,
         station: Option<String>,
-    ) {
-        let reject = |me: &mut Self, code, why: String| me.issue(code, why, n, raw_text(line));
+    ) -> Option<Item> {
+        let reject = |me: &mut Self, code, why: String| {
+            me.issue(code, why, n, raw_text(line));
+            None
+        };
         if let Err(e) = self.bits.load(payload, fill) {
             return reject(self, IssueCode::BadPayload, e.to_string());
         }
@@ -444,13 +486,13 @@ impl<R: Read> NmeaReader<R> {
         };
         self.tally.decoded += 1;
         self.tally.messages += 1;
-        self.out.push_back(Item::Message(Decoded {
+        Some(Item::Message(Decoded {
             message,
             time,
             time_from,
             lines: Lines { first: n, last: n },
             station,
-        }));
+        }))
     }
 
     fn finish(&mut self, o: Open) {
