@@ -252,6 +252,18 @@ pub fn open_regular(path: &Path) -> Result<(File, Metadata), Issue> {
             format!("{}; skipped", kind_name(&m)),
         ));
     }
+    if m.len() > borderwatch_store::MAX_SOURCE_BYTES {
+        return Err(issue(
+            IssueCode::TooLarge,
+            path,
+            format!(
+                "{} bytes: the store archives a source of at most {} bytes; split the file \
+                 (a vessel-track feed by day or by area)",
+                m.len(),
+                borderwatch_store::MAX_SOURCE_BYTES
+            ),
+        ));
+    }
     Ok((f, m))
 }
 
@@ -372,6 +384,26 @@ mod tests {
         let w = walk(&[d.join("nope")]);
         assert_eq!(w.failed.len(), 1);
         assert!(w.failed[0].message.contains("no such file"));
+    }
+
+    #[test]
+    fn a_file_larger_than_the_archive_takes_is_refused_before_it_is_read() {
+        let d = tmp("huge");
+        let p = d.join("month.nmea");
+        // Sparse: a billion bytes that take no room on the disk.
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(borderwatch_store::MAX_SOURCE_BYTES + 1).unwrap();
+        let e = read(&p).unwrap_err();
+        assert_eq!(e.code, IssueCode::TooLarge);
+        assert!(
+            e.message.starts_with(
+                "1000000001 bytes: the store archives a source of at most 1000000000 bytes"
+            ),
+            "{}",
+            e.message
+        );
+        f.set_len(3).unwrap();
+        assert_eq!(read(&p).unwrap(), [0, 0, 0]);
     }
 
     #[test]

@@ -234,6 +234,10 @@ pub struct PositionSummary {
     pub end: i64,
 }
 
+/// The largest source the store archives, in bytes: SQLite's longest value, as the embedded
+/// engine is built (a source is kept whole, so it can be read again the way it was).
+pub const MAX_SOURCE_BYTES: u64 = 1_000_000_000;
+
 /// A stored chunk of positions, with the track source it was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredPositions {
