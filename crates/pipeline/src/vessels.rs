@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use borderwatch_ais::columns::{self, StoredPosition};
 use borderwatch_ais::thin;
 use borderwatch_model::{TrackEventKind, VesselRef};
-use borderwatch_store::{PositionFilter, Store, StoreError, StoredTrackEvent};
+use borderwatch_store::{PositionFilter, PositionSummary, Store, StoreError, StoredTrackEvent};
 
 /// The most points one map answer of the server carries.
 pub const MAX_POINTS: usize = 20_000;
@@ -70,7 +70,7 @@ pub fn vessels(store: &Store) -> Result<Vec<VesselSummary>, StoreError> {
                 designated: Vec::new(),
             })
         });
-        s.positions = p.count;
+        s.positions += p.count;
         s.seen(p.start, p.end);
     }
     Ok(by.into_values().collect())
@@ -94,23 +94,37 @@ impl VesselSummary {
 }
 
 /// The identities a vessel's events show it under, in the order first seen: a new one each
-/// time its name, IMO number or flag differs from every one before.
-pub fn identities(mmsi: u32, events: &[StoredTrackEvent]) -> Vec<Identity> {
+/// time its name, IMO number or flag differs from every one before. A track file names a
+/// vessel by the identity it last broadcast there, so an identity was seen over that file's
+/// positions of the vessel (`positions`, the store's summary), not only over its events.
+pub fn identities(
+    mmsi: u32,
+    events: &[StoredTrackEvent],
+    positions: &[PositionSummary],
+) -> Vec<Identity> {
     let mut out: Vec<Identity> = Vec::new();
     for e in events {
+        let (mut first, mut last) = (e.event.start, e.event.end);
+        if let Some(p) = positions
+            .iter()
+            .find(|p| p.mmsi == mmsi && p.source_id == e.source_id)
+        {
+            first = first.min(p.start);
+            last = last.max(p.end);
+        }
         for v in e.event.vessels.iter().filter(|v| v.mmsi == mmsi) {
             let same = |i: &Identity| i.name == v.name && i.imo == v.imo && i.flag == v.flag;
             match out.iter_mut().find(|i| same(i)) {
                 Some(i) => {
-                    i.first = i.first.min(e.event.start);
-                    i.last = i.last.max(e.event.end);
+                    i.first = i.first.min(first);
+                    i.last = i.last.max(last);
                 }
                 None => out.push(Identity {
                     name: v.name.clone(),
                     imo: v.imo,
                     flag: v.flag.clone(),
-                    first: e.event.start,
-                    last: e.event.end,
+                    first,
+                    last,
                 }),
             }
         }

@@ -241,13 +241,13 @@ pub async fn detail(
     Mmsi(mmsi): Mmsi,
     Q(_): Q<NoParams>,
 ) -> Result<Json<VesselDetail>, ApiError> {
-    let (summary, events) = s
+    let (summary, events, positions) = s
         .pool
         .with(move |st| {
             let summary = vessels::vessels(st)?
                 .into_iter()
                 .find(|v| v.vessel.mmsi == mmsi);
-            Ok((summary, st.vessel_events(mmsi)?))
+            Ok((summary, st.vessel_events(mmsi)?, st.position_summary()?))
         })
         .await?;
     let Some(summary) = summary else {
@@ -258,7 +258,7 @@ pub async fn detail(
     };
     Ok(Json(VesselDetail {
         vessel: item(&summary),
-        identities: vessels::identities(mmsi, &events)
+        identities: vessels::identities(mmsi, &events, &positions)
             .iter()
             .map(identity)
             .collect(),

@@ -225,10 +225,11 @@ pub struct PositionFilter {
     pub sources: Option<std::collections::HashSet<i64>>,
 }
 
-/// A vessel's stored positions in brief.
+/// A vessel's stored positions from one track source, in brief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PositionSummary {
     pub mmsi: u32,
+    pub source_id: i64,
     pub count: u64,
     pub start: i64,
     pub end: i64,
@@ -973,18 +974,20 @@ impl Store {
         Ok(out)
     }
 
-    /// Per vessel with positions: how many, and the first and last time, by MMSI.
+    /// Per vessel and track source with positions: how many, and the first and last time, by
+    /// MMSI then source.
     pub fn position_summary(&self) -> Result<Vec<PositionSummary>> {
         let mut st = self.conn.prepare(
-            "SELECT mmsi, sum(count), min(time_start), max(time_end) FROM track_positions \
-             GROUP BY mmsi ORDER BY mmsi",
+            "SELECT mmsi, source_id, sum(count), min(time_start), max(time_end) \
+             FROM track_positions GROUP BY mmsi, source_id ORDER BY mmsi, source_id",
         )?;
         let rows = st.query_map([], |r| {
             Ok(PositionSummary {
                 mmsi: r.get::<_, i64>(0)? as u32,
-                count: r.get::<_, i64>(1)? as u64,
-                start: r.get(2)?,
-                end: r.get(3)?,
+                source_id: r.get(1)?,
+                count: r.get::<_, i64>(2)? as u64,
+                start: r.get(3)?,
+                end: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

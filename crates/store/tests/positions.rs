@@ -129,9 +129,9 @@ fn positions_are_found_by_vessel_time_and_area_and_replaced_with_their_source() 
     assert_eq!(
         summary
             .iter()
-            .map(|v| (v.mmsi, v.count, v.start, v.end))
+            .map(|v| (v.mmsi, v.source_id, v.count, v.start, v.end))
             .collect::<Vec<_>>(),
-        [(1, 4, 100, 400), (2, 2, 150, 350)]
+        [(1, id, 4, 100, 400), (2, id, 2, 150, 350)]
     );
 
     let f = |mmsi, since, until, bbox| PositionFilter {
