@@ -733,7 +733,11 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
     let store = open(db)?;
     match c {
         DbCommand::Check => {
-            let problems = store.check().map_err(store_err)?;
+            let mut problems = store.check().map_err(store_err)?;
+            if problems.is_empty() {
+                problems =
+                    borderwatch_pipeline::vessels::check_positions(&store).map_err(store_err)?;
+            }
             let n = store.counts().map_err(store_err)?;
             if problems.is_empty() {
                 println!(

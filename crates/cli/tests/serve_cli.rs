@@ -1069,8 +1069,14 @@ fn an_uploaded_vessel_track_is_stored_and_its_findings_cite_its_lines() {
     assert_eq!(st, 200, "{d}");
     assert!(!d["identities"].as_array().unwrap().is_empty(), "{d}");
     // One track file: its identity was seen over all the file's positions of the vessel.
-    assert_eq!(d["identities"][0]["first_seen"], d["vessel"]["first_seen"], "{d}");
-    assert_eq!(d["identities"][0]["last_seen"], d["vessel"]["last_seen"], "{d}");
+    assert_eq!(
+        d["identities"][0]["first_seen"], d["vessel"]["first_seen"],
+        "{d}"
+    );
+    assert_eq!(
+        d["identities"][0]["last_seen"], d["vessel"]["last_seen"],
+        "{d}"
+    );
     let enc = d["events"]
         .as_array()
         .unwrap()

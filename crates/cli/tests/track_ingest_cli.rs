@@ -146,6 +146,26 @@ fn track_files_ingest_once_with_their_events_and_rejected_lines() {
     assert_eq!(shape(&again), shape(&a));
     let o = bw(&db, &["db", "check"]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
+    // A damaged chunk of positions is found by the check, naming the vessel and the source.
+    let copy = db.with_file_name("damaged.db");
+    let o = bw(&db, &["db", "backup", copy.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    borderwatch_store::testing::run_sql(
+        &copy,
+        "UPDATE track_positions SET columns = x'0105' WHERE id = (SELECT min(id) FROM track_positions)",
+    )
+    .unwrap();
+    let o = bw(&copy, &["db", "check"]);
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    let e = err(&o);
+    assert!(
+        e.contains("positions of MMSI ") && e.contains("from track source "),
+        "{e}"
+    );
+    assert!(
+        e.contains("position chunk holds 5 positions, its row says"),
+        "{e}"
+    );
     let o = bw(&db, &["analyze", "--format", "html"]);
     let html = out(&o);
     assert!(html.contains("<h2>Vessel tracks</h2>"));

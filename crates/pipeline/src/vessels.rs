@@ -213,3 +213,39 @@ pub fn paths(lines: &TrackLines) -> Vec<borderwatch_report::track_map::VesselPat
         })
         .collect()
 }
+
+/// Every stored position chunk read back: what is wrong with each that does not read, or whose
+/// positions fall outside the time range or box its row says (`db check`).
+pub fn check_positions(store: &Store) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for c in store.positions(&PositionFilter::default())? {
+        let k = &c.chunk;
+        let at = format!(
+            "positions of MMSI {} from track source {} starting {}",
+            k.mmsi, c.source_id, k.start
+        );
+        match columns::unpack(k) {
+            Err(e) => out.push(format!("{at}: {e}")),
+            Ok(pts) => {
+                let [s, w, n, e] = k.bbox;
+                // The box is kept in degrees as packed, to the micro-degree.
+                let slack = 1e-6;
+                let outside = pts.iter().find(|p| {
+                    p.time < k.start
+                        || p.time > k.end
+                        || p.lat < s - slack
+                        || p.lat > n + slack
+                        || p.lon < w - slack
+                        || p.lon > e + slack
+                });
+                if let Some(p) = outside {
+                    out.push(format!(
+                        "{at}: a position ({}, {} at {}) outside the chunk's time range or box",
+                        p.lat, p.lon, p.time
+                    ));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
