@@ -160,13 +160,9 @@ fn vessel_paths(
     zoom: f64,
     max_points: usize,
 ) -> Result<Vec<track_map::VesselPath>, Failure> {
-    let secs = |d: Option<borderwatch_model::Date>, end: bool| {
-        d.and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc().timestamp() + if end { 86_399 } else { 0 })
-    };
     let f = borderwatch_store::PositionFilter {
-        since: secs(o.since, false),
-        until: secs(o.until, true),
+        since: o.since.and_then(|d| vessels::day_secs(d, false)),
+        until: o.until.and_then(|d| vessels::day_secs(d, true)),
         sources: Some(l.sources.iter().map(|s| s.id).collect()),
         ..Default::default()
     };

@@ -45,10 +45,50 @@ pub struct Identity {
     pub last: i64,
 }
 
+pub use borderwatch_report::track_map::rfc3339;
+
+/// The first (or, with `end`, the last) second of a day, UTC: a period's bounds for positions.
+pub fn day_secs(d: borderwatch_model::Date, end: bool) -> Option<i64> {
+    let start = d.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    Some(if end { start + 86_399 } else { start })
+}
+
 /// Every vessel that has events or positions, by MMSI.
 pub fn vessels(store: &Store) -> Result<Vec<VesselSummary>, StoreError> {
+    Ok(
+        summarise(&store.track_events()?, &store.position_summary()?)
+            .into_values()
+            .collect(),
+    )
+}
+
+/// One vessel as the store holds it: its summary (if the tracks know it), its events (its
+/// own and the encounters it had) and its positions in brief, by track source.
+pub struct VesselRecord {
+    pub summary: Option<VesselSummary>,
+    pub events: Vec<StoredTrackEvent>,
+    pub positions: Vec<PositionSummary>,
+}
+
+/// One vessel, read for its rows only.
+pub fn vessel(store: &Store, mmsi: u32) -> Result<VesselRecord, StoreError> {
+    let events = store.vessel_events(mmsi)?;
+    let mut positions = store.position_summary()?;
+    positions.retain(|p| p.mmsi == mmsi);
+    let summary = summarise(&events, &positions).remove(&mmsi);
+    Ok(VesselRecord {
+        summary,
+        events,
+        positions,
+    })
+}
+
+fn summarise(
+    events: &[StoredTrackEvent],
+    positions: &[PositionSummary],
+) -> BTreeMap<u32, VesselSummary> {
     let mut by: BTreeMap<u32, VesselSummary> = BTreeMap::new();
-    for e in store.track_events()? {
+    for e in events {
         for v in &e.event.vessels {
             let s = by
                 .entry(v.mmsi)
@@ -60,7 +100,7 @@ pub fn vessels(store: &Store) -> Result<Vec<VesselSummary>, StoreError> {
             s.seen(e.event.start, e.event.end);
         }
     }
-    for p in store.position_summary()? {
+    for p in positions {
         let s = by.entry(p.mmsi).or_insert_with(|| {
             VesselSummary::new(VesselRef {
                 mmsi: p.mmsi,
@@ -73,7 +113,7 @@ pub fn vessels(store: &Store) -> Result<Vec<VesselSummary>, StoreError> {
         s.positions += p.count;
         s.seen(p.start, p.end);
     }
-    Ok(by.into_values().collect())
+    by
 }
 
 impl VesselSummary {

@@ -142,12 +142,7 @@ pub struct TrackQuery {
     pub zoom: Option<f64>,
 }
 
-/// Unix seconds as RFC 3339 UTC (the number itself when out of range).
-fn rfc3339(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| t.to_string())
-}
+use borderwatch_pipeline::vessels::rfc3339;
 
 fn item(v: &VesselSummary) -> VesselItem {
     VesselItem {
@@ -241,14 +236,13 @@ pub async fn detail(
     Mmsi(mmsi): Mmsi,
     Q(_): Q<NoParams>,
 ) -> Result<Json<VesselDetail>, ApiError> {
-    let (summary, events, positions) = s
+    let vessels::VesselRecord {
+        summary,
+        events,
+        positions,
+    } = s
         .pool
-        .with(move |st| {
-            let summary = vessels::vessels(st)?
-                .into_iter()
-                .find(|v| v.vessel.mmsi == mmsi);
-            Ok((summary, st.vessel_events(mmsi)?, st.position_summary()?))
-        })
+        .with(move |st| Ok(vessels::vessel(st, mmsi)?))
         .await?;
     let Some(summary) = summary else {
         return Err(ApiError::new(
@@ -274,11 +268,9 @@ fn day_secs(name: &str, v: &Option<String>, end: bool) -> Result<Option<i64>, Ap
         return Ok(None);
     };
     let date = borderwatch_model::parse_date(d).map_err(|e| ApiError::param(name, d, e))?;
-    let start = date
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp())
-        .ok_or_else(|| ApiError::param(name, d, "not a day"))?;
-    Ok(Some(if end { start + 86_399 } else { start }))
+    vessels::day_secs(date, end)
+        .map(Some)
+        .ok_or_else(|| ApiError::param(name, d, "not a day"))
 }
 
 fn bbox(v: &Option<String>) -> Result<Option<[f64; 4]>, ApiError> {
