@@ -727,12 +727,20 @@ pub enum DbCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Copy a whole store between SQLite and PostgreSQL (SRC and DST: a path or a
+    /// postgres:// URL), in one transaction of DST that commits only when every table's row
+    /// count and SHA-256, read back from DST, equal SRC's. DST must be new (a path that does not
+    /// exist, a database with no tables).
+    #[command(
+        after_help = "Examples:\n  borderwatch db copy examples.db postgres://borderwatch@127.0.0.1:54329/borderwatch\n  borderwatch db copy postgres://borderwatch@127.0.0.1:54329/borderwatch back.db"
+    )]
+    Copy { src: String, dst: String },
 }
 
 pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
-    let store = open(db)?;
     match c {
         DbCommand::Check => {
+            let store = open(db)?;
             let mut problems = store.check().map_err(store_err)?;
             if problems.is_empty() {
                 problems =
@@ -757,11 +765,49 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
             }
         }
         DbCommand::Backup { path, force } => {
-            store.backup(path, *force).map_err(store_err)?;
+            open(db)?.backup(path, *force).map_err(store_err)?;
             println!("backed up to {}", path.display());
             Ok(0)
         }
+        DbCommand::Copy { src, dst } => db_copy(src, dst),
     }
+}
+
+/// `db copy SRC DST`: prints each table's rows and hash, equal on both sides.
+fn db_copy(src: &str, dst: &str) -> Outcome {
+    use borderwatch_store::Location;
+    let (from, to) = (Location::parse(src), Location::parse(dst));
+    if let Location::Sqlite(p) = &from {
+        // An older store is migrated first: the copy reads the schema this binary writes. A
+        // team's store records that everything in it, attribution included, was taken out;
+        // the entry travels with the copy.
+        let store = open(&Some(p.clone()))?;
+        crate::users_cmd::audit_read(
+            &store,
+            "export",
+            "store".into(),
+            Some(format!("db copy to {to}")),
+        )?;
+    }
+    let report = borderwatch_store::copy(&from, &to).map_err(store_err)?;
+    if let Location::Sqlite(p) = &to {
+        let store = open(&Some(p.clone()))?;
+        crate::users_cmd::audit_read(
+            &store,
+            "export",
+            "store".into(),
+            Some(format!("db copy from {from}")),
+        )?;
+    }
+    let rows: u64 = report.tables.iter().map(|t| t.rows).sum();
+    for t in &report.tables {
+        println!("{:<16} {:>10} rows  sha256 {}", t.table, t.rows, t.sha256);
+    }
+    println!(
+        "copied {from} to {to}: {} tables, {rows} rows; counts and hashes equal on both sides",
+        report.tables.len()
+    );
+    Ok(0)
 }
 
 /// `reprocess`: the current extractor over every archived report, one transaction per source.

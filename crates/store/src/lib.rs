@@ -19,11 +19,15 @@ use sha2::{Digest, Sha256};
 pub mod audit;
 pub mod auth;
 mod bulk;
+pub mod copy;
+pub mod pg;
 mod review;
 mod schema;
 
 pub use audit::{AuditEntry, AuditFilter, AuditRow};
 pub use auth::{Role, SessionRow, TokenRow, User};
+pub use copy::{copy, CopyReport, TableCopy};
+pub use pg::Location;
 
 pub use review::ReviewFilter;
 
