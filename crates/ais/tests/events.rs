@@ -221,3 +221,57 @@ fn an_encounter_is_measured_at_sea_only() {
     let moored = enc(&[track(412000001, 0.0, false), track(412000002, 50.0, false)]);
     assert!(moored.is_empty(), "{moored:?}");
 }
+
+/// Thinning to a position a minute keeps the one where the vessel slows down or speeds up,
+/// however soon after the last one kept it comes: a loitering run of 2.03 h recorded every
+/// 3 minutes, its first position 48 s after the last under way, is 2.03 h, not cut under 2 h.
+#[test]
+fn thinning_keeps_where_a_vessel_slows_down() {
+    use borderwatch_ais::Position;
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["t".to_string()];
+    let o = Options::default();
+    let (lat, lon) = (38.2, 123.1); // the Yellow Sea, far from any port
+    let mut recs = Vec::new();
+    let mut at = |time: i64, dlon: f64, speed: f64| {
+        let mut p = Position {
+            mmsi: 412000001,
+            time,
+            lat,
+            lon: lon + dlon,
+            speed: Some(speed),
+            course: None,
+            heading: None,
+            status: None,
+            lines: borderwatch_ais::Lines { first: 1, last: 1 },
+        };
+        p.lines.first = recs.len() as u64 + 1;
+        p.lines.last = p.lines.first;
+        recs.push(Record::Position(p));
+    };
+    let t0 = 1_700_000_000;
+    for k in 0..20 {
+        at(t0 + k * 61, -0.01 * (20 - k) as f64, 10.0);
+    }
+    let slow = t0 + 19 * 61 + 48; // 48 s after the last position under way
+    let end = slow + 2 * 3600 + 108; // 2.03 h later
+    let mut t = slow;
+    while t < end {
+        at(t, 0.0, 0.5);
+        t += 180;
+    }
+    at(end, 0.0, 0.5);
+    for k in 1..20 {
+        at(end + k * 50, 0.01 * k as f64, 10.0);
+    }
+    let mut b = events::TrackBuilder::new(60);
+    for r in &recs {
+        b.add(0, r);
+    }
+    let runs: Vec<_> = loitering::loitering(&b.finish(), &ports, &files, &o)
+        .into_iter()
+        .map(|e| (e.start, e.end))
+        .collect();
+    assert_eq!(runs, [(slow, end)]);
+}
