@@ -9,10 +9,10 @@
 //! two ports, traders whose transponder fails for 30 hours on every passage near the DPRK (an
 //! innocent gap, yet a dark period by the rule), and near misses below the rules' thresholds
 //! (dark for eight hours near the DPRK, a meeting of an hour and a half) — and what a receiver
-//! records of them: a position every
-//! [`Ships::interval_secs`] under way (every [`Ships::moored_interval_secs`] in port), each ±20 %,
-//! positions off by [`Ships::noise_m`], short coverage gaps, static reports every six minutes,
-//! and now and then a line whose checksum is broken.
+//! records of them: a position every [`Ships::interval_secs`] under way (every
+//! [`Ships::moored_interval_secs`] in port), each ±20 %, positions off by [`Ships::noise_m`],
+//! short coverage gaps, static reports every six minutes, and now and then a line whose
+//! checksum is broken.
 //!
 //! The truth says what the sea rules' definitions (the thresholds of
 //! `borderwatch_ais::events::Options`) say of what the receiver recorded, not what a vessel
@@ -72,8 +72,9 @@ pub struct Ships {
     #[serde(default)]
     pub traders: u32,
     /// Traders whose transponder (or its receiver) fails for [`Ships::outage_hours`] on every
-    /// passage: innocent gaps near the DPRK that the dark-period rule cannot tell from hiding
-    /// (precision's honest part).
+    /// passage: innocent gaps near the DPRK that the dark-period rule cannot tell from hiding —
+    /// dark periods by its definition, within reach of a DPRK port, so `dark-voyage` is their
+    /// expected detector (what it cannot know is why a transponder went quiet).
     #[serde(default)]
     pub outages: u32,
     #[serde(default = "outage")]
@@ -84,8 +85,9 @@ pub struct Ships {
     pub dark_near: u32,
     #[serde(default)]
     pub dark_far: u32,
-    /// Dark near the DPRK for [`Ships::short_dark_hours`] only: a real attempt to hide, below
-    /// the dark-period rule's 12 hours (the detector should miss it: recall's honest part).
+    /// Dark near the DPRK for [`Ships::short_dark_hours`] only: an attempt to hide below the
+    /// dark-period rule's 12 hours — a near miss, no dark period by the definition (its truth
+    /// says so; the detectors should stay silent).
     #[serde(default)]
     pub dark_short: u32,
     #[serde(default = "short_dark")]
@@ -96,7 +98,7 @@ pub struct Ships {
     #[serde(default)]
     pub meet_plain: u32,
     /// Pairs with a DPRK-flagged ship meeting for [`Ships::short_meeting_hours`] only: below the
-    /// encounter rule's two hours.
+    /// encounter rule's two hours — a near miss, no encounter by the definition.
     #[serde(default)]
     pub meet_short: u32,
     #[serde(default = "short_meeting")]
@@ -145,7 +147,8 @@ pub struct VesselTruth {
     /// `trader`, `outage`, `inbound`, `dark-near`, `dark-short`, `dark-far`, `meet-flagged`,
     /// `meet-short`, `meet-plain`, `designated`.
     pub behaviour: &'static str,
-    /// The detector that should name it, or `none`.
+    /// The detector that should name it by the rules' definitions, or `none` (from the events
+    /// recorded: a near miss expects none, an outage within reach of a DPRK port `dark-voyage`).
     pub expected: &'static str,
     /// The other vessel of a meeting.
     pub partner: Option<u32>,
