@@ -4,7 +4,8 @@
 # the tighten-quanhe what-if, each ingested (shipments and observer reports) and analysed, the
 # detectors' findings scored against the run's truth labels (bench/sim_recovery.py); (3) the
 # fleet — the `sea` scenario's 30 days of AIS ingested and analysed, the sea detectors scored
-# against each vessel's truth (bench/sim_ships.py).
+# against each vessel's truth and the track events against the events the fleet planted
+# (bench/sim_ships.py).
 #
 # usage: bench/sim.sh [SCALE]   (default 38)
 set -euo pipefail
@@ -36,4 +37,5 @@ echo "fleet: $(wc -l < "$work/sea/tracks.nmea") AIS lines, $(($(wc -l < "$work/s
   "$bin" --db "$work/sea.db" ingest "$work/sea/tracks.nmea" 2>&1 | tail -2
 "$bin" --db "$work/sea.db" analyze --format json --out "$work/sea/analysis.json" 2>/dev/null
 echo "scenario sea (fleet):"
-python3 "$here/sim_ships.py" "$work/sea" "$work/sea/analysis.json"
+"$bin" --db "$work/sea.db" query tracks --format csv >"$work/sea/tracks.csv"
+python3 "$here/sim_ships.py" "$work/sea" "$work/sea/analysis.json" "$work/sea/tracks.csv"

@@ -154,3 +154,124 @@ fn thinned_tracks_keep_the_events() {
     assert_eq!(kinds(60), full);
     assert_eq!(kinds(1800), full, "{full:?}");
 }
+
+/// Two ships moored side by side in Dalian for a day, then sailing out east together at
+/// 10 knots to 20 km and drifting there for three hours: their encounter is the time they were together
+/// at sea, not one run from the berth that the port's distance or its mean position judges.
+/// Moored together only, they make no encounter.
+#[test]
+fn an_encounter_is_measured_at_sea_only() {
+    use borderwatch_ais::events::{Point, Track};
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["t".to_string()];
+    let o = Options::default();
+    let (lat, lon): (f64, f64) = (38.93, 121.65); // cn.dalian-port
+    let km_per_deg_lon = 111.32 * lat.to_radians().cos();
+    let track = |mmsi: u32, offset_m: f64, sail: bool| {
+        let mut points = Vec::new();
+        let mut push = |t: i64, x_km: f64, speed: f64| {
+            points.push(Point {
+                time: t,
+                lat: lat + offset_m / 111_000.0,
+                lon: lon + x_km / km_per_deg_lon,
+                speed: Some(speed),
+                file: 0,
+                line: points.len() as u64,
+            })
+        };
+        let mut t = 1_700_000_000;
+        for _ in 0..24 * 20 {
+            push(t, 0.0, 0.0);
+            t += 180;
+        }
+        if sail {
+            // 10 knots is 18.52 km an hour: out to 20 km, three hours there, back.
+            let leg = (20.0 / 18.52 * 3600.0) as i64;
+            for k in 0..leg / 60 {
+                push(t + k * 60, 20.0 * (k * 60) as f64 / leg as f64, 10.0);
+            }
+            t += leg;
+            for k in 0..3 * 60 {
+                push(t + k * 60, 20.0 + 0.0002 * k as f64, 0.5);
+            }
+            t += 3 * 3600;
+            for k in 0..leg / 60 {
+                push(t + k * 60, 20.0 - 20.0 * (k * 60) as f64 / leg as f64, 10.0);
+            }
+        }
+        Track { mmsi, points }
+    };
+    let enc = |tracks: &[Track]| {
+        encounters::encounters(tracks, &ports, &files, &o)
+            .into_iter()
+            .map(|e| match e.detail {
+                Detail::Encounter { hours, port_km, .. } => (e.vessels, hours, port_km),
+                _ => unreachable!(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let found = enc(&[track(412000001, 0.0, true), track(412000002, 50.0, true)]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (vessels, hours, port_km) = &found[0];
+    assert_eq!(vessels, &[412000001, 412000002]);
+    // The three hours there and the convoy from 10 km out (half an hour each way).
+    assert!((3.5..=4.5).contains(hours), "{found:?}");
+    assert!(*port_km >= 10.0, "{found:?}");
+    let moored = enc(&[track(412000001, 0.0, false), track(412000002, 50.0, false)]);
+    assert!(moored.is_empty(), "{moored:?}");
+}
+
+/// Thinning to a position a minute keeps the one where the vessel slows down or speeds up,
+/// however soon after the last one kept it comes: a loitering run of 2.03 h recorded every
+/// 3 minutes, its first position 48 s after the last under way, is 2.03 h, not cut under 2 h.
+#[test]
+fn thinning_keeps_where_a_vessel_slows_down() {
+    use borderwatch_ais::Position;
+    let reference = Reference::embedded().unwrap();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let files = vec!["t".to_string()];
+    let o = Options::default();
+    let (lat, lon) = (38.2, 123.1); // the Yellow Sea, far from any port
+    let mut recs = Vec::new();
+    let mut at = |time: i64, dlon: f64, speed: f64| {
+        let mut p = Position {
+            mmsi: 412000001,
+            time,
+            lat,
+            lon: lon + dlon,
+            speed: Some(speed),
+            course: None,
+            heading: None,
+            status: None,
+            lines: borderwatch_ais::Lines { first: 1, last: 1 },
+        };
+        p.lines.first = recs.len() as u64 + 1;
+        p.lines.last = p.lines.first;
+        recs.push(Record::Position(p));
+    };
+    let t0 = 1_700_000_000;
+    for k in 0..20 {
+        at(t0 + k * 61, -0.01 * (20 - k) as f64, 10.0);
+    }
+    let slow = t0 + 19 * 61 + 48; // 48 s after the last position under way
+    let end = slow + 2 * 3600 + 108; // 2.03 h later
+    let mut t = slow;
+    while t < end {
+        at(t, 0.0, 0.5);
+        t += 180;
+    }
+    at(end, 0.0, 0.5);
+    for k in 1..20 {
+        at(end + k * 50, 0.01 * k as f64, 10.0);
+    }
+    let mut b = events::TrackBuilder::new(60);
+    for r in &recs {
+        b.add(0, r);
+    }
+    let runs: Vec<_> = loitering::loitering(&b.finish(), &ports, &files, &o)
+        .into_iter()
+        .map(|e| (e.start, e.end))
+        .collect();
+    assert_eq!(runs, [(slow, end)]);
+}

@@ -85,6 +85,8 @@ struct Files {
     out: PathBuf,
     tracks: Option<std::io::BufWriter<std::fs::File>>,
     ships: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+    /// The fleet's planted sea events and near misses (`sea_events.csv`).
+    sea_events: Option<csv::Writer<std::io::BufWriter<std::fs::File>>>,
 }
 
 fn err(e: impl std::fmt::Display) -> String {
@@ -166,6 +168,41 @@ impl Sink for Files {
         ])
         .map_err(err)
     }
+    fn sea_event(&mut self, e: &borderwatch_sim::ships::EventTruth) -> Result<(), String> {
+        if self.sea_events.is_none() {
+            let p = self.out.join("sea_events.csv");
+            let f = std::fs::File::create(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let mut w = csv::Writer::from_writer(std::io::BufWriter::new(f));
+            w.write_record(borderwatch_pipeline::SIM_SEA_EVENTS_HEADER)
+                .map_err(err)?;
+            self.sea_events = Some(w);
+        }
+        let w = self
+            .sea_events
+            .as_mut()
+            .ok_or("sea_events.csv is not open")?;
+        let time = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_else(|| t.to_string())
+        };
+        w.write_record([
+            e.kind,
+            &e.mmsi.to_string(),
+            &e.partner.map(|p| p.to_string()).unwrap_or_default(),
+            &time(e.start),
+            &time(e.end),
+            &format!("{:.2}", (e.end - e.start) as f64 / 3600.0),
+            bool_str(e.is_event),
+            e.why_not.as_deref().unwrap_or(""),
+            if e.kind == "dark" {
+                bool_str(e.dprk_reachable)
+            } else {
+                ""
+            },
+        ])
+        .map_err(err)
+    }
 }
 
 fn bool_str(b: bool) -> &'static str {
@@ -207,6 +244,7 @@ fn files(out: &Path) -> Result<Files, Failure> {
         out: out.to_path_buf(),
         tracks: None,
         ships: None,
+        sea_events: None,
         shipments: open(
             "shipments.csv",
             &[

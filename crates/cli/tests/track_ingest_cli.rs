@@ -244,11 +244,11 @@ fn the_shared_nmea_samples_ingest() {
     assert_eq!(again, first);
 }
 
-/// The simulated fleet end to end: its AIS ingested and analysed, each sea detector names the
-/// vessels its truth expects (ships.csv) but those the fleet keeps below its thresholds (dark
-/// 8 h, a meeting of 1.5 h), plus, for `dark-voyage`, the trader whose transponder fails near
-/// the DPRK (an innocent gap it cannot tell from hiding); tracked voyages alone make no
-/// transshipment chain.
+/// The simulated fleet end to end: its AIS ingested and analysed, each sea detector names
+/// exactly the vessels its truth expects (ships.csv: the near misses below the thresholds, dark
+/// 8 h and a meeting of 1.5 h, expect none; the trader whose transponder fails at sea within
+/// reach of the DPRK expects `dark-voyage`, an innocent gap the rule cannot tell from hiding);
+/// tracked voyages alone make no transshipment chain.
 #[test]
 fn the_simulated_fleet_is_found_by_the_sea_detectors() {
     let dir = tmp("tracks", "fleet");
@@ -286,10 +286,7 @@ fn the_simulated_fleet_is_found_by_the_sea_detectors() {
     for d in ["ship-to-ship", "dark-voyage", "designated-vessel"] {
         let mut want: Vec<String> = rows
             .iter()
-            .filter(|r| {
-                let below = matches!(r[3], "dark-short" | "meet-short");
-                (r[4] == d && !below) || (d == "dark-voyage" && r[3] == "outage")
-            })
+            .filter(|r| r[4] == d)
             .map(|r| r[0].to_string())
             .collect();
         want.sort();

@@ -1,10 +1,10 @@
 //! The pipeline: the order of the stages in one place, shared by the command line and the server.
 //!
 //! Owns: deciding what a file is (report, shipment file or vessel track, by name and content; the
-//! simulation's `flows.csv` and `ships.csv` are recognised and skipped), turning its bytes into what the
-//! store keeps (`Prep::prepare`: extract and screen, or read rows, resolve their places and
-//! screen them, or read a track and find its events), writing one prepared file (`write`), and
-//! reading the store back as analysis inputs (`load`).
+//! simulation's `flows.csv`, `ships.csv` and `sea_events.csv` are recognised and skipped),
+//! turning its bytes into what the store keeps (`Prep::prepare`: extract and screen, or read
+//! rows, resolve their places and screen them, or read a track and find its events), writing one
+//! prepared file (`write`), and reading the store back as analysis inputs (`load`).
 //!
 //! Refuses: argv, HTTP, the clock and the file system — bytes, names and "now" come in as
 //! arguments, except for `walk`, which walks the folders an ingest is given and reads files
@@ -83,6 +83,20 @@ pub const SIM_FLOWS_HEADER: &[&str] = &[
 /// detectors' truth), not shipments.
 pub const SIM_SHIPS_HEADER: &[&str] = &["mmsi", "name", "imo", "behaviour", "expected", "partner"];
 
+/// The header of the simulation's `sea_events.csv`: the dark periods, encounters and loitering
+/// runs its fleet planted, and the near misses, as recorded (the sea events' truth).
+pub const SIM_SEA_EVENTS_HEADER: &[&str] = &[
+    "kind",
+    "mmsi",
+    "partner",
+    "start",
+    "end",
+    "hours",
+    "is_event",
+    "why_not",
+    "dprk_reachable",
+];
+
 /// What a simulation's file other than its shipments and reports is, by its first line: the
 /// note an ingest says when it skips it.
 pub fn sim_aggregate(head: &[u8]) -> Option<&'static str> {
@@ -95,6 +109,8 @@ pub fn sim_aggregate(head: &[u8]) -> Option<&'static str> {
         Some("the simulation's daily flow totals (flows.csv), not shipments: skipped")
     } else if cols == SIM_SHIPS_HEADER {
         Some("the simulation's vessel truth (ships.csv), not shipments: skipped")
+    } else if cols == SIM_SEA_EVENTS_HEADER {
+        Some("the simulation's sea-event truth (sea_events.csv), not shipments: skipped")
     } else {
         None
     }

@@ -29,6 +29,11 @@ pub trait Sink {
     fn vessel(&mut self, _truth: &crate::ships::VesselTruth) -> Result<(), String> {
         Ok(())
     }
+    /// A dark period, encounter or loitering run the fleet planted (or a near miss), as
+    /// recorded.
+    fn sea_event(&mut self, _truth: &crate::ships::EventTruth) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// One load's record at one leg, with the truth behind it. Columns match what `screen --input`

@@ -45,12 +45,15 @@ pub fn run(
         None => None,
     };
     let summary = Sim::new(sc, base, reference).run(sink)?;
-    if let Some((lines, truth)) = fleet {
-        for l in &lines {
+    if let Some(f) = fleet {
+        for l in &f.lines {
             sink.track(l)?;
         }
-        for t in &truth {
+        for t in &f.vessels {
             sink.vessel(t)?;
+        }
+        for e in &f.events {
+            sink.sea_event(e)?;
         }
     }
     Ok(summary)

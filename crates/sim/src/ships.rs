@@ -7,12 +7,21 @@
 //! port) or far from it (the southern Yellow Sea), pairs meeting at sea (a Chinese ship with a
 //! DPRK-flagged one, or two Chinese ships), a ship on a designated-vessel list trading between
 //! two ports, traders whose transponder fails for 30 hours on every passage near the DPRK (an
-//! innocent gap the dark-period rule flags), and attempts below the detectors' thresholds (dark for eight hours near the DPRK, a
-//! meeting of an hour and a half) that count against recall — and what a receiver records of
-//! them: a position every
-//! [`Ships::interval_secs`] under way (every [`Ships::moored_interval_secs`] in port), each ±20 %,
-//! positions off by [`Ships::noise_m`], short coverage gaps, static reports every six minutes,
-//! and now and then a line whose checksum is broken.
+//! innocent gap, yet a dark period by the rule), and near misses below the rules' thresholds
+//! (dark for eight hours near the DPRK, a meeting of an hour and a half) — and what a receiver
+//! records of them: a position every [`Ships::interval_secs`] under way (every
+//! [`Ships::moored_interval_secs`] in port), each ±20 %, positions off by [`Ships::noise_m`],
+//! short coverage gaps, static reports every six minutes, and now and then a line whose
+//! checksum is broken.
+//!
+//! The truth says what the sea rules' definitions (the thresholds of
+//! `borderwatch_ais::events::Options`) say of what the receiver recorded, not what a vessel
+//! meant: each planted dark period, meeting and slow stay at sea is an [`EventTruth`] measured
+//! on the recorded positions (a gap from the last position before it to the first after; a
+//! meeting while both vessels' recorded stays overlap; cut where the data ends), and marked an
+//! event or a near miss, with why. A vessel's expected detector follows from its events: a
+//! transponder outage at sea with a DPRK port within reach is a dark period that could hide a
+//! call, whatever caused it; a meeting of 1.5 h is no encounter.
 //!
 //! Refuses: land (vessels sail straight lines between points), linking ships to the loads the
 //! engine moves (the fleet is its own model over [`Ships::days`]), the store, files and the
@@ -24,6 +33,9 @@ use rand_pcg::Pcg64Mcg;
 use serde::Deserialize;
 
 use borderwatch_ais::encode::{self, PositionReport, StaticReport};
+use borderwatch_ais::events::Options;
+use borderwatch_ais::geo::{distance_km, KM_PER_NM};
+use borderwatch_ais::Ports;
 use borderwatch_reference::Reference;
 
 use crate::scenario::Scenario;
@@ -60,8 +72,9 @@ pub struct Ships {
     #[serde(default)]
     pub traders: u32,
     /// Traders whose transponder (or its receiver) fails for [`Ships::outage_hours`] on every
-    /// passage: innocent gaps near the DPRK that the dark-period rule cannot tell from hiding
-    /// (precision's honest part).
+    /// passage: innocent gaps near the DPRK that the dark-period rule cannot tell from hiding —
+    /// dark periods by its definition, within reach of a DPRK port, so `dark-voyage` is their
+    /// expected detector (what it cannot know is why a transponder went quiet).
     #[serde(default)]
     pub outages: u32,
     #[serde(default = "outage")]
@@ -72,8 +85,9 @@ pub struct Ships {
     pub dark_near: u32,
     #[serde(default)]
     pub dark_far: u32,
-    /// Dark near the DPRK for [`Ships::short_dark_hours`] only: a real attempt to hide, below
-    /// the dark-period rule's 12 hours (the detector should miss it: recall's honest part).
+    /// Dark near the DPRK for [`Ships::short_dark_hours`] only: an attempt to hide below the
+    /// dark-period rule's 12 hours — a near miss, no dark period by the definition (its truth
+    /// says so; the detectors should stay silent).
     #[serde(default)]
     pub dark_short: u32,
     #[serde(default = "short_dark")]
@@ -84,7 +98,7 @@ pub struct Ships {
     #[serde(default)]
     pub meet_plain: u32,
     /// Pairs with a DPRK-flagged ship meeting for [`Ships::short_meeting_hours`] only: below the
-    /// encounter rule's two hours.
+    /// encounter rule's two hours — a near miss, no encounter by the definition.
     #[serde(default)]
     pub meet_short: u32,
     #[serde(default = "short_meeting")]
@@ -133,10 +147,48 @@ pub struct VesselTruth {
     /// `trader`, `outage`, `inbound`, `dark-near`, `dark-short`, `dark-far`, `meet-flagged`,
     /// `meet-short`, `meet-plain`, `designated`.
     pub behaviour: &'static str,
-    /// The detector that should name it, or `none`.
+    /// The detector that should name it by the rules' definitions, or `none` (from the events
+    /// recorded: a near miss expects none, an outage within reach of a DPRK port `dark-voyage`).
     pub expected: &'static str,
     /// The other vessel of a meeting.
     pub partner: Option<u32>,
+}
+
+/// A dark period, encounter or loitering run the fleet planted, measured on what the receiver
+/// recorded, with whether it meets the rule's definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventTruth {
+    /// `dark`, `encounter`, `loitering`.
+    pub kind: &'static str,
+    pub mmsi: u32,
+    /// The other vessel of an encounter.
+    pub partner: Option<u32>,
+    /// The recorded positions that bound it (a dark period: the last before the gap and the
+    /// first after), Unix seconds.
+    pub start: i64,
+    pub end: i64,
+    /// It meets the definition (else a near miss, `why_not` says which part fails).
+    pub is_event: bool,
+    pub why_not: Option<String>,
+    /// For a dark period: a DPRK port lies within reach (there and on to where it reappeared,
+    /// at the fleet's speed, in the gap).
+    pub dprk_reachable: bool,
+}
+
+/// What the fleet wrote: its lines in time order, each vessel's truth, and the events planted.
+#[derive(Debug, Clone, Default)]
+pub struct Fleet {
+    pub lines: Vec<String>,
+    pub vessels: Vec<VesselTruth>,
+    pub events: Vec<EventTruth>,
+}
+
+/// A gap in what the receiver kept: the last position before it (time, where) and the first
+/// after.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    from: (i64, P),
+    to: (i64, P),
 }
 
 /// A position the receiver recorded.
@@ -185,6 +237,8 @@ struct Voyager<'c> {
     t: i64,
     end: i64,
     fixes: Vec<Fix>,
+    /// Its dark periods as recorded (those it reappeared from before the data ends).
+    gaps: Vec<Gap>,
 }
 
 impl Voyager<'_> {
@@ -216,9 +270,10 @@ impl Voyager<'_> {
             .max(1.0) as i64
     }
 
-    /// In port (or drifting) for `hours`.
-    fn stay(&mut self, rng: &mut Pcg64Mcg, hours: f64, knots: f64, drift: P) {
+    /// In port (or drifting) for `hours`: the times of the first and last positions recorded.
+    fn stay(&mut self, rng: &mut Pcg64Mcg, hours: f64, knots: f64, drift: P) -> Option<(i64, i64)> {
         let until = self.t + (hours * 3600.0) as i64;
+        let first = self.fixes.len();
         while self.t < until && !self.done() {
             let status = if knots < 1.0 { 5 } else { 0 };
             self.record(rng, knots, 0.0, status);
@@ -229,6 +284,8 @@ impl Voyager<'_> {
                 self.at.1 + drift.1 * dt as f64,
             );
         }
+        let kept = &self.fixes[first..];
+        Some((kept.first()?.time, kept.last()?.time))
     }
 
     /// Sails to `to` at the fleet's speed, with coverage gaps now and then.
@@ -253,10 +310,18 @@ impl Voyager<'_> {
         }
     }
 
-    /// Transponder off for `hours`, reappearing at `to`.
+    /// Transponder off for `hours`, reappearing at `to` (its next position, recorded by what
+    /// it does next, is the gap's end when it comes before the data ends).
     fn dark(&mut self, hours: f64, to: P) {
+        let last = self.fixes.last().map(|f| (f.time, (f.lat, f.lon)));
         self.t += (hours * 3600.0) as i64;
         self.at = to;
+        if let (Some(from), false) = (last, self.done()) {
+            self.gaps.push(Gap {
+                from,
+                to: (self.t, to),
+            });
+        }
     }
 }
 
@@ -279,12 +344,12 @@ fn country(reference: &Reference, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The fleet's lines in time order (each a sentence), and the truth of every vessel.
-pub fn sail(
-    sc: &Scenario,
-    cfg: &Ships,
-    reference: &Reference,
-) -> Result<(Vec<String>, Vec<VesselTruth>), String> {
+/// The fleet's lines in time order (each a sentence), the truth of every vessel and the events
+/// it planted.
+pub fn sail(sc: &Scenario, cfg: &Ships, reference: &Reference) -> Result<Fleet, String> {
+    let rules = Options::default();
+    let ports = Ports::embedded(&reference.gazetteer);
+    let mut events: Vec<EventTruth> = Vec::new();
     let mut rng = Pcg64Mcg::seed_from_u64(sc.seed ^ SHIPS_STREAM);
     let start = sc
         .start
@@ -320,8 +385,11 @@ pub fn sail(
     if routes.is_empty() && wants_routes > 0 {
         return Err("ships: the scenario has no sea routes to sail".into());
     }
-    if pairs.is_empty() && cfg.traders + cfg.designated + cfg.outages > 0 {
-        return Err("ships: traders need two ports of one country among the sea routes".into());
+    if pairs.is_empty() && cfg.traders + cfg.designated + cfg.outages + cfg.meet_plain > 0 {
+        return Err(
+            "ships: traders and plain meetings need two ports of one country among the sea routes"
+                .into(),
+        );
     }
     let designated: Vec<(u32, String)> = borderwatch_ais::Watchlist::embedded()
         .vessels()
@@ -342,6 +410,7 @@ pub fn sail(
         t,
         end,
         fixes: Vec::new(),
+        gaps: Vec::new(),
     };
     let offset = |rng: &mut Pcg64Mcg| start + rng.random_range(0..6 * 3600);
     let name_of = |n: u32| format!("SIM CARRIER {n}");
@@ -374,6 +443,7 @@ pub fn sail(
         let m = mmsi(412);
         let name = name_of(m % 1000);
         add_static(&mut statics, m, &name, None);
+        // Set below from its gaps as recorded.
         truth.push(truth_of(m, name, None, "outage", "none", None));
         let mut v = new(m, a, offset(&mut rng));
         while !v.done() {
@@ -435,10 +505,12 @@ pub fn sail(
             let m = mmsi(413);
             let name = name_of(m % 1000);
             add_static(&mut statics, m, &name, None);
-            let expected = if behaviour == "dark-far" {
-                "none"
-            } else {
+            // A voyage into the DPRK is what `dark-voyage` names; the others' expected detector
+            // is set below from their gaps as recorded.
+            let expected = if behaviour == "inbound" {
                 "dark-voyage"
+            } else {
+                "none"
             };
             truth.push(truth_of(m, name, None, behaviour, expected, None));
             let mut v = new(m, a, offset(&mut rng));
@@ -472,8 +544,10 @@ pub fn sail(
         }
     }
     // Pairs meeting at sea, far from any port, for three hours: a Chinese ship with a
-    // DPRK-flagged one (from the DPRK port), or two Chinese ships; and short meetings with a
-    // DPRK-flagged ship.
+    // DPRK-flagged one (from the DPRK port), or two Chinese ships (from two Chinese ports: from
+    // one berth they would sail out and back within 500 m of each other for longer than they
+    // stop, which the encounter rule's median speed rightly calls no meeting); and short
+    // meetings with a DPRK-flagged ship.
     for (n, behaviour, hours) in [
         (cfg.meet_flagged, "meet-flagged", 3.0),
         (cfg.meet_short, "meet-short", cfg.short_meeting_hours),
@@ -481,21 +555,26 @@ pub fn sail(
     ] {
         let flagged = behaviour != "meet-plain";
         for i in 0..n {
-            let (a, b) = routes[i as usize % routes.len()];
+            let (a, home2) = if flagged {
+                routes[i as usize % routes.len()]
+            } else {
+                pairs[i as usize % pairs.len()]
+            };
             let (m1, m2) = (mmsi(412), mmsi(if flagged { 445 } else { 414 }));
-            let expected = if flagged { "ship-to-ship" } else { "none" };
-            let home2 = if flagged { b } else { a };
             for (m, p) in [(m1, Some(m2)), (m2, Some(m1))] {
                 let name = name_of(m % 1000);
                 add_static(&mut statics, m, &name, None);
-                truth.push(truth_of(m, name, None, behaviour, expected, p));
+                // Set below from the meetings as recorded.
+                truth.push(truth_of(m, name, None, behaviour, "none", p));
             }
             let mut t = offset(&mut rng) + 86_400;
             let (mut v1, mut v2) = (new(m1, a, start), new(m2, home2, start));
+            let mut met = false;
             while t < end {
                 // A meeting point in the Yellow Sea, off the routes' ports.
                 let meet = (rng.random_range(37.9..38.5), rng.random_range(122.6..123.6));
-                for (v, home) in [(&mut v1, a), (&mut v2, home2)] {
+                let mut stays = [None, None];
+                for (k, (v, home)) in [(&mut v1, a), (&mut v2, home2)].into_iter().enumerate() {
                     let lead = km(home, meet) / (cfg.knots * 1.852) * 3600.0;
                     let leave = t - lead as i64;
                     if v.t < leave {
@@ -505,15 +584,40 @@ pub fn sail(
                     let drift = (0.000_000_2, 0.000_000_2);
                     let together = t + (hours * 3600.0) as i64;
                     let wait = (together - v.t).max(0) as f64 / 3600.0;
-                    v.stay(&mut rng, wait.min(hours + 2.0), 0.5, drift);
+                    stays[k] = v.stay(&mut rng, wait.min(hours + 2.0), MEETING_KNOTS, drift);
                     v.sail(&mut rng, home);
                 }
+                let found = meeting_truth((m1, m2), stays, meet, &ports, &rules);
+                met |= found.iter().any(|e| e.kind == "encounter" && e.is_event);
+                events.extend(found);
                 t = v1.t.max(v2.t) + rng.random_range(3..6) * 86_400;
+            }
+            // The ship-to-ship rule's reason here is the DPRK flag (none of them goes dark).
+            if flagged && met {
+                for x in truth.iter_mut().rev().take(2) {
+                    x.expected = "ship-to-ship";
+                }
             }
             fleet.push(v1);
             fleet.push(v2);
         }
     }
+    // Dark periods as recorded; a vessel that went dark (or lost its transponder) at sea with
+    // a DPRK port within reach is what `dark-voyage` names, whatever it meant.
+    for v in &fleet {
+        for g in &v.gaps {
+            events.push(dark_truth(v.mmsi, g, cfg.knots, &ports, &rules));
+        }
+        let hides = events
+            .iter()
+            .any(|e| e.mmsi == v.mmsi && e.kind == "dark" && e.is_event && e.dprk_reachable);
+        if let Some(x) = truth.iter_mut().find(|x| x.mmsi == v.mmsi) {
+            if DARK_BEHAVIOURS.contains(&x.behaviour) {
+                x.expected = if hides { "dark-voyage" } else { "none" };
+            }
+        }
+    }
+    events.sort_by_key(|e| (e.start, e.mmsi, e.kind));
     // What the receiver recorded, in time order: positions, and each vessel's static report
     // every six minutes while it broadcasts.
     let mut fixes: Vec<Fix> = fleet.into_iter().flat_map(|v| v.fixes).collect();
@@ -554,7 +658,116 @@ pub fn sail(
             }
         }
     }
-    Ok((lines, truth))
+    Ok(Fleet {
+        lines,
+        vessels: truth,
+        events,
+    })
+}
+
+/// The behaviours whose vessels go dark: `dark-voyage` is expected of them when a dark period
+/// of theirs could hide a DPRK port call.
+const DARK_BEHAVIOURS: [&str; 4] = ["outage", "dark-near", "dark-short", "dark-far"];
+
+/// The reported speed of a vessel waiting at a meeting point, knots.
+const MEETING_KNOTS: f64 = 0.5;
+
+/// A recorded gap as the dark-period rule measures it: its length from the last position
+/// before it to the first after, whether it began at sea, and whether a DPRK port lies within
+/// reach at the fleet's speed.
+fn dark_truth(mmsi: u32, g: &Gap, knots: f64, ports: &Ports, o: &Options) -> EventTruth {
+    let ((t0, a), (t1, b)) = (g.from, g.to);
+    let secs = t1 - t0;
+    let reach_km = knots * KM_PER_NM * secs as f64 / 3600.0;
+    let dprk_reachable = ports.ports.iter().filter(|p| p.country == "KP").any(|p| {
+        distance_km(a.0, a.1, p.lat, p.lon) + distance_km(p.lat, p.lon, b.0, b.1) <= reach_km
+    });
+    let in_port = ports.nearest_within(a.0, a.1, o.port_exit_km).is_some();
+    let why_not = if secs < o.dark_secs {
+        Some(format!(
+            "no position for {:.2} h, under {} h",
+            secs as f64 / 3600.0,
+            o.dark_secs / 3600
+        ))
+    } else if in_port {
+        Some("went dark in port".to_string())
+    } else {
+        None
+    };
+    EventTruth {
+        kind: "dark",
+        mmsi,
+        partner: None,
+        start: t0,
+        end: t1,
+        is_event: why_not.is_none(),
+        why_not,
+        dprk_reachable,
+    }
+}
+
+/// A meeting as recorded: an encounter over the time both vessels' recorded stays at the point
+/// overlap, and each vessel's stay a loitering run — each an event when it is long enough,
+/// slow enough and far enough from every port. Nothing when a stay was not recorded (the data
+/// ended) or the stays do not overlap.
+fn meeting_truth(
+    (m1, m2): (u32, u32),
+    stays: [Option<(i64, i64)>; 2],
+    at: P,
+    ports: &Ports,
+    o: &Options,
+) -> Vec<EventTruth> {
+    let [Some(s1), Some(s2)] = stays else {
+        return Vec::new();
+    };
+    let port_km = ports.distance_to_nearest(at.0, at.1);
+    let why_not = |secs: i64, min_secs: i64, max_knots: f64| {
+        if secs < min_secs {
+            Some(format!(
+                "{:.2} h, under {} h",
+                secs as f64 / 3600.0,
+                min_secs as f64 / 3600.0
+            ))
+        } else if MEETING_KNOTS >= max_knots {
+            Some(format!("{MEETING_KNOTS} knots, not under {max_knots}"))
+        } else if port_km < o.anchorage_km {
+            Some(format!(
+                "{port_km:.1} km from a port, under {} km",
+                o.anchorage_km
+            ))
+        } else {
+            None
+        }
+    };
+    let mut out = Vec::new();
+    let (start, end) = (s1.0.max(s2.0), s1.1.min(s2.1));
+    if end > start {
+        let w = why_not(end - start, o.encounter_secs, o.encounter_knots);
+        out.push(EventTruth {
+            kind: "encounter",
+            mmsi: m1,
+            partner: Some(m2),
+            start,
+            end,
+            is_event: w.is_none(),
+            why_not: w,
+            dprk_reachable: false,
+        });
+    }
+    for (m, s) in [(m1, s1), (m2, s2)] {
+        let w = why_not(s.1 - s.0, o.loiter_secs, o.loiter_knots);
+        out.push(EventTruth {
+            kind: "loitering",
+            mmsi: m,
+            partner: None,
+            start: s.0,
+            end: s.1,
+            is_event: w.is_none(),
+            why_not: w,
+            dprk_reachable: false,
+        });
+    }
+    out
 }
 
 /// The fleet's own random stream from the scenario's seed.

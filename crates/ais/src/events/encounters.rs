@@ -3,6 +3,11 @@
 //! [`Options::encounter_knots`] (2 knots), at least [`Options::anchorage_km`] (10 km) from any
 //! port or anchorage — a possible ship-to-ship transfer.
 //!
+//! At sea at every step: a step at which the pair's midpoint lies within
+//! [`Options::anchorage_km`] of a port is no part of an encounter (it ends a run), so two ships
+//! moored side by side, then sailing out together, are not one long "encounter" judged at sea
+//! by its mean position, and a meeting at sea after it is measured on its own.
+//!
 //! Tracks are compared at fixed steps of [`Options::step_secs`]: each track's position at a
 //! step is interpolated between the positions around it, when those are at most
 //! [`Options::max_gap_secs`] apart (a vessel is not placed where it was not seen). Vessels at
@@ -169,6 +174,14 @@ pub fn encounters(tracks: &[Track], ports: &Ports, files: &[String], o: &Options
                         if d_m > o.encounter_m {
                             continue;
                         }
+                        let (mid_lat, mid_lon) =
+                            ((s.lat + other.lat) / 2.0, (s.lon + other.lon) / 2.0);
+                        if ports
+                            .nearest_within(mid_lat, mid_lon, o.anchorage_km)
+                            .is_some()
+                        {
+                            continue;
+                        }
                         let r = runs.entry((s.track, other.track)).or_insert(Run {
                             start: step,
                             last: step,
@@ -181,8 +194,8 @@ pub fn encounters(tracks: &[Track], ports: &Ports, files: &[String], o: &Options
                         r.last = step;
                         r.speeds.extend([s.knots, other.knots]);
                         r.closest_m = r.closest_m.min(d_m);
-                        r.lat += (s.lat + other.lat) / 2.0;
-                        r.lon += (s.lon + other.lon) / 2.0;
+                        r.lat += mid_lat;
+                        r.lon += mid_lon;
                         r.n += 1;
                     }
                 }

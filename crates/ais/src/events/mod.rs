@@ -106,17 +106,24 @@ pub fn tracks<'r>(records: impl IntoIterator<Item = (u32, &'r Record)>) -> Vec<T
 /// Builds tracks as records stream by, keeping a compact point per position — and, with
 /// `min_point_secs` > 0, only positions at least that long after the vessel's last one kept
 /// (class A ships report every few seconds under way; the detectors work in minutes), so
-/// memory grows with the time covered, not with the report rate.
+/// memory grows with the time covered, not with the report rate. A position whose reported
+/// speed is on the other side of the slow-speed threshold (the least of
+/// [`Options::loiter_knots`] and [`Options::encounter_knots`]) from the last one kept is kept
+/// however soon it comes: a slow run starts and ends at the positions the receiver recorded,
+/// not up to `min_point_secs` later or earlier.
 #[derive(Debug, Default)]
 pub struct TrackBuilder {
     min_point_secs: i64,
+    slow_knots: f64,
     by: std::collections::BTreeMap<u32, Vec<Point>>,
 }
 
 impl TrackBuilder {
     pub fn new(min_point_secs: i64) -> TrackBuilder {
+        let o = Options::default();
         TrackBuilder {
             min_point_secs,
+            slow_knots: o.loiter_knots.min(o.encounter_knots),
             by: Default::default(),
         }
     }
@@ -127,7 +134,11 @@ impl TrackBuilder {
         let pts = self.by.entry(p.mmsi).or_default();
         if let Some(last) = pts.last() {
             let dt = p.time - last.time;
-            if dt >= 0 && dt < self.min_point_secs.max(1) {
+            let crosses = match (last.speed, p.speed) {
+                (Some(a), Some(b)) => (a < self.slow_knots) != (b < self.slow_knots),
+                _ => false,
+            };
+            if dt >= 0 && dt < self.min_point_secs.max(1) && !(crosses && dt >= 1) {
                 return;
             }
         }
