@@ -188,6 +188,10 @@ pub struct PlaceCues {
     /// Place names that are also rivers: after "the" they name the river ("across the Tumen").
     #[serde(default)]
     pub rivers: Phrases,
+    /// Nouns a capitalised word before them names a place with, known or not: "entering
+    /// Japanese ports", "into Busan harbour" (not "from the Russian daily").
+    #[serde(default)]
+    pub heads: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -442,7 +442,25 @@ impl Doc<'_, '_> {
         let modifier = self
             .lexical_tag(&next)
             .is_some_and(|g| matches!(g.name(), "NN" | "NNS" | "JJ"));
-        !modifier
+        // "entering Japanese ports" names a place; "to the Chinese port of Dalian" names the
+        // place after "of".
+        let head = self
+            .x
+            .reference
+            .cues
+            .place
+            .heads
+            .contains(&next.to_lowercase())
+            && {
+                let after = &rest[next.len()..];
+                let of = after.trim_start().strip_prefix("of ").map(str::trim_start);
+                !of.is_some_and(|o| {
+                    token_at(toks, k, clean.len() - o.len(), |tk| {
+                        matches!(tk, Tk::Place(_) | Tk::Crossing(_))
+                    })
+                })
+            };
+        (!modifier || head)
             && !token_at(toks, k, at, |tk| {
                 matches!(tk, Tk::Place(_) | Tk::Crossing(_))
             })

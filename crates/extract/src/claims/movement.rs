@@ -266,7 +266,12 @@ impl Doc<'_, '_> {
                 // "…, while others were heading in empty": the route of the clause before.
                 routes = w.prev_clause_routes.clone();
                 route_context = w.prev_clause_context;
-            } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
+            } else if (facts.ref_route || facts.ref_vehicle || facts.ref_cargo)
+                // "The ship was banned from entering Japanese ports": an end of its own, not
+                // the route the ship was named on.
+                && !facts.unknown_to
+                && !facts.unknown_from
+            {
                 // "The same ports ship wigs from North Korea to China": a clause naming its
                 // own countries refers back only to a route between them, turned its way.
                 if let Some(f) = self.refer_back(si, facts) {
