@@ -274,7 +274,9 @@ impl Doc<'_, '_> {
         let before = &clean[..at];
         let from = before
             .rfind([',', ';', '.', ':', '“', '"', '(', ')'])
-            .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
         let subject = before[from..].trim();
         if subject.split_whitespace().count() > SUBJECT_WORDS {
             return None;

@@ -269,7 +269,8 @@ impl Doc<'_, '_> {
                 // "…, while others were heading in empty": the route of the clause before.
                 routes = w.prev_clause_routes.clone();
                 route_context = w.prev_clause_context;
-            } else if (facts.ref_route || facts.ref_vehicle || facts.ref_cargo) && !own_unknown_end {
+            } else if (facts.ref_route || facts.ref_vehicle || facts.ref_cargo) && !own_unknown_end
+            {
                 // "The same ports ship wigs from North Korea to China": a clause naming its
                 // own countries refers back only to a route between them, turned its way.
                 if let Some(f) = self.refer_back(si, facts) {
