@@ -63,7 +63,7 @@ mod when;
 use clauses::{
     boundary_before, ends_with_ci, possessive_between, split_clauses, token_at, window, word_at,
 };
-use facts::prev_cue;
+use facts::{prev_cue, rule_followed};
 use halt::{background_ban, denied_flow, halt_denied, halted, OTHER_SIDE as HALT_OTHER_SIDE};
 use movement::{Clause, Walk};
 use routes::{dedup, flip, has_place, orient, reversed};

@@ -71,6 +71,9 @@ pub enum Role {
     PolicyChange,
     /// The Security Council or one of its resolutions.
     RuleMaker,
+    /// "in accordance with", "pursuant to": the rule maker after it is followed, not the one
+    /// banning.
+    Compliance,
     AttrHead,
     AttrVerb,
     NotAfterPlace,
@@ -173,6 +176,7 @@ fn role_of(name: &str, units: &mut Vec<String>, periods: &mut Vec<String>) -> Op
         "policy.subjects" => PolicySubject,
         "policy.change" => PolicyChange,
         "policy.rulemakers" => RuleMaker,
+        "policy.compliance" => Compliance,
         "attribution.heads" => AttrHead,
         "attribution.verbs" => AttrVerb,
         "place.not_after" => NotAfterPlace,

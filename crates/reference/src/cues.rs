@@ -168,6 +168,10 @@ pub struct PolicyCues {
     /// are statements of law.
     #[serde(default)]
     pub rulemakers: Phrases,
+    /// Words that name the rules a ban follows, not who bans: "banned exports in accordance
+    /// with the resolutions" is the banning government's own ban.
+    #[serde(default)]
+    pub compliance: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -184,6 +188,10 @@ pub struct PlaceCues {
     /// Place names that are also rivers: after "the" they name the river ("across the Tumen").
     #[serde(default)]
     pub rivers: Phrases,
+    /// Nouns a capitalised word before them names a place with, known or not: "entering
+    /// Japanese ports", "into Busan harbour" (not "from the Russian daily").
+    #[serde(default)]
+    pub heads: Phrases,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -281,7 +289,7 @@ impl Cues {
             inspection_loose => "inspection_loose", fees_high => "fees_high",
             fees_low => "fees_low", observe_easy => "observe_easy", observe_hard => "observe_hard");
         section!(policy, subjects => "subjects", change => "change", ban => "ban",
-            rulemakers => "rulemakers");
+            rulemakers => "rulemakers", compliance => "compliance");
         section!(attribution, heads => "heads", verbs => "verbs");
         section!(place, not_after => "not_after");
         section!(quantity, at_least => "at_least", at_most => "at_most", about => "about",

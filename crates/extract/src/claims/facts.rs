@@ -97,7 +97,12 @@ impl Doc<'_, '_> {
                 }
                 Role::Ban => {
                     f.ban.get_or_insert(t.start);
+                    // "The Chinese ministry banned the export of …": China's own exports.
+                    if f.trading_country.is_none() {
+                        f.trading_country = self.demonym_subject(t.start);
+                    }
                 }
+                Role::RuleMaker if rule_followed(toks, k, &self.text.clean) => {}
                 Role::RuleMaker => f.rulemaker = true,
                 Role::Background => f.backgrounds.push(t.end),
                 Role::RefVehicle => {
@@ -112,7 +117,15 @@ impl Doc<'_, '_> {
                 Role::RefRoute if self.existential_there(t) => {}
                 Role::RefRoute => f.ref_route = true,
                 Role::OtherRoute => f.other_route = true,
-                Role::Status(s) => f.status.push((s, t.start, t.end)),
+                Role::Status(s) => {
+                    // "Chinese customs have suspended imports of …": China's own imports.
+                    if matches!(s, RouteStatus::Closed | RouteStatus::Suspended)
+                        && f.trading_country.is_none()
+                    {
+                        f.trading_country = self.demonym_subject(t.start);
+                    }
+                    f.status.push((s, t.start, t.end))
+                }
                 Role::Planned => f.planned.push(t.start),
                 Role::FlowSubject => f.flows.push((t.start, t.end)),
                 Role::StatusSubject => {
@@ -158,6 +171,26 @@ impl Doc<'_, '_> {
 
 /// Most words read to find a verb's object.
 const OBJECT_WORDS: usize = 4;
+
+/// Most words of a subject read for the country adjective that opens it.
+const SUBJECT_WORDS: usize = 7;
+
+/// Most words between a word of compliance and the rule maker it names ("in accordance with
+/// the UN Security Council").
+const COMPLIANCE_WORDS: usize = 6;
+
+/// Whether the rule maker `toks[k]` is named after a word of compliance ("in accordance with
+/// the Security Council resolutions", "pursuant to resolution 2397"): the rule followed by
+/// whoever bans, not its maker.
+pub(super) fn rule_followed(toks: &[Tok], k: usize, clean: &str) -> bool {
+    let t = &toks[k];
+    toks[..k].iter().rev().any(|c| {
+        c.tk == Tk::Cue(Role::Compliance) && c.end <= t.start && {
+            let gap = &clean[c.end..t.start];
+            !gap.contains([',', ';', '.']) && gap.split_whitespace().count() <= COMPLIANCE_WORDS
+        }
+    })
+}
 
 /// Most capitalised words a place name the gazetteer lacks is read as.
 const NAME_WORDS: usize = 6;
@@ -227,6 +260,39 @@ impl Doc<'_, '_> {
                     ends_with_ci(before, d)
                         && !before[..before.len() - d.len()]
                             .ends_with(|c: char| c.is_alphanumeric())
+                })
+                .then(|| country.clone())
+        })
+    }
+
+    /// The country whose adjective opens the subject of the halting word at `at`: "the
+    /// Chinese Ministry of Commerce has banned", "Russian customs suspended". A government
+    /// halts its own country's trade. The subject is the words since the last clause
+    /// punctuation, a few at most.
+    fn demonym_subject(&self, at: usize) -> Option<String> {
+        let clean = &self.text.clean;
+        let before = &clean[..at];
+        let from = before
+            .rfind([',', ';', '.', ':', '“', '"', '(', ')'])
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let subject = before[from..].trim();
+        if subject.split_whitespace().count() > SUBJECT_WORDS {
+            return None;
+        }
+        let subject = ["the ", "The "]
+            .iter()
+            .find_map(|d| subject.strip_prefix(d))
+            .unwrap_or(subject);
+        let demonyms = &self.x.reference.cues.direction.demonyms;
+        demonyms.iter().find_map(|(country, list)| {
+            list.iter()
+                .any(|d| {
+                    subject.len() > d.len()
+                        && subject.is_char_boundary(d.len())
+                        && subject[..d.len()].eq_ignore_ascii_case(d)
+                        && subject[d.len()..].starts_with(' ')
                 })
                 .then(|| country.clone())
         })
@@ -378,7 +444,25 @@ impl Doc<'_, '_> {
         let modifier = self
             .lexical_tag(&next)
             .is_some_and(|g| matches!(g.name(), "NN" | "NNS" | "JJ"));
-        !modifier
+        // "entering Japanese ports" names a place; "to the Chinese port of Dalian" names the
+        // place after "of".
+        let head = self
+            .x
+            .reference
+            .cues
+            .place
+            .heads
+            .contains(&next.to_lowercase())
+            && {
+                let after = &rest[next.len()..];
+                let of = after.trim_start().strip_prefix("of ").map(str::trim_start);
+                !of.is_some_and(|o| {
+                    token_at(toks, k, clean.len() - o.len(), |tk| {
+                        matches!(tk, Tk::Place(_) | Tk::Crossing(_))
+                    })
+                })
+            };
+        (!modifier || head)
             && !token_at(toks, k, at, |tk| {
                 matches!(tk, Tk::Place(_) | Tk::Crossing(_))
             })

@@ -217,6 +217,9 @@ impl Doc<'_, '_> {
             });
         }
         let routes_unnamed = routes.is_empty();
+        // "The ship was banned from entering Japanese ports": an end of its own the gazetteer
+        // does not know; the clause is on no route named before (the ship's, the goods').
+        let own_unknown_end = facts.unknown_to || facts.unknown_from;
         let mut route_context = None;
         if routes.is_empty() && !facts.other_route {
             if facts.ret || facts.reverse {
@@ -266,7 +269,8 @@ impl Doc<'_, '_> {
                 // "…, while others were heading in empty": the route of the clause before.
                 routes = w.prev_clause_routes.clone();
                 route_context = w.prev_clause_context;
-            } else if facts.ref_route || facts.ref_vehicle || facts.ref_cargo {
+            } else if (facts.ref_route || facts.ref_vehicle || facts.ref_cargo) && !own_unknown_end
+            {
                 // "The same ports ship wigs from North Korea to China": a clause naming its
                 // own countries refers back only to a route between them, turned its way.
                 if let Some(f) = self.refer_back(si, facts) {
@@ -277,7 +281,7 @@ impl Doc<'_, '_> {
                         w.frame_used = Some(f);
                     }
                 }
-            } else if !goods.is_empty() && !has_signal && !facts.storage {
+            } else if !goods.is_empty() && !has_signal && !facts.storage && !own_unknown_end {
                 // A goods list continued from the sentence before ("There were also …").
                 if let Some(f) = si
                     .checked_sub(1)

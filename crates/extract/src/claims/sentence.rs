@@ -67,7 +67,10 @@ impl Doc<'_, '_> {
         let sentence_hedged = toks.iter().any(|t| t.tk == Tk::Cue(Role::Hedge));
         // "The Security Council imposed sanctions on coal exports and limits on oil imports":
         // the rule maker speaks for every clause of its sentence.
-        let sentence_rulemaker = toks.iter().any(|t| t.tk == Tk::Cue(Role::RuleMaker));
+        // "… in accordance with the Council's resolutions": a rule followed, not its maker.
+        let sentence_rulemaker = toks.iter().enumerate().any(|(k, t)| {
+            t.tk == Tk::Cue(Role::RuleMaker) && !rule_followed(&toks, k, &self.text.clean)
+        });
         let sentence_ban = toks
             .iter()
             .find(|t| t.tk == Tk::Cue(Role::Ban))
