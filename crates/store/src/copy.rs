@@ -389,7 +389,11 @@ fn sqlite_to_pg(src: &Path, url: &str, dst: &Location, tables: &[Table]) -> Resu
             same(&sent, &got, &shown)?;
             report.push(sent);
         }
-        // Foreign keys are checked here, at commit.
+        // The foreign keys are checked now that every table is in (PostgreSQL builds no index
+        // while their checks are pending), then the secondary indexes are built once.
+        tx.batch_execute("SET CONSTRAINTS ALL IMMEDIATE")
+            .map_err(|e| StoreError(format!("{shown}: {}", pg::pg_message(&e))))?;
+        pg::create_indexes(&mut tx)?;
         tx.commit().map_err(|e| {
             StoreError(format!(
                 "{shown}: the copy did not commit: {}",

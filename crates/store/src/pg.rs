@@ -15,6 +15,9 @@ use crate::{Result, StoreError, SCHEMA_VERSION};
 /// [`SCHEMA_VERSION`] (a test compares the two).
 const SCHEMA: &str = include_str!("pg_schema.sql");
 
+/// Its secondary indexes, built once the rows are in (see [`create_indexes`]).
+const INDEXES: &str = include_str!("pg_indexes.sql");
+
 /// The SQLite schema version the PostgreSQL schema above matches.
 const PG_SCHEMA_MATCHES: i64 = 8;
 
@@ -118,7 +121,8 @@ pub(crate) fn tables(db: &mut impl postgres::GenericClient) -> Result<Vec<String
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
-/// Creates the store's schema in an empty database, inside the caller's transaction.
+/// Creates the store's tables (keys and constraints included, secondary indexes not: see
+/// [`create_indexes`]) in an empty database, inside the caller's transaction.
 pub(crate) fn create_schema(tx: &mut postgres::Transaction<'_>, shown: &str) -> Result<()> {
     let existing = tables(tx)?;
     if !existing.is_empty() {
@@ -137,6 +141,12 @@ pub(crate) fn create_schema(tx: &mut postgres::Transaction<'_>, shown: &str) -> 
          ('schema', $1)",
         &[&PG_SCHEMA_MATCHES.to_string()],
     )?;
+    Ok(())
+}
+
+/// Builds the secondary indexes, after a bulk load inside the same transaction.
+pub(crate) fn create_indexes(tx: &mut postgres::Transaction<'_>) -> Result<()> {
+    tx.batch_execute(INDEXES)?;
     Ok(())
 }
 
