@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL for a team's store and for the tests: installs Debian's PostgreSQL when it is
-# missing, creates a cluster in $BORDERWATCH_PG_DIR (default target/postgres) that listens on
+# missing, creates a cluster in $BORDERWATCH_PG_DIR (default target/postgres, or a folder under
+# /tmp when Debian's `postgres` user cannot reach the checkout) that listens on
 # 127.0.0.1:$BORDERWATCH_PG_PORT (default 54329) only, starts it, creates the database
 # `borderwatch`, and prints its URL. Run as root, the cluster belongs to Debian's `postgres`
 # user (PostgreSQL refuses to run as root). Idempotent: a running cluster is left running.
@@ -11,7 +12,6 @@
 #        scripts/postgres.sh createdb NAME   # a further empty database, printed as a URL
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir=${BORDERWATCH_PG_DIR:-$root/target/postgres}
 port=${BORDERWATCH_PG_PORT:-54329}
 url() { echo "postgres://borderwatch@127.0.0.1:$port/${1:-borderwatch}"; }
 
@@ -36,9 +36,34 @@ install() {
 # Runs a PostgreSQL program as the cluster's owner.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, which the owner may enter (the caller's folder may be closed to it).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
+  fi
+}
+
+# Whether the cluster's owner can reach folder $1 through its parents (a checkout under a home
+# folder that only root may enter cannot hold the cluster).
+reachable() {
+  [ "$(id -u)" -ne 0 ] && return 0
+  local p=$1
+  while [ "$p" != / ]; do
+    p=$(dirname "$p")
+    [ -d "$p" ] || continue
+    runuser -u postgres -- test -x "$p" 2>/dev/null || return 1
+  done
+}
+
+# The cluster's folder: $BORDERWATCH_PG_DIR, else target/postgres, else (when the `postgres`
+# user cannot reach the checkout) a folder under /tmp.
+pick_dir() {
+  if [ -n "${BORDERWATCH_PG_DIR:-}" ]; then
+    realpath -m "$BORDERWATCH_PG_DIR"
+  elif ! getent passwd postgres >/dev/null 2>&1 || reachable "$root/target/postgres"; then
+    echo "$root/target/postgres"
+  else
+    echo "${TMPDIR:-/tmp}/borderwatch-postgres-$port"
   fi
 }
 
@@ -46,15 +71,11 @@ case "${1:-}" in
   start)
     install
     bin=$(find_bin)
+    dir=$(pick_dir)
     mkdir -p "$dir"
     if [ "$(id -u)" -eq 0 ]; then
       chown postgres: "$dir"
-      # The owner must reach the folder through its parents.
-      p=$dir
-      while [ "$p" != / ]; do
-        p=$(dirname "$p")
-        as_owner test -x "$p" || { echo "postgres cannot reach $dir (set BORDERWATCH_PG_DIR)" >&2; exit 2; }
-      done
+      reachable "$dir" || { echo "the postgres user cannot reach $dir (set BORDERWATCH_PG_DIR)" >&2; exit 2; }
     fi
     if [ ! -f "$dir/PG_VERSION" ]; then
       as_owner "$bin/initdb" -D "$dir" --auth=trust --username=borderwatch --encoding=UTF8 \
@@ -62,7 +83,8 @@ case "${1:-}" in
     fi
     if ! as_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
       as_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null ||
+        { tail -n 5 "$dir/server.log" >&2; exit 1; }
     fi
     if ! "$bin/psql" -h 127.0.0.1 -p "$port" -U borderwatch -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname = 'borderwatch'" | grep -q 1; then
@@ -72,6 +94,7 @@ case "${1:-}" in
     ;;
   stop)
     bin=$(find_bin) || exit 0
+    dir=$(pick_dir)
     [ -f "$dir/PG_VERSION" ] || exit 0
     as_owner "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
     ;;
