@@ -249,6 +249,25 @@ fn from_pg(r: &postgres::Row, t: &Table, col: usize) -> Result<Value> {
     Ok(v.unwrap_or(Value::Null))
 }
 
+/// Reads one SQLite row of `t` into `row`.
+fn sqlite_row(r: &rusqlite::Row<'_>, t: &Table, row: &mut Vec<Value>) -> Result<()> {
+    row.clear();
+    for i in 0..t.columns.len() {
+        let key = key_of(row);
+        row.push(from_sqlite(r.get_ref(i)?, t, i, &key)?);
+    }
+    Ok(())
+}
+
+/// Reads one PostgreSQL row of `t` into `row`.
+fn pg_row(r: &postgres::Row, t: &Table, row: &mut Vec<Value>) -> Result<()> {
+    row.clear();
+    for i in 0..t.columns.len() {
+        row.push(from_pg(r, t, i)?);
+    }
+    Ok(())
+}
+
 /// A row's key for messages: its first key column.
 fn key_of(row: &[Value]) -> String {
     match row.first() {
@@ -361,11 +380,7 @@ fn sqlite_to_pg(src: &Path, url: &str, dst: &Location, tables: &[Table]) -> Resu
                 let mut rows = st.query([])?;
                 let mut row: Vec<Value> = Vec::with_capacity(t.columns.len());
                 while let Some(r) = rows.next()? {
-                    row.clear();
-                    for i in 0..t.columns.len() {
-                        let key = if i == 0 { String::new() } else { key_of(&row) };
-                        row.push(from_sqlite(r.get_ref(i)?, t, i, &key)?);
-                    }
+                    sqlite_row(r, t, &mut row)?;
                     sent.add(&row);
                     let refs: Vec<&(dyn ToSql + Sync)> =
                         row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
@@ -417,10 +432,7 @@ fn pg_tally(db: &mut impl postgres::GenericClient, t: &Table) -> Result<TableCop
     let mut rows = db.query_raw(&t.select(true), std::iter::empty::<i64>())?;
     let mut row: Vec<Value> = Vec::with_capacity(t.columns.len());
     while let Some(r) = rows.next()? {
-        row.clear();
-        for i in 0..t.columns.len() {
-            row.push(from_pg(&r, t, i)?);
-        }
+        pg_row(&r, t, &mut row)?;
         tally.add(&row);
     }
     Ok(tally.finish(&t.name))
@@ -432,11 +444,7 @@ fn sqlite_tally(conn: &Connection, t: &Table) -> Result<TableCopy> {
     let mut rows = st.query([])?;
     let mut row: Vec<Value> = Vec::with_capacity(t.columns.len());
     while let Some(r) = rows.next()? {
-        row.clear();
-        for i in 0..t.columns.len() {
-            let key = key_of(&row);
-            row.push(from_sqlite(r.get_ref(i)?, t, i, &key)?);
-        }
+        sqlite_row(r, t, &mut row)?;
         tally.add(&row);
     }
     Ok(tally.finish(&t.name))
@@ -495,10 +503,7 @@ fn pg_to_sqlite(url: &str, src: &Location, dst: &Path, tables: &[Table]) -> Resu
                 let mut rows = from.query_raw(&t.select(true), std::iter::empty::<i64>())?;
                 let mut row: Vec<Value> = Vec::with_capacity(t.columns.len());
                 while let Some(r) = rows.next()? {
-                    row.clear();
-                    for i in 0..t.columns.len() {
-                        row.push(from_pg(&r, t, i)?);
-                    }
+                    pg_row(&r, t, &mut row)?;
                     sent.add(&row);
                     let params = rusqlite::params_from_iter(row.iter().map(to_sqlite));
                     ins.execute(params).map_err(|e| {
