@@ -163,7 +163,8 @@ pub fn read_track(
     let mut book = VesselBook::new(packs.mids, packs.watch, Default::default());
     book.file(name);
     // One position a minute per vessel: the detectors work in minutes.
-    let mut tracks = events::TrackBuilder::new(60);
+    let o = events::Options::default();
+    let mut tracks = events::TrackBuilder::new(60, &o);
     let mut rejected = Vec::new();
     let tally = match format {
         TrackFormat::Nmea => {
@@ -238,7 +239,6 @@ pub fn read_track(
     };
     let tracks = tracks.finish();
     let files = [name.to_string()];
-    let o = events::Options::default();
     let mut sea = events::port_calls::port_calls_and_voyages(&tracks, packs.ports, &files, &o);
     sea.extend(events::dark::dark_periods(&tracks, packs.ports, &files, &o));
     sea.extend(events::encounters::encounters(

@@ -132,7 +132,7 @@ fn thinned_tracks_keep_the_events() {
     let files = vec!["voyage.csv".to_string()];
     let o = Options::default();
     let kinds = |secs: i64| {
-        let mut b = events::TrackBuilder::new(secs);
+        let mut b = events::TrackBuilder::new(secs, &o);
         for r in &recs {
             b.add(0, r);
         }
@@ -265,7 +265,7 @@ fn thinning_keeps_where_a_vessel_slows_down() {
     for k in 1..20 {
         at(end + k * 50, 0.01 * k as f64, 10.0);
     }
-    let mut b = events::TrackBuilder::new(60);
+    let mut b = events::TrackBuilder::new(60, &Options::default());
     for r in &recs {
         b.add(0, r);
     }

@@ -309,7 +309,8 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
                 book.file(f);
             }
             // One position a minute per vessel is kept for the events: they work in minutes.
-            let mut tracks = events::TrackBuilder::new(60);
+            let o = events::Options::default();
+            let mut tracks = events::TrackBuilder::new(60, &o);
             let events_wanted = matches!(a.what, What::Events(_));
             read_files(c, |id, _, rec| {
                 book.add(id, &rec);
@@ -323,7 +324,6 @@ pub fn run(data: &Option<PathBuf>, a: &Args) -> Outcome {
                 let reference = load_reference(data)?;
                 let ports = ports(data, &reference.gazetteer)?;
                 let tracks = tracks.finish();
-                let o = events::Options::default();
                 let mut all = port_calls::port_calls_and_voyages(&tracks, &ports, &files, &o);
                 all.extend(dark::dark_periods(&tracks, &ports, &files, &o));
                 all.extend(encounters::encounters(&tracks, &ports, &files, &o));

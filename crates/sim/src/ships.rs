@@ -33,8 +33,8 @@ use rand_pcg::Pcg64Mcg;
 use serde::Deserialize;
 
 use borderwatch_ais::encode::{self, PositionReport, StaticReport};
-use borderwatch_ais::events::Options;
-use borderwatch_ais::geo::{distance_km, KM_PER_NM};
+use borderwatch_ais::events::{dark::dprk_ports_reachable, Options};
+use borderwatch_ais::geo::KM_PER_NM;
 use borderwatch_ais::Ports;
 use borderwatch_reference::Reference;
 
@@ -679,9 +679,7 @@ fn dark_truth(mmsi: u32, g: &Gap, knots: f64, ports: &Ports, o: &Options) -> Eve
     let ((t0, a), (t1, b)) = (g.from, g.to);
     let secs = t1 - t0;
     let reach_km = knots * KM_PER_NM * secs as f64 / 3600.0;
-    let dprk_reachable = ports.ports.iter().filter(|p| p.country == "KP").any(|p| {
-        distance_km(a.0, a.1, p.lat, p.lon) + distance_km(p.lat, p.lon, b.0, b.1) <= reach_km
-    });
+    let dprk_reachable = !dprk_ports_reachable(ports, a, b, reach_km).is_empty();
     let in_port = ports.nearest_within(a.0, a.1, o.port_exit_km).is_some();
     let why_not = if secs < o.dark_secs {
         Some(format!(

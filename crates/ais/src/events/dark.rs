@@ -14,6 +14,26 @@ use super::{evidence, median, round, Detail, Options, SeaEvent, Track};
 use crate::geo::{distance_km, KM_PER_NM};
 use crate::ports::Ports;
 
+/// The DPRK ports a vessel could have called at between going dark at `from` and reappearing
+/// at `to` (latitude, longitude), sailing at most `reach_km`: going there and on is within it.
+pub fn dprk_ports_reachable(
+    ports: &Ports,
+    from: (f64, f64),
+    to: (f64, f64),
+    reach_km: f64,
+) -> Vec<String> {
+    ports
+        .ports
+        .iter()
+        .filter(|p| p.country == "KP")
+        .filter(|p| {
+            distance_km(from.0, from.1, p.lat, p.lon) + distance_km(p.lat, p.lon, to.0, to.1)
+                <= reach_km
+        })
+        .map(|p| p.id.clone())
+        .collect()
+}
+
 /// The dark periods of every track.
 pub fn dark_periods(
     tracks: &[Track],
@@ -41,17 +61,7 @@ pub fn dark_periods(
                 .filter(|k| *k >= 1.0)
                 .unwrap_or(o.dark_default_knots);
             let reach_km = knots * KM_PER_NM * secs as f64 / 3600.0;
-            let reachable: Vec<String> = ports
-                .ports
-                .iter()
-                .filter(|p| p.country == "KP")
-                .filter(|p| {
-                    distance_km(a.lat, a.lon, p.lat, p.lon)
-                        + distance_km(p.lat, p.lon, b.lat, b.lon)
-                        <= reach_km
-                })
-                .map(|p| p.id.clone())
-                .collect();
+            let reachable = dprk_ports_reachable(ports, (a.lat, a.lon), (b.lat, b.lon), reach_km);
             let reappeared_in = ports
                 .nearest_within(b.lat, b.lon, o.port_exit_km)
                 .map(|(i, _)| ports.ports[i].id.clone());

@@ -96,7 +96,7 @@ pub struct Track {
 /// Tracks from records read from files (`(file id, record)`), by MMSI, every position kept
 /// (a second one at the same time as one before it is dropped).
 pub fn tracks<'r>(records: impl IntoIterator<Item = (u32, &'r Record)>) -> Vec<Track> {
-    let mut b = TrackBuilder::new(0);
+    let mut b = TrackBuilder::new(0, &Options::default());
     for (file, r) in records {
         b.add(file, r);
     }
@@ -119,8 +119,8 @@ pub struct TrackBuilder {
 }
 
 impl TrackBuilder {
-    pub fn new(min_point_secs: i64) -> TrackBuilder {
-        let o = Options::default();
+    /// `o`: the options the tracks' detectors will run with (their slow-speed thresholds).
+    pub fn new(min_point_secs: i64, o: &Options) -> TrackBuilder {
         TrackBuilder {
             min_point_secs,
             slow_knots: o.loiter_knots.min(o.encounter_knots),

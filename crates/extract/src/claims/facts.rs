@@ -253,16 +253,19 @@ impl Doc<'_, '_> {
             }
         }
         let before = clean[..end].trim_end();
-        let demonyms = &self.x.reference.cues.direction.demonyms;
-        demonyms.iter().find_map(|(country, list)| {
-            list.iter()
-                .any(|d| {
-                    ends_with_ci(before, d)
-                        && !before[..before.len() - d.len()]
-                            .ends_with(|c: char| c.is_alphanumeric())
-                })
-                .then(|| country.clone())
+        self.demonym_where(|d| {
+            ends_with_ci(before, d)
+                && !before[..before.len() - d.len()].ends_with(|c: char| c.is_alphanumeric())
         })
+    }
+
+    /// The country one of whose adjectives (`direction.demonyms`) satisfies `is`.
+    fn demonym_where(&self, is: impl Fn(&str) -> bool) -> Option<String> {
+        let demonyms = &self.x.reference.cues.direction.demonyms;
+        demonyms
+            .iter()
+            .find(|(_, list)| list.iter().any(|d| is(d)))
+            .map(|(country, _)| country.clone())
     }
 
     /// The country whose adjective opens the subject of the halting word at `at`: "the
@@ -285,16 +288,11 @@ impl Doc<'_, '_> {
             .iter()
             .find_map(|d| subject.strip_prefix(d))
             .unwrap_or(subject);
-        let demonyms = &self.x.reference.cues.direction.demonyms;
-        demonyms.iter().find_map(|(country, list)| {
-            list.iter()
-                .any(|d| {
-                    subject.len() > d.len()
-                        && subject.is_char_boundary(d.len())
-                        && subject[..d.len()].eq_ignore_ascii_case(d)
-                        && subject[d.len()..].starts_with(' ')
-                })
-                .then(|| country.clone())
+        self.demonym_where(|d| {
+            subject.len() > d.len()
+                && subject.is_char_boundary(d.len())
+                && subject[..d.len()].eq_ignore_ascii_case(d)
+                && subject[d.len()..].starts_with(' ')
         })
     }
 
@@ -310,11 +308,7 @@ impl Doc<'_, '_> {
             .strip_prefix("of the ")
             .or_else(|| between.strip_prefix("of "))?
             .trim();
-        let demonyms = &self.x.reference.cues.direction.demonyms;
-        demonyms
-            .iter()
-            .find(|(_, list)| list.iter().any(|d| rest.eq_ignore_ascii_case(d)))
-            .map(|(country, _)| country.clone())
+        self.demonym_where(|d| rest.eq_ignore_ascii_case(d))
     }
 
     /// Whether `t` is "there" before a form of "be" ("there is", "there were", "there's"):
