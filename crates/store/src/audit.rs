@@ -10,7 +10,7 @@
 //! Refuses: deciding what is audited (the server and the command line do) and reading or
 //! writing anything but the log.
 
-use rusqlite::{params, OptionalExtension};
+use crate::db::params;
 
 use crate::{sha256_hex, Result, Store, StoreError};
 
@@ -68,22 +68,24 @@ fn chain_hash(id: i64, prev: &str, e: &AuditEntry) -> String {
 impl Store {
     /// Appends an entry, chained to the last; returns its id.
     pub fn append_audit(&self, e: &AuditEntry) -> Result<i64> {
-        let own = self.conn.is_autocommit();
-        if own {
-            // The write lock first, so two writers never chain to the same previous entry.
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // The write lock first, so two writers never chain to the same previous entry (SQLite's
+        // `BEGIN IMMEDIATE`; on PostgreSQL a lock on the head row's table, which also covers
+        // the first entry, when there is no row to lock yet).
+        let tx = self.conn.transaction(true)?;
+        if tx.is_pg() {
+            tx.batch("LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE")?;
         }
         let run = || -> Result<i64> {
-            let (last, prev): (i64, String) = self
-                .conn
-                .query_row("SELECT id, hash FROM audit_head WHERE one = 1", [], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?
+            let (last, prev): (i64, String) = tx
+                .query_opt(
+                    "SELECT id, hash FROM audit_head WHERE one = 1",
+                    params![],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
                 .unwrap_or((0, GENESIS.to_string()));
             let id = last + 1;
             let hash = chain_hash(id, &prev, e);
-            self.conn.execute(
+            tx.execute(
                 "INSERT INTO audit (id, at, actor, action, target, address, outcome, detail, \
                  prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
@@ -91,33 +93,71 @@ impl Store {
                     hash
                 ],
             )?;
-            self.conn.execute(
+            tx.execute(
                 "INSERT INTO audit_head (one, id, hash) VALUES (1, ?1, ?2) \
                  ON CONFLICT (one) DO UPDATE SET id = excluded.id, hash = excluded.hash",
                 params![id, hash],
             )?;
             Ok(id)
         };
-        let out = run();
-        if own {
-            let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
-            self.conn.execute_batch(end)?;
-        }
-        out
+        let id = run()?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// Entries matching the filter, oldest first.
     pub fn audit(&self, f: &AuditFilter) -> Result<Vec<AuditRow>> {
-        let mut st = self.conn.prepare(
+        // No limit: SQLite's -1, PostgreSQL's NULL.
+        let limit = match f.limit {
+            Some(n) => Some(n as i64),
+            None if self.conn.is_pg() => None,
+            None => Some(-1),
+        };
+        let mut out = self.conn.query(
             "SELECT id, at, actor, action, target, address, outcome, detail, hash FROM audit \
              WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR actor = ?2) \
              AND (?3 IS NULL OR action = ?3) ORDER BY id DESC LIMIT ?4",
+            params![f.since, f.actor, f.action, limit],
+            |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    entry: AuditEntry {
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        target: r.get(4)?,
+                        address: r.get(5)?,
+                        outcome: r.get(6)?,
+                        detail: r.get(7)?,
+                    },
+                    hash: r.get(8)?,
+                })
+            },
         )?;
-        let limit = f.limit.map_or(-1, |n| n as i64);
-        let rows = st.query_map(params![f.since, f.actor, f.action, limit], |r| {
-            Ok(AuditRow {
-                id: r.get(0)?,
-                entry: AuditEntry {
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The last entry's id and hash (none for an empty log).
+    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        Ok(self.conn.query_opt(
+            "SELECT id, hash FROM audit_head WHERE one = 1",
+            params![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// The chain's problems, one line each (empty when whole).
+    pub fn check_audit(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut last: (i64, String) = (0, GENESIS.to_string());
+        self.conn.each(
+            "SELECT id, at, actor, action, target, address, outcome, detail, prev, hash \
+             FROM audit ORDER BY id",
+            params![],
+            |r| {
+                let id: i64 = r.get(0)?;
+                let e = AuditEntry {
                     at: r.get(1)?,
                     actor: r.get(2)?,
                     action: r.get(3)?,
@@ -125,61 +165,25 @@ impl Store {
                     address: r.get(5)?,
                     outcome: r.get(6)?,
                     detail: r.get(7)?,
-                },
-                hash: r.get(8)?,
-            })
-        })?;
-        let mut out: Vec<AuditRow> = rows.collect::<std::result::Result<_, _>>()?;
-        out.reverse();
-        Ok(out)
-    }
-
-    /// The last entry's id and hash (none for an empty log).
-    pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id, hash FROM audit_head WHERE one = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?)
-    }
-
-    /// The chain's problems, one line each (empty when whole).
-    pub fn check_audit(&self) -> Result<Vec<String>> {
-        let mut out = Vec::new();
-        let mut st = self.conn.prepare(
-            "SELECT id, at, actor, action, target, address, outcome, detail, prev, hash \
-             FROM audit ORDER BY id",
-        )?;
-        let mut rows = st.query([])?;
-        let mut last: (i64, String) = (0, GENESIS.to_string());
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let e = AuditEntry {
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                target: r.get(4)?,
-                address: r.get(5)?,
-                outcome: r.get(6)?,
-                detail: r.get(7)?,
-            };
-            let prev: String = r.get(8)?;
-            let hash: String = r.get(9)?;
-            if id != last.0 + 1 || prev != last.1 {
-                out.push(format!(
+                };
+                let prev: String = r.get(8)?;
+                let hash: String = r.get(9)?;
+                if id != last.0 + 1 || prev != last.1 {
+                    out.push(format!(
                     "audit: entry {id} does not follow entry {} (entries were removed or changed)",
                     last.0
                 ));
-            }
-            if chain_hash(id, &prev, &e) != hash {
-                out.push(format!(
-                    "audit: entry {id} does not match its hash (it was changed after it was \
+                }
+                if chain_hash(id, &prev, &e) != hash {
+                    out.push(format!(
+                        "audit: entry {id} does not match its hash (it was changed after it was \
                      written)"
-                ));
-            }
-            last = (id, hash);
-        }
+                    ));
+                }
+                last = (id, hash);
+                Ok(())
+            },
+        )?;
         let head = self.audit_head()?;
         match head {
             None if last.0 == 0 => {}

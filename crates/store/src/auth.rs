@@ -11,9 +11,9 @@
 
 use std::fmt;
 
+use crate::db::params;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use rusqlite::{params, OptionalExtension};
 
 use crate::{sha256_hex, Result, Store, StoreError};
 
@@ -223,7 +223,7 @@ pub fn check_name(name: &str) -> Result<()> {
 const USER_COLUMNS: &str =
     "u.id, u.name, u.role, u.disabled, u.password IS NOT NULL, u.created_at, u.changed_at";
 
-fn user_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<User> {
+fn user_row(r: &crate::db::Row<'_>, at: usize) -> Result<User> {
     let role: String = r.get(at + 2)?;
     Ok(User {
         id: r.get(at)?,
@@ -243,7 +243,7 @@ impl Store {
     pub fn user_count(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) FROM users", params![], |r| r.get(0))?)
     }
 
     /// Adds a user; a name already taken is an error.
@@ -269,23 +269,21 @@ impl Store {
 
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
-        ))?;
-        let rows = st.query_map([], |r| user_row(r, 0))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let rows = self.conn.query(
+            &format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"),
+            params![],
+            |r| user_row(r, 0),
+        )?;
+        Ok(rows)
     }
 
     /// One user by name.
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.name = ?1"),
-                [name],
-                |r| user_row(r, 0),
-            )
-            .optional()?)
+        Ok(self.conn.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.name = ?1"),
+            params![name],
+            |r| user_row(r, 0),
+        )?)
     }
 
     fn must_user(&self, name: &str) -> Result<User> {
@@ -295,17 +293,14 @@ impl Store {
 
     /// A user's password hash, when the user exists, is enabled and has a password.
     pub fn password_hash(&self, name: &str) -> Result<Option<(User, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, u.password FROM users u \
+        Ok(self.conn.query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS}, u.password FROM users u \
                      WHERE u.name = ?1 AND u.disabled = 0 AND u.password IS NOT NULL"
-                ),
-                [name],
-                |r| Ok((user_row(r, 0)?, r.get(7)?)),
-            )
-            .optional()?)
+            ),
+            params![name],
+            |r| Ok((user_row(r, 0)?, r.get(7)?)),
+        )?)
     }
 
     /// Changes a user's role; their sessions end (they sign in again under the new role).
@@ -355,32 +350,32 @@ impl Store {
         expires_at: &str,
     ) -> Result<i64> {
         let u = self.must_user(name)?;
-        self.conn.execute(
+        self.conn.insert(
             "INSERT INTO tokens (user_id, hash, label, created_at, expires_at) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![u.id, sha256_hex(token.as_bytes()), label, now, expires_at],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// A user's tokens (or everyone's), newest first.
     pub fn tokens(&self, name: Option<&str>) -> Result<Vec<TokenRow>> {
-        let mut st = self.conn.prepare(
+        let rows = self.conn.query(
             "SELECT t.id, u.name, t.label, t.created_at, t.expires_at, t.revoked_at \
              FROM tokens t JOIN users u ON u.id = t.user_id \
              WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.id DESC",
+            params![name],
+            |r| {
+                Ok(TokenRow {
+                    id: r.get(0)?,
+                    user: r.get(1)?,
+                    label: r.get(2)?,
+                    created_at: r.get(3)?,
+                    expires_at: r.get(4)?,
+                    revoked_at: r.get(5)?,
+                })
+            },
         )?;
-        let rows = st.query_map([name], |r| {
-            Ok(TokenRow {
-                id: r.get(0)?,
-                user: r.get(1)?,
-                label: r.get(2)?,
-                created_at: r.get(3)?,
-                expires_at: r.get(4)?,
-                revoked_at: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        Ok(rows)
     }
 
     /// Revokes every live token of a user; returns how many.
@@ -404,18 +399,15 @@ impl Store {
 
     /// The enabled user a live (not revoked, not expired) token belongs to.
     pub fn token_user(&self, token: &str, now: &str) -> Result<Option<User>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
+        Ok(self.conn.query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
                      WHERE t.hash = ?1 AND t.revoked_at IS NULL AND t.expires_at > ?2 \
                      AND u.disabled = 0"
-                ),
-                params![sha256_hex(token.as_bytes()), now],
-                |r| user_row(r, 0),
-            )
-            .optional()?)
+            ),
+            params![sha256_hex(token.as_bytes()), now],
+            |r| user_row(r, 0),
+        )?)
     }
 
     /// Starts a session for a user: `secret` is the cookie's value (stored hashed), `csrf` the
@@ -429,7 +421,7 @@ impl Store {
         now: &str,
         expires_at: &str,
     ) -> Result<i64> {
-        self.conn.execute(
+        self.conn.insert(
             "INSERT INTO sessions (user_id, hash, csrf, address, created_at, seen_at, \
              expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
             params![
@@ -440,33 +432,29 @@ impl Store {
                 now,
                 expires_at
             ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// The live session (not ended, not expired, its user enabled) with this cookie value.
     pub fn session(&self, secret: &str, now: &str) -> Result<Option<SessionRow>> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT s.id, s.csrf, s.expires_at, s.seen_at, {USER_COLUMNS} FROM sessions s \
+        Ok(self.conn.query_opt(
+            &format!(
+                "SELECT s.id, s.csrf, s.expires_at, s.seen_at, {USER_COLUMNS} FROM sessions s \
                      JOIN users u ON u.id = s.user_id \
                      WHERE s.hash = ?1 AND s.ended_at IS NULL AND s.expires_at > ?2 \
                      AND u.disabled = 0"
-                ),
-                params![sha256_hex(secret.as_bytes()), now],
-                |r| {
-                    Ok(SessionRow {
-                        id: r.get(0)?,
-                        csrf: r.get(1)?,
-                        expires_at: r.get(2)?,
-                        seen_at: r.get(3)?,
-                        user: user_row(r, 4)?,
-                    })
-                },
-            )
-            .optional()?)
+            ),
+            params![sha256_hex(secret.as_bytes()), now],
+            |r| {
+                Ok(SessionRow {
+                    id: r.get(0)?,
+                    csrf: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    seen_at: r.get(3)?,
+                    user: user_row(r, 4)?,
+                })
+            },
+        )?)
     }
 
     /// Records that a session was used now.

@@ -257,13 +257,12 @@ impl Store {
 
     /// The reading side: claims, quotes and verdicts as three ordered scans merged by claim id.
     fn read_batches(&self, tx: mpsc::SyncSender<Batch>) -> Result<()> {
-        let mut claims = self
-            .conn
-            .prepare("SELECT id, source_id, json FROM claims ORDER BY id")?;
-        let mut quotes = self
-            .conn
-            .prepare("SELECT claim_id, quote FROM evidence ORDER BY claim_id")?;
-        let mut verdicts = self.conn.prepare(
+        let Some(conn) = self.conn.lite() else {
+            return self.read_batches_joined(tx);
+        };
+        let mut claims = conn.prepare("SELECT id, source_id, json FROM claims ORDER BY id")?;
+        let mut quotes = conn.prepare("SELECT claim_id, quote FROM evidence ORDER BY claim_id")?;
+        let mut verdicts = conn.prepare(
             "SELECT claim_id, hs, status, measures, date FROM verdicts ORDER BY claim_id, ord",
         )?;
         let mut claims = claims.query([])?;
@@ -331,6 +330,82 @@ impl Store {
             let _ = tx.send(batch);
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// The reading side on PostgreSQL, whose connection runs one query at a time: claims with
+    /// their quote and verdicts in one ordered join (a claim's JSON comes once per verdict and
+    /// is kept from its first row).
+    fn read_batches_joined(&self, tx: mpsc::SyncSender<Batch>) -> Result<()> {
+        let mut batch = Batch::default();
+        let mut seq = 0;
+        let mut last = None;
+        let send = |batch: &mut Batch, seq: &mut usize| -> Result<()> {
+            batch.seq = *seq;
+            *seq += 1;
+            let next = Batch::sized_as(batch);
+            let full = std::mem::replace(batch, next);
+            tx.send(full)
+                .map_err(|_| StoreError("the claim decoders stopped".into()))
+        };
+        self.conn.each(
+            "SELECT c.id, c.source_id, c.json, e.quote, v.hs, v.status, v.measures, v.date \
+             FROM claims c LEFT JOIN evidence e ON e.claim_id = c.id \
+             LEFT JOIN verdicts v ON v.claim_id = c.id ORDER BY c.id, v.ord",
+            crate::db::params![],
+            |r| {
+                let id: i64 = r.get(0)?;
+                if last != Some(id) {
+                    if batch.rows.len() == BATCH {
+                        send(&mut batch, &mut seq)?;
+                    }
+                    last = Some(id);
+                    let source_id: i64 = r.get(1)?;
+                    let json = batch.push(cell_text(r, 2, id)?);
+                    let quote = match r.cell(3)? {
+                        crate::db::Cell::Null => (0, 0),
+                        _ => batch.push(cell_text(r, 3, id)?),
+                    };
+                    let at = batch.verdicts.len();
+                    batch.rows.push(Row {
+                        id,
+                        source_id,
+                        json,
+                        quote,
+                        verdicts: at..at,
+                    });
+                }
+                if !matches!(r.cell(4)?, crate::db::Cell::Null) {
+                    let v = RawVerdict {
+                        hs: batch.push(cell_text(r, 4, id)?),
+                        status: batch.push(cell_text(r, 5, id)?),
+                        measures: batch.push(cell_text(r, 6, id)?),
+                        date: batch.push(cell_text(r, 7, id)?),
+                    };
+                    batch.verdicts.push(v);
+                    if let Some(row) = batch.rows.last_mut() {
+                        row.verdicts.end = batch.verdicts.len();
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        if !batch.rows.is_empty() {
+            batch.seq = seq;
+            let _ = tx.send(batch);
+        }
+        Ok(())
+    }
+}
+
+/// A text column of a row of either engine read for claim `id`.
+fn cell_text<'r>(r: &crate::db::Row<'r>, i: usize, id: i64) -> Result<&'r str> {
+    match r.cell(i)? {
+        crate::db::Cell::Text(s) => Ok(s),
+        _ => Err(StoreError(format!(
+            "claim {id}: stored column {i} is not text"
+        ))),
     }
 }
 

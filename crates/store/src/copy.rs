@@ -376,7 +376,7 @@ fn sqlite_to_pg(src: &Path, url: &str, dst: &Location, tables: &[Table]) -> Resu
                 ))?;
                 let types: Vec<Type> = t.columns.iter().map(|(_, ty)| ty.pg()).collect();
                 let mut w = BinaryCopyInWriter::new(sink, &types);
-                let mut st = store.conn.prepare(&t.select(false))?;
+                let mut st = store.lite_ref()?.prepare(&t.select(false))?;
                 let mut rows = st.query([])?;
                 let mut row: Vec<Value> = Vec::with_capacity(t.columns.len());
                 while let Some(r) = rows.next()? {
@@ -488,7 +488,7 @@ fn pg_to_sqlite(url: &str, src: &Location, dst: &Path, tables: &[Table]) -> Resu
     let result = (|| {
         let mut store = Store::open(&tmp)?;
         let report = {
-            let tx = store.conn.transaction()?;
+            let tx = store.lite_mut()?.transaction()?;
             tx.pragma_update(None, "defer_foreign_keys", "ON")?;
             let mut report = Vec::new();
             for t in tables {
@@ -579,7 +579,12 @@ fn to_sqlite(v: &Value) -> rusqlite::types::Value {
 pub fn table_hashes(path: &Path) -> Result<Vec<TableCopy>> {
     let store = Store::open_read_only(path)?;
     let tables = catalogue()?;
-    store.snapshot(|s| tables.iter().map(|t| sqlite_tally(&s.conn, t)).collect())
+    store.snapshot(|s| {
+        tables
+            .iter()
+            .map(|t| sqlite_tally(s.lite_ref()?, t))
+            .collect()
+    })
 }
 
 #[cfg(test)]

@@ -13,13 +13,16 @@ use std::fmt;
 use std::path::Path;
 
 use borderwatch_model::{Claim, ClaimVerdict, Issue, PositionChunk, Shipment, Status};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
+
+use crate::db::{params, Db, Param};
 use sha2::{Digest, Sha256};
 
 pub mod audit;
 pub mod auth;
 mod bulk;
 pub mod copy;
+pub mod db;
 pub mod pg;
 mod review;
 mod schema;
@@ -352,7 +355,7 @@ pub struct IssueRow {
 }
 
 pub struct Store {
-    conn: Connection,
+    conn: Db,
     /// Verdict reasons already stored (text → id): a reason is long and repeats across claims.
     /// Only committed rows enter it.
     reasons: HashMap<String, i64>,
@@ -538,13 +541,14 @@ impl Store {
         // per-file transactions of an ingest, and are written back once rather than per commit.
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
+        conn.set_prepared_statement_cache_capacity(64);
         let mut store = Store {
-            conn,
+            conn: Db::Lite(conn),
             reasons: HashMap::new(),
             pending: HashMap::new(),
             in_batch: false,
         };
-        schema::migrate(&mut store.conn)
+        schema::migrate(store.lite_mut()?)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
     }
@@ -612,8 +616,9 @@ impl Store {
                 schema::SCHEMA_VERSION
             )));
         }
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Store {
-            conn,
+            conn: Db::Lite(conn),
             reasons: HashMap::new(),
             pending: HashMap::new(),
             in_batch: false,
@@ -626,10 +631,14 @@ impl Store {
         if !self.conn.is_autocommit() {
             return f(self);
         }
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        self.conn.batch(if self.conn.is_pg() {
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        } else {
+            "BEGIN DEFERRED"
+        })?;
         let out = f(self);
         // A read transaction has nothing to keep: ending it can only fail if the connection has.
-        let end = self.conn.execute_batch("COMMIT");
+        let end = self.conn.batch("COMMIT");
         let out = out?;
         end?;
         Ok(out)
@@ -640,11 +649,11 @@ impl Store {
     /// replacement that reuses ids still changes it). Cheap: four index lookups.
     pub fn fingerprint(&self) -> Result<[i64; 4]> {
         let max = |t: &str| -> Result<i64> {
-            Ok(self
-                .conn
-                .query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| {
-                    r.get(0)
-                })?)
+            Ok(self.conn.query_row(
+                &format!("SELECT coalesce(max(id), 0) FROM {t}"),
+                params![],
+                |r| r.get(0),
+            )?)
         };
         // Runs and reviews share the last place: both ids only grow, so their sum changes
         // whenever either does.
@@ -658,16 +667,33 @@ impl Store {
 
     /// The schema version recorded in the database.
     pub fn schema_version(&self) -> Result<i64> {
-        schema::version(&self.conn)
+        match &self.conn {
+            Db::Lite(c) => schema::version(c),
+            Db::Pg(_) => Ok(SCHEMA_VERSION),
+        }
+    }
+
+    /// The SQLite connection of an embedded store (migrations, pragmas, blobs, copies).
+    fn lite_mut(&mut self) -> Result<&mut Connection> {
+        match &mut self.conn {
+            Db::Lite(c) => Ok(c),
+            Db::Pg(_) => Err(StoreError("this needs an SQLite store".into())),
+        }
+    }
+
+    /// As [`Store::lite_mut`], to read.
+    fn lite_ref(&self) -> Result<&Connection> {
+        self.conn
+            .lite()
+            .ok_or_else(|| StoreError("this needs an SQLite store".into()))
     }
 
     /// Starts an ingest run and returns its id.
     pub fn begin_run(&self, tool_version: &str, now: &str) -> Result<i64> {
-        self.conn.execute(
+        self.conn.insert(
             "INSERT INTO ingest_runs (started_at, tool_version) VALUES (?1, ?2)",
             params![now, tool_version],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// Records the paths a run was given, as given: only here, never in a source's name.
@@ -693,12 +719,11 @@ impl Store {
 
     /// The id of an archived source with these bytes, if any.
     pub fn source_by_hash(&self, sha256: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM sources WHERE sha256 = ?1", [sha256], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_opt(
+            "SELECT id FROM sources WHERE sha256 = ?1",
+            params![sha256],
+            |r| r.get(0),
+        )?)
     }
 
     /// Opens a batch: the sources ingested until [`Store::commit_batch`] commit together.
@@ -706,7 +731,7 @@ impl Store {
     /// and never part of a file.
     pub fn begin_batch(&mut self) -> Result<()> {
         if !self.in_batch {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.conn.begin()?;
             self.in_batch = true;
         }
         Ok(())
@@ -715,8 +740,8 @@ impl Store {
     /// Commits the open batch, if any.
     pub fn commit_batch(&mut self) -> Result<()> {
         if self.in_batch {
-            if let Err(e) = self.conn.execute_batch("COMMIT") {
-                let _ = self.conn.execute_batch("ROLLBACK");
+            if let Err(e) = self.conn.end(true) {
+                let _ = self.conn.end(false);
                 self.in_batch = false;
                 self.pending.clear();
                 return Err(e.into());
@@ -737,9 +762,13 @@ impl Store {
 
     /// The SHA-256 of every archived source (an ingest skips these before reading them further).
     pub fn source_hashes(&self) -> Result<std::collections::HashSet<String>> {
-        let mut st = self.conn.prepare("SELECT sha256 FROM sources")?;
-        let rows = st.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        let mut out = std::collections::HashSet::new();
+        self.conn
+            .each("SELECT sha256 FROM sources", params![], |r| {
+                out.insert(r.get(0)?);
+                Ok(())
+            })?;
+        Ok(out)
     }
 
     /// Archives a source with its claims (or shipments) and issues in one transaction. The same
@@ -774,14 +803,14 @@ impl Store {
                     Ok(done)
                 }
                 Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
+                    let _ = self.conn.end(false);
                     self.in_batch = false;
                     self.pending.clear();
                     Err(StoreError(format!("{e} (the open batch was rolled back)")))
                 }
             }
         } else {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn.transaction(true)?;
             let mut reasons = Reasons::new(&self.reasons, &self.pending);
             let done = write_source(
                 &tx,
@@ -815,27 +844,18 @@ impl Store {
         now: &str,
         fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
     ) -> Result<std::result::Result<Ingested, Stopped<E>>> {
-        self.conn.execute_batch("SAVEPOINT streamed_file")?;
+        let tx = self.conn.transaction(true)?;
         let mut reasons = Reasons::new(&self.reasons, &self.pending);
-        let r = stream_source(&self.conn, &mut reasons, run, src, now, fill);
+        let r = stream_source(&tx, &mut reasons, run, src, now, fill);
         let staged = reasons.staged;
-        let undo = |conn: &Connection| {
-            conn.execute_batch("ROLLBACK TO streamed_file; RELEASE streamed_file")
-        };
         match r {
             Ok(Ok(Ingested::New(id))) => {
-                self.conn.execute_batch("RELEASE streamed_file")?;
+                tx.commit()?;
                 self.staged(staged);
                 Ok(Ok(Ingested::New(id)))
             }
-            Ok(other) => {
-                undo(&self.conn)?;
-                Ok(other)
-            }
-            Err(e) => {
-                let _ = undo(&self.conn);
-                Err(e)
-            }
+            // Dropping the transaction rolls the file back.
+            other => other,
         }
     }
 
@@ -860,11 +880,17 @@ impl Store {
         source_id: i64,
         run: i64,
         issues: &[Issue],
-        insert: impl FnOnce(&Connection, &mut Reasons) -> Result<()>,
+        insert: impl FnOnce(&Db, &mut Reasons) -> Result<()>,
     ) -> Result<()> {
-        let tx = self.conn.savepoint()?;
-        tx.execute("DELETE FROM claims WHERE source_id = ?1", [source_id])?;
-        tx.execute("DELETE FROM issues WHERE source_id = ?1", [source_id])?;
+        let tx = self.conn.transaction(true)?;
+        tx.execute(
+            "DELETE FROM claims WHERE source_id = ?1",
+            params![source_id],
+        )?;
+        tx.execute(
+            "DELETE FROM issues WHERE source_id = ?1",
+            params![source_id],
+        )?;
         let mut reasons = Reasons::new(&self.reasons, &self.pending);
         insert(&tx, &mut reasons)?;
         insert_issues(&tx, source_id, run, issues)?;
@@ -876,26 +902,23 @@ impl Store {
 
     /// How a track source was read, if it is one.
     pub fn track_source(&self, source_id: i64) -> Result<Option<TrackInfo>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT format, file_time, map, lines_read, decoded, rejected FROM track_sources \
+        let row = self.conn.query_opt(
+            "SELECT format, file_time, map, lines_read, decoded, rejected FROM track_sources \
                  WHERE source_id = ?1",
-                [source_id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<i64>>(1)?,
-                        r.get::<_, String>(2)?,
-                        [
-                            r.get::<_, i64>(3)?,
-                            r.get::<_, i64>(4)?,
-                            r.get::<_, i64>(5)?,
-                        ],
-                    ))
-                },
-            )
-            .optional()?;
+            params![source_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?,
+                    [
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ],
+                ))
+            },
+        )?;
         Ok(row.map(|(format, file_time, map, n)| TrackInfo {
             format,
             file_time,
@@ -922,7 +945,7 @@ impl Store {
             for table in ["track_events", "track_sources", "track_positions"] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE source_id = ?1"),
-                    [source_id],
+                    params![source_id],
                 )?;
             }
             insert_track(tx, reasons, source_id, track, extractor_version)
@@ -934,10 +957,10 @@ impl Store {
     pub fn positions(&self, f: &PositionFilter) -> Result<Vec<StoredPositions>> {
         let mut sql = String::from(
             "SELECT source_id, mmsi, time_start, time_end, south, west, north, east, count, \
-             columns FROM track_positions WHERE 1",
+             columns FROM track_positions WHERE 1 = 1",
         );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        let mut cond = |sql: &mut String, c: &str, v: rusqlite::types::Value| {
+        let mut args: Vec<db::Value> = Vec::new();
+        let mut cond = |sql: &mut String, c: &str, v: db::Value| {
             args.push(v);
             sql.push_str(&format!(" AND {c} ?{}", args.len()));
         };
@@ -957,8 +980,8 @@ impl Store {
             cond(&mut sql, "west <=", e.into());
         }
         sql.push_str(" ORDER BY mmsi, time_start, id");
-        let mut st = self.conn.prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        let args: Vec<Param> = args.iter().map(db::ToParam::param).collect();
+        let mut out = self.conn.query(&sql, &args, |r| {
             Ok(StoredPositions {
                 source_id: r.get(0)?,
                 chunk: PositionChunk {
@@ -971,7 +994,6 @@ impl Store {
                 },
             })
         })?;
-        let mut out: Vec<StoredPositions> = rows.collect::<rusqlite::Result<_>>()?;
         if let Some(keep) = &f.sources {
             out.retain(|p| keep.contains(&p.source_id));
         }
@@ -981,20 +1003,20 @@ impl Store {
     /// Per vessel and track source with positions: how many, and the first and last time, by
     /// MMSI then source.
     pub fn position_summary(&self) -> Result<Vec<PositionSummary>> {
-        let mut st = self.conn.prepare(
-            "SELECT mmsi, source_id, sum(count), min(time_start), max(time_end) \
+        self.conn.query(
+            "SELECT mmsi, source_id, CAST(sum(count) AS BIGINT), min(time_start), max(time_end) \
              FROM track_positions GROUP BY mmsi, source_id ORDER BY mmsi, source_id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(PositionSummary {
-                mmsi: r.get::<_, i64>(0)? as u32,
-                source_id: r.get(1)?,
-                count: r.get::<_, i64>(2)? as u64,
-                start: r.get(3)?,
-                end: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            params![],
+            |r| {
+                Ok(PositionSummary {
+                    mmsi: r.get::<_, i64>(0)? as u32,
+                    source_id: r.get(1)?,
+                    count: r.get::<_, i64>(2)? as u64,
+                    start: r.get(3)?,
+                    end: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// A vessel's stored track events, in time order: its own, and the encounters it had
@@ -1014,20 +1036,21 @@ impl Store {
     }
 
     fn events_where(&self, tail: &str, args: &[i64]) -> Result<Vec<StoredTrackEvent>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT id, source_id, claim_id, json FROM track_events {tail}"
-        ))?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
+        let args: Vec<Param> = args.iter().map(db::ToParam::param).collect();
+        let rows = self.conn.query(
+            &format!("SELECT id, source_id, claim_id, json FROM track_events {tail}"),
+            &args,
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
-        for row in rows {
-            let (id, source_id, claim_id, json) = row?;
+        for (id, source_id, claim_id, json) in rows {
             let event = serde_json::from_str(&json)
                 .map_err(|e| StoreError(format!("track event {id}: {e}")))?;
             out.push(StoredTrackEvent {
@@ -1047,12 +1070,11 @@ impl Store {
 
     /// The archived bytes of a source.
     pub fn source_bytes(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .conn
-            .query_row("SELECT bytes FROM sources WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_opt(
+            "SELECT bytes FROM sources WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?)
     }
 
     /// Every archived source, oldest first.
@@ -1066,14 +1088,14 @@ impl Store {
     }
 
     fn source_rows(&self, filter: &str, id: Option<i64>) -> Result<Vec<SourceRow>> {
-        let mut st = self.conn.prepare(&format!(
+        let sql = format!(
             "SELECT s.id, s.sha256, s.name, s.media_type, s.kind, s.published, s.ingested_at, \
              s.size, (SELECT count(*) FROM claims c WHERE c.source_id = s.id), \
              (SELECT count(*) FROM shipments h WHERE h.source_id = s.id) \
              FROM sources s {filter} ORDER BY s.id"
-        ))?;
-        let args: Vec<i64> = id.into_iter().collect();
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+        );
+        let args: Vec<Param> = id.iter().map(db::ToParam::param).collect();
+        self.conn.query(&sql, &args, |r| {
             Ok(SourceRow {
                 id: r.get(0)?,
                 sha256: r.get(1)?,
@@ -1086,8 +1108,7 @@ impl Store {
                 claims: r.get(8)?,
                 shipments: r.get(9)?,
             })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+        })
     }
 
     /// Claims matching the filter, in the order they were stored.
@@ -1097,7 +1118,7 @@ impl Store {
              JOIN sources s ON s.id = c.source_id LEFT JOIN evidence e ON e.claim_id = c.id \
              WHERE 1 = 1",
         );
-        let mut q = Query::new(&sql);
+        let mut q = Query::new(&sql, self.conn.is_pg());
         if let Some(v) = &f.crossing {
             q.and(" AND c.crossing = ?", v);
         }
@@ -1135,8 +1156,7 @@ impl Store {
             add(" AND c.time_start <= ?", v);
         }
         q.finish(f, "c", "c.id");
-        let mut st = self.conn.prepare(&q.sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
+        let raw: Vec<RawClaim> = self.conn.query(&q.sql, &q.params(), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -1146,7 +1166,6 @@ impl Store {
                 r.get::<_, Option<String>>(5)?,
             ))
         })?;
-        let raw: Vec<RawClaim> = rows.collect::<std::result::Result<_, _>>()?;
         // Verdicts: one ordered pass over the table for a whole-store read, a lookup per claim
         // for a filtered one (few rows).
         let whole = q.args.is_empty() && f.limit.is_none();
@@ -1154,21 +1173,24 @@ impl Store {
         let reasons: HashMap<i64, String> = if f.skip_reasons {
             HashMap::new()
         } else {
-            let mut st = self.conn.prepare("SELECT id, text FROM reasons")?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<std::result::Result<_, _>>()?
+            let mut m = HashMap::new();
+            self.conn
+                .each("SELECT id, text FROM reasons", params![], |r| {
+                    m.insert(r.get(0)?, r.get(1)?);
+                    Ok(())
+                })?;
+            m
         };
-        let verdict =
-            |r: &rusqlite::Row| -> rusqlite::Result<(i64, String, String, String, String, i64)> {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            };
+        let verdict = |r: &db::Row| -> Result<(i64, String, String, String, String, i64)> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        };
         let mut add_verdict = |(id, hs, status, measures, date, reason_id): (
             i64,
             String,
@@ -1192,20 +1214,16 @@ impl Store {
         const VERDICT_COLS: &str =
             "SELECT claim_id, hs, status, measures, date, reason_id FROM verdicts";
         if whole {
-            let mut st = self
-                .conn
-                .prepare(&format!("{VERDICT_COLS} ORDER BY claim_id, ord"))?;
-            for v in st.query_map([], verdict)? {
-                add_verdict(v?)?;
-            }
+            self.conn.each(
+                &format!("{VERDICT_COLS} ORDER BY claim_id, ord"),
+                params![],
+                |r| add_verdict(verdict(r)?),
+            )?;
         } else {
-            let mut st = self
-                .conn
-                .prepare_cached(&format!("{VERDICT_COLS} WHERE claim_id = ?1 ORDER BY ord"))?;
+            let sql = format!("{VERDICT_COLS} WHERE claim_id = ?1 ORDER BY ord");
             for r in &raw {
-                for v in st.query_map([r.0], verdict)? {
-                    add_verdict(v?)?;
-                }
+                self.conn
+                    .each(&sql, params![r.0], |r| add_verdict(verdict(r)?))?;
             }
         }
         // JSON decoding is the bulk of a large read: spread it over the cores, each thread
@@ -1289,42 +1307,48 @@ impl Store {
 
     /// Stored issues, oldest first.
     pub fn issues(&self) -> Result<Vec<IssueRow>> {
-        let mut st = self.conn.prepare(
+        self.conn.query(
             "SELECT s.name, i.code, i.message, i.line, i.value FROM issues i \
              LEFT JOIN sources s ON s.id = i.source_id ORDER BY i.id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(IssueRow {
-                source: r.get(0)?,
-                code: r.get(1)?,
-                message: r.get(2)?,
-                line: r.get(3)?,
-                value: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
+            params![],
+            |r| {
+                Ok(IssueRow {
+                    source: r.get(0)?,
+                    code: r.get(1)?,
+                    message: r.get(2)?,
+                    line: r.get(3)?,
+                    value: r.get(4)?,
+                })
+            },
+        )
     }
 
     /// Integrity and foreign-key checks plus the store's own: every claim's evidence span lies
     /// inside its archived source, and the audit log's chain is whole. Empty when all is well.
     pub fn check(&self) -> Result<Vec<String>> {
-        let mut out: Vec<String> = pragma_check(&self.conn, "PRAGMA integrity_check")?
-            .into_iter()
-            .map(|r| format!("integrity: {r}"))
-            .collect();
-        if !out.is_empty() {
-            // The store's own checks read the damaged tables: the integrity report is the answer.
-            return Ok(out);
-        }
-        let mut st = self.conn.prepare("PRAGMA foreign_key_check")?;
-        let n = st.query_map([], |_| Ok(()))?.count();
-        if n > 0 {
-            out.push(format!("{n} rows break a foreign key"));
+        let mut out = Vec::new();
+        // PostgreSQL checks its pages and enforces the foreign keys itself.
+        if let Some(conn) = self.conn.lite() {
+            out.extend(
+                pragma_check(conn, "PRAGMA integrity_check")?
+                    .into_iter()
+                    .map(|r| format!("integrity: {r}")),
+            );
+            if !out.is_empty() {
+                // The store's own checks read the damaged tables: the integrity report is the
+                // answer.
+                return Ok(out);
+            }
+            let mut st = conn.prepare("PRAGMA foreign_key_check")?;
+            let n = st.query_map([], |_| Ok(()))?.count();
+            if n > 0 {
+                out.push(format!("{n} rows break a foreign key"));
+            }
         }
         let bad: i64 = self.conn.query_row(
             "SELECT count(*) FROM evidence e JOIN claims c ON c.id = e.claim_id \
              JOIN sources s ON s.id = c.source_id WHERE e.span_end > s.size OR e.span_start > e.span_end",
-            [],
+            params![],
             |r| r.get(0),
         )?;
         if bad > 0 {
@@ -1333,7 +1357,7 @@ impl Store {
         let bad: i64 = self.conn.query_row(
             "SELECT count(*) FROM reviews r JOIN sources s ON s.id = r.source_id \
              WHERE r.span_end > s.size OR r.span_start > r.span_end",
-            [],
+            params![],
             |r| r.get(0),
         )?;
         if bad > 0 {
@@ -1349,7 +1373,14 @@ impl Store {
     /// complete, so an interrupted backup leaves the old target (or nothing), never half a copy.
     pub fn backup(&self, path: &Path, replace: bool) -> Result<()> {
         let shown = path.display();
-        if let Some(own) = self.conn.path().filter(|p| !p.is_empty()) {
+        let Some(conn) = self.conn.lite() else {
+            return Err(StoreError(
+                "a PostgreSQL store is backed up with pg_dump, or copied to a file with \
+                 `borderwatch db copy`"
+                    .into(),
+            ));
+        };
+        if let Some(own) = conn.path().filter(|p| !p.is_empty()) {
             if same_file(Path::new(own), path) {
                 return Err(StoreError(format!(
                     "{shown}: is the store itself; back up to another file"
@@ -1376,7 +1407,7 @@ impl Store {
         let copy = || -> Result<()> {
             let mut dst = Connection::open(&tmp)
                 .map_err(|e| StoreError(format!("{}: cannot open: {e}", tmp.display())))?;
-            let b = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+            let b = rusqlite::backup::Backup::new(conn, &mut dst)?;
             b.run_to_completion(256, std::time::Duration::from_millis(0), None)?;
             drop(b);
             // A rollback journal, not WAL, while it is a temporary file: the rename must carry
@@ -1401,7 +1432,7 @@ impl Store {
 
     /// Row counts.
     pub fn counts(&self) -> Result<Counts> {
-        let one = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let one = |sql: &str| -> Result<i64> { self.conn.query_row(sql, params![], |r| r.get(0)) };
         Ok(Counts {
             sources: one("SELECT count(*) FROM sources")?,
             claims: one("SELECT count(*) FROM claims")?,
@@ -1412,7 +1443,8 @@ impl Store {
 
     /// Shipments matching the filter (`kind` does not apply), in source then line order.
     pub fn shipments(&self, f: &ClaimFilter) -> Result<Vec<StoredShipment>> {
-        let mut q = Query::new(
+        let mut q = Query::new_in(
+            self.conn.is_pg(),
             "SELECT h.id, h.source_id, s.name, h.line, h.record_id, h.date, h.hs, h.description, \
              h.direction, h.quantity, h.unit, h.value_usd, h.origin, h.destination, h.crossing, \
              h.mode, h.status, h.measures, r.text FROM shipments h \
@@ -1437,8 +1469,7 @@ impl Store {
             q.and(" AND h.date <= ?", v);
         }
         q.finish(f, "h", "h.source_id, h.line");
-        let mut st = self.conn.prepare(&q.sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(q.args.iter()), |r| {
+        let rows = self.conn.query(&q.sql, &q.params(), |r| {
             Ok((
                 (
                     r.get::<_, i64>(0)?,
@@ -1481,7 +1512,7 @@ impl Store {
                     measures,
                     reason,
                 ),
-            ) = row?;
+            ) = row;
             let bad = |what: &str, v: &str, e: String| {
                 StoreError(format!("shipment {id}: stored {what} {v:?}: {e}"))
             };
@@ -1526,15 +1557,25 @@ impl Store {
 /// filter's value once more.
 struct Query {
     sql: String,
-    args: Vec<String>,
+    args: Vec<db::Value>,
+    pg: bool,
 }
 
 impl Query {
-    fn new(select: &str) -> Query {
+    fn new(select: &str, pg: bool) -> Query {
+        Query::new_in(pg, select)
+    }
+
+    fn new_in(pg: bool, select: &str) -> Query {
         Query {
             sql: select.to_string(),
             args: Vec::new(),
+            pg,
         }
+    }
+
+    fn params(&self) -> Vec<Param<'_>> {
+        self.args.iter().map(db::ToParam::param).collect()
     }
     /// The conditions every query shares (source, id), then the order and the limit.
     fn finish(&mut self, f: &ClaimFilter, alias: &str, order: &str) {
@@ -1542,29 +1583,26 @@ impl Query {
             self.and(" AND (s.name = ? OR CAST(s.id AS TEXT) = ?)", v);
         }
         if let Some(id) = f.id {
-            self.and(
-                &format!(" AND {alias}.id = CAST(? AS INTEGER)"),
-                &id.to_string(),
-            );
+            self.and_value(&format!(" AND {alias}.id = ?"), id.into());
         }
         if let Some(id) = f.source_id {
-            self.and(
-                &format!(" AND {alias}.source_id = CAST(? AS INTEGER)"),
-                &id.to_string(),
-            );
+            self.and_value(&format!(" AND {alias}.source_id = ?"), id.into());
         }
         if let Some(ids) = &f.ids {
             let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+            // An id list as one JSON array parameter, however long it is.
+            let each = if self.pg {
+                "SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS json))"
+            } else {
+                "SELECT value FROM json_each(?)"
+            };
             self.and(
-                &format!(" AND {alias}.id IN (SELECT value FROM json_each(?))"),
+                &format!(" AND {alias}.id IN ({each})"),
                 &format!("[{}]", list.join(",")),
             );
         }
         if let Some(after) = f.after {
-            self.and(
-                &format!(" AND {alias}.id > CAST(? AS INTEGER)"),
-                &after.to_string(),
-            );
+            self.and_value(&format!(" AND {alias}.id > ?"), after.into());
         }
         self.sql.push_str(&format!(" ORDER BY {order}"));
         if let Some(l) = f.limit {
@@ -1577,12 +1615,20 @@ impl Query {
         self.and_each(cond, &[v]);
     }
 
+    /// Adds a condition with one `?`, bound to `v`.
+    fn and_value(&mut self, cond: &str, v: db::Value) {
+        let (head, tail) = cond.split_once('?').unwrap_or((cond, ""));
+        self.args.push(v);
+        self.sql
+            .push_str(&format!("{head}?{}{tail}", self.args.len()));
+    }
+
     /// Adds a condition whose `?`s take these values in turn (the last one repeats).
     fn and_each(&mut self, cond: &str, vs: &[&str]) {
         for (i, part) in cond.split('?').enumerate() {
             if i > 0 {
                 let v = vs[(i - 1).min(vs.len() - 1)];
-                self.args.push(v.to_string());
+                self.args.push(v.into());
                 self.sql.push_str(&format!("?{}", self.args.len()));
             }
             self.sql.push_str(part);
@@ -1627,7 +1673,7 @@ impl<'c> Reasons<'c> {
             staged: HashMap::new(),
         }
     }
-    fn id(&mut self, tx: &Connection, text: &str) -> Result<i64> {
+    fn id(&mut self, tx: &Db, text: &str) -> Result<i64> {
         if let Some(&id) = self
             .committed
             .get(text)
@@ -1636,11 +1682,15 @@ impl<'c> Reasons<'c> {
         {
             return Ok(id);
         }
-        tx.prepare_cached("INSERT OR IGNORE INTO reasons (text) VALUES (?1)")?
-            .execute([text])?;
-        let id: i64 = tx
-            .prepare_cached("SELECT id FROM reasons WHERE text = ?1")?
-            .query_row([text], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO reasons (text) VALUES (?1) ON CONFLICT DO NOTHING",
+            params![text],
+        )?;
+        let id: i64 = tx.query_row(
+            "SELECT id FROM reasons WHERE text = ?1",
+            params![text],
+            |r| r.get(0),
+        )?;
         self.staged.insert(text.to_string(), id);
         Ok(id)
     }
@@ -1671,7 +1721,7 @@ pub enum Stopped<E> {
 
 /// Where a streamed source's bytes go: hashed, and written into its blob in order.
 pub struct Archive<'c> {
-    blob: rusqlite::blob::Blob<'c>,
+    sink: Sink<'c>,
     hasher: Sha256,
     written: u64,
     size: u64,
@@ -1687,7 +1737,10 @@ impl Archive<'_> {
             )));
         }
         use std::io::Write;
-        self.blob.write_all(b)?;
+        match &mut self.sink {
+            Sink::Blob(blob) => blob.write_all(b)?,
+            Sink::Buffer(v) => v.extend_from_slice(b),
+        }
         self.hasher.update(b);
         self.written += b.len() as u64;
         Ok(())
@@ -1699,9 +1752,16 @@ impl Archive<'_> {
     }
 }
 
+/// SQLite writes into the blob sized up front; PostgreSQL has no incremental writes to a
+/// `bytea`, so the bytes are gathered and written with the source once they are all in.
+enum Sink<'c> {
+    Blob(rusqlite::blob::Blob<'c>),
+    Buffer(Vec<u8>),
+}
+
 /// Where a streamed shipment file's rows and issues go, as they are read.
 pub struct FileRows<'c, 'r> {
-    tx: &'c Connection,
+    tx: &'c Db,
     reasons: &'r mut Reasons<'c>,
     source_id: i64,
     run: i64,
@@ -1730,25 +1790,24 @@ impl FileRows<'_, '_> {
 
 #[allow(clippy::type_complexity)]
 fn stream_source<'c, E>(
-    tx: &'c Connection,
+    tx: &'c Db,
     reasons: &mut Reasons<'c>,
     run: i64,
     src: &StreamedSource,
     now: &str,
     fill: impl FnOnce(&mut Archive, &mut FileRows) -> std::result::Result<(), E>,
 ) -> Result<std::result::Result<Ingested, Stopped<E>>> {
-    if let Some(id) = tx
-        .prepare_cached("SELECT id FROM sources WHERE sha256 = ?1")?
-        .query_row([src.sha256], |r| r.get(0))
-        .optional()?
-    {
+    if let Some(id) = tx.query_opt(
+        "SELECT id FROM sources WHERE sha256 = ?1",
+        params![src.sha256],
+        |r| r.get(0),
+    )? {
         return Ok(Ok(Ingested::Unchanged(id)));
     }
-    tx.prepare_cached(
-        "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
-         size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, zeroblob(?8))",
-    )?
-    .execute(params![
+    let pg = tx.is_pg();
+    let bytes = if pg { "?9" } else { "zeroblob(?8)" };
+    let (size, empty) = (src.size as i64, Vec::<u8>::new());
+    let all = params![
         src.sha256,
         src.name,
         src.media_type,
@@ -1756,12 +1815,24 @@ fn stream_source<'c, E>(
         src.published,
         now,
         run,
-        src.size as i64
-    ])?;
-    let source_id = tx.last_insert_rowid();
-    let blob = tx.blob_open(rusqlite::MAIN_DB, "sources", "bytes", source_id, false)?;
+        size,
+        empty
+    ];
+    let source_id = tx.insert(
+        &format!(
+            "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, \
+             run_id, size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {bytes})"
+        ),
+        &all[..if pg { 9 } else { 8 }],
+    )?;
+    let sink = match tx.lite() {
+        Some(c) => {
+            Sink::Blob(c.blob_open(rusqlite::MAIN_DB, "sources", "bytes", source_id, false)?)
+        }
+        None => Sink::Buffer(Vec::new()),
+    };
     let mut archive = Archive {
-        blob,
+        sink,
         hasher: Sha256::new(),
         written: 0,
         size: src.size,
@@ -1778,12 +1849,20 @@ fn stream_source<'c, E>(
         return Ok(Err(Stopped::Fill(e)));
     }
     let Archive {
-        blob,
+        sink,
         hasher,
         written,
         ..
     } = archive;
-    blob.close()?;
+    match sink {
+        Sink::Blob(blob) => blob.close()?,
+        Sink::Buffer(bytes) => {
+            tx.execute(
+                "UPDATE sources SET bytes = ?2 WHERE id = ?1",
+                params![source_id, bytes],
+            )?;
+        }
+    }
     let sha: String = hasher
         .finalize()
         .iter()
@@ -1801,7 +1880,7 @@ fn stream_source<'c, E>(
 /// Archives one source with what it holds, inside the caller's transaction.
 #[allow(clippy::too_many_arguments)]
 fn write_source(
-    tx: &Connection,
+    tx: &Db,
     reasons: &mut Reasons,
     run: i64,
     src: &SourceInput,
@@ -1811,29 +1890,28 @@ fn write_source(
     now: &str,
 ) -> Result<Ingested> {
     let sha = sha256_hex(src.bytes);
-    if let Some(id) = tx
-        .prepare_cached("SELECT id FROM sources WHERE sha256 = ?1")?
-        .query_row([&sha], |r| r.get(0))
-        .optional()?
-    {
+    if let Some(id) = tx.query_opt(
+        "SELECT id FROM sources WHERE sha256 = ?1",
+        params![sha],
+        |r| r.get(0),
+    )? {
         return Ok(Ingested::Unchanged(id));
     }
-    tx.prepare_cached(
+    let source_id = tx.insert(
         "INSERT INTO sources (sha256, name, media_type, kind, published, ingested_at, run_id, \
          size, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        sha,
-        src.name,
-        src.media_type,
-        src.kind,
-        src.published,
-        now,
-        run,
-        src.bytes.len() as i64,
-        src.bytes
-    ])?;
-    let source_id = tx.last_insert_rowid();
+        params![
+            sha,
+            src.name,
+            src.media_type,
+            src.kind,
+            src.published,
+            now,
+            run,
+            src.bytes.len() as i64,
+            src.bytes
+        ],
+    )?;
     match content {
         Content::Claims(claims) => {
             insert_claims(tx, reasons, source_id, claims, extractor_version, None)?
@@ -1846,94 +1924,98 @@ fn write_source(
 }
 
 fn insert_claims(
-    tx: &Connection,
+    tx: &Db,
     reasons: &mut Reasons,
     source_id: i64,
     claims: &[PreparedClaim],
     extractor_version: &str,
     mut ids: Option<&mut Vec<i64>>,
 ) -> Result<()> {
-    let mut ins = tx.prepare_cached(
+    let ins: &str =
         "INSERT INTO claims (source_id, kind, crossing, from_place, to_place, at_place, \
          direction, mode, polarity, time_start, time_end, extractor_version, json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
-    let mut ev = tx.prepare_cached(
-        "INSERT INTO evidence (claim_id, span_start, span_end, quote, attribution) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut gd = tx.prepare_cached(
-        "INSERT INTO claim_goods (claim_id, ord, text, hs, hs2, hs4) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut pl =
-        tx.prepare_cached("INSERT INTO claim_places (claim_id, place, kind) VALUES (?1, ?2, ?3)")?;
-    let mut vd = tx.prepare_cached(
-        "INSERT INTO verdicts (claim_id, ord, hs, status, measures, date, reason_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    let ev: &str = "INSERT INTO evidence (claim_id, span_start, span_end, quote, attribution) \
+         VALUES (?1, ?2, ?3, ?4, ?5)";
+    let gd: &str = "INSERT INTO claim_goods (claim_id, ord, text, hs, hs2, hs4) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    let pl: &str = "INSERT INTO claim_places (claim_id, place, kind) VALUES (?1, ?2, ?3)";
+    let vd: &str = "INSERT INTO verdicts (claim_id, ord, hs, status, measures, date, reason_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     for p in claims {
         let c = &p.claim;
-        ins.execute(params![
-            source_id,
-            c.kind.as_str(),
-            c.via,
-            c.from,
-            c.to,
-            c.at,
-            c.direction.as_str(),
-            c.mode.map(|m| m.as_str()),
-            match c.polarity {
-                borderwatch_model::Polarity::Affirmed => "affirmed",
-                borderwatch_model::Polarity::Negated => "negated",
-            },
-            p.time.0,
-            p.time.1,
-            extractor_version,
-            p.json
-        ])?;
-        let id = tx.last_insert_rowid();
+        let id = tx.insert(
+            ins,
+            params![
+                source_id,
+                c.kind.as_str(),
+                c.via,
+                c.from,
+                c.to,
+                c.at,
+                c.direction.as_str(),
+                c.mode.map(|m| m.as_str()),
+                match c.polarity {
+                    borderwatch_model::Polarity::Affirmed => "affirmed",
+                    borderwatch_model::Polarity::Negated => "negated",
+                },
+                p.time.0,
+                p.time.1,
+                extractor_version,
+                p.json
+            ],
+        )?;
+
         if let Some(ids) = ids.as_deref_mut() {
             ids.push(id);
         }
-        ev.execute(params![
-            id,
-            c.evidence.span[0] as i64,
-            c.evidence.span[1] as i64,
-            c.evidence.text,
-            c.evidence.attribution
-        ])?;
+        tx.execute(
+            ev,
+            params![
+                id,
+                c.evidence.span[0] as i64,
+                c.evidence.span[1] as i64,
+                c.evidence.text,
+                c.evidence.attribution
+            ],
+        )?;
         for (i, g) in c.goods.iter().enumerate() {
             let hs = g.hs.as_deref();
-            gd.execute(params![
-                id,
-                i as i64,
-                g.text,
-                hs,
-                hs.and_then(|h| h.get(..2)),
-                hs.and_then(|h| h.get(..4))
-            ])?;
+            tx.execute(
+                gd,
+                params![
+                    id,
+                    i as i64,
+                    g.text,
+                    hs,
+                    hs.and_then(|h| h.get(..2)),
+                    hs.and_then(|h| h.get(..4))
+                ],
+            )?;
         }
         for place in &p.places {
-            pl.execute(params![id, place, c.kind.as_str()])?;
+            tx.execute(pl, params![id, place, c.kind.as_str()])?;
         }
         for (i, v) in c.verdicts.iter().enumerate() {
             let reason = reasons.id(tx, &v.reason)?;
-            vd.execute(params![
-                id,
-                i as i64,
-                v.hs,
-                v.status.as_str(),
-                v.measures.join(";"),
-                v.date.to_string(),
-                reason
-            ])?;
+            tx.execute(
+                vd,
+                params![
+                    id,
+                    i as i64,
+                    v.hs,
+                    v.status.as_str(),
+                    v.measures.join(";"),
+                    v.date.to_string(),
+                    reason
+                ],
+            )?;
         }
     }
     Ok(())
 }
 
 fn insert_track(
-    tx: &Connection,
+    tx: &Db,
     reasons: &mut Reasons,
     source_id: i64,
     track: Track,
@@ -1945,19 +2027,19 @@ fn insert_track(
         positions,
     } = track;
     let map: Vec<String> = info.map.iter().map(|(a, b)| format!("{a}={b}")).collect();
-    tx.prepare_cached(
+    tx.execute(
         "INSERT INTO track_sources (source_id, format, file_time, map, lines_read, decoded, \
          rejected) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        source_id,
-        info.format,
-        info.file_time,
-        map.join("\n"),
-        info.lines[0] as i64,
-        info.lines[1] as i64,
-        info.lines[2] as i64
-    ])?;
+        params![
+            source_id,
+            info.format,
+            info.file_time,
+            map.join("\n"),
+            info.lines[0] as i64,
+            info.lines[1] as i64,
+            info.lines[2] as i64
+        ],
+    )?;
     for e in events {
         let mut ids = Vec::new();
         if let Some(c) = &e.claim {
@@ -1970,11 +2052,8 @@ fn insert_track(
                 Some(&mut ids),
             )?;
         }
-        tx.prepare_cached(
-            "INSERT INTO track_events (source_id, kind, mmsi, time_start, time_end, claim_id, json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
+        tx.execute("INSERT INTO track_events (source_id, kind, mmsi, time_start, time_end, claim_id, json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", params![
             source_id,
             e.event.kind.as_str(),
             e.event.vessels.first().map_or(0, |v| v.mmsi as i64),
@@ -1987,90 +2066,94 @@ fn insert_track(
     insert_positions(tx, source_id, positions)
 }
 
-fn insert_positions(tx: &Connection, source_id: i64, chunks: &[PositionChunk]) -> Result<()> {
-    let mut ins = tx.prepare_cached(
+fn insert_positions(tx: &Db, source_id: i64, chunks: &[PositionChunk]) -> Result<()> {
+    let ins: &str =
         "INSERT INTO track_positions (source_id, mmsi, time_start, time_end, south, west, north, \
-         east, count, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?;
+         east, count, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     for c in chunks {
         let [s, w, n, e] = c.bbox;
-        ins.execute(params![
-            source_id,
-            i64::from(c.mmsi),
-            c.start,
-            c.end,
-            s,
-            w,
-            n,
-            e,
-            i64::from(c.count),
-            c.data
-        ])?;
+        tx.execute(
+            ins,
+            params![
+                source_id,
+                i64::from(c.mmsi),
+                c.start,
+                c.end,
+                s,
+                w,
+                n,
+                e,
+                i64::from(c.count),
+                c.data
+            ],
+        )?;
     }
     Ok(())
 }
 
 fn insert_shipments(
-    tx: &Connection,
+    tx: &Db,
     reasons: &mut Reasons,
     source_id: i64,
     rows: &[ShipmentInput],
 ) -> Result<()> {
-    let mut ins = tx.prepare_cached(
+    let ins: &str =
         "INSERT INTO shipments (source_id, line, record_id, date, hs, hs2, hs4, description, \
          direction, quantity, unit, value_usd, origin, destination, crossing, mode, status, \
          measures, reason_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-         ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
+         ?14, ?15, ?16, ?17, ?18, ?19)";
     for r in rows {
         let s = &r.shipment;
         let hs = s.hs.as_ref().map(|h| h.as_str());
         let reason = reasons.id(tx, &r.reason)?;
-        ins.execute(params![
-            source_id,
-            r.line as i64,
-            s.id,
-            s.date.to_string(),
-            hs,
-            hs.and_then(|h| h.get(..2)),
-            hs.and_then(|h| h.get(..4)),
-            s.description,
-            s.direction.as_str(),
-            s.quantity,
-            s.unit,
-            s.value_usd,
-            s.origin,
-            s.destination,
-            s.crossing,
-            s.mode.map(|m| m.as_str()),
-            r.status.as_str(),
-            r.measures.join(";"),
-            reason
-        ])?;
+        tx.execute(
+            ins,
+            params![
+                source_id,
+                r.line as i64,
+                s.id,
+                s.date.to_string(),
+                hs,
+                hs.and_then(|h| h.get(..2)),
+                hs.and_then(|h| h.get(..4)),
+                s.description,
+                s.direction.as_str(),
+                s.quantity,
+                s.unit,
+                s.value_usd,
+                s.origin,
+                s.destination,
+                s.crossing,
+                s.mode.map(|m| m.as_str()),
+                r.status.as_str(),
+                r.measures.join(";"),
+                reason
+            ],
+        )?;
     }
     Ok(())
 }
 
-fn insert_issues(tx: &Connection, source_id: i64, run: i64, issues: &[Issue]) -> Result<()> {
+fn insert_issues(tx: &Db, source_id: i64, run: i64, issues: &[Issue]) -> Result<()> {
     for i in issues {
         insert_issue(tx, Some(source_id), run, i)?;
     }
     Ok(())
 }
 
-fn insert_issue(conn: &Connection, source_id: Option<i64>, run: i64, i: &Issue) -> Result<()> {
-    conn.prepare_cached(
+fn insert_issue(conn: &Db, source_id: Option<i64>, run: i64, i: &Issue) -> Result<()> {
+    conn.execute(
         "INSERT INTO issues (source_id, run_id, file, code, message, line, value) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        source_id,
-        run,
-        i.file,
-        i.code.as_str(),
-        i.message,
-        i.line.map(|l| l as i64),
-        i.value
-    ])?;
+        params![
+            source_id,
+            run,
+            i.file,
+            i.code.as_str(),
+            i.message,
+            i.line.map(|l| l as i64),
+            i.value
+        ],
+    )?;
     Ok(())
 }

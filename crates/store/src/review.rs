@@ -4,8 +4,8 @@
 //! Owns the `reviews` table's rows. Refuses attaching reviews to claims (the analysis does, by
 //! anchor) and checking what a review says (the command line and the server build them).
 
+use crate::db::{params, ToParam};
 use borderwatch_model::{ClaimKind, RejectReason, Review, ReviewAction};
-use rusqlite::{params, OptionalExtension};
 
 use crate::{Result, Store, StoreError};
 
@@ -49,14 +49,11 @@ impl Store {
     /// source's name comes from the source) and returns its id. The source must exist and the
     /// span lie inside it; the subject, when given, must be an earlier review.
     pub fn add_review(&self, r: &Review) -> Result<i64> {
-        let size: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT size FROM sources WHERE id = ?1",
-                [r.source_id],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let size: Option<i64> = self.conn.query_opt(
+            "SELECT size FROM sources WHERE id = ?1",
+            params![r.source_id],
+            |row| row.get(0),
+        )?;
         let Some(size) = size else {
             return Err(StoreError(format!("no source {}", r.source_id)));
         };
@@ -67,17 +64,16 @@ impl Store {
             )));
         }
         if let Some(s) = r.subject {
-            let known: Option<i64> = self
-                .conn
-                .query_row("SELECT id FROM reviews WHERE id = ?1", [s], |row| {
-                    row.get(0)
-                })
-                .optional()?;
+            let known: Option<i64> =
+                self.conn
+                    .query_opt("SELECT id FROM reviews WHERE id = ?1", params![s], |row| {
+                        row.get(0)
+                    })?;
             if known.is_none() {
                 return Err(StoreError(format!("no review {s} to follow")));
             }
         }
-        self.conn.execute(
+        self.conn.insert(
             "INSERT INTO reviews (subject, action, source_id, span_start, span_end, kind, \
              claim_id, reason, was, correction, claim, reviewer, reviewed_at, note, \
              extractor_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
@@ -99,8 +95,7 @@ impl Store {
                 r.note,
                 r.extractor_version,
             ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+        )
     }
 
     /// Reviews matching the filter, oldest first.
@@ -111,7 +106,7 @@ impl Store {
              r.reviewed_at, r.note, r.extractor_version FROM reviews r \
              JOIN sources s ON s.id = r.source_id WHERE 1 = 1",
         );
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let mut args: Vec<crate::db::Value> = Vec::new();
         if let Some(id) = f.source_id {
             sql.push_str(" AND r.source_id = ?");
             args.push(id.into());
@@ -122,7 +117,6 @@ impl Store {
             args.push(d.clone().into());
         }
         sql.push_str(" ORDER BY r.id");
-        let mut st = self.conn.prepare(&sql)?;
         type Row = (
             i64,
             Option<i64>,
@@ -139,27 +133,25 @@ impl Store {
             Option<String>,
             String,
         );
-        let rows = st.query_map(
-            rusqlite::params_from_iter(args),
-            |r| -> rusqlite::Result<Row> {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    [r.get(10)?, r.get(11)?, r.get(12)?],
-                    [r.get(13)?, r.get(14)?],
-                    r.get(15)?,
-                    r.get(16)?,
-                ))
-            },
-        )?;
+        let args: Vec<crate::db::Param> = args.iter().map(ToParam::param).collect();
+        let rows = self.conn.query(&sql, &args, |r| -> Result<Row> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                [r.get(10)?, r.get(11)?, r.get(12)?],
+                [r.get(13)?, r.get(14)?],
+                r.get(15)?,
+                r.get(16)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (
@@ -177,7 +169,7 @@ impl Store {
                 [reviewer, at],
                 note,
                 extractor_version,
-            ) = row?;
+            ) = row;
             let bad = |what: &str, v: &str| StoreError(format!("review {id}: stored {what} {v:?}"));
             out.push(Review {
                 id,
