@@ -140,11 +140,11 @@ impl Store {
 
     /// The last entry's id and hash (none for an empty log).
     pub fn audit_head(&self) -> Result<Option<(i64, String)>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             "SELECT id, hash FROM audit_head WHERE one = 1",
             params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+        )
     }
 
     /// The chain's problems, one line each (empty when whole).

@@ -241,9 +241,8 @@ impl Store {
     /// How many users the store has, disabled ones included: a store that ever had a user
     /// never goes back to single-analyst mode.
     pub fn user_count(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM users", params![], |r| r.get(0))?)
+        self.conn
+            .query_row("SELECT count(*) FROM users", params![], |r| r.get(0))
     }
 
     /// Adds a user; a name already taken is an error.
@@ -279,11 +278,11 @@ impl Store {
 
     /// One user by name.
     pub fn user(&self, name: &str) -> Result<Option<User>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.name = ?1"),
             params![name],
             |r| user_row(r, 0),
-        )?)
+        )
     }
 
     fn must_user(&self, name: &str) -> Result<User> {
@@ -293,14 +292,14 @@ impl Store {
 
     /// A user's password hash, when the user exists, is enabled and has a password.
     pub fn password_hash(&self, name: &str) -> Result<Option<(User, String)>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             &format!(
                 "SELECT {USER_COLUMNS}, u.password FROM users u \
                      WHERE u.name = ?1 AND u.disabled = 0 AND u.password IS NOT NULL"
             ),
             params![name],
             |r| Ok((user_row(r, 0)?, r.get(7)?)),
-        )?)
+        )
     }
 
     /// Changes a user's role; their sessions end (they sign in again under the new role).
@@ -381,10 +380,10 @@ impl Store {
     /// Revokes every live token of a user; returns how many.
     pub fn revoke_tokens(&self, name: &str, now: &str) -> Result<usize> {
         let u = self.must_user(name)?;
-        Ok(self.conn.execute(
+        self.conn.execute(
             "UPDATE tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
             params![now, u.id],
-        )?)
+        )
     }
 
     /// Revokes one token by id (of the named user); false when there is no such live token.
@@ -399,7 +398,7 @@ impl Store {
 
     /// The enabled user a live (not revoked, not expired) token belongs to.
     pub fn token_user(&self, token: &str, now: &str) -> Result<Option<User>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             &format!(
                 "SELECT {USER_COLUMNS} FROM tokens t JOIN users u ON u.id = t.user_id \
                      WHERE t.hash = ?1 AND t.revoked_at IS NULL AND t.expires_at > ?2 \
@@ -407,7 +406,7 @@ impl Store {
             ),
             params![sha256_hex(token.as_bytes()), now],
             |r| user_row(r, 0),
-        )?)
+        )
     }
 
     /// Starts a session for a user: `secret` is the cookie's value (stored hashed), `csrf` the
@@ -437,7 +436,7 @@ impl Store {
 
     /// The live session (not ended, not expired, its user enabled) with this cookie value.
     pub fn session(&self, secret: &str, now: &str) -> Result<Option<SessionRow>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             &format!(
                 "SELECT s.id, s.csrf, s.expires_at, s.seen_at, {USER_COLUMNS} FROM sessions s \
                      JOIN users u ON u.id = s.user_id \
@@ -454,7 +453,7 @@ impl Store {
                     user: user_row(r, 4)?,
                 })
             },
-        )?)
+        )
     }
 
     /// Records that a session was used now.
@@ -483,10 +482,10 @@ impl Store {
     }
 
     fn end_sessions_of(&self, user_id: i64, now: &str) -> Result<usize> {
-        Ok(self.conn.execute(
+        self.conn.execute(
             "UPDATE sessions SET ended_at = ?1 WHERE user_id = ?2 AND ended_at IS NULL",
             params![now, user_id],
-        )?)
+        )
     }
 }
 

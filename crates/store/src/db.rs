@@ -15,7 +15,8 @@ use postgres::types::{IsNull, ToSql, Type};
 
 use crate::{Result, StoreError};
 
-/// A connection to either engine.
+/// A connection to either engine (one per store, so the size of the larger does not matter).
+#[allow(clippy::large_enum_variant)]
 pub enum Db {
     Lite(rusqlite::Connection),
     Pg(Pg),

@@ -649,11 +649,11 @@ impl Store {
     /// replacement that reuses ids still changes it). Cheap: four index lookups.
     pub fn fingerprint(&self) -> Result<[i64; 4]> {
         let max = |t: &str| -> Result<i64> {
-            Ok(self.conn.query_row(
+            self.conn.query_row(
                 &format!("SELECT coalesce(max(id), 0) FROM {t}"),
                 params![],
                 |r| r.get(0),
-            )?)
+            )
         };
         // Runs and reviews share the last place: both ids only grow, so their sum changes
         // whenever either does.
@@ -719,11 +719,11 @@ impl Store {
 
     /// The id of an archived source with these bytes, if any.
     pub fn source_by_hash(&self, sha256: &str) -> Result<Option<i64>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             "SELECT id FROM sources WHERE sha256 = ?1",
             params![sha256],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Opens a batch: the sources ingested until [`Store::commit_batch`] commit together.
@@ -744,7 +744,7 @@ impl Store {
                 let _ = self.conn.end(false);
                 self.in_batch = false;
                 self.pending.clear();
-                return Err(e.into());
+                return Err(e);
             }
             self.in_batch = false;
             self.reasons.extend(self.pending.drain());
@@ -1070,11 +1070,11 @@ impl Store {
 
     /// The archived bytes of a source.
     pub fn source_bytes(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        Ok(self.conn.query_opt(
+        self.conn.query_opt(
             "SELECT bytes FROM sources WHERE id = ?1",
             params![id],
             |r| r.get(0),
-        )?)
+        )
     }
 
     /// Every archived source, oldest first.
