@@ -115,8 +115,8 @@ impl Store {
         };
         let mut out = self.conn.query(
             "SELECT id, at, actor, action, target, address, outcome, detail, hash FROM audit \
-             WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR actor = ?2) \
-             AND (?3 IS NULL OR action = ?3) ORDER BY id DESC LIMIT ?4",
+             WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR actor = ?2) \
+             AND (CAST(?3 AS TEXT) IS NULL OR action = ?3) ORDER BY id DESC LIMIT ?4",
             params![f.since, f.actor, f.action, limit],
             |r| {
                 Ok(AuditRow {
@@ -214,14 +214,17 @@ impl Store {
 pub mod testing {
     use super::*;
 
-    /// Runs SQL on the log with its triggers dropped (to test that the check finds it).
-    pub fn tamper(path: &std::path::Path, sql: &str) -> Result<()> {
-        let c = rusqlite::Connection::open(path)?;
-        c.execute_batch(
-            "DROP TRIGGER IF EXISTS audit_never_changes; DROP TRIGGER IF EXISTS audit_never_goes;",
-        )?;
-        c.execute_batch(sql)
-            .map_err(|e| StoreError(format!("tamper: {e}")))?;
-        Ok(())
+    /// Runs SQL on the log with its triggers dropped (to test that the check finds it), on
+    /// either engine.
+    pub fn tamper(at: impl Into<crate::Location>, sql: &str) -> Result<()> {
+        let s = crate::Store::open_at(&at.into(), crate::Access::Existing)?;
+        let on = if s.conn.is_pg() { " ON audit" } else { "" };
+        s.conn.batch(&format!(
+            "DROP TRIGGER IF EXISTS audit_never_changes{on}; \
+             DROP TRIGGER IF EXISTS audit_never_goes{on};"
+        ))?;
+        s.conn
+            .batch(sql)
+            .map_err(|e| StoreError(format!("tamper: {}", e.0)))
     }
 }

@@ -361,7 +361,7 @@ impl Store {
         let rows = self.conn.query(
             "SELECT t.id, u.name, t.label, t.created_at, t.expires_at, t.revoked_at \
              FROM tokens t JOIN users u ON u.id = t.user_id \
-             WHERE ?1 IS NULL OR u.name = ?1 ORDER BY t.id DESC",
+             WHERE CAST(?1 AS TEXT) IS NULL OR u.name = ?1 ORDER BY t.id DESC",
             params![name],
             |r| {
                 Ok(TokenRow {

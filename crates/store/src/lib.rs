@@ -62,12 +62,19 @@ pub mod testing {
         Ok(())
     }
 
+    /// As [`run_sql`], on either engine.
+    pub fn run_sql_at(at: &crate::Location, sql: &str) -> crate::Result<()> {
+        crate::Store::open_at(at, crate::Access::Existing)?
+            .conn
+            .batch(sql)
+    }
+
     /// Overwrites a claim's stored JSON (to test that unreadable rows are reported).
-    pub fn set_claim_json(path: &std::path::Path, id: i64, json: &str) -> crate::Result<()> {
-        let c = rusqlite::Connection::open(path)?;
-        c.execute(
+    pub fn set_claim_json(at: &crate::Location, id: i64, json: &str) -> crate::Result<()> {
+        let s = crate::Store::open_at(at, crate::Access::Existing)?;
+        s.conn.execute(
             "UPDATE claims SET json = ?1 WHERE id = ?2",
-            rusqlite::params![json, id],
+            crate::db::params![json, id],
         )?;
         Ok(())
     }
@@ -518,7 +525,54 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How a command opens its store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Created when absent (an empty PostgreSQL database gets the schema), migrated.
+    Create,
+    /// Must already be a store: read commands, which should not answer from an empty one.
+    Existing,
+    /// As [`Access::Create`], after a check that the store is not damaged.
+    Write,
+    /// As [`Access::Existing`], after that same check (`serve`).
+    ExistingWrite,
+    /// Must already be a store at this binary's schema; nothing is created, migrated or written.
+    ReadOnly,
+}
+
 impl Store {
+    /// Opens the store at `at`: an SQLite file, or a PostgreSQL database by URL.
+    pub fn open_at(at: &Location, access: Access) -> Result<Store> {
+        match at {
+            Location::Sqlite(path) => match access {
+                Access::Create => Store::open(path),
+                Access::Existing => Store::open_existing(path),
+                Access::Write => Store::open_for_writing(path),
+                Access::ExistingWrite => Store::open_existing_for_writing(path),
+                Access::ReadOnly => Store::open_read_only(path),
+            },
+            Location::Postgres(url) => Ok(Store::with(Db::Pg(db::Pg::new(pg::open(url, access)?)))),
+        }
+    }
+
+    /// The quick check a write on `at` is preceded by (see [`Store::check_before_writing`]);
+    /// PostgreSQL checks its own pages as it reads them.
+    pub fn check_location_before_writing(at: &Location) -> Result<()> {
+        match at {
+            Location::Sqlite(path) => Store::check_before_writing(path),
+            Location::Postgres(_) => Ok(()),
+        }
+    }
+
+    fn with(conn: Db) -> Store {
+        Store {
+            conn,
+            reasons: HashMap::new(),
+            pending: HashMap::new(),
+            in_batch: false,
+        }
+    }
+
     /// Opens (creating when absent) and migrates the database at `path`. A database whose schema
     /// is newer than this binary knows is refused.
     pub fn open(path: &Path) -> Result<Store> {
@@ -542,12 +596,7 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536)?;
         conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
         conn.set_prepared_statement_cache_capacity(64);
-        let mut store = Store {
-            conn: Db::Lite(conn),
-            reasons: HashMap::new(),
-            pending: HashMap::new(),
-            in_batch: false,
-        };
+        let mut store = Store::with(Db::Lite(conn));
         schema::migrate(store.lite_mut()?)
             .map_err(|e| StoreError(format!("{}: {}", path.display(), e.0)))?;
         Ok(store)
@@ -617,12 +666,7 @@ impl Store {
             )));
         }
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(Store {
-            conn: Db::Lite(conn),
-            reasons: HashMap::new(),
-            pending: HashMap::new(),
-            in_batch: false,
-        })
+        Ok(Store::with(Db::Lite(conn)))
     }
 
     /// Runs `f` in one read transaction, so every query in it sees the same state of the store

@@ -41,6 +41,24 @@ impl Location {
     }
 }
 
+impl From<&std::path::Path> for Location {
+    fn from(p: &std::path::Path) -> Location {
+        Location::Sqlite(p.to_path_buf())
+    }
+}
+
+impl From<&PathBuf> for Location {
+    fn from(p: &PathBuf) -> Location {
+        Location::Sqlite(p.clone())
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(l: &Location) -> Location {
+        l.clone()
+    }
+}
+
 /// The location as it may be printed: a URL's password (and query string, which may carry one)
 /// is left out.
 impl fmt::Display for Location {
@@ -148,6 +166,40 @@ pub(crate) fn create_schema(tx: &mut postgres::Transaction<'_>, shown: &str) -> 
 pub(crate) fn create_indexes(tx: &mut postgres::Transaction<'_>) -> Result<()> {
     tx.batch_execute(INDEXES)?;
     Ok(())
+}
+
+/// Connects to the database at `url` and makes sure it holds a store: an empty database gets
+/// the schema when `access` may create one; any other database must be a borderwatch store at
+/// this binary's schema. Openers racing on one empty database queue on an advisory lock, so
+/// exactly one creates the schema.
+pub(crate) fn open(url: &str, access: crate::Access) -> Result<postgres::Client> {
+    use crate::Access;
+    let shown = redact_url(url);
+    let mut client = connect(url)?;
+    let creates = matches!(access, Access::Create | Access::Write);
+    if creates {
+        let mut tx = client.transaction()?;
+        // Any number shared by every borderwatch opener; released when the transaction ends.
+        tx.execute("SELECT pg_advisory_xact_lock(7361524109)", &[])?;
+        if tables(&mut tx)?.is_empty() {
+            create_schema(&mut tx, &shown)?;
+            create_indexes(&mut tx)?;
+        } else {
+            check_schema(&mut tx, &shown)?;
+        }
+        tx.commit()?;
+    } else {
+        if tables(&mut client)?.is_empty() {
+            return Err(StoreError(format!(
+                "{shown}: no store in this database yet (`ingest` or `db copy` creates one)"
+            )));
+        }
+        check_schema(&mut client, &shown)?;
+    }
+    if access == Access::ReadOnly {
+        client.batch_execute("SET default_transaction_read_only = on")?;
+    }
+    Ok(client)
 }
 
 /// Checks that `db` holds a borderwatch store at the schema this binary reads.

@@ -6,7 +6,10 @@ use borderwatch_model::{
     Claim, ClaimKind, Correction, Direction, Evidence, Mode, Polarity, RejectReason, Review,
     ReviewAction,
 };
+use borderwatch_store::testing::run_sql_at;
 use borderwatch_store::{Content, Ingested, PreparedClaim, ReviewFilter, SourceInput, Store};
+
+mod engines;
 
 const TEXT: &str = "Trucks carried rice from Dandong to Sinuiju. The trucks came back empty.";
 
@@ -42,11 +45,8 @@ fn claim(span: [usize; 2]) -> Claim {
     }
 }
 
-fn store(name: &str) -> (Store, i64, i64) {
-    let d = std::env::temp_dir().join(format!("bw-reviews-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    let mut s = Store::open(&d.join("r.db")).unwrap();
+fn store(e: &engines::Engine) -> (Store, i64, i64) {
+    let mut s = e.open();
     let run = s.begin_run("test", "2024-01-10T08:00:00Z").unwrap();
     let prepared = PreparedClaim::all(vec![claim([0, 44])]).unwrap();
     let src = SourceInput {
@@ -96,81 +96,84 @@ fn review(source_id: i64, action: ReviewAction, at: &str) -> Review {
 
 #[test]
 fn every_kind_reads_back_as_written() {
-    let (s, src, claim_id) = store("kinds");
-    let mut confirm = review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z");
-    confirm.claim_id = Some(claim_id);
-    confirm.note = Some("checked against the photo".into());
-    let first = s.add_review(&confirm).unwrap();
-    let mut reject = review(src, ReviewAction::Reject, "2024-01-12T09:00:00Z");
-    reject.subject = Some(first);
-    reject.reason = Some(RejectReason::WrongDirection);
-    let mut correct = review(src, ReviewAction::Correct, "2024-01-13T09:00:00Z");
-    correct.subject = Some(first);
-    correct.correction = Some(Correction {
-        direction: Some(Direction::Outbound),
-        mode: Some(Some(Mode::Road)),
-        via: Some(None),
-        ..Correction::default()
+    engines::each("kinds", |e| {
+        let (s, src, claim_id) = store(e);
+        let mut confirm = review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z");
+        confirm.claim_id = Some(claim_id);
+        confirm.note = Some("checked against the photo".into());
+        let first = s.add_review(&confirm).unwrap();
+        let mut reject = review(src, ReviewAction::Reject, "2024-01-12T09:00:00Z");
+        reject.subject = Some(first);
+        reject.reason = Some(RejectReason::WrongDirection);
+        let mut correct = review(src, ReviewAction::Correct, "2024-01-13T09:00:00Z");
+        correct.subject = Some(first);
+        correct.correction = Some(Correction {
+            direction: Some(Direction::Outbound),
+            mode: Some(Some(Mode::Road)),
+            via: Some(None),
+            ..Correction::default()
+        });
+        let mut add = review(src, ReviewAction::Add, "2024-01-14T09:00:00Z");
+        add.span = [45, 72];
+        add.was = None;
+        add.claim_id = None;
+        add.claim = Some(Box::new(claim([45, 72])));
+        let mut want = vec![confirm, reject, correct, add];
+        for r in want.iter_mut().skip(1) {
+            r.id = s.add_review(r).unwrap();
+        }
+        want[0].id = first;
+        for r in &mut want {
+            r.source = "r.txt".into();
+        }
+        let back = s.reviews(&ReviewFilter::default()).unwrap();
+        assert_eq!(back, want);
+        // A source's reviews; the reviews known on a day.
+        let mine = ReviewFilter {
+            source_id: Some(src),
+            ..ReviewFilter::default()
+        };
+        assert_eq!(s.reviews(&mine).unwrap().len(), 4);
+        let then = ReviewFilter {
+            until: Some("2024-01-12".into()),
+            ..ReviewFilter::default()
+        };
+        let ids: Vec<i64> = s.reviews(&then).unwrap().iter().map(|r| r.id).collect();
+        assert_eq!(ids, [want[0].id, want[1].id]);
+        assert!(s.check().unwrap().is_empty());
     });
-    let mut add = review(src, ReviewAction::Add, "2024-01-14T09:00:00Z");
-    add.span = [45, 72];
-    add.was = None;
-    add.claim_id = None;
-    add.claim = Some(Box::new(claim([45, 72])));
-    let mut want = vec![confirm, reject, correct, add];
-    for r in want.iter_mut().skip(1) {
-        r.id = s.add_review(r).unwrap();
-    }
-    want[0].id = first;
-    for r in &mut want {
-        r.source = "r.txt".into();
-    }
-    let back = s.reviews(&ReviewFilter::default()).unwrap();
-    assert_eq!(back, want);
-    // A source's reviews; the reviews known on a day.
-    let mine = ReviewFilter {
-        source_id: Some(src),
-        ..ReviewFilter::default()
-    };
-    assert_eq!(s.reviews(&mine).unwrap().len(), 4);
-    let then = ReviewFilter {
-        until: Some("2024-01-12".into()),
-        ..ReviewFilter::default()
-    };
-    let ids: Vec<i64> = s.reviews(&then).unwrap().iter().map(|r| r.id).collect();
-    assert_eq!(ids, [want[0].id, want[1].id]);
-    assert!(s.check().unwrap().is_empty());
 }
 
 #[test]
 fn reviews_are_never_changed_and_their_anchor_is_checked() {
-    let (s, src, _) = store("append");
-    let before = s.fingerprint().unwrap();
-    let id = s
-        .add_review(&review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z"))
-        .unwrap();
-    assert_ne!(
-        s.fingerprint().unwrap(),
-        before,
-        "a review changes the fingerprint"
-    );
-    let path = std::env::temp_dir().join(format!("bw-reviews-{}-append/r.db", std::process::id()));
-    let c = rusqlite::Connection::open(&path).unwrap();
-    let upd = c.execute("UPDATE reviews SET reviewer = 'x' WHERE id = ?1", [id]);
-    assert!(upd.unwrap_err().to_string().contains("never changed"));
-    let del = c.execute("DELETE FROM reviews WHERE id = ?1", [id]);
-    assert!(del.unwrap_err().to_string().contains("never deleted"));
-    let mut outside = review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z");
-    outside.span = [10, 999];
-    let e = s.add_review(&outside).unwrap_err().to_string();
-    assert!(e.contains("span 10..999 lies outside source"), "{e}");
-    let e = s
-        .add_review(&review(src + 7, ReviewAction::Confirm, "t"))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("no source"), "{e}");
-    let mut follows = review(src, ReviewAction::Confirm, "t");
-    follows.subject = Some(id + 40);
-    assert!(s.add_review(&follows).is_err());
-    assert_eq!(s.reviews(&ReviewFilter::default()).unwrap().len(), 1);
+    engines::each("append", |e| {
+        let (s, src, _) = store(e);
+        let before = s.fingerprint().unwrap();
+        let id = s
+            .add_review(&review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z"))
+            .unwrap();
+        assert_ne!(
+            s.fingerprint().unwrap(),
+            before,
+            "a review changes the fingerprint"
+        );
+        let sql = |q: &str| run_sql_at(&e.at, &q.replace("?1", &id.to_string()));
+        let upd = sql("UPDATE reviews SET reviewer = 'x' WHERE id = ?1");
+        assert!(upd.unwrap_err().to_string().contains("never changed"));
+        let del = sql("DELETE FROM reviews WHERE id = ?1");
+        assert!(del.unwrap_err().to_string().contains("never deleted"));
+        let mut outside = review(src, ReviewAction::Confirm, "2024-01-11T09:00:00Z");
+        outside.span = [10, 999];
+        let e = s.add_review(&outside).unwrap_err().to_string();
+        assert!(e.contains("span 10..999 lies outside source"), "{e}");
+        let e = s
+            .add_review(&review(src + 7, ReviewAction::Confirm, "t"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no source"), "{e}");
+        let mut follows = review(src, ReviewAction::Confirm, "t");
+        follows.subject = Some(id + 40);
+        assert!(s.add_review(&follows).is_err());
+        assert_eq!(s.reviews(&ReviewFilter::default()).unwrap().len(), 1);
+    });
 }
