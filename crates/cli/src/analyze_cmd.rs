@@ -11,7 +11,7 @@ const EXPORT_ZOOM: f64 = 12.0;
 use borderwatch_report::{export, track_map};
 use clap::ValueEnum;
 
-use crate::store_cmd::{db_path, open, store_err};
+use crate::store_cmd::{db_file, db_location, open, store_err};
 use crate::{load_reference, Failure, Outcome};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -190,7 +190,7 @@ fn render(
 
 pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) -> Outcome {
     if let Some(out) = &a.out {
-        crate::guard::output("--out", out, Some(&db_path(db)), &[])?;
+        crate::guard::output("--out", out, db_file(db).as_deref(), &[])?;
     }
     let reference = load_reference(data)?;
     let options = Options {
@@ -238,7 +238,7 @@ pub fn analyze(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &AnalyzeArgs) ->
 
 pub fn export(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &ExportArgs) -> Outcome {
     if let Some(out) = &a.out {
-        crate::guard::output("--out", out, Some(&db_path(db)), &[])?;
+        crate::guard::output("--out", out, db_file(db).as_deref(), &[])?;
     }
     let reference = load_reference(data)?;
     let options = Options {
@@ -353,10 +353,16 @@ pub struct RunArgs {
 /// The main job: ingest the paths into the store, analyse everything stored, write the HTML
 /// report and say where it is.
 pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome {
-    let path = db_path(db);
+    let file = db_file(db);
     let inputs: Vec<&std::path::Path> = a.paths.iter().map(PathBuf::as_path).collect();
-    crate::guard::output("--out", &a.out, Some(&path), &inputs)?;
+    crate::guard::output("--out", &a.out, file.as_deref(), &inputs)?;
     if a.fresh {
+        let Some(path) = file else {
+            return Err(Failure::input(
+                "error: --fresh deletes a store file; a PostgreSQL store starts empty in a new \
+                 database (createdb) instead",
+            ));
+        };
         if db.is_none() && std::env::var_os("BORDERWATCH_DB").is_none() {
             return Err(Failure::input(
                 "error: --fresh needs --db PATH (it deletes that file first)",
@@ -422,7 +428,7 @@ pub fn run(data: &Option<PathBuf>, db: &Option<PathBuf>, a: &RunArgs) -> Outcome
         analysis.corridors.len(),
         analysis.findings.len()
     );
-    println!("store: {}", path.display());
+    println!("store: {}", db_location(db));
     println!("report: {}", abs.display());
     Ok(code)
 }

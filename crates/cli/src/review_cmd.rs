@@ -1134,7 +1134,7 @@ fn export_gold(
     crate::guard::output(
         "export-gold",
         dir,
-        Some(&crate::store_cmd::db_path(db)),
+        crate::store_cmd::db_file(db).as_deref(),
         &[],
     )?;
     let view = View {

@@ -6,7 +6,7 @@ use borderwatch_extract::{Extractor, Options};
 use borderwatch_model::Issue;
 use borderwatch_pipeline::{self as pipeline, Kind, Prep, Prepared};
 use borderwatch_screen::Screener;
-use borderwatch_store::{ClaimFilter, PreparedClaim, Store};
+use borderwatch_store::{Access, ClaimFilter, Location, PreparedClaim, Store};
 use clap::{Subcommand, ValueEnum};
 
 use crate::{load_reference, Failure, Outcome};
@@ -19,14 +19,36 @@ pub fn db_path(explicit: &Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("borderwatch.db"))
 }
 
+/// Where the store lives: a `postgres://` URL given as `--db` or `$BORDERWATCH_DB` is a
+/// PostgreSQL database, anything else an SQLite file.
+pub fn db_location(explicit: &Option<PathBuf>) -> Location {
+    let p = db_path(explicit);
+    match p.to_str() {
+        Some(s) => Location::parse(s),
+        None => Location::Sqlite(p),
+    }
+}
+
+/// The store's file when it is an SQLite store (what output guards compare paths with).
+pub fn db_file(explicit: &Option<PathBuf>) -> Option<PathBuf> {
+    match db_location(explicit) {
+        Location::Sqlite(p) => Some(p),
+        Location::Postgres(_) => None,
+    }
+}
+
 /// Opens the store for a command that reads it: one that does not exist is an error.
 pub fn open(db: &Option<PathBuf>) -> Result<Store, Failure> {
-    Store::open_existing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+    open_at(&db_location(db), Access::Existing)
 }
 
 /// Opens (creating when absent) the store for a command that writes: a damaged one is refused.
 pub fn open_for_writing(db: &Option<PathBuf>) -> Result<Store, Failure> {
-    Store::open_for_writing(&db_path(db)).map_err(|e| Failure::input(format!("error: {e}")))
+    open_at(&db_location(db), Access::Write)
+}
+
+fn open_at(at: &Location, access: Access) -> Result<Store, Failure> {
+    Store::open_at(at, access).map_err(store_err)
 }
 
 pub fn store_err(e: borderwatch_store::StoreError) -> Failure {
@@ -775,30 +797,26 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
 
 /// `db copy SRC DST`: prints each table's rows and hash, equal on both sides.
 fn db_copy(src: &str, dst: &str) -> Outcome {
-    use borderwatch_store::Location;
     let (from, to) = (Location::parse(src), Location::parse(dst));
-    if let Location::Sqlite(p) = &from {
-        // An older store is migrated first: the copy reads the schema this binary writes. A
-        // team's store records that everything in it, attribution included, was taken out;
-        // the entry travels with the copy.
-        let store = open(&Some(p.clone()))?;
-        crate::users_cmd::audit_read(
-            &store,
-            "export",
-            "store".into(),
-            Some(format!("db copy to {to}")),
-        )?;
-    }
+    // An older SQLite store is migrated first: the copy reads the schema this binary writes.
+    // A team's store records that everything in it, attribution included, was taken out; the
+    // entry travels with the copy, and the copy records where it came from.
+    let store = open_at(&from, Access::Existing)?;
+    crate::users_cmd::audit_read(
+        &store,
+        "export",
+        "store".into(),
+        Some(format!("db copy to {to}")),
+    )?;
+    drop(store);
     let report = borderwatch_store::copy(&from, &to).map_err(store_err)?;
-    if let Location::Sqlite(p) = &to {
-        let store = open(&Some(p.clone()))?;
-        crate::users_cmd::audit_read(
-            &store,
-            "export",
-            "store".into(),
-            Some(format!("db copy from {from}")),
-        )?;
-    }
+    let store = open_at(&to, Access::Existing)?;
+    crate::users_cmd::audit_read(
+        &store,
+        "export",
+        "store".into(),
+        Some(format!("db copy from {from}")),
+    )?;
     let rows: u64 = report.tables.iter().map(|t| t.rows).sum();
     for t in &report.tables {
         println!("{:<16} {:>10} rows  sha256 {}", t.table, t.rows, t.sha256);
