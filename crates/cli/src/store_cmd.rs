@@ -798,25 +798,28 @@ pub fn db(db: &Option<PathBuf>, c: &DbCommand) -> Outcome {
 /// `db copy SRC DST`: prints each table's rows and hash, equal on both sides.
 fn db_copy(src: &str, dst: &str) -> Outcome {
     let (from, to) = (Location::parse(src), Location::parse(dst));
-    // An older SQLite store is migrated first: the copy reads the schema this binary writes.
-    // A team's store records that everything in it, attribution included, was taken out; the
-    // entry travels with the copy, and the copy records where it came from.
-    let store = open_at(&from, Access::Existing)?;
-    crate::users_cmd::audit_read(
-        &store,
-        "export",
-        "store".into(),
-        Some(format!("db copy to {to}")),
-    )?;
-    drop(store);
+    if let Location::Sqlite(p) = &from {
+        // An older store is migrated first: the copy reads the schema this binary writes. A
+        // team's store records that everything in it, attribution included, was taken out;
+        // the entry travels with the copy.
+        let store = open(&Some(p.clone()))?;
+        crate::users_cmd::audit_read(
+            &store,
+            "export",
+            "store".into(),
+            Some(format!("db copy to {to}")),
+        )?;
+    }
     let report = borderwatch_store::copy(&from, &to).map_err(store_err)?;
-    let store = open_at(&to, Access::Existing)?;
-    crate::users_cmd::audit_read(
-        &store,
-        "export",
-        "store".into(),
-        Some(format!("db copy from {from}")),
-    )?;
+    if let Location::Sqlite(p) = &to {
+        let store = open(&Some(p.clone()))?;
+        crate::users_cmd::audit_read(
+            &store,
+            "export",
+            "store".into(),
+            Some(format!("db copy from {from}")),
+        )?;
+    }
     let rows: u64 = report.tables.iter().map(|t| t.rows).sum();
     for t in &report.tables {
         println!("{:<16} {:>10} rows  sha256 {}", t.table, t.rows, t.sha256);
