@@ -121,15 +121,7 @@ impl Store {
             |r| {
                 Ok(AuditRow {
                     id: r.get(0)?,
-                    entry: AuditEntry {
-                        at: r.get(1)?,
-                        actor: r.get(2)?,
-                        action: r.get(3)?,
-                        target: r.get(4)?,
-                        address: r.get(5)?,
-                        outcome: r.get(6)?,
-                        detail: r.get(7)?,
-                    },
+                    entry: entry(r)?,
                     hash: r.get(8)?,
                 })
             },
@@ -157,15 +149,7 @@ impl Store {
             params![],
             |r| {
                 let id: i64 = r.get(0)?;
-                let e = AuditEntry {
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    target: r.get(4)?,
-                    address: r.get(5)?,
-                    outcome: r.get(6)?,
-                    detail: r.get(7)?,
-                };
+                let e = entry(r)?;
                 let prev: String = r.get(8)?;
                 let hash: String = r.get(9)?;
                 if id != last.0 + 1 || prev != last.1 {
@@ -210,6 +194,19 @@ impl Store {
     }
 }
 
+/// An entry from columns 1–7 of a row that selects `id, at, actor, action, target, address,
+/// outcome, detail` first (both the log's reader and its check do).
+fn entry(r: &crate::db::Row) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        target: r.get(4)?,
+        address: r.get(5)?,
+        outcome: r.get(6)?,
+        detail: r.get(7)?,
+    })
+}
 /// Helpers for tests that need a log the store never writes itself.
 pub mod testing {
     use super::*;

@@ -555,15 +555,6 @@ impl Store {
         }
     }
 
-    /// The quick check a write on `at` is preceded by (see [`Store::check_before_writing`]);
-    /// PostgreSQL checks its own pages as it reads them.
-    pub fn check_location_before_writing(at: &Location) -> Result<()> {
-        match at {
-            Location::Sqlite(path) => Store::check_before_writing(path),
-            Location::Postgres(_) => Ok(()),
-        }
-    }
-
     fn with(conn: Db) -> Store {
         Store {
             conn,
